@@ -1,0 +1,25 @@
+// Vitest inside workerd: the worker's own wrangler.toml, the same migrations/ the product applies.
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations('migrations')
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            PUBLIC_URL: 'https://sso.example.com',
+            APP_URL: 'https://sso.example.com/app',
+            ADMIN_TOKEN: 'test-admin-token-0123456789abcdef',
+            SESSION_KEYS: 'k2:dGVzdC1zZXNzaW9uLWtleS0yLTAxMjM0NTY3ODlhYmNkZWY=,k1:dGVzdC1zZXNzaW9uLWtleS0xLTAxMjM0NTY3ODlhYmNkZWY=',
+            DATA_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+          },
+        },
+      }),
+    ],
+    test: { setupFiles: ['./test/setup.ts'] },
+  }
+})
