@@ -1,1 +1,4 @@
-export default { fetch: () => new Response("ok") }
+// The Worker entry: one app per isolate, upstream calls over the global fetch.
+import { createApp } from './app'
+
+export default createApp()

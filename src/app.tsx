@@ -1,0 +1,56 @@
+// Assembles the Hono app: configuration and runtime per request, the routers, one error handler.
+import { Hono, type Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { database } from './db/client'
+import { type AppEnv, readConfig } from './env'
+import { AppError, type ErrorCode } from './errors'
+import { type Audit, eventRow, insertEvent, newReferenceId } from './events'
+import { accountRoutes } from './routes/account'
+import { adminApiRoutes } from './routes/admin-api'
+import { apiRoutes } from './routes/api'
+import { ssoRoutes } from './routes/sso'
+import { createRuntime, type Runtime } from './runtime'
+import { ErrorPage } from './views/pages'
+
+const statusCodes: Partial<Record<number, ErrorCode>> = { 400: 'invalid_request', 401: 'unauthorized', 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large' }
+
+function asAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error
+  if (error instanceof HTTPException) return new AppError(statusCodes[error.status] ?? 'invalid_request', { cause: error.status })
+  if (error instanceof Error && /D1_|SQLITE_|D1 /.test(error.message)) return new AppError('storage_unavailable', { cause: error.name })
+  return new AppError('internal_error', { cause: error instanceof Error ? error.name : typeof error })
+}
+
+const wantsJson = (path: string) => path.startsWith('/api/') || path.startsWith('/admin/api/')
+
+/** The refusal as a person or a program meets it, with its event row (best effort: a failed write is logged). */
+async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
+  const referenceId = newReferenceId()
+  const audit: Audit = c.get('audit') ?? { kind: c.req.path.startsWith('/admin') ? 'admin' : 'login', action: c.req.path.slice(0, 64) }
+  const outcome = error.status >= 500 ? 'error' : 'refused'
+  console.log(JSON.stringify({ event: audit.action, outcome, code: error.code, referenceId }))
+  if (c.env?.DB) {
+    const row = eventRow(audit, outcome, error.code, referenceId, Date.now())
+    await insertEvent(database(c.env.DB), row).catch(() => console.log(JSON.stringify({ event: 'event_write_failed', referenceId })))
+  }
+  c.header('cache-control', 'no-store')
+  if (wantsJson(c.req.path)) return c.json({ error: { code: error.code, message: error.message, referenceId } }, error.status)
+  return c.html(<ErrorPage code={error.code} message={error.message} referenceId={referenceId} status={error.status} />, error.status)
+}
+
+/** The app for one isolate; tests build their own with an upstream fetch that reaches their IdP. */
+export function createApp(runtime: Runtime = createRuntime()) {
+  const app = new Hono<AppEnv>()
+  app.use('*', async (c, next) => {
+    c.set('config', readConfig(c.env))
+    c.set('runtime', runtime)
+    await next()
+  })
+  app.route('/', accountRoutes)
+  app.route('/sso', ssoRoutes)
+  app.route('/api', apiRoutes)
+  app.route('/admin/api', adminApiRoutes)
+  app.notFound((c) => refuse(c, new AppError('not_found')))
+  app.onError((error, c) => refuse(c, asAppError(error)))
+  return app
+}

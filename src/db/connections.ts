@@ -1,0 +1,58 @@
+// SSO connection rows: lookups for initiate and callback (with an in-isolate copy), sealing of the secret.
+import { eq } from 'drizzle-orm'
+import { unseal } from '../crypto/secret-box'
+import type { Runtime } from '../runtime'
+import type { Database } from './client'
+import { ssoConnections } from './schema'
+
+export type ConnectionRecord = Pick<
+  typeof ssoConnections.$inferSelect,
+  'id' | 'teamId' | 'issuer' | 'clientId' | 'clientSecretSealed' | 'enabled' | 'tokenEndpointAuthMethod'
+>
+
+export interface ConnectionSecrets {
+  clientId: string
+  clientSecret: string
+  tokenEndpointAuthMethod: 'client_secret_basic' | 'client_secret_post'
+}
+
+/** How long an isolate trusts its copy of a connection for the token exchange (enabled is rechecked in D1). */
+const connectionCopyMs = 60_000
+
+const columns = {
+  id: ssoConnections.id,
+  teamId: ssoConnections.teamId,
+  issuer: ssoConnections.issuer,
+  clientId: ssoConnections.clientId,
+  clientSecretSealed: ssoConnections.clientSecretSealed,
+  enabled: ssoConnections.enabled,
+  tokenEndpointAuthMethod: ssoConnections.tokenEndpointAuthMethod,
+}
+
+function remember(runtime: Runtime, rows: ConnectionRecord[]) {
+  for (const record of rows) runtime.connections.set(record.id, { record, readAt: runtime.now() })
+  return rows
+}
+
+export async function connectionsByIssuer(db: Database, runtime: Runtime, issuer: string): Promise<ConnectionRecord[]> {
+  return remember(runtime, await db.select(columns).from(ssoConnections).where(eq(ssoConnections.issuer, issuer)).all())
+}
+
+export async function connectionById(db: Database, runtime: Runtime, id: string): Promise<ConnectionRecord | undefined> {
+  const copy = runtime.connections.get(id)
+  if (copy && runtime.now() - copy.readAt < connectionCopyMs) return copy.record
+  return remember(runtime, await db.select(columns).from(ssoConnections).where(eq(ssoConnections.id, id)).all())[0]
+}
+
+export function forgetConnection(runtime: Runtime, id: string) {
+  runtime.connections.delete(id)
+}
+
+/** The sealed secret is bound to its connection id: a ciphertext copied to another row does not open. */
+export async function openSecrets(dataKey: Uint8Array, record: ConnectionRecord): Promise<ConnectionSecrets> {
+  return {
+    clientId: record.clientId,
+    clientSecret: await unseal(dataKey, record.clientSecretSealed, record.id),
+    tokenEndpointAuthMethod: record.tokenEndpointAuthMethod,
+  }
+}

@@ -1,0 +1,65 @@
+// The callback's D1 work: one batched read of the facts, one batched write of the outcome.
+import { and, eq } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import type { KnownUser, SsoDecision, SsoLoginFacts } from '../provisioning'
+import type { Database } from './client'
+import { identities, memberships, ssoConnections, teamDomains, teams, users } from './schema'
+
+const knownUser = { id: users.id, email: users.email, name: users.name, teamId: memberships.teamId }
+
+/** Connection and team, the domain's team, the linked user and the email's user: one round trip. */
+export async function loadSsoLoginFacts(
+  db: Database,
+  input: { connectionId: string; subject: string; email: string | undefined; domain: string | undefined },
+): Promise<SsoLoginFacts> {
+  const [connection, domainTeam, linked, byEmail] = await db.batch([
+    db
+      .select({
+        id: ssoConnections.id,
+        enabled: ssoConnections.enabled,
+        teamId: teams.id,
+        teamName: teams.name,
+        defaultPermission: teams.defaultPermission,
+      })
+      .from(ssoConnections)
+      .innerJoin(teams, eq(teams.id, ssoConnections.teamId))
+      .where(eq(ssoConnections.id, input.connectionId)),
+    db.select({ teamId: teamDomains.teamId }).from(teamDomains).where(eq(teamDomains.domain, input.domain ?? '')),
+    db
+      .select(knownUser)
+      .from(identities)
+      .innerJoin(users, eq(users.id, identities.userId))
+      .leftJoin(memberships, eq(memberships.userId, users.id))
+      .where(and(eq(identities.connectionId, input.connectionId), eq(identities.subject, input.subject))),
+    db.select(knownUser).from(users).leftJoin(memberships, eq(memberships.userId, users.id)).where(eq(users.email, input.email ?? '')),
+  ])
+  return {
+    connection: connection[0],
+    domainTeamId: domainTeam[0]?.teamId,
+    linkedUser: linked[0] as KnownUser | undefined,
+    emailUser: byEmail[0] as KnownUser | undefined,
+  }
+}
+
+/**
+ * The statements that carry out a sign-in decision; the caller appends the session and the event and
+ * sends them as one batch (one transaction: all or nothing). A concurrent first login for the same email
+ * fails the users_email unique index, so only one user is ever created.
+ */
+export function signInStatements(
+  db: Database,
+  decision: Extract<SsoDecision, { outcome: 'sign_in' }>,
+  connectionId: string,
+  subject: string,
+): BatchItem<'sqlite'>[] {
+  const statements: BatchItem<'sqlite'>[] = []
+  const { user } = decision
+  if (decision.create) statements.push(db.insert(users).values({ id: user.id, email: user.email, name: user.name }))
+  if (decision.joinWith) {
+    statements.push(db.insert(memberships).values({ userId: user.id, teamId: decision.teamId, role: 'member', permission: decision.joinWith }))
+  }
+  if (decision.link) {
+    statements.push(db.insert(identities).values({ connectionId, subject, userId: user.id }).onConflictDoNothing())
+  }
+  return statements
+}

@@ -1,0 +1,110 @@
+// The D1 tables: teams, their domains, users, memberships, SSO connections, identities, sessions, events.
+import { sql } from 'drizzle-orm'
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+
+const createdAt = () => integer('created_at').notNull().default(sql`(unixepoch())`)
+
+export const teams = sqliteTable('teams', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  ownerUserId: text('owner_user_id').notNull(),
+  defaultPermission: text('default_permission', { enum: ['public', 'private'] }).notNull(),
+  createdAt: createdAt(),
+})
+
+/** A domain belongs to at most one team: it is how an email finds its team. */
+export const teamDomains = sqliteTable(
+  'team_domains',
+  {
+    domain: text('domain').primaryKey(),
+    teamId: text('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+  },
+  (t) => [index('team_domains_team').on(t.teamId)],
+)
+
+/** Emails are stored lower-cased, so the unique index is case-insensitive. */
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull(),
+    name: text('name'),
+    passwordHash: text('password_hash'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_email').on(t.email)],
+)
+
+/** The primary key on user_id is the rule "a user belongs to at most one team". */
+export const memberships = sqliteTable(
+  'memberships',
+  {
+    userId: text('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+    teamId: text('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['owner', 'member'] }).notNull(),
+    permission: text('permission', { enum: ['public', 'private'] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('memberships_team').on(t.teamId)],
+)
+
+export const ssoConnections = sqliteTable(
+  'sso_connections',
+  {
+    id: text('id').primaryKey(),
+    teamId: text('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+    issuer: text('issuer').notNull(),
+    clientId: text('client_id').notNull(),
+    clientSecretSealed: text('client_secret_sealed').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    tokenEndpointAuthMethod: text('token_endpoint_auth_method', {
+      enum: ['client_secret_basic', 'client_secret_post'],
+    }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull().default(sql`(unixepoch())`),
+  },
+  (t) => [uniqueIndex('sso_connections_team').on(t.teamId), index('sso_connections_issuer').on(t.issuer)],
+)
+
+/** (connection, sub) names one person at one IdP. */
+export const identities = sqliteTable(
+  'identities',
+  {
+    connectionId: text('connection_id').notNull().references(() => ssoConnections.id, { onDelete: 'cascade' }),
+    subject: text('subject').notNull(),
+    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.subject] }), index('identities_user').on(t.userId)],
+)
+
+/** The row id is the SHA-256 of the session secret the cookie carries. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    authMethod: text('auth_method', { enum: ['sso', 'password'] }).notNull(),
+    connectionId: text('connection_id'),
+    createdAt: createdAt(),
+    expiresAt: integer('expires_at').notNull(),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+)
+
+export const events = sqliteTable(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    at: integer('at').notNull(),
+    kind: text('kind', { enum: ['login', 'admin'] }).notNull(),
+    action: text('action').notNull(),
+    outcome: text('outcome', { enum: ['success', 'refused', 'error'] }).notNull(),
+    errorCode: text('error_code'),
+    teamId: text('team_id'),
+    email: text('email'),
+    referenceId: text('reference_id').notNull(),
+  },
+  (t) => [index('events_team_at').on(t.teamId, t.at), index('events_at').on(t.at)],
+)

@@ -1,0 +1,84 @@
+// Bindings, context variables and the configuration read from the Worker's env on every request.
+import { z } from 'zod'
+import type { Runtime } from './runtime'
+
+export type AppEnv = { Bindings: Env; Variables: { config: Config; runtime: Runtime } }
+
+export interface SessionKey {
+  kid: string
+  secret: Uint8Array
+}
+
+export interface Config {
+  publicOrigin: string
+  appUrl: string
+  sessionRecheckSeconds: number
+  allowHttpIssuers: boolean
+  adminToken: string
+  sessionKeys: SessionKey[]
+  dataKey: Uint8Array
+}
+
+/** Dev-only secrets: used when a loopback PUBLIC_URL runs without secrets; any other origin refuses them. */
+const devSecrets = {
+  ADMIN_TOKEN: 'dev-only-admin-token',
+  SESSION_KEYS: 'dev:ZGV2LW9ubHktc2Vzc2lvbi1rZXktMDEyMzQ1Njc4OWFi',
+  DATA_KEY: 'ZGV2LW9ubHktZGF0YS1rZXktMDEyMzQ1Njc4OWFiY2Q=',
+} as const
+
+const base64Bytes = (minBytes: number) =>
+  z.base64().transform((s) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0))).refine((b) => b.length >= minBytes, `at least ${minBytes} bytes`)
+
+const sessionKeysSchema = z
+  .string()
+  .transform((s) => s.split(',').map((entry) => entry.trim().split(':')))
+  .pipe(z.array(z.tuple([z.string().regex(/^[\w-]{1,16}$/), base64Bytes(32)]).transform(([kid, secret]) => ({ kid, secret }))).nonempty())
+
+const configSchema = z.object({
+  PUBLIC_URL: z.url().transform((u) => new URL(u).origin),
+  APP_URL: z.string().optional(),
+  SESSION_RECHECK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  DEV_ALLOW_HTTP_ISSUERS: z.string().optional(),
+  ADMIN_TOKEN: z.string().min(16),
+  SESSION_KEYS: sessionKeysSchema,
+  DATA_KEY: base64Bytes(32).refine((b) => b.length === 32, 'exactly 32 bytes'),
+})
+
+const isLoopback = (origin: string) => ['localhost', '127.0.0.1', '[::1]'].includes(new URL(origin).hostname)
+
+const cache = new Map<string, Config>()
+
+/** Reads and checks the configuration; throws when it is unusable (an operator's mistake, not a user's). */
+export function readConfig(env: Env): Config {
+  const raw = {
+    PUBLIC_URL: env.PUBLIC_URL,
+    APP_URL: env.APP_URL || undefined,
+    SESSION_RECHECK_SECONDS: env.SESSION_RECHECK_SECONDS || undefined,
+    DEV_ALLOW_HTTP_ISSUERS: env.DEV_ALLOW_HTTP_ISSUERS,
+    ADMIN_TOKEN: env.ADMIN_TOKEN,
+    SESSION_KEYS: env.SESSION_KEYS,
+    DATA_KEY: env.DATA_KEY,
+  }
+  const cacheKey = JSON.stringify(raw)
+  const cached = cache.get(cacheKey)
+  if (cached) return cached
+  const loopback = isLoopback(env.PUBLIC_URL)
+  for (const name of Object.keys(devSecrets) as (keyof typeof devSecrets)[]) {
+    if (!raw[name] && loopback) raw[name] = devSecrets[name]
+    if (raw[name] === devSecrets[name] && !loopback) throw new Error(`${name} is a dev-only value; set a real secret`)
+  }
+  const parsed = configSchema.safeParse(raw)
+  if (!parsed.success) throw new Error(`invalid configuration: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`)
+  const c = parsed.data
+  const config: Config = {
+    publicOrigin: c.PUBLIC_URL,
+    appUrl: new URL(c.APP_URL ?? '/app', c.PUBLIC_URL).href,
+    sessionRecheckSeconds: c.SESSION_RECHECK_SECONDS,
+    allowHttpIssuers: c.DEV_ALLOW_HTTP_ISSUERS === '1',
+    adminToken: c.ADMIN_TOKEN,
+    sessionKeys: c.SESSION_KEYS,
+    dataKey: c.DATA_KEY,
+  }
+  cache.set(cacheKey, config)
+  return config
+}

@@ -1,0 +1,57 @@
+// Every refusal and failure a person can meet: a stable code, its HTTP status and a plain sentence.
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+
+const catalogue = {
+  invalid_request: [400, 'The request was not understood. Please go back and try again.'],
+  csrf_refused: [403, 'This form was sent from another site, so it was refused.'],
+  unauthorized: [401, 'You need to sign in first.'],
+  admin_unauthorized: [401, 'A valid admin token is required in the Authorization header.'],
+  not_found: [404, 'There is nothing here.'],
+  method_not_allowed: [405, 'That method is not allowed here.'],
+  payload_too_large: [413, 'The request is too large.'],
+  unknown_issuer: [404, 'This identity provider is not connected to any team.'],
+  ambiguous_issuer: [400, 'Several teams use this identity provider; sign in from your team’s own Okta tile or with your email.'],
+  unknown_connection: [404, 'This sign-in link does not belong to any team.'],
+  connection_disabled: [403, 'Single sign-on is turned off for this team. Ask your team owner or support.'],
+  no_sso_for_domain: [404, 'Single sign-on is not set up for this email domain. Sign in with your password instead.'],
+  login_expired: [400, 'This sign-in attempt expired or was already used. Please start again.'],
+  login_state_mismatch: [400, 'This sign-in response does not belong to the sign-in you started. Please start again.'],
+  callback_invalid: [400, 'This sign-in response is malformed or was tampered with. Please start again.'],
+  code_rejected: [400, 'Your identity provider did not accept this sign-in. Please start again.'],
+  idp_denied: [403, 'Your identity provider did not let you sign in.'],
+  idp_response_invalid: [502, 'Your identity provider sent a response we cannot trust, so you were not signed in.'],
+  idp_unreachable: [502, 'We could not reach your identity provider. Please try again in a moment.'],
+  token_invalid: [403, 'The sign-in token from your identity provider failed our checks, so you were not signed in.'],
+  email_missing: [403, 'Your identity provider did not tell us your email address.'],
+  email_unverified: [403, 'Your identity provider says your email address is not verified.'],
+  domain_not_allowed: [403, 'Your email domain is not one of this team’s domains.'],
+  member_of_another_team: [403, 'You are already a member of another team, so you cannot join this one. Contact support.'],
+  sso_required: [403, 'Your team signs in with single sign-on only. Use “Continue with SSO”.'],
+  invalid_credentials: [401, 'That email and password do not match.'],
+  email_taken: [409, 'An account with this email already exists. Sign in instead.'],
+  already_in_team: [409, 'This user already belongs to a team.'],
+  domain_taken: [409, 'Another team already uses this email domain.'],
+  team_not_found: [404, 'No team has this owner.'],
+  connection_exists: [409, 'This team already has an SSO connection.'],
+  issuer_mismatch: [400, 'The discovery document names a different issuer than the one given.'],
+  issuer_invalid: [400, 'The issuer must be an https URL.'],
+  discovery_unreachable: [502, 'The issuer’s discovery document could not be fetched.'],
+  storage_unavailable: [503, 'The service is busy. Please try again in a moment.'],
+  internal_error: [500, 'Something went wrong on our side. Please try again.'],
+} as const satisfies Record<string, readonly [ContentfulStatusCode, string]>
+
+export type ErrorCode = keyof typeof catalogue
+
+/** The one error class: a stable code (which fixes status and sentence) and an optional cause. */
+export class AppError extends Error {
+  readonly status: ContentfulStatusCode
+  constructor(
+    readonly code: ErrorCode,
+    options?: { cause?: unknown; message?: string },
+  ) {
+    super(options?.message ?? catalogue[code][1], { cause: options?.cause })
+    this.status = catalogue[code][0]
+  }
+}
+
+export const sentenceFor = (code: ErrorCode): string => catalogue[code][1]

@@ -1,0 +1,140 @@
+// The authorization code flow over oauth4webapi: the authorization URL, then the callback's checks.
+import * as oauth from 'oauth4webapi'
+import { AppError } from '../errors'
+import type { ConnectionSecrets } from '../db/connections'
+import { keySet, requestOptions, type UpstreamOptions } from './discovery'
+import type { LoginTransaction } from './transaction'
+
+export const tokenTimeoutMs = 10_000
+const scope = 'openid email profile'
+
+export interface VerifiedClaims {
+  sub: string
+  email: string | undefined
+  emailVerified: boolean | undefined
+  name: string | undefined
+}
+
+/**
+ * Builds the authorization request: PKCE S256, state and nonce, always.
+ * @see RFC 7636 §4, OpenID Connect Core 1.0 §3.1.2.1
+ */
+export async function authorizationRequest(
+  as: oauth.AuthorizationServer,
+  clientId: string,
+  redirectUri: string,
+  loginHint: string | undefined,
+): Promise<{ url: URL; state: string; nonce: string; verifier: string }> {
+  if (!as.authorization_endpoint) throw new AppError('idp_response_invalid', { cause: 'no authorization_endpoint' })
+  const verifier = oauth.generateRandomCodeVerifier()
+  const state = oauth.generateRandomState()
+  const nonce = oauth.generateRandomNonce()
+  const url = new URL(as.authorization_endpoint)
+  url.searchParams.set('client_id', clientId)
+  url.searchParams.set('redirect_uri', redirectUri)
+  url.searchParams.set('response_type', 'code')
+  url.searchParams.set('scope', scope)
+  url.searchParams.set('state', state)
+  url.searchParams.set('nonce', nonce)
+  url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier))
+  url.searchParams.set('code_challenge_method', 'S256')
+  if (loginHint) url.searchParams.set('login_hint', loginHint)
+  return { url, state, nonce, verifier }
+}
+
+const transportCodes = new Set([oauth.RESPONSE_IS_NOT_CONFORM, oauth.RESPONSE_IS_NOT_JSON, oauth.PARSE_ERROR])
+
+/** Sorts what oauth4webapi threw into our codes: unreachable, untrustworthy response, or a token that failed. */
+function classify(error: unknown): AppError {
+  if (error instanceof AppError) return error
+  if (error instanceof oauth.ResponseBodyError) return new AppError('code_rejected', { cause: error.error })
+  if (error instanceof oauth.OperationProcessingError) {
+    return new AppError(transportCodes.has(error.code ?? '') ? 'idp_response_invalid' : 'token_invalid', { cause: error.code })
+  }
+  if (error instanceof oauth.UnsupportedOperationError) return new AppError('token_invalid', { cause: error.code })
+  return new AppError('idp_unreachable', { cause: error instanceof Error ? error.name : 'unknown' })
+}
+
+/** Checks the authorization response against the transaction: state, RFC 9207 `iss`, `error=`. */
+export function validateCallback(
+  as: oauth.AuthorizationServer,
+  clientId: string,
+  callbackUrl: URL,
+  tx: LoginTransaction,
+): URLSearchParams {
+  try {
+    return oauth.validateAuthResponse(as, { client_id: clientId }, callbackUrl, tx.state)
+  } catch (error) {
+    if (error instanceof oauth.AuthorizationResponseError) {
+      throw new AppError('idp_denied', { cause: error.error })
+    }
+    const stateProblem = error instanceof Error && /"state"/.test(error.message)
+    throw new AppError(stateProblem ? 'login_state_mismatch' : 'callback_invalid', { cause: (error as oauth.OperationProcessingError).code })
+  }
+}
+
+/**
+ * Exchanges the code and validates the ID token (iss, aud, azp, exp, iat, nonce, sub), then checks its
+ * signature against the cached JWKS, refetching once on an unknown key. Falls back to `/userinfo` only
+ * when the ID token carries no email.
+ * @see OpenID Connect Core 1.0 §3.1.3.7
+ */
+export async function exchangeCode(
+  o: UpstreamOptions,
+  as: oauth.AuthorizationServer,
+  connection: ConnectionSecrets,
+  params: URLSearchParams,
+  redirectUri: string,
+  tx: LoginTransaction,
+): Promise<VerifiedClaims> {
+  const client: oauth.Client = { client_id: connection.clientId }
+  const clientAuth =
+    connection.tokenEndpointAuthMethod === 'client_secret_post'
+      ? oauth.ClientSecretPost(connection.clientSecret)
+      : oauth.ClientSecretBasic(connection.clientSecret)
+  try {
+    const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, redirectUri, tx.verifier, requestOptions(o, tokenTimeoutMs))
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: tx.nonce, requireIdToken: true })
+    await verifySignature(o, as, response)
+    const claims = oauth.getValidatedIdTokenClaims(tokens)
+    if (!claims) throw new AppError('token_invalid', { cause: 'no id_token' })
+    const fromIdToken = readClaims(claims)
+    if (fromIdToken.email) return fromIdToken
+    const userinfo = await oauth.processUserInfoResponse(
+      as,
+      client,
+      claims.sub,
+      await oauth.userInfoRequest(as, client, tokens.access_token, requestOptions(o)),
+    )
+    return { ...readClaims(userinfo), sub: claims.sub }
+  } catch (error) {
+    throw classify(error)
+  }
+}
+
+/** Signature check over the JWKS cache; an unknown `kid` earns one refetch (rate-limited per issuer). */
+async function verifySignature(o: UpstreamOptions, as: oauth.AuthorizationServer, tokenResponse: Response) {
+  const attempt = async (unknownKid: boolean) => {
+    const { jwks, refreshed } = await keySet(o, as, { unknownKid })
+    const cache = { jwks, uat: Math.floor(Date.now() / 1000) }
+    await oauth.validateApplicationLevelSignature({ ...as }, tokenResponse, { ...requestOptions(o), [oauth.jwksCache]: cache })
+    return refreshed
+  }
+  try {
+    await attempt(false)
+  } catch (error) {
+    if (!(error instanceof oauth.OperationProcessingError && error.code === oauth.KEY_SELECTION)) throw error
+    await attempt(true)
+  }
+}
+
+function readClaims(claims: Record<string, unknown>): Omit<VerifiedClaims, 'sub'> & { sub: string } {
+  const email = typeof claims.email === 'string' && claims.email.includes('@') ? claims.email.trim().toLowerCase() : undefined
+  const verified = claims.email_verified
+  return {
+    sub: String(claims.sub),
+    email,
+    emailVerified: typeof verified === 'boolean' ? verified : verified === 'true' ? true : verified === 'false' ? false : undefined,
+    name: typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 200) : undefined,
+  }
+}

@@ -1,0 +1,53 @@
+// The account side: login page, password login, registration, logout, and the signed-in /app page.
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { hashPassword } from '../crypto/password'
+import { revokeSession } from '../db/sessions'
+import type { AppEnv } from '../env'
+import { db, readInput, sameOriginOnly, sameOriginPath } from '../http'
+import { clearSession, currentSession, sessionRowId, writeSession } from '../session/session'
+import { registerWithPassword, signInWithPassword } from '../sign-in'
+import { AppPage, LoginPage } from '../views/pages'
+
+const email = z.string().trim().toLowerCase().pipe(z.email().max(320))
+const credentialsSchema = z.object({ email, password: z.string().min(1).max(1024) })
+const registerSchema = z.object({
+  email,
+  password: z.string().min(8).max(1024),
+  name: z.string().trim().max(200).optional().transform((n) => n || null),
+})
+
+export const accountRoutes = new Hono<AppEnv>()
+  .get('/', async (c) => {
+    const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())
+    if (session) return c.redirect(c.var.config.appUrl, 302)
+    return c.html(<LoginPage returnTo={sameOriginPath(c.req.query('return_to'), c.var.config.publicOrigin)} />)
+  })
+  .post('/login/password', sameOriginOnly, async (c) => {
+    c.set('audit', { kind: 'login', action: 'password_login' })
+    const input = await readInput(c, credentialsSchema)
+    c.var.audit.email = input.email
+    const session = await signInWithPassword(db(c), input.email, input.password, c.var.audit, c.var.runtime.now())
+    await writeSession(c, c.var.config, session)
+    return c.redirect(c.var.config.appUrl, 303)
+  })
+  .post('/register', sameOriginOnly, async (c) => {
+    c.set('audit', { kind: 'login', action: 'register' })
+    const input = await readInput(c, registerSchema)
+    c.var.audit.email = input.email
+    const account = { email: input.email, name: input.name, passwordHash: await hashPassword(input.password) }
+    const session = await registerWithPassword(db(c), account, c.var.audit, c.var.runtime.now())
+    await writeSession(c, c.var.config, session)
+    return c.redirect(c.var.config.appUrl, 303)
+  })
+  .post('/logout', sameOriginOnly, async (c) => {
+    const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())
+    if (session) await revokeSession(db(c), await sessionRowId(session), Math.floor(c.var.runtime.now() / 1000))
+    clearSession(c)
+    return c.redirect('/', 303)
+  })
+  .get('/app', async (c) => {
+    const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())
+    if (!session) return c.redirect('/', 302)
+    return c.html(<AppPage session={session} />)
+  })

@@ -1,0 +1,39 @@
+// The app's JSON API: who am I, and turning on team management.
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { randomId } from '../crypto/encoding'
+import { createTeamStatements } from '../db/teams'
+import type { AppEnv } from '../env'
+import { AppError } from '../errors'
+import { db, sameOriginOnly } from '../http'
+import { emailDomain } from '../provisioning'
+import { currentSession, writeSession } from '../session/session'
+import { validate } from './validation'
+
+const teamSchema = z.object({ name: z.string().trim().min(1).max(200), defaultPermission: z.enum(['public', 'private']) })
+
+export const apiRoutes = new Hono<AppEnv>()
+  .get('/me', async (c) => {
+    const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())
+    if (!session) throw new AppError('unauthorized')
+    return c.json({
+      user: { id: session.userId, email: session.email, name: session.name },
+      team: session.team,
+      authMethod: session.method,
+    })
+  })
+  .post('/team', sameOriginOnly, validate('json', teamSchema), async (c) => {
+    const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())
+    if (!session) throw new AppError('unauthorized')
+    if (session.team) throw new AppError('already_in_team')
+    c.set('audit', { kind: 'login', action: 'team_create', email: session.email })
+    const body = c.req.valid('json')
+    const team = { id: randomId(), name: body.name, ownerUserId: session.userId, defaultPermission: body.defaultPermission }
+    const domain = emailDomain(session.email)
+    const client = db(c)
+    await client.batch(createTeamStatements(client, { ...team, domains: domain ? [domain] : [] }, true)).catch((cause: unknown) => {
+      throw new AppError('already_in_team', { cause })
+    })
+    await writeSession(c, c.var.config, { ...session, team: { id: team.id, name: team.name } })
+    return c.json({ team: { id: team.id, name: team.name, defaultPermission: team.defaultPermission } }, 201)
+  })

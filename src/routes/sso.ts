@@ -1,0 +1,85 @@
+// SSO routes: third-party initiated login (Okta tile), email login, and the one callback.
+import { Hono, type Context } from 'hono'
+import { z } from 'zod'
+import { type ConnectionRecord, connectionById, connectionsByIssuer, openSecrets } from '../db/connections'
+import type { AppEnv } from '../env'
+import { AppError } from '../errors'
+import { db, readInput, redirectUri, sameOriginOnly, sameOriginPath, upstream } from '../http'
+import { discover } from '../oidc/discovery'
+import { authorizationRequest, exchangeCode, validateCallback } from '../oidc/flow'
+import { normalizeIssuer } from '../oidc/issuer'
+import { saveTransaction, takeTransaction } from '../oidc/transaction'
+import { emailDomain } from '../provisioning'
+import { writeSession } from '../session/session'
+import { signInWithSso } from '../sign-in'
+import { connectionForDomain } from '../db/teams'
+
+const loginHint = z.string().trim().max(320).optional()
+
+/** OpenID Connect Core 1.0 §4: `iss` required, `login_hint` and `target_link_uri` optional; others ignored. */
+const initiateSchema = z.object({ iss: z.string().max(2048), login_hint: loginHint, target_link_uri: z.string().max(4096).optional() })
+const connectionInitiateSchema = initiateSchema.partial({ iss: true })
+const startSchema = z.object({ email: z.string().trim().toLowerCase().pipe(z.email().max(320)), return_to: z.string().max(4096).optional() })
+
+/** Discovery from cache, then PKCE + state + nonce into the transaction cookie, then off to the IdP. */
+async function beginLogin(c: Context<AppEnv>, connection: ConnectionRecord, hint: string | undefined, returnTo: string | undefined) {
+  c.var.audit.teamId = connection.teamId
+  if (!connection.enabled) throw new AppError('connection_disabled')
+  const as = await discover(upstream(c), connection.issuer).catch((cause: unknown) => {
+    throw new AppError('idp_unreachable', { cause })
+  })
+  const request = await authorizationRequest(as, connection.clientId, redirectUri(c), hint)
+  const { state, nonce, verifier } = request
+  const tx = { state, nonce, verifier, connectionId: connection.id, issuer: connection.issuer, returnTo: returnTo ?? c.var.config.appUrl }
+  await saveTransaction(c, c.var.config.sessionKeys, tx, c.var.runtime.now())
+  return c.redirect(request.url.href, 302)
+}
+
+const returnPath = (c: Context<AppEnv>, input: string | undefined) => sameOriginPath(input, c.var.config.publicOrigin)
+
+export const ssoRoutes = new Hono<AppEnv>()
+  .use('*', async (c, next) => {
+    c.set('audit', { kind: 'login', action: `sso_${c.req.path.split('/')[2] ?? 'unknown'}` })
+    await next()
+  })
+  .on(['GET', 'POST'], '/initiate', async (c) => {
+    const input = await readInput(c, initiateSchema)
+    const issuer = normalizeIssuer(input.iss, c.var.config.allowHttpIssuers)
+    const matches = issuer === input.iss ? await connectionsByIssuer(db(c), c.var.runtime, issuer) : []
+    const enabled = matches.filter((m) => m.enabled)
+    const [connection] = enabled.length ? enabled : matches
+    if (!connection) throw new AppError('unknown_issuer')
+    if (enabled.length > 1) throw new AppError('ambiguous_issuer')
+    return beginLogin(c, connection, input.login_hint, returnPath(c, input.target_link_uri))
+  })
+  .on(['GET', 'POST'], '/initiate/:connectionId', async (c) => {
+    const input = await readInput(c, connectionInitiateSchema)
+    const connection = await connectionById(db(c), c.var.runtime, c.req.param('connectionId').slice(0, 64))
+    if (!connection) throw new AppError('unknown_connection')
+    if (input.iss !== undefined && input.iss !== connection.issuer) throw new AppError('unknown_issuer')
+    return beginLogin(c, connection, input.login_hint, returnPath(c, input.target_link_uri))
+  })
+  .on(['GET', 'POST'], '/start', sameOriginOnly, async (c) => {
+    const input = await readInput(c, startSchema)
+    c.var.audit.email = input.email
+    const connection = await connectionForDomain(db(c), c.var.runtime, emailDomain(input.email) ?? '')
+    if (!connection) throw new AppError('no_sso_for_domain')
+    return beginLogin(c, connection, input.email, returnPath(c, input.return_to))
+  })
+  .get('/callback', async (c) => {
+    const { config, runtime } = c.var
+    const tx = await takeTransaction(c, config.sessionKeys, runtime.now())
+    if (!tx) throw new AppError('login_expired')
+    const connection = await connectionById(db(c), runtime, tx.connectionId)
+    if (!connection || connection.issuer !== tx.issuer) throw new AppError('unknown_connection')
+    c.var.audit.teamId = connection.teamId
+    const as = await discover(upstream(c), tx.issuer).catch((cause: unknown) => {
+      throw new AppError('idp_unreachable', { cause })
+    })
+    const params = validateCallback(as, connection.clientId, new URL(c.req.url), tx)
+    const claims = await exchangeCode(upstream(c), as, await openSecrets(config.dataKey, connection), params, redirectUri(c), tx)
+    c.var.audit.email = claims.email ?? null
+    const session = await signInWithSso(db(c), connection.id, claims, c.var.audit, runtime.now())
+    await writeSession(c, config, session)
+    return c.redirect(tx.returnTo, 302)
+  })

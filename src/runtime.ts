@@ -1,0 +1,24 @@
+// What lives for the life of an isolate: the upstream fetch and the in-memory caches.
+import type { CachedDocument } from './oidc/document-cache'
+import type { ConnectionRecord } from './db/connections'
+
+export interface Runtime {
+  /** Every server-to-server request goes through this fetch (tests hand in their identity provider). */
+  fetch: typeof fetch
+  documents: Map<string, CachedDocument>
+  /** Last forced JWKS refetch per issuer, in epoch ms: an unknown `kid` refetches at most once a minute. */
+  jwksRefetchedAt: Map<string, number>
+  /** Connections read at initiate or callback, so the callback's token exchange needs no extra D1 read. */
+  connections: Map<string, { record: ConnectionRecord; readAt: number }>
+  now: () => number
+}
+
+export function createRuntime(options: { fetch?: typeof fetch; now?: () => number } = {}): Runtime {
+  return {
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    documents: new Map(),
+    jwksRefetchedAt: new Map(),
+    connections: new Map(),
+    now: options.now ?? Date.now,
+  }
+}

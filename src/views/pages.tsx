@@ -1,0 +1,73 @@
+// The account pages: login (SSO by email and password), the signed-in app page, the error page.
+import type { ErrorCode } from '../errors'
+import type { Session } from '../session/session'
+import { Layout } from './layout'
+
+export function LoginPage(props: { returnTo?: string }) {
+  return (
+    <Layout title="Sign in">
+      <h1>Sign in</h1>
+      <form class="card" method="post" action="/sso/start">
+        <label for="sso-email">Work email</label>
+        <input id="sso-email" name="email" type="email" autocomplete="email" required />
+        {props.returnTo ? <input type="hidden" name="return_to" value={props.returnTo} /> : null}
+        <button type="submit">Continue with SSO</button>
+      </form>
+      <form class="card" method="post" action="/login/password">
+        <label for="pw-email">Email</label>
+        <input id="pw-email" name="email" type="email" autocomplete="username" required />
+        <label for="pw-password">Password</label>
+        <input id="pw-password" name="password" type="password" autocomplete="current-password" required />
+        <button type="submit" class="secondary">Sign in with password</button>
+      </form>
+      <details class="card">
+        <summary>Create an account</summary>
+        <form method="post" action="/register">
+          <label for="reg-name">Name</label>
+          <input id="reg-name" name="name" autocomplete="name" />
+          <label for="reg-email">Email</label>
+          <input id="reg-email" name="email" type="email" autocomplete="email" required />
+          <label for="reg-password">Password</label>
+          <input id="reg-password" name="password" type="password" autocomplete="new-password" minlength={8} required />
+          <button type="submit" class="secondary">Create account</button>
+        </form>
+      </details>
+    </Layout>
+  )
+}
+
+export function AppPage(props: { session: Session }) {
+  const { session } = props
+  return (
+    <Layout title="Your account">
+      <h1>Signed in</h1>
+      <div class="card">
+        <p>
+          You are <strong data-testid="user-email">{session.email}</strong>
+          {session.name ? ` (${session.name})` : ''}, signed in with {session.method === 'sso' ? 'single sign-on' : 'a password'}.
+        </p>
+        <p data-testid="team">{session.team ? `Team: ${session.team.name}` : 'You are not in a team yet.'}</p>
+        <form method="post" action="/logout">
+          <button type="submit" class="secondary">Sign out</button>
+        </form>
+      </div>
+    </Layout>
+  )
+}
+
+export function ErrorPage(props: { code: ErrorCode; message: string; referenceId: string; status: number }) {
+  return (
+    <Layout title="Sign-in problem">
+      <h1>{props.status >= 500 ? 'Something went wrong' : 'We could not sign you in'}</h1>
+      <div class="card error">
+        <p data-testid="error-message">{props.message}</p>
+        <p class="muted">
+          Error code <code data-testid="error-code">{props.code}</code> · reference <code data-testid="reference-id">{props.referenceId}</code>
+        </p>
+        <p>
+          <a href="/">Back to sign in</a>
+        </p>
+      </div>
+    </Layout>
+  )
+}

@@ -1,0 +1,525 @@
+// A real, in-process OpenID Connect provider (Okta org style) for tests inside workerd, with hostile-behaviour knobs.
+import {
+  generateSigningKey,
+  randomToken,
+  sha256Base64url,
+  signJwt,
+  type JoseObject,
+  type PublicJwk,
+  type SigningKey,
+} from './jwt'
+
+export interface IdpUser {
+  sub: string
+  email?: string
+  email_verified?: boolean
+  name?: string
+  [claim: string]: unknown
+}
+
+export interface IdpClient {
+  client_id: string
+  client_secret: string
+  redirect_uri: string
+  /** Defaults to client_secret_basic. */
+  auth_method?: 'client_secret_basic' | 'client_secret_post'
+}
+
+export type IdpEndpoint = 'discovery' | 'jwks' | 'token' | 'userinfo'
+export type IdpRequestKind = IdpEndpoint | 'other'
+
+export interface IdpRequest {
+  method: string
+  url: string
+  path: string
+  kind: IdpRequestKind
+}
+
+export interface Behaviour {
+  /** Discovery advertises this `issuer` instead of the real one. */
+  discoveryIssuer?: string
+  /** These endpoints fail like a network error. */
+  down?: Partial<Record<IdpEndpoint, boolean>>
+  /** `redirect`: 302 to a URL on the IdP that would answer with the (valid) token response if followed. */
+  tokenResponse?: 'ok' | 'html500' | 'redirect' | { delayMs: number }
+  /** RFC 9207 `iss` in authorization responses (value `issParamValue`, default the issuer). */
+  sendIssParam?: boolean
+  issParamValue?: string
+  /** Claims/header are merged over the defaults; an `undefined` value deletes that member. */
+  idToken?: {
+    claims?: Record<string, unknown>
+    header?: Record<string, unknown>
+    /** `wrongKey`: a fresh key not in the JWKS, under the current kid. `none`: unsecured JWT. */
+    sign?: 'valid' | 'wrongKey' | 'none'
+    omitKid?: boolean
+  }
+  /** The ID token carries no email/email_verified/name; userinfo still does. */
+  thinIdToken?: boolean
+  userinfo?: { sub?: string }
+  /** Unrelated RSA public keys listed in the JWKS ahead of the real ones. */
+  extraJwksKeys?: number
+  /** Delay before answering any server-to-server endpoint. */
+  delayMs?: number
+}
+
+export interface TestIdpOptions {
+  /** Default 'https://idp.example.test'; may carry a path ('https://x.okta.test/oauth2/default'). */
+  issuer?: string
+  /** Clock in epoch milliseconds (default Date.now), for code/token expiry and ID token times. */
+  now?: () => number
+}
+
+interface AuthorizationGrant {
+  clientId: string
+  redirectUri: string
+  sub: string
+  nonce: string
+  codeChallenge: string
+  scope: string
+  authTime: number
+  expiresAt: number
+}
+
+interface TokenSet {
+  access_token: string
+  token_type: 'Bearer'
+  expires_in: number
+  scope: string
+  id_token: string
+}
+
+const CODE_TTL_MS = 60_000
+const TOKEN_TTL_S = 3600
+const PROFILE_CLAIMS = ['email', 'email_verified', 'name']
+const CODE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/
+const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/
+
+const DISCOVERY_PATH = '/.well-known/openid-configuration'
+const AUTHORIZE_PATH = '/v1/authorize'
+const JWKS_PATH = '/v1/keys'
+const TOKEN_PATH = '/v1/token'
+const REDIRECTED_TOKEN_PATH = '/v1/token/redirected'
+const USERINFO_PATH = '/v1/userinfo'
+
+const KINDS = new Map<string, IdpEndpoint>([
+  [DISCOVERY_PATH, 'discovery'],
+  [JWKS_PATH, 'jwks'],
+  [TOKEN_PATH, 'token'],
+  [REDIRECTED_TOKEN_PATH, 'token'],
+  [USERINFO_PATH, 'userinfo'],
+])
+
+/** An OAuth error response, thrown inside endpoint handlers. */
+class OAuthError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    description: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(description)
+  }
+
+  response(): Response {
+    return json({ error: this.code, error_description: this.message }, this.status, this.headers)
+  }
+}
+
+export class TestIdp {
+  readonly issuer: string
+  /** Every server-to-server request received, in order (including ones failed by `behaviour.down`). */
+  readonly requests: IdpRequest[] = []
+  behaviour: Behaviour = {}
+
+  readonly #base: string
+  readonly #basePath: string
+  readonly #origin: string
+  readonly #now: () => number
+  readonly #clients = new Map<string, IdpClient>()
+  readonly #users = new Map<string, IdpUser>()
+  readonly #codes = new Map<string, AuthorizationGrant>()
+  readonly #accessTokens = new Map<string, { sub: string; expiresAt: number }>()
+  readonly #redirectedTokens = new Map<string, TokenSet>()
+  /** Published signing keys, current one first. */
+  #keys: SigningKey[] = []
+  #extraKeys: PublicJwk[] = []
+  #firstKey?: Promise<void>
+
+  constructor(options: TestIdpOptions = {}) {
+    this.issuer = options.issuer ?? 'https://idp.example.test'
+    this.#base = this.issuer.replace(/\/$/, '')
+    const url = new URL(this.#base)
+    this.#origin = url.origin
+    this.#basePath = url.pathname.replace(/\/$/, '')
+    this.#now = options.now ?? Date.now
+  }
+
+  static async create(options?: TestIdpOptions): Promise<TestIdp> {
+    const idp = new TestIdp(options)
+    await idp.rotateKeys()
+    return idp
+  }
+
+  addClient(client: IdpClient): void {
+    this.#clients.set(client.client_id, client)
+  }
+
+  addUser(user: IdpUser): void {
+    this.#users.set(user.sub, user)
+  }
+
+  count(kind?: IdpRequestKind): number {
+    return kind ? this.requests.filter((r) => r.kind === kind).length : this.requests.length
+  }
+
+  resetCounts(): void {
+    this.requests.length = 0
+  }
+
+  /** Generates a new signing key; `keep: true` keeps the old public keys in the JWKS. */
+  async rotateKeys(opts: { keep?: boolean } = {}): Promise<void> {
+    const key = await generateSigningKey()
+    this.#keys = opts.keep ? [key, ...this.#keys] : [key]
+  }
+
+  /** The upstream fetch: serves URLs on the issuer's origin, fails any other like a network error. */
+  fetch: typeof fetch = async (input, init) => {
+    const request = new Request(input, init)
+    return this.#send(request, init?.signal ?? request.signal)
+  }
+
+  /**
+   * The browser step: validates the authorization request like a real AS and, as if `sub` signed in,
+   * returns the redirect back to the client. An unknown client or unregistered redirect_uri throws
+   * (a real AS shows an error page rather than redirecting).
+   */
+  authorize(authorizationUrl: string, sub: string, opts: { deny?: boolean } = {}): string {
+    const url = new URL(authorizationUrl)
+    if (`${url.origin}${url.pathname}` !== `${this.#base}${AUTHORIZE_PATH}`) {
+      throw new Error(`TestIdp: not this IdP's authorization endpoint: ${authorizationUrl}`)
+    }
+    const params = url.searchParams
+    const client = this.#clients.get(params.get('client_id') ?? '')
+    if (!client) throw new Error(`TestIdp: unknown client_id ${params.get('client_id')}`)
+    if (params.get('redirect_uri') !== client.redirect_uri) {
+      throw new Error(`TestIdp: redirect_uri ${params.get('redirect_uri')} is not registered for ${client.client_id}`)
+    }
+    const user = this.#user(sub)
+
+    const reply = (result: Record<string, string>): string => {
+      const back = new URL(client.redirect_uri)
+      for (const [name, value] of Object.entries(result)) back.searchParams.set(name, value)
+      const state = params.get('state')
+      if (state) back.searchParams.set('state', state)
+      if (this.behaviour.sendIssParam) back.searchParams.set('iss', this.behaviour.issParamValue ?? this.issuer)
+      return back.href
+    }
+
+    const problem = authorizationProblem(params)
+    if (problem) return reply({ error: 'invalid_request', error_description: problem })
+    if (opts.deny) return reply({ error: 'access_denied', error_description: 'The user denied the request' })
+
+    const code = randomToken()
+    const now = this.#now()
+    this.#codes.set(code, {
+      clientId: client.client_id,
+      redirectUri: client.redirect_uri,
+      sub: user.sub,
+      nonce: params.get('nonce') ?? '',
+      codeChallenge: params.get('code_challenge') ?? '',
+      scope: params.get('scope') ?? '',
+      authTime: Math.floor(now / 1000),
+      expiresAt: now + CODE_TTL_MS,
+    })
+    return reply({ code })
+  }
+
+  async #send(request: Request, signal: AbortSignal): Promise<Response> {
+    signal.throwIfAborted()
+    const url = new URL(request.url)
+    if (url.origin !== this.#origin) throw new TypeError('fetch failed')
+    const path = url.pathname.startsWith(this.#basePath) ? url.pathname.slice(this.#basePath.length) : ''
+    const kind = KINDS.get(path) ?? 'other'
+    this.requests.push({ method: request.method, url: url.href, path: url.pathname, kind })
+    if (kind !== 'other') {
+      if (this.behaviour.down?.[kind]) throw new TypeError('fetch failed')
+      await sleep(this.behaviour.delayMs ?? 0, signal)
+    }
+
+    const response = await this.#respond(path, request, url, signal)
+    signal.throwIfAborted()
+    const location = response.headers.get('location')
+    if (location === null || request.redirect === 'manual') return response
+    if (request.redirect === 'error') throw new TypeError('fetch failed')
+    // Following a redirect, as fetch does by default; the only one served is a 302 after POST, re-issued as GET.
+    return this.#send(new Request(new URL(location, url), { signal }), signal)
+  }
+
+  async #respond(path: string, request: Request, url: URL, signal: AbortSignal): Promise<Response> {
+    const allow = (...methods: string[]): boolean => methods.includes(request.method)
+    switch (path) {
+      case DISCOVERY_PATH:
+        return allow('GET') ? json(this.#discovery()) : methodNotAllowed()
+      case JWKS_PATH:
+        return allow('GET') ? json({ keys: await this.#jwks() }) : methodNotAllowed()
+      case TOKEN_PATH:
+        return allow('POST') ? this.#token(request, signal) : methodNotAllowed()
+      case REDIRECTED_TOKEN_PATH:
+        return this.#redirectedToken(url)
+      case USERINFO_PATH:
+        return allow('GET', 'POST') ? this.#userinfo(request) : methodNotAllowed()
+      default:
+        return json({ error: 'not_found' }, 404)
+    }
+  }
+
+  #discovery(): JoseObject {
+    return {
+      issuer: this.behaviour.discoveryIssuer ?? this.issuer,
+      authorization_endpoint: `${this.#base}${AUTHORIZE_PATH}`,
+      token_endpoint: `${this.#base}${TOKEN_PATH}`,
+      userinfo_endpoint: `${this.#base}${USERINFO_PATH}`,
+      jwks_uri: `${this.#base}${JWKS_PATH}`,
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: ['authorization_code'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      code_challenge_methods_supported: ['S256'],
+      scopes_supported: ['openid', 'profile', 'email'],
+      claims_supported: ['iss', 'sub', 'aud', 'iat', 'exp', 'nonce', 'auth_time', 'email', 'email_verified', 'name'],
+      ...(this.behaviour.sendIssParam ? { authorization_response_iss_parameter_supported: true } : {}),
+    }
+  }
+
+  async #jwks(): Promise<PublicJwk[]> {
+    await this.#signingKey()
+    const extra = this.behaviour.extraJwksKeys ?? 0
+    while (this.#extraKeys.length < extra) this.#extraKeys.push((await generateSigningKey()).jwk)
+    return [...this.#extraKeys.slice(0, extra), ...this.#keys.map((k) => k.jwk)]
+  }
+
+  async #token(request: Request, signal: AbortSignal): Promise<Response> {
+    const mode = this.behaviour.tokenResponse ?? 'ok'
+    if (mode === 'html500') {
+      const page = '<!doctype html><title>Error</title><h1>500 Internal Server Error</h1>'
+      return new Response(page, { status: 500, headers: { 'content-type': 'text/html; charset=utf-8' } })
+    }
+    if (typeof mode === 'object') await sleep(mode.delayMs, signal)
+    try {
+      const tokens = await this.#exchangeCode(request)
+      if (mode !== 'redirect') return tokenResponse(tokens)
+      const id = randomToken()
+      this.#redirectedTokens.set(id, tokens)
+      return new Response(null, { status: 302, headers: { location: `${this.#base}${REDIRECTED_TOKEN_PATH}?id=${id}` } })
+    } catch (error) {
+      if (error instanceof OAuthError) return error.response()
+      throw error
+    }
+  }
+
+  #redirectedToken(url: URL): Response {
+    const id = url.searchParams.get('id') ?? ''
+    const tokens = this.#redirectedTokens.get(id)
+    this.#redirectedTokens.delete(id)
+    return tokens ? tokenResponse(tokens) : json({ error: 'not_found' }, 404)
+  }
+
+  async #exchangeCode(request: Request): Promise<TokenSet> {
+    if (!/^application\/x-www-form-urlencoded\b/i.test(request.headers.get('content-type') ?? '')) {
+      throw new OAuthError(400, 'invalid_request', 'expected an application/x-www-form-urlencoded body')
+    }
+    // Decoded by hand: workerd warns when .text() is called on a form-encoded body.
+    const form = new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()))
+    const client = this.#authenticateClient(request.headers.get('authorization'), form)
+    if (form.get('grant_type') !== 'authorization_code') {
+      throw new OAuthError(400, 'unsupported_grant_type', 'only authorization_code is supported')
+    }
+
+    const code = form.get('code') ?? ''
+    const grant = this.#codes.get(code)
+    this.#codes.delete(code)
+    if (!grant || grant.clientId !== client.client_id || this.#now() > grant.expiresAt) {
+      throw new OAuthError(400, 'invalid_grant', 'the authorization code is invalid, expired or already used')
+    }
+    if (form.get('redirect_uri') !== grant.redirectUri) {
+      throw new OAuthError(400, 'invalid_grant', 'redirect_uri does not match the authorization request')
+    }
+    const verifier = form.get('code_verifier') ?? ''
+    if (!CODE_VERIFIER.test(verifier) || (await sha256Base64url(verifier)) !== grant.codeChallenge) {
+      throw new OAuthError(400, 'invalid_grant', 'PKCE verification failed')
+    }
+
+    const accessToken = randomToken()
+    this.#accessTokens.set(accessToken, { sub: grant.sub, expiresAt: this.#now() + TOKEN_TTL_S * 1000 })
+    return {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: TOKEN_TTL_S,
+      scope: grant.scope,
+      id_token: await this.#idToken(grant),
+    }
+  }
+
+  /** RFC 6749 §2.3.1: exactly one method, and the one the client is registered for. */
+  #authenticateClient(authorization: string | null, form: URLSearchParams): IdpClient {
+    const basic = authorization === null ? undefined : parseBasic(authorization)
+    if (basic && form.has('client_secret')) {
+      throw new OAuthError(400, 'invalid_request', 'more than one client authentication method')
+    }
+    if (basic && form.has('client_id') && form.get('client_id') !== basic.id) {
+      throw new OAuthError(400, 'invalid_request', 'client_id does not match the Authorization header')
+    }
+    const method = basic ? 'client_secret_basic' : 'client_secret_post'
+    const client = this.#clients.get(basic?.id ?? form.get('client_id') ?? '')
+    const secret = basic?.secret ?? form.get('client_secret')
+    if (!client || (client.auth_method ?? 'client_secret_basic') !== method || secret !== client.client_secret) {
+      throw new OAuthError(401, 'invalid_client', 'client authentication failed', {
+        'www-authenticate': 'Basic realm="idp"',
+      })
+    }
+    return client
+  }
+
+  async #idToken(grant: AuthorizationGrant): Promise<string> {
+    const knob = this.behaviour.idToken ?? {}
+    const sign = knob.sign ?? 'valid'
+    const key = await this.#signingKey()
+    const user = this.#user(grant.sub)
+    const profile: JoseObject = { ...user }
+    if (this.behaviour.thinIdToken) for (const claim of PROFILE_CLAIMS) delete profile[claim]
+    const now = Math.floor(this.#now() / 1000)
+    const claims = merge(
+      {
+        ...profile,
+        iss: this.issuer,
+        sub: user.sub,
+        aud: grant.clientId,
+        iat: now,
+        exp: now + TOKEN_TTL_S,
+        nonce: grant.nonce,
+        auth_time: grant.authTime,
+      },
+      knob.claims,
+    )
+    const header = merge(
+      sign === 'none'
+        ? { alg: 'none', typ: 'JWT' }
+        : { alg: 'RS256', typ: 'JWT', ...(knob.omitKid ? {} : { kid: key.kid }) },
+      knob.header,
+    )
+    if (sign === 'none') return signJwt(header, claims)
+    const signer = sign === 'wrongKey' ? await generateSigningKey() : key
+    return signJwt(header, claims, signer.privateKey)
+  }
+
+  #userinfo(request: Request): Response {
+    const token = /^Bearer (\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1]
+    const grant = token === undefined ? undefined : this.#accessTokens.get(token)
+    if (!grant || this.#now() > grant.expiresAt) {
+      return new OAuthError(401, 'invalid_token', 'the access token is invalid or expired', {
+        'www-authenticate': 'Bearer error="invalid_token"',
+      }).response()
+    }
+    const user = this.#user(grant.sub)
+    return json({ ...user, sub: this.behaviour.userinfo?.sub ?? user.sub })
+  }
+
+  async #signingKey(): Promise<SigningKey> {
+    if (this.#keys.length === 0) await (this.#firstKey ??= this.rotateKeys())
+    const [current] = this.#keys
+    if (!current) throw new Error('TestIdp: no signing key')
+    return current
+  }
+
+  #user(sub: string): IdpUser {
+    const user = this.#users.get(sub)
+    if (!user) throw new Error(`TestIdp: unknown user ${sub}`)
+    return user
+  }
+}
+
+/** A fetch over several IdPs: the one whose issuer the URL falls under (longest first), else the first on its origin. */
+export function routeFetch(...idps: TestIdp[]): typeof fetch {
+  const longestFirst = [...idps].sort((a, b) => b.issuer.length - a.issuer.length)
+  return async (input, init) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url)
+    const idp =
+      longestFirst.find((i) => url.href.startsWith(`${i.issuer.replace(/\/$/, '')}/`)) ??
+      longestFirst.find((i) => new URL(i.issuer).origin === url.origin)
+    if (!idp) throw new TypeError('fetch failed')
+    return idp.fetch(input, init)
+  }
+}
+
+/** Why an authorization request is invalid, or undefined when it is acceptable. */
+function authorizationProblem(params: URLSearchParams): string | undefined {
+  for (const name of new Set(params.keys())) {
+    if (params.getAll(name).length > 1) return `duplicate parameter ${name}`
+  }
+  if (params.get('response_type') !== 'code') return 'response_type must be code'
+  if (!(params.get('scope') ?? '').split(' ').includes('openid')) return 'scope must contain openid'
+  if (params.get('code_challenge_method') !== 'S256') return 'code_challenge_method must be S256'
+  if (!CODE_CHALLENGE.test(params.get('code_challenge') ?? '')) return 'code_challenge is missing or malformed'
+  if (!params.get('state')) return 'state is required'
+  if (!params.get('nonce')) return 'nonce is required'
+  return undefined
+}
+
+/** `Authorization: Basic` credentials, each part form-urlencoded (RFC 6749 §2.3.1). */
+function parseBasic(header: string): { id: string; secret: string } {
+  const invalid = new OAuthError(401, 'invalid_client', 'malformed Basic credentials', {
+    'www-authenticate': 'Basic realm="idp"',
+  })
+  const encoded = /^Basic (\S+)$/i.exec(header)?.[1]
+  if (encoded === undefined) throw invalid
+  try {
+    const decoded = atob(encoded)
+    const colon = decoded.indexOf(':')
+    if (colon < 0) throw invalid
+    const formDecode = (s: string): string => decodeURIComponent(s.replaceAll('+', ' '))
+    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) }
+  } catch {
+    throw invalid
+  }
+}
+
+/** `base` with `overrides` applied; an `undefined` override deletes the member. */
+function merge(base: JoseObject, overrides: Record<string, unknown> = {}): JoseObject {
+  const result = { ...base }
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value === undefined) delete result[name]
+    else result[name] = value
+  }
+  return result
+}
+
+function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })
+}
+
+function tokenResponse(tokens: TokenSet): Response {
+  return json(tokens, 200, { 'cache-control': 'no-store', pragma: 'no-cache' })
+}
+
+function methodNotAllowed(): Response {
+  return json({ error: 'invalid_request', error_description: 'method not allowed' }, 405)
+}
+
+/** Waits `ms`, rejecting with the signal's reason as soon as it aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0) return Promise.resolve()
+  return new Promise((resolve, reject) => {
+    signal.throwIfAborted()
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(signal.reason)
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
