@@ -7,7 +7,10 @@ import { identities, memberships, ssoConnections, teamDomains, teams, users } fr
 
 const knownUser = { id: users.id, email: users.email, name: users.name, teamId: memberships.teamId }
 
-/** Connection and team, the domain's team, the linked user and the email's user: one round trip. */
+/**
+ * Connection and team, the domain's team, the linked user and the email's user: one round trip.
+ * drizzle maps D1 batch rows by column name, so no statement here selects two columns of one name.
+ */
 export async function loadSsoLoginFacts(
   db: Database,
   input: { connectionId: string; subject: string; email: string | undefined; domain: string | undefined },
@@ -17,7 +20,7 @@ export async function loadSsoLoginFacts(
       .select({
         id: ssoConnections.id,
         enabled: ssoConnections.enabled,
-        teamId: teams.id,
+        teamId: ssoConnections.teamId,
         teamName: teams.name,
         defaultPermission: teams.defaultPermission,
       })

@@ -1,0 +1,210 @@
+// The test rig: the real app over counting D1/KV/fetch wrappers, a cookie-keeping browser, admin helpers.
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
+import { createApp } from '../src/app'
+import { createRuntime, type Runtime } from '../src/runtime'
+import { routeFetch, TestIdp } from './idp/provider'
+
+export const publicOrigin = 'https://sso.example.com'
+export const adminToken = 'test-admin-token-0123456789abcdef'
+
+export interface Counters {
+  d1: number
+  kvReads: number
+  kvWrites: number
+  upstream: number
+}
+
+/** A D1 statement that counts each execution as one round trip (statements in a batch count once, as the batch). */
+class CountingStatement {
+  constructor(
+    readonly inner: D1PreparedStatement,
+    private readonly counters: Counters,
+  ) {}
+  bind(...values: unknown[]) {
+    return new CountingStatement(this.inner.bind(...values), this.counters)
+  }
+  first(column?: string) {
+    this.counters.d1++
+    return column === undefined ? this.inner.first() : this.inner.first(column)
+  }
+  all() {
+    this.counters.d1++
+    return this.inner.all()
+  }
+  run() {
+    this.counters.d1++
+    return this.inner.run()
+  }
+  raw(options?: { columnNames?: boolean }) {
+    this.counters.d1++
+    return options?.columnNames ? this.inner.raw({ columnNames: true }) : this.inner.raw()
+  }
+}
+
+export function countingD1(db: D1Database, counters: Counters, fail?: () => boolean): D1Database {
+  const check = () => {
+    if (fail?.()) throw new Error('D1_ERROR: injected storage failure')
+  }
+  return {
+    prepare: (sql: string) => new CountingStatement(db.prepare(sql), counters),
+    batch: async (statements: CountingStatement[]) => {
+      counters.d1++
+      check()
+      return db.batch(statements.map((s) => s.inner))
+    },
+    exec: (sql: string) => db.exec(sql),
+    withSession: () => {
+      throw new Error('not used')
+    },
+    dump: () => db.dump(),
+  } as unknown as D1Database
+}
+
+export function countingKv(kv: KVNamespace, counters: Counters, down?: () => boolean): KVNamespace {
+  return {
+    get: (key: string, type?: never) => {
+      counters.kvReads++
+      if (down?.()) return Promise.reject(new Error('KV unavailable'))
+      return kv.get(key, type)
+    },
+    put: (key: string, value: string, options?: KVNamespacePutOptions) => {
+      counters.kvWrites++
+      if (down?.()) return Promise.reject(new Error('KV unavailable'))
+      return kv.put(key, value, options)
+    },
+  } as unknown as KVNamespace
+}
+
+/** Cookies as a browser keeps them for one origin (enough for __Host- cookies on Path=/). */
+export class Browser {
+  readonly cookies = new Map<string, string>()
+  remember(response: Response) {
+    for (const header of response.headers.getSetCookie()) {
+      const [pair = '', ...attributes] = header.split(';')
+      const eq = pair.indexOf('=')
+      const name = pair.slice(0, eq).trim()
+      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a))
+      if (expired) this.cookies.delete(name)
+      else this.cookies.set(name, pair.slice(eq + 1).trim())
+    }
+  }
+  header() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+  }
+}
+
+let sequence = 0
+/** A fresh name for each test's data, so tests never see each other's rows. */
+export const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${(sequence++).toString(36)}`
+
+export interface Rig {
+  app: ReturnType<typeof createApp>
+  runtime: Runtime
+  idp: TestIdp
+  counters: Counters
+  faults: { d1Batch: boolean; kvDown: boolean }
+  testEnv: Env
+  resetCounters(): void
+  /** A request as a browser with `browser`'s cookies sends it (Sec-Fetch-Site same-origin unless given). */
+  fetch(browser: Browser, path: string, init?: RequestInit): Promise<Response>
+  admin(method: string, path: string, body?: unknown): Promise<Response>
+}
+
+export async function createRig(options: { issuer?: string; idps?: TestIdp[]; now?: () => number } = {}): Promise<Rig> {
+  const idp = await TestIdp.create({ issuer: options.issuer ?? `https://${unique('org')}.okta.test` })
+  const counters: Counters = { d1: 0, kvReads: 0, kvWrites: 0, upstream: 0 }
+  const route = routeFetch(idp, ...(options.idps ?? []))
+  const runtime = createRuntime({
+    fetch: (input, init) => {
+      counters.upstream++
+      return route(input, init)
+    },
+    now: options.now,
+  })
+  const app = createApp(runtime)
+  const faults = { d1Batch: false, kvDown: false }
+  const testEnv = {
+    ...env,
+    DB: countingD1(env.DB, counters, () => faults.d1Batch),
+    CACHE: countingKv(env.CACHE, counters, () => faults.kvDown),
+  } as Env
+  const send = async (request: Request) => {
+    const ctx = createExecutionContext()
+    const response = await app.fetch(request, testEnv, ctx)
+    await waitOnExecutionContext(ctx)
+    return response
+  }
+  return {
+    app,
+    runtime,
+    idp,
+    counters,
+    faults,
+    testEnv,
+    resetCounters() {
+      Object.assign(counters, { d1: 0, kvReads: 0, kvWrites: 0, upstream: 0 })
+    },
+    async fetch(browser, path, init = {}) {
+      const headers = new Headers(init.headers)
+      if (browser.cookies.size) headers.set('cookie', browser.header())
+      if (!headers.has('sec-fetch-site')) headers.set('sec-fetch-site', 'same-origin')
+      const response = await send(new Request(new URL(path, publicOrigin), { ...init, headers, redirect: 'manual' }))
+      browser.remember(response)
+      return response
+    },
+    admin(method, path, body) {
+      const headers: Record<string, string> = { authorization: `Bearer ${adminToken}` }
+      if (body !== undefined) headers['content-type'] = 'application/json'
+      return send(new Request(new URL(path, publicOrigin), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }))
+    },
+  }
+}
+
+export interface TeamSetup {
+  teamId: string
+  connectionId: string
+  domain: string
+  ownerEmail: string
+  clientId: string
+  clientSecret: string
+}
+
+/** What support does: create the team, then its connection to the rig's IdP (registered there as a client). */
+export async function setUpTeam(rig: Rig, options: { defaultPermission?: 'public' | 'private'; authMethod?: 'client_secret_basic' | 'client_secret_post' } = {}): Promise<TeamSetup> {
+  const domain = `${unique('acme')}.example`
+  const ownerEmail = `owner@${domain}`
+  const clientId = unique('client')
+  const clientSecret = `secret-${unique('s')}_with-symbols~`
+  rig.idp.addClient({ client_id: clientId, client_secret: clientSecret, redirect_uri: `${publicOrigin}/sso/callback`, auth_method: options.authMethod })
+  const team = await rig.admin('POST', '/admin/api/teams', { name: `Team ${domain}`, ownerEmail, defaultPermission: options.defaultPermission ?? 'private' })
+  if (team.status !== 201) throw new Error(`team: ${team.status} ${await team.text()}`)
+  const { id: teamId } = (await team.json()) as { id: string }
+  const connection = await rig.admin('POST', '/admin/api/sso-connections', {
+    ownerEmail,
+    clientId,
+    clientSecret,
+    issuer: rig.idp.issuer,
+    ...(options.authMethod ? { tokenEndpointAuthMethod: options.authMethod } : {}),
+  })
+  if (connection.status !== 201) throw new Error(`connection: ${connection.status} ${await connection.text()}`)
+  const { id: connectionId } = (await connection.json()) as { id: string }
+  return { teamId, connectionId, domain, ownerEmail, clientId, clientSecret }
+}
+
+/** The whole browser round trip from the Okta tile: initiate, the IdP's sign-in, the callback. */
+export async function tileLogin(rig: Rig, browser: Browser, sub: string, initiatePath = `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`) {
+  const initiate = await rig.fetch(browser, initiatePath, { headers: { 'sec-fetch-site': 'cross-site' } })
+  if (initiate.status !== 302) return { initiate, callback: initiate }
+  const callbackUrl = rig.idp.authorize(initiate.headers.get('location')!, sub)
+  const callback = await rig.fetch(browser, callbackUrl, { headers: { 'sec-fetch-site': 'cross-site' } })
+  return { initiate, callback }
+}
+
+export const me = async (rig: Rig, browser: Browser) => rig.fetch(browser, '/api/me')
+
+/** Reads rows directly, around the counting wrapper. */
+export const query = <T>(sql: string, ...params: unknown[]) =>
+  env.DB.prepare(sql)
+    .bind(...params)
+    .all<T>()
+    .then((r) => r.results)
