@@ -21,6 +21,9 @@ function asAppError(error: unknown): AppError {
   return new AppError('internal_error', { cause: error instanceof Error ? error.name : typeof error })
 }
 
+/** Routine answers (not signed in, no such page) are not attempts worth an event row. */
+const routine = new Set<ErrorCode>(['unauthorized', 'not_found', 'method_not_allowed'])
+
 const wantsJson = (path: string) => path.startsWith('/api/') || path.startsWith('/admin/api/')
 
 /** The refusal as a person or a program meets it, with its event row (best effort: a failed write is logged). */
@@ -29,7 +32,7 @@ async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
   const audit: Audit = c.get('audit') ?? { kind: c.req.path.startsWith('/admin') ? 'admin' : 'login', action: c.req.path.slice(0, 64) }
   const outcome = error.status >= 500 ? 'error' : 'refused'
   console.log(JSON.stringify({ event: audit.action, outcome, code: error.code, referenceId }))
-  if (c.env?.DB) {
+  if (c.env?.DB && !routine.has(error.code)) {
     const row = eventRow(audit, outcome, error.code, referenceId, Date.now())
     await insertEvent(database(c.env.DB), row).catch(() => console.log(JSON.stringify({ event: 'event_write_failed', referenceId })))
   }

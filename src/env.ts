@@ -1,8 +1,21 @@
 // Bindings, context variables and the configuration read from the Worker's env on every request.
 import { z } from 'zod'
+import type { Audit } from './events'
 import type { Runtime } from './runtime'
+import type { Session } from './session/session'
 
-export type AppEnv = { Bindings: Env; Variables: { config: Config; runtime: Runtime } }
+export type AppEnv = { Bindings: Env }
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    config: Config
+    runtime: Runtime
+    /** What the request has learnt about the attempt it serves, for its event row. */
+    audit: Audit
+    /** Set by the routes that require a signed-in user. */
+    session: Session
+  }
+}
 
 export interface SessionKey {
   kid: string

@@ -4,14 +4,7 @@ import type { z } from 'zod'
 import { database } from './db/client'
 import type { AppEnv } from './env'
 import { AppError } from './errors'
-import type { Audit } from './events'
 import type { UpstreamOptions } from './oidc/discovery'
-
-declare module 'hono' {
-  interface ContextVariableMap {
-    audit: Audit
-  }
-}
 
 /** GET reads the query, POST a urlencoded or multipart form; either is validated by `schema`. */
 export async function readInput<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise<z.infer<T>> {

@@ -11,6 +11,8 @@ export interface Runtime {
   /** Connections read at initiate or callback, so the callback's token exchange needs no extra D1 read. */
   connections: Map<string, { record: ConnectionRecord; readAt: number }>
   now: () => number
+  /** When set, replaces every upstream timeout (tests use it instead of waiting out the real ones). */
+  upstreamTimeoutMs?: number
 }
 
 export function createRuntime(options: { fetch?: typeof fetch; now?: () => number } = {}): Runtime {

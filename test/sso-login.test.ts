@@ -60,7 +60,7 @@ describe('tile login, more', () => {
     const { callback } = await tileLogin(rig, browser, 'okta-2')
     expect(callback.status).toBe(302)
     expect(rig.counters.upstream).toBe(1)
-    expect((await (await me(rig, browser)).json()).user.id).toBe(identity!.user_id)
+    expect(((await (await me(rig, browser)).json()) as any).user.id).toBe(identity!.user_id)
     expect(await query('select * from users where email = ?', `grace@${team.domain}`)).toHaveLength(1)
   })
 
@@ -163,7 +163,7 @@ describe('email login (app-initiated)', () => {
     expect(location.searchParams.get('login_hint')).toBe(`eve@${team.domain}`)
     const callback = await rig.fetch(browser, rig.idp.authorize(location.href, 'okta-e'))
     expect(callback.headers.get('location')).toBe('/app?from=login')
-    expect((await (await me(rig, browser)).json()).team.id).toBe(team.teamId)
+    expect(((await (await me(rig, browser)).json()) as any).team.id).toBe(team.teamId)
   })
 
   it('refuses a domain without SSO, and a cross-site post', async () => {

@@ -17,7 +17,7 @@ export interface UpstreamOptions {
 export const requestOptions = (o: UpstreamOptions, timeoutMs = upstreamTimeoutMs) => ({
   [oauth.customFetch]: o.runtime.fetch,
   [oauth.allowInsecureRequests]: o.allowHttp,
-  signal: AbortSignal.timeout(timeoutMs),
+  signal: AbortSignal.timeout(o.runtime.upstreamTimeoutMs ?? timeoutMs),
 })
 
 /** Fetches and validates discovery without any cache (the admin API's check before saving). */
@@ -40,7 +40,7 @@ async function fetchJwks(o: UpstreamOptions, as: oauth.AuthorizationServer): Pro
   const response = await o.runtime.fetch(as.jwks_uri, {
     headers: { accept: 'application/json, application/jwk-set+json' },
     redirect: 'manual',
-    signal: AbortSignal.timeout(upstreamTimeoutMs),
+    signal: AbortSignal.timeout(o.runtime.upstreamTimeoutMs ?? upstreamTimeoutMs),
   })
   if (response.status !== 200) throw new TypeError(`jwks_uri answered ${response.status}`)
   return jwksSchema.parse(await response.json()) as oauth.JWKS

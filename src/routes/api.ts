@@ -1,5 +1,5 @@
 // The app's JSON API: who am I, and turning on team management.
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { z } from 'zod'
 import { randomId } from '../crypto/encoding'
 import { createTeamStatements } from '../db/teams'
@@ -12,10 +12,18 @@ import { validate } from './validation'
 
 const teamSchema = z.object({ name: z.string().trim().min(1).max(200), defaultPermission: z.enum(['public', 'private']) })
 
+/** 401 unless a live session is presented; the session is then `c.var.session`. */
+const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())
+  if (!session) throw new AppError('unauthorized')
+  c.set('session', session)
+  await next()
+}
+
 export const apiRoutes = new Hono<AppEnv>()
-  .get('/me', async (c) => {
-    const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())
-    if (!session) throw new AppError('unauthorized')
+  .use('*', signedIn)
+  .get('/me', (c) => {
+    const { session } = c.var
     return c.json({
       user: { id: session.userId, email: session.email, name: session.name },
       team: session.team,
@@ -23,8 +31,7 @@ export const apiRoutes = new Hono<AppEnv>()
     })
   })
   .post('/team', sameOriginOnly, validate('json', teamSchema), async (c) => {
-    const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())
-    if (!session) throw new AppError('unauthorized')
+    const { session } = c.var
     if (session.team) throw new AppError('already_in_team')
     c.set('audit', { kind: 'login', action: 'team_create', email: session.email })
     const body = c.req.valid('json')

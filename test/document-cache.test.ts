@@ -1,0 +1,76 @@
+// Discovery and JWKS caching: memory, then KV, then the IdP; stale copies during outages; kid-miss refetch limits.
+import { describe, expect, it } from 'vitest'
+import { createApp } from '../src/app'
+import { freshForMs, staleForMs } from '../src/oidc/document-cache'
+import { createRuntime } from '../src/runtime'
+import { Browser, createRig, setUpTeam, tileLogin } from './harness'
+
+async function warmRig() {
+  let nowMs = Date.now()
+  const rig = await createRig({ now: () => nowMs })
+  const team = await setUpTeam(rig)
+  rig.idp.addUser({ sub: 'u1', email: `u1@${team.domain}`, email_verified: true })
+  expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(302)
+  rig.idp.resetCounts()
+  rig.resetCounters()
+  return { rig, team, advance: (ms: number) => (nowMs += ms) }
+}
+
+describe('discovery and JWKS cache', () => {
+  it('serves a second login from memory: no discovery or JWKS fetch, no KV read', async () => {
+    const { rig } = await warmRig()
+    expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(302)
+    expect(rig.idp.count('discovery') + rig.idp.count('jwks')).toBe(0)
+    expect(rig.idp.count('token')).toBe(1)
+    expect(rig.counters.kvReads).toBe(0)
+  })
+
+  it('lets a fresh isolate start from KV without asking the IdP', async () => {
+    const { rig } = await warmRig()
+    const isolate = createRuntime({ fetch: rig.runtime.fetch, now: rig.runtime.now })
+    const app = createApp(isolate)
+    const iss = encodeURIComponent(rig.idp.issuer)
+    const initiate = await app.request(`https://sso.example.com/sso/initiate?iss=${iss}`, {}, rig.testEnv)
+    expect(initiate.status).toBe(302)
+    expect(rig.idp.count('discovery')).toBe(0)
+    expect(rig.counters.kvReads).toBe(1)
+  })
+
+  it('refetches after an hour, and serves the stale copy for up to a day while the IdP is down', async () => {
+    const { rig, advance } = await warmRig()
+    advance(freshForMs + 1)
+    expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(302)
+    expect(rig.idp.count('discovery')).toBe(1)
+    expect(rig.idp.count('jwks')).toBe(1)
+    advance(freshForMs + 1)
+    rig.idp.behaviour.down = { discovery: true, jwks: true }
+    expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(302)
+    advance(staleForMs)
+    const { callback } = await tileLogin(rig, new Browser(), 'u1')
+    expect(callback.status).toBe(502)
+    expect(await callback.text()).toContain('idp_unreachable')
+  })
+
+  it('refetches the JWKS on an unknown kid at most once a minute per issuer', async () => {
+    const { rig, advance } = await warmRig()
+    await rig.idp.rotateKeys()
+    expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(302)
+    expect(rig.idp.count('jwks')).toBe(1)
+    await rig.idp.rotateKeys()
+    const refused = await tileLogin(rig, new Browser(), 'u1')
+    expect(refused.callback.status).toBe(403)
+    expect(await refused.callback.text()).toContain('token_invalid')
+    expect(rig.idp.count('jwks')).toBe(1)
+    advance(60_000)
+    expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(302)
+    expect(rig.idp.count('jwks')).toBe(2)
+  })
+
+  it('falls back to the IdP when KV is unavailable, and stays correct', async () => {
+    const rig = await createRig()
+    rig.faults.kvDown = true
+    const team = await setUpTeam(rig)
+    rig.idp.addUser({ sub: 'k', email: `k@${team.domain}`, email_verified: true })
+    expect((await tileLogin(rig, new Browser(), 'k')).callback.status).toBe(302)
+  })
+})

@@ -1,0 +1,129 @@
+// Session cookies: attributes, tampering, key rotation, the recheck interval, logout and SSO-only enforcement.
+import { env } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { createApp } from '../src/app'
+import { Browser, createRig, me, publicOrigin, query, setUpTeam, tileLogin, unique } from './harness'
+
+const form = (fields: Record<string, string>) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded', origin: publicOrigin },
+  body: new URLSearchParams(fields),
+})
+
+/** A rig whose clock the test moves, and a registered password user signed in. */
+async function passwordSession() {
+  let nowMs = Date.now()
+  const rig = await createRig({ now: () => nowMs })
+  const browser = new Browser()
+  const email = `pat@${unique('solo')}.example`
+  const response = await rig.fetch(browser, '/register', form({ email, password: 'long enough password' }))
+  expect(response.status).toBe(303)
+  return { rig, browser, email, advance: (seconds: number) => (nowMs += seconds * 1000) }
+}
+
+describe('session cookie', () => {
+  it('is __Host-, HttpOnly, Secure, SameSite=Lax, Path=/ and names its key id', async () => {
+    const { rig, email } = await passwordSession()
+    const response = await rig.fetch(new Browser(), '/login/password', form({ email, password: 'long enough password' }))
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('__Host-edge_sso_session='))!
+    expect(cookie).toMatch(/; HttpOnly/)
+    expect(cookie).toMatch(/; Secure/)
+    expect(cookie).toMatch(/; SameSite=Lax/)
+    expect(cookie).toMatch(/; Path=\//)
+    expect(cookie).not.toMatch(/Domain=/i)
+    expect(cookie).toMatch(/^__Host-edge_sso_session=k2\./)
+  })
+
+  it('refuses any tampered cookie: payload, signature, key id, or a cookie signed with an unknown key', async () => {
+    const { rig, browser } = await passwordSession()
+    const original = browser.cookies.get('__Host-edge_sso_session')!
+    expect((await me(rig, browser)).status).toBe(200)
+    const decoded = decodeURIComponent(original)
+    const [kid, payload, signature] = decoded.split('.') as [string, string, string]
+    const json = JSON.parse(atob(payload.replaceAll('-', '+').replaceAll('_', '/')))
+    const forged = btoa(JSON.stringify({ ...json, userId: 'someone-else' })).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
+    const variants = [
+      `${kid}.${forged}.${signature}`,
+      `${kid}.${payload}.${signature.slice(0, -2)}AA`,
+      `k1.${payload}.${signature}`,
+      `zz.${payload}.${signature}`,
+      `${kid}.${payload}`,
+      'garbage',
+    ]
+    for (const value of variants) {
+      const tampered = new Browser()
+      tampered.cookies.set('__Host-edge_sso_session', encodeURIComponent(value))
+      const response = await me(rig, tampered)
+      expect(response.status).toBe(401)
+      expect(((await response.json()) as any).error.code).toBe('unauthorized')
+    }
+  })
+
+  it('keeps sessions signed with a retired key valid, and re-signs them with the current key at the recheck', async () => {
+    const { rig, browser, advance } = await passwordSession()
+    const rotatedEnv = { ...rig.testEnv, SESSION_KEYS: `k3:${btoa('a brand new session key, 32 bytes!')},${env.SESSION_KEYS}` }
+    const app = createApp(rig.runtime)
+    const ask = () => app.request(`${publicOrigin}/api/me`, { headers: { cookie: browser.header() } }, rotatedEnv)
+    expect((await ask()).status).toBe(200)
+    advance(301)
+    const rechecked = await ask()
+    expect(rechecked.status).toBe(200)
+    expect(rechecked.headers.getSetCookie()[0]).toMatch(/^__Host-edge_sso_session=k3\./)
+  })
+})
+
+describe('recheck interval', () => {
+  it('reads D1 only once per interval, and ends a revoked session at the next recheck', async () => {
+    const { rig, browser, email, advance } = await passwordSession()
+    rig.resetCounters()
+    expect((await me(rig, browser)).status).toBe(200)
+    expect(rig.counters.d1).toBe(0)
+    const stolen = new Browser()
+    stolen.cookies.set('__Host-edge_sso_session', browser.cookies.get('__Host-edge_sso_session')!)
+    const logout = await rig.fetch(browser, '/logout', { method: 'POST', headers: { origin: publicOrigin } })
+    expect(logout.status).toBe(303)
+    expect(browser.cookies.has('__Host-edge_sso_session')).toBe(false)
+    const [session] = await query<{ revoked_at: number | null }>('select s.revoked_at from sessions s join users u on u.id = s.user_id where u.email = ?', email)
+    expect(session!.revoked_at).not.toBeNull()
+    expect((await me(rig, stolen)).status).toBe(200)
+    advance(301)
+    rig.resetCounters()
+    expect((await me(rig, stolen)).status).toBe(401)
+    expect(rig.counters.d1).toBe(1)
+  })
+})
+
+describe('SSO only', () => {
+  it('refuses password login for members of an SSO team and ends their password sessions at the recheck', async () => {
+    let nowMs = Date.now()
+    const rig = await createRig({ now: () => nowMs })
+    const domain = `${unique('sso')}.example`
+    const ownerEmail = `owner@${domain}`
+    const owner = new Browser()
+    await rig.fetch(owner, '/register', form({ email: ownerEmail, password: 'owner password 1' }))
+    const created = await rig.fetch(owner, '/api/team', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: publicOrigin },
+      body: JSON.stringify({ name: 'Owner Co', defaultPermission: 'public' }),
+    })
+    expect(created.status).toBe(201)
+    const team = ((await created.json()) as any).team
+    expect(((await (await me(rig, owner)).json()) as any).team).toEqual({ id: team.id, name: 'Owner Co' })
+
+    rig.idp.addClient({ client_id: 'co', client_secret: 'co-secret', redirect_uri: `${publicOrigin}/sso/callback` })
+    const connection = await rig.admin('POST', '/admin/api/sso-connections', { ownerEmail, clientId: 'co', clientSecret: 'co-secret', issuer: rig.idp.issuer })
+    expect(connection.status).toBe(201)
+
+    const refused = await rig.fetch(new Browser(), '/login/password', form({ email: ownerEmail, password: 'owner password 1' }))
+    expect(refused.status).toBe(403)
+    expect(await refused.text()).toContain('data-testid="error-code">sso_required<')
+    expect((await me(rig, owner)).status).toBe(200)
+    nowMs += 301_000
+    expect((await me(rig, owner)).status).toBe(401)
+
+    rig.idp.addUser({ sub: 'okta-owner', email: ownerEmail, email_verified: true })
+    const sso = new Browser()
+    expect((await tileLogin(rig, sso, 'okta-owner')).callback.status).toBe(302)
+    expect(((await (await me(rig, sso)).json()) as any).authMethod).toBe('sso')
+  })
+})
