@@ -45,7 +45,7 @@ async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
 export function createApp(runtime: Runtime = createRuntime()) {
   const app = new Hono<AppEnv>()
   app.use('*', async (c, next) => {
-    c.set('config', readConfig(c.env))
+    c.set('config', readConfig(c.env, c.req.url))
     c.set('runtime', runtime)
     await next()
   })

@@ -32,7 +32,10 @@ export interface Config {
   dataKey: Uint8Array
 }
 
-/** Dev-only secrets: used when a loopback PUBLIC_URL runs without secrets; any other origin refuses them. */
+/**
+ * Dev-only secrets: filled in when PUBLIC_URL and the request are both on loopback (wrangler dev) and no
+ * secret is set. Anywhere else they are refused, so a deploy that forgot its secrets serves nothing.
+ */
 const devSecrets = {
   ADMIN_TOKEN: 'dev-only-admin-token',
   SESSION_KEYS: 'dev:ZGV2LW9ubHktc2Vzc2lvbi1rZXktMDEyMzQ1Njc4OWFi',
@@ -57,12 +60,13 @@ const configSchema = z.object({
   DATA_KEY: base64Bytes(32).refine((b) => b.length === 32, 'exactly 32 bytes'),
 })
 
-const isLoopback = (origin: string) => ['localhost', '127.0.0.1', '[::1]'].includes(new URL(origin).hostname)
+const isLoopback = (url: string) => URL.canParse(url) && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname)
 
 const cache = new Map<string, Config>()
 
 /** Reads and checks the configuration; throws when it is unusable (an operator's mistake, not a user's). */
-export function readConfig(env: Env): Config {
+export function readConfig(env: Env, requestUrl: string): Config {
+  const loopback = isLoopback(env.PUBLIC_URL) && isLoopback(requestUrl)
   const raw = {
     PUBLIC_URL: env.PUBLIC_URL,
     APP_URL: env.APP_URL || undefined,
@@ -72,10 +76,9 @@ export function readConfig(env: Env): Config {
     SESSION_KEYS: env.SESSION_KEYS,
     DATA_KEY: env.DATA_KEY,
   }
-  const cacheKey = JSON.stringify(raw)
+  const cacheKey = JSON.stringify({ ...raw, loopback })
   const cached = cache.get(cacheKey)
   if (cached) return cached
-  const loopback = isLoopback(env.PUBLIC_URL)
   for (const name of Object.keys(devSecrets) as (keyof typeof devSecrets)[]) {
     if (!raw[name] && loopback) raw[name] = devSecrets[name]
     if (raw[name] === devSecrets[name] && !loopback) throw new Error(`${name} is a dev-only value; set a real secret`)
