@@ -1,5 +1,5 @@
 // Bindings, context variables and the configuration read from the Worker's env on every request.
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { Audit } from './events'
 import type { Runtime } from './runtime'
 import type { Session } from './session/session'
@@ -42,22 +42,31 @@ const devSecrets = {
   DATA_KEY: 'ZGV2LW9ubHktZGF0YS1rZXktMDEyMzQ1Njc4OWFiY2Q=',
 } as const
 
-const base64Bytes = (minBytes: number) =>
-  z.base64().transform((s) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0))).refine((b) => b.length >= minBytes, `at least ${minBytes} bytes`)
+const base64Bytes = (bytes: { min: number; max?: number }) =>
+  z.pipe(
+    z.base64(),
+    z.transform((s) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0))),
+  ).check(z.refine((b) => b.length >= bytes.min && b.length <= (bytes.max ?? Infinity), `${bytes.min} bytes or more`))
 
-const sessionKeysSchema = z
-  .string()
-  .transform((s) => s.split(',').map((entry) => entry.trim().split(':')))
-  .pipe(z.array(z.tuple([z.string().regex(/^[\w-]{1,16}$/), base64Bytes(32)]).transform(([kid, secret]) => ({ kid, secret }))).nonempty())
+const sessionKey = z.pipe(
+  z.tuple([z.string().check(z.regex(/^[\w-]{1,16}$/)), base64Bytes({ min: 32 })]),
+  z.transform(([kid, secret]): SessionKey => ({ kid, secret })),
+)
+
+/** "kid:base64[,kid:base64...]", the first key signs, all verify. */
+const sessionKeysSchema = z.pipe(
+  z.pipe(z.string(), z.transform((s) => s.split(',').map((entry) => entry.trim().split(':')))),
+  z.array(sessionKey).check(z.minLength(1)),
+)
 
 const configSchema = z.object({
-  PUBLIC_URL: z.url().transform((u) => new URL(u).origin),
-  APP_URL: z.string().optional(),
-  SESSION_RECHECK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
-  DEV_ALLOW_HTTP_ISSUERS: z.string().optional(),
-  ADMIN_TOKEN: z.string().min(16),
+  PUBLIC_URL: z.pipe(z.url(), z.transform((u) => new URL(u).origin)),
+  APP_URL: z.optional(z.string()),
+  SESSION_RECHECK_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(86_400)), 300),
+  DEV_ALLOW_HTTP_ISSUERS: z.optional(z.string()),
+  ADMIN_TOKEN: z.string().check(z.minLength(16)),
   SESSION_KEYS: sessionKeysSchema,
-  DATA_KEY: base64Bytes(32).refine((b) => b.length === 32, 'exactly 32 bytes'),
+  DATA_KEY: base64Bytes({ min: 32, max: 32 }),
 })
 
 const isLoopback = (url: string) => URL.canParse(url) && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname)

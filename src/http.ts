@@ -1,13 +1,13 @@
 // Request helpers shared by the routes: input validation, the CSRF guard, same-origin return paths.
 import type { Context, MiddlewareHandler } from 'hono'
-import type { z } from 'zod'
+import type * as z from 'zod/mini'
 import { database } from './db/client'
 import type { AppEnv } from './env'
 import { AppError } from './errors'
 import type { UpstreamOptions } from './oidc/discovery'
 
 /** GET reads the query, POST a urlencoded or multipart form; either is validated by `schema`. */
-export async function readInput<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise<z.infer<T>> {
+export async function readInput<T extends z.ZodMiniType>(c: Context<AppEnv>, schema: T): Promise<z.infer<T>> {
   let raw: Record<string, unknown>
   if (c.req.method === 'GET' || c.req.method === 'HEAD') raw = c.req.query()
   else {

@@ -1,6 +1,6 @@
 // The IdP's discovery document and JWKS through the cache, fetched and checked by oauth4webapi.
 import * as oauth from 'oauth4webapi'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { Runtime } from '../runtime'
 import { cachedDocument, type DocumentSource } from './document-cache'
 

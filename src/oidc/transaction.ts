@@ -1,6 +1,6 @@
 // The login transaction: state, nonce, PKCE verifier, connection and return path in a short-lived signed cookie.
 import type { Context } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { SessionKey } from '../env'
 import { clearCookie, readSignedCookie, writeSignedCookie } from '../session/signed-cookie'
 

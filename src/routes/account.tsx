@@ -1,21 +1,18 @@
 // The account side: login page, password login, registration, logout, and the signed-in /app page.
 import { Hono } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { hashPassword } from '../crypto/password'
 import { revokeSession } from '../db/sessions'
 import type { AppEnv } from '../env'
 import { db, readInput, sameOriginOnly, sameOriginPath } from '../http'
 import { clearSession, currentSession, sessionRowId, writeSession } from '../session/session'
 import { registerWithPassword, signInWithPassword } from '../sign-in'
+import { email, text } from '../schemas'
 import { AppPage, LoginPage } from '../views/pages'
 
-const email = z.string().trim().toLowerCase().pipe(z.email().max(320))
-const credentialsSchema = z.object({ email, password: z.string().min(1).max(1024) })
-const registerSchema = z.object({
-  email,
-  password: z.string().min(8).max(1024),
-  name: z.string().trim().max(200).optional().transform((n) => n || null),
-})
+const password = (min: number) => z.string().check(z.minLength(min), z.maxLength(1024))
+const credentialsSchema = z.object({ email, password: password(1) })
+const registerSchema = z.object({ email, password: password(8), name: z.optional(text(200)) })
 
 export const accountRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
@@ -35,7 +32,7 @@ export const accountRoutes = new Hono<AppEnv>()
     c.set('audit', { kind: 'login', action: 'register' })
     const input = await readInput(c, registerSchema)
     c.var.audit.email = input.email
-    const account = { email: input.email, name: input.name, passwordHash: await hashPassword(input.password) }
+    const account = { email: input.email, name: input.name || null, passwordHash: await hashPassword(input.password) }
     const session = await registerWithPassword(db(c), account, c.var.audit, c.var.runtime.now())
     await writeSession(c, c.var.config, session)
     return c.redirect(c.var.config.appUrl, 303)

@@ -1,16 +1,17 @@
 // The app's JSON API: who am I, and turning on team management.
 import { Hono, type MiddlewareHandler } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { randomId } from '../crypto/encoding'
 import { createTeamStatements } from '../db/teams'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
 import { db, sameOriginOnly } from '../http'
 import { emailDomain } from '../provisioning'
+import { permission, text } from '../schemas'
 import { currentSession, writeSession } from '../session/session'
 import { validate } from './validation'
 
-const teamSchema = z.object({ name: z.string().trim().min(1).max(200), defaultPermission: z.enum(['public', 'private']) })
+const teamSchema = z.object({ name: text(200).check(z.minLength(1)), defaultPermission: permission })
 
 /** 401 unless a live session is presented; the session is then `c.var.session`. */
 const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {

@@ -1,6 +1,6 @@
 // SSO routes: third-party initiated login (Okta tile), email login, and the one callback.
 import { Hono, type Context } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { type ConnectionRecord, connectionById, connectionsByIssuer, openSecrets } from '../db/connections'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
@@ -13,13 +13,16 @@ import { emailDomain } from '../provisioning'
 import { writeSession } from '../session/session'
 import { signInWithSso } from '../sign-in'
 import { connectionForDomain } from '../db/teams'
+import { email, text } from '../schemas'
 
-const loginHint = z.string().trim().max(320).optional()
+const loginHint = z.optional(text(320))
+const returnTo = z.optional(z.string().check(z.maxLength(4096)))
 
 /** OpenID Connect Core 1.0 §4: `iss` required, `login_hint` and `target_link_uri` optional; others ignored. */
-const initiateSchema = z.object({ iss: z.string().max(2048), login_hint: loginHint, target_link_uri: z.string().max(4096).optional() })
-const connectionInitiateSchema = initiateSchema.partial({ iss: true })
-const startSchema = z.object({ email: z.string().trim().toLowerCase().pipe(z.email().max(320)), return_to: z.string().max(4096).optional() })
+const issuer = z.string().check(z.maxLength(2048))
+const initiateSchema = z.object({ iss: issuer, login_hint: loginHint, target_link_uri: returnTo })
+const connectionInitiateSchema = z.object({ iss: z.optional(issuer), login_hint: loginHint, target_link_uri: returnTo })
+const startSchema = z.object({ email, return_to: returnTo })
 
 /** Discovery from cache, then PKCE + state + nonce into the transaction cookie, then off to the IdP. */
 async function beginLogin(c: Context<AppEnv>, connection: ConnectionRecord, hint: string | undefined, returnTo: string | undefined) {

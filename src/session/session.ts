@@ -1,6 +1,6 @@
 // The session cookie: issued at login, verified with no D1 read, rechecked against D1 every few minutes.
 import type { Context } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { randomId, sha256Hex } from '../crypto/encoding'
 import type { Database } from '../db/client'
 import { loadSessionRecheck } from '../db/sessions'
@@ -15,8 +15,8 @@ const sessionSchema = z.object({
   sid: z.string(),
   userId: z.string(),
   email: z.string(),
-  name: z.string().nullable(),
-  team: z.object({ id: z.string(), name: z.string() }).nullable(),
+  name: z.nullable(z.string()),
+  team: z.nullable(z.object({ id: z.string(), name: z.string() })),
   method: z.enum(['sso', 'password']),
   checkedAt: z.number(),
   expiresAt: z.number(),

@@ -1,7 +1,7 @@
 // Signed __Host- cookies (HMAC-SHA256 by Hono's cookie helper) whose value names its key id, so keys rotate.
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, getSignedCookie, setSignedCookie } from 'hono/cookie'
-import type { z } from 'zod'
+import type * as z from 'zod/mini'
 import { fromBase64Url, toBase64Url } from '../crypto/encoding'
 import type { SessionKey } from '../env'
 
@@ -16,7 +16,7 @@ export async function writeSignedCookie(c: Context, name: string, payload: objec
 }
 
 /** The payload if the cookie is present, signed by a known key and well-formed; otherwise undefined. */
-export async function readSignedCookie<T>(c: Context, name: string, keys: readonly SessionKey[], schema: z.ZodType<T>): Promise<T | undefined> {
+export async function readSignedCookie<T>(c: Context, name: string, keys: readonly SessionKey[], schema: z.ZodMiniType<T>): Promise<T | undefined> {
   const raw = getCookie(c, name, 'host')
   const kid = raw?.slice(0, raw.indexOf('.'))
   const key = keys.find((k) => k.kid === kid)

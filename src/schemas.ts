@@ -1,0 +1,10 @@
+// The input shapes several routes share, in zod/mini (the full zod would triple the bundle).
+import * as z from 'zod/mini'
+
+/** An email as we store it: trimmed, lower-cased (so comparisons are case-insensitive), at most 320 characters. */
+export const email = z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.email().check(z.maxLength(320)))
+
+/** Trimmed text of at most `max` characters (a person's or a team's name). */
+export const text = (max: number) => z.string().check(z.trim(), z.maxLength(max))
+
+export const permission = z.enum(['public', 'private'])
