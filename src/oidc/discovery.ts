@@ -51,12 +51,11 @@ export async function keySet(
   o: UpstreamOptions,
   as: oauth.AuthorizationServer,
   options: { unknownKid?: boolean } = {},
-): Promise<{ jwks: oauth.JWKS; refreshed: boolean }> {
+): Promise<oauth.JWKS> {
   const key = `jwks:${as.issuer}`
   const now = o.runtime.now()
   const last = o.runtime.jwksRefetchedAt.get(as.issuer) ?? 0
   const refresh = options.unknownKid === true && now - last >= jwksRefetchIntervalMs
   if (refresh) o.runtime.jwksRefetchedAt.set(as.issuer, now)
-  const jwks = await cachedDocument(o.runtime, o.source, key, () => fetchJwks(o, as), { refresh })
-  return { jwks: jwks as oauth.JWKS, refreshed: refresh }
+  return (await cachedDocument(o.runtime, o.source, key, () => fetchJwks(o, as), { refresh })) as oauth.JWKS
 }

@@ -115,10 +115,10 @@ export async function exchangeCode(
 /** Signature check over the JWKS cache; an unknown `kid` earns one refetch (rate-limited per issuer). */
 async function verifySignature(o: UpstreamOptions, as: oauth.AuthorizationServer, tokenResponse: Response) {
   const attempt = async (unknownKid: boolean) => {
-    const { jwks, refreshed } = await keySet(o, as, { unknownKid })
+    const jwks = await keySet(o, as, { unknownKid })
+    // A copy of `as` and a just-stamped cache make oauth4webapi use our keys and never fetch its own.
     const cache = { jwks, uat: Math.floor(Date.now() / 1000) }
     await oauth.validateApplicationLevelSignature({ ...as }, tokenResponse, { ...requestOptions(o), [oauth.jwksCache]: cache })
-    return refreshed
   }
   try {
     await attempt(false)
