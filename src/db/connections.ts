@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import { unseal } from '../crypto/secret-box'
 import type { Runtime } from '../runtime'
 import type { Database } from './client'
-import { ssoConnections } from './schema'
+import { ssoConnections, teamDomains } from './schema'
 
 export type ConnectionRecord = Pick<
   typeof ssoConnections.$inferSelect,
@@ -19,7 +19,8 @@ export interface ConnectionSecrets {
 /** How long an isolate trusts its copy of a connection for the token exchange (enabled is rechecked in D1). */
 const connectionCopyMs = 60_000
 
-const columns = {
+/** The columns of a ConnectionRecord, for every select that yields one. */
+export const connectionColumns = {
   id: ssoConnections.id,
   teamId: ssoConnections.teamId,
   issuer: ssoConnections.issuer,
@@ -35,13 +36,24 @@ function remember(runtime: Runtime, rows: ConnectionRecord[]) {
 }
 
 export async function connectionsByIssuer(db: Database, runtime: Runtime, issuer: string): Promise<ConnectionRecord[]> {
-  return remember(runtime, await db.select(columns).from(ssoConnections).where(eq(ssoConnections.issuer, issuer)).all())
+  return remember(runtime, await db.select(connectionColumns).from(ssoConnections).where(eq(ssoConnections.issuer, issuer)).all())
 }
 
 export async function connectionById(db: Database, runtime: Runtime, id: string): Promise<ConnectionRecord | undefined> {
   const copy = runtime.connections.get(id)
   if (copy && runtime.now() - copy.readAt < connectionCopyMs) return copy.record
-  return remember(runtime, await db.select(columns).from(ssoConnections).where(eq(ssoConnections.id, id)).all())[0]
+  return remember(runtime, await db.select(connectionColumns).from(ssoConnections).where(eq(ssoConnections.id, id)).all())[0]
+}
+
+/** Email login's one read: the SSO connection of the team that owns `domain`. */
+export async function connectionForDomain(db: Database, runtime: Runtime, domain: string): Promise<ConnectionRecord | undefined> {
+  const records = await db
+    .select(connectionColumns)
+    .from(teamDomains)
+    .innerJoin(ssoConnections, eq(ssoConnections.teamId, teamDomains.teamId))
+    .where(eq(teamDomains.domain, domain))
+    .all()
+  return remember(runtime, records)[0]
 }
 
 export function forgetConnection(runtime: Runtime, id: string) {

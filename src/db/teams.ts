@@ -1,29 +1,7 @@
-// Teams, their domains and members: the queries behind email login, team creation and the admin views.
+// Teams, their domains and members: the queries behind team creation and the admin views.
 import { eq, inArray } from 'drizzle-orm'
-import type { Runtime } from '../runtime'
 import type { Database } from './client'
-import type { ConnectionRecord } from './connections'
 import { memberships, ssoConnections, teamDomains, teams, users } from './schema'
-
-/** Email login's one read: the SSO connection of the team that owns `domain`. */
-export async function connectionForDomain(db: Database, runtime: Runtime, domain: string): Promise<ConnectionRecord | undefined> {
-  const record = await db
-    .select({
-      id: ssoConnections.id,
-      teamId: ssoConnections.teamId,
-      issuer: ssoConnections.issuer,
-      clientId: ssoConnections.clientId,
-      clientSecretSealed: ssoConnections.clientSecretSealed,
-      enabled: ssoConnections.enabled,
-      tokenEndpointAuthMethod: ssoConnections.tokenEndpointAuthMethod,
-    })
-    .from(teamDomains)
-    .innerJoin(ssoConnections, eq(ssoConnections.teamId, teamDomains.teamId))
-    .where(eq(teamDomains.domain, domain))
-    .get()
-  if (record) runtime.connections.set(record.id, { record, readAt: runtime.now() })
-  return record
-}
 
 /**
  * The statements that create a team with its owner's membership and its domains (run them in one batch).

@@ -1,7 +1,7 @@
 // SSO routes: third-party initiated login (Okta tile), email login, and the one callback.
 import { Hono, type Context } from 'hono'
 import * as z from 'zod/mini'
-import { type ConnectionRecord, connectionById, connectionsByIssuer, openSecrets } from '../db/connections'
+import { type ConnectionRecord, connectionById, connectionForDomain, connectionsByIssuer, openSecrets } from '../db/connections'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
 import { db, readInput, redirectUri, sameOriginOnly, sameOriginPath, upstream } from '../http'
@@ -12,7 +12,6 @@ import { saveTransaction, takeTransaction } from '../oidc/transaction'
 import { emailDomain } from '../provisioning'
 import { writeSession } from '../session/session'
 import { signInWithSso } from '../sign-in'
-import { connectionForDomain } from '../db/teams'
 import { email, text } from '../schemas'
 
 const loginHint = z.optional(text(320))
