@@ -36,7 +36,7 @@ export const sameOriginOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 /**
  * A path on our own origin, or undefined. Accepts "/path" and absolute URLs on PUBLIC_URL; refuses
- * "//host", "/\host", other schemes and anything that resolves elsewhere.
+ * "//host", "/\host", "/..//host", other schemes and anything that resolves elsewhere.
  */
 export function sameOriginPath(input: string | undefined, publicOrigin: string): string | undefined {
   if (!input || input.length > 2048 || /[\\\u0000-\u001f]/.test(input)) return undefined
@@ -48,7 +48,9 @@ export function sameOriginPath(input: string | undefined, publicOrigin: string):
   } catch {
     return undefined
   }
-  return url.origin === publicOrigin ? `${url.pathname}${url.search}${url.hash}` : undefined
+  // Dot segments can normalise "/..//host" to "//host", which a browser reads as another origin.
+  const path = `${url.pathname}${url.search}${url.hash}`
+  return url.origin === publicOrigin && !path.startsWith('//') ? path : undefined
 }
 
 export const db = (c: Context<AppEnv>) => database(c.env.DB)

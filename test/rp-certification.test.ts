@@ -1,44 +1,30 @@
 // OpenID Foundation RP certification (Basic and Config plans) against the worker, plus the hostile cases beyond it.
-import { describe, expect, it, type TestContext } from 'vitest'
-import { Browser, createRig, me, publicOrigin, query, setUpTeam, tileLogin, unique, type Rig, type TeamSetup } from './harness'
+import { describe, expect, it } from 'vitest'
 import { Tally } from './figures'
+import { Browser, createRig, me, publicOrigin, query, setUpTeam, tileLogin, unique, type Rig } from './harness'
+import { expectRefusedLogin, expectSignedIn, initiatePath, scene, type Scene, sub } from './scene'
 
 const certification = 'RP certification (Basic, Config)'
 const beyond = 'Hostile IdP beyond certification'
 
-interface Scene {
-  rig: Rig
-  team: TeamSetup
-  tally: Tally
-  email: string
+interface TokenRequest {
+  authorization: string | null
+  form: URLSearchParams
 }
 
-/** A rig, a team connected to its IdP, and a person the IdP knows who has no account yet. */
-async function scene(ctx: TestContext, area: string, options: { now?: () => number } = {}): Promise<Scene> {
-  const rig = await createRig(options)
-  const tally = new Tally(ctx, area).watch(rig)
-  const team = await setUpTeam(rig)
-  const email = `ada@${team.domain}`
-  rig.idp.addUser({ sub: 'okta-ada', email, email_verified: true, name: 'Ada' })
-  return { rig, team, tally, email }
-}
-
-/** A login that must succeed: the browser lands on the app with an SSO session for `email`. */
-async function expectSignedIn(s: Scene, browser = new Browser()) {
-  const { callback } = await tileLogin(s.rig, browser, 'okta-ada')
-  expect([callback.status, callback.headers.get('location')]).toEqual([302, `${publicOrigin}/app`])
-  const body = (await (await me(s.rig, browser)).json()) as { user: { email: string }; authMethod: string }
-  expect([body.user.email, body.authMethod]).toEqual([s.email, 'sso'])
-  s.tally.accepted()
-}
-
-/** A tile login that must be refused with `expected`, writing nothing. */
-async function expectRefusedLogin(s: Scene, expected: { status: number; code: string }) {
-  await s.tally.baseline()
-  const browser = new Browser()
-  const { callback } = await tileLogin(s.rig, browser, 'okta-ada')
-  await s.tally.refused(callback, expected)
-  expect((await me(s.rig, browser)).status).toBe(401)
+/** Records what the worker sends to the token endpoint, on its way to the IdP. */
+function recordTokenRequests(rig: Rig): TokenRequest[] {
+  const sent: TokenRequest[] = []
+  const upstream = rig.runtime.fetch
+  rig.runtime.fetch = async (input, init) => {
+    const request = new Request(input, init)
+    if (new URL(request.url).pathname.endsWith('/v1/token')) {
+      const body = new TextDecoder().decode(await request.clone().arrayBuffer())
+      sent.push({ authorization: request.headers.get('authorization'), form: new URLSearchParams(body) })
+    }
+    return upstream(request)
+  }
+  return sent
 }
 
 const tokenInvalid = { status: 403, code: 'token_invalid' }
@@ -76,6 +62,7 @@ describe('RP certification, Basic plan: refused', () => {
     const team = await rig.admin('POST', '/admin/api/teams', { name: 'Mismatch', ownerEmail })
     const { id: teamId } = (await team.json()) as { id: string }
     rig.idp.behaviour.discoveryIssuer = 'https://impostor.okta.test'
+    await tally.baseline()
     const response = await rig.admin('POST', '/admin/api/sso-connections', { ownerEmail, clientId: 'c', clientSecret: 's3cret-value', issuer: rig.idp.issuer })
     await tally.refused(response, { status: 400, code: 'issuer_mismatch' })
     expect(await query('select * from sso_connections where team_id = ?', teamId)).toEqual([])
@@ -97,19 +84,12 @@ describe('RP certification, Basic and Config plans: accepted', () => {
 
   it('oidcc-client-test-client-secret-basic: the token request authenticates with client_secret_basic', async (ctx) => {
     const s = await scene(ctx, certification)
-    const tokenRequests: Request[] = []
-    const upstream = s.rig.runtime.fetch
-    s.rig.runtime.fetch = async (input, init) => {
-      const request = new Request(input, init)
-      if (request.url.endsWith('/v1/token')) tokenRequests.push(request.clone())
-      return upstream(request)
-    }
+    const sent = recordTokenRequests(s.rig)
     await expectSignedIn(s)
-    expect(tokenRequests).toHaveLength(1)
-    const [request] = tokenRequests
-    const basic = atob(request!.headers.get('authorization')!.replace(/^Basic /, '')).split(':').map((part) => decodeURIComponent(part.replaceAll('+', ' ')))
+    expect(sent).toHaveLength(1)
+    const [{ authorization, form }] = sent as [TokenRequest]
+    const basic = atob(authorization!.replace(/^Basic /, '')).split(':').map((part) => decodeURIComponent(part.replaceAll('+', ' ')))
     expect(basic).toEqual([s.team.clientId, s.team.clientSecret])
-    const form = new URLSearchParams(new TextDecoder().decode(await request!.arrayBuffer()))
     expect([form.has('client_secret'), form.get('grant_type')]).toEqual([false, 'authorization_code'])
   })
 
@@ -130,8 +110,8 @@ describe('RP certification, Basic and Config plans: accepted', () => {
     // A minute later (the refetch limit), the IdP rotates between the authorization and the token request.
     clock += 61_000
     const browser = new Browser()
-    const initiate = await s.rig.fetch(browser, `/sso/initiate?iss=${encodeURIComponent(s.rig.idp.issuer)}`)
-    const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location')!, 'okta-ada')
+    const initiate = await s.rig.fetch(browser, initiatePath(s))
+    const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location')!, sub)
     await s.rig.idp.rotateKeys()
     const callback = await s.rig.fetch(browser, callbackUrl)
     expect([callback.status, callback.headers.get('location')]).toEqual([302, `${publicOrigin}/app`])
@@ -143,8 +123,8 @@ describe('RP certification, Basic and Config plans: accepted', () => {
   it('a cold JWKS cache fetched after a rotation just before signing needs no refetch', async (ctx) => {
     const s = await scene(ctx, certification)
     const browser = new Browser()
-    const initiate = await s.rig.fetch(browser, `/sso/initiate?iss=${encodeURIComponent(s.rig.idp.issuer)}`)
-    const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location')!, 'okta-ada')
+    const initiate = await s.rig.fetch(browser, initiatePath(s))
+    const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location')!, sub)
     await s.rig.idp.rotateKeys()
     const callback = await s.rig.fetch(browser, callbackUrl)
     expect([callback.status, callback.headers.get('location')]).toEqual([302, `${publicOrigin}/app`])
@@ -162,7 +142,7 @@ describe('RP certification: refused, as allowed', () => {
   })
 
   it('a second unknown kid within a minute of the last refetch is refused without another JWKS fetch', async (ctx) => {
-    const s = await scene(ctx, certification, { now: () => Date.now() })
+    const s = await scene(ctx, certification)
     await expectSignedIn(s)
     await s.rig.idp.rotateKeys()
     await expectSignedIn(s)
@@ -187,16 +167,16 @@ describe('Hostile IdP beyond certification: refused', () => {
       },
       { status: 400, code: 'callback_invalid' },
     ],
-    ['email_verified: false', (s) => s.rig.idp.addUser({ sub: 'okta-ada', email: s.email, email_verified: false }), { status: 403, code: 'email_unverified' }],
+    ['email_verified: false', (s) => s.rig.idp.addUser({ sub, email: s.email, email_verified: false }), { status: 403, code: 'email_unverified' }],
     [
       'no email in the ID token or userinfo',
       (s) => {
-        s.rig.idp.addUser({ sub: 'okta-ada', name: 'Ada' })
+        s.rig.idp.addUser({ sub, name: 'Ada' })
         s.rig.idp.behaviour.thinIdToken = true
       },
       { status: 403, code: 'email_missing' },
     ],
-    ['an email outside the team domains', (s) => s.rig.idp.addUser({ sub: 'okta-ada', email: 'ada@elsewhere.example', email_verified: true }), { status: 403, code: 'domain_not_allowed' }],
+    ['an email outside the team domains', (s) => s.rig.idp.addUser({ sub, email: 'ada@elsewhere.example', email_verified: true }), { status: 403, code: 'domain_not_allowed' }],
     ['a token endpoint that answers with a 500 HTML page (a clean 502 page)', (s) => (s.rig.idp.behaviour.tokenResponse = 'html500'), { status: 502, code: 'idp_response_invalid' }],
     ['a token endpoint that is unreachable (a clean 502 page)', (s) => (s.rig.idp.behaviour.down = { token: true }), { status: 502, code: 'idp_unreachable' }],
     [
@@ -220,8 +200,8 @@ describe('Hostile IdP beyond certification: refused', () => {
     const s = await scene(ctx, beyond)
     await s.tally.baseline()
     const browser = new Browser()
-    const initiate = await s.rig.fetch(browser, `/sso/initiate?iss=${encodeURIComponent(s.rig.idp.issuer)}`)
-    const callback = await s.rig.fetch(browser, s.rig.idp.authorize(initiate.headers.get('location')!, 'okta-ada', { deny: true }))
+    const initiate = await s.rig.fetch(browser, initiatePath(s))
+    const callback = await s.rig.fetch(browser, s.rig.idp.authorize(initiate.headers.get('location')!, sub, { deny: true }))
     await s.tally.refused(callback, { status: 403, code: 'idp_denied' })
     expect(s.rig.idp.count('token')).toBe(0)
   })
@@ -247,7 +227,7 @@ describe('Hostile IdP beyond certification: refused', () => {
     s.rig.idp.behaviour.discoveryIssuer = 'https://impostor.okta.test'
     await s.tally.baseline()
     const browser = new Browser()
-    const initiate = await s.rig.fetch(browser, `/sso/initiate?iss=${encodeURIComponent(s.rig.idp.issuer)}`)
+    const initiate = await s.rig.fetch(browser, initiatePath(s))
     await s.tally.refused(initiate, { status: 502, code: 'idp_unreachable' })
     expect(s.rig.idp.count('token')).toBe(0)
   })
@@ -280,7 +260,7 @@ describe('Hostile IdP beyond certification: outages survived from the cache', ()
     s.rig.idp.behaviour.down = { discovery: true, jwks: true }
     clock += 25 * 60 * 60 * 1000
     await s.tally.baseline()
-    const initiate = await s.rig.fetch(new Browser(), `/sso/initiate?iss=${encodeURIComponent(s.rig.idp.issuer)}`)
+    const initiate = await s.rig.fetch(new Browser(), initiatePath(s))
     await s.tally.refused(initiate, { status: 502, code: 'idp_unreachable' })
   })
 })
@@ -303,10 +283,13 @@ describe('Hostile IdP beyond certification: accepted', () => {
     const rig = await createRig()
     const tally = new Tally(ctx, beyond).watch(rig)
     const team = await setUpTeam(rig, { authMethod: 'client_secret_post' })
-    rig.idp.addUser({ sub: 'okta-ada', email: `ada@${team.domain}`, email_verified: true })
+    rig.idp.addUser({ sub, email: `ada@${team.domain}`, email_verified: true })
+    const sent = recordTokenRequests(rig)
     const browser = new Browser()
-    const { callback } = await tileLogin(rig, browser, 'okta-ada')
+    const { callback } = await tileLogin(rig, browser, sub)
     expect([callback.status, (await me(rig, browser)).status]).toEqual([302, 200])
     tally.accepted()
+    const [{ authorization, form }] = sent as [TokenRequest]
+    expect([authorization, form.get('client_id'), form.get('client_secret')]).toEqual([null, team.clientId, team.clientSecret])
   })
 })

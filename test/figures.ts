@@ -1,0 +1,131 @@
+// Robustness figures: cases report their outcome into the test's meta; scripts/figures.mjs tallies them.
+import { expect, type TestContext } from 'vitest'
+import { query, type Rig } from './harness'
+
+/** What one test contributes to docs/robustness.md. */
+export interface CaseFigures {
+  area: string
+  refused: number
+  accepted: number
+  /** Fuzz requests answered cleanly (below 500, no internals, nothing written). */
+  handled: number
+  /** 5xx answers a case asked for (a clean 502 when the IdP fails, 503 when storage does). */
+  expected5xx: number
+  /** 5xx answers nobody asked for: the goal is 0. */
+  unexpected5xx: number
+  /** users, memberships, identities and sessions rows that refused attempts left behind: the goal is 0. */
+  rowsWrittenByRefusals: number
+}
+
+declare module 'vitest' {
+  interface TaskMeta {
+    robustness?: CaseFigures
+  }
+}
+
+/** Routine answers (not signed in, no such page, wrong method) write no event row, by design. */
+const routine = new Set(['unauthorized', 'not_found', 'method_not_allowed'])
+
+const guardedTables = ['users', 'memberships', 'identities', 'sessions'] as const
+
+type RowCounts = Record<(typeof guardedTables)[number], number>
+
+async function rowCounts(): Promise<RowCounts> {
+  const select = guardedTables.map((t) => `(select count(*) from ${t}) as ${t}`).join(', ')
+  const [row] = await query<RowCounts>(`select ${select}`)
+  return row!
+}
+
+const rowsAdded = (before: RowCounts, after: RowCounts) => guardedTables.reduce((sum, t) => sum + Math.max(0, after[t] - before[t]), 0)
+
+/** The stable code and reference id a refusal shows: JSON `{"error":{…}}` or the HTML error page. */
+export async function refusalOf(response: Response): Promise<{ code: string | undefined; referenceId: string | undefined; body: string }> {
+  const body = await response.text()
+  if ((response.headers.get('content-type') ?? '').includes('application/json')) {
+    const parsed = JSON.parse(body) as { error?: { code?: string; referenceId?: string } }
+    return { code: parsed.error?.code, referenceId: parsed.error?.referenceId, body }
+  }
+  const field = (id: string) => new RegExp(`data-testid="${id}">([^<]*)<`).exec(body)?.[1]
+  return { code: field('error-code'), referenceId: field('reference-id'), body }
+}
+
+const internals = /\bat \S+ \(|\bat .+:\d+:\d+|Error:|D1_|SQLITE|DrizzleQueryError|Failed query|TypeError|ZodError|\bstack\b/
+
+/** Whether a body shows a stack, an exception or a storage message (reference ids are random, so they are left out). */
+export const showsInternals = (body: string) =>
+  internals.test(body.replace(/"referenceId":"[\w-]*"|data-testid="reference-id">[\w-]*</g, ''))
+
+/**
+ * One test's tally over a rig: counts every 5xx the rig answers, takes row-count baselines, and checks
+ * each refusal's outcome (status, stable code, its event row, no rows written) before counting it.
+ */
+export class Tally {
+  readonly figures: CaseFigures
+  #fivexxSeen = 0
+  #baseline: RowCounts | undefined
+
+  constructor(
+    private readonly ctx: TestContext,
+    area: string,
+  ) {
+    this.figures = { area, refused: 0, accepted: 0, handled: 0, expected5xx: 0, unexpected5xx: 0, rowsWrittenByRefusals: 0 }
+    this.#publish()
+  }
+
+  /** Counts the 5xx answers of this rig's fetch and admin calls from now on. */
+  watch(rig: Rig): this {
+    const { fetch, admin } = rig
+    rig.fetch = async (...args) => this.observe(await fetch(...args))
+    rig.admin = async (...args) => this.observe(await admin(...args))
+    return this
+  }
+
+  /** Counts one answer the worker gave (for requests sent around the rig's fetch). */
+  observe(response: Response): Response {
+    if (response.status >= 500) this.#fivexxSeen++
+    this.#publish()
+    return response
+  }
+
+  /** The row counts a following refusal must leave unchanged. */
+  async baseline(): Promise<void> {
+    this.#baseline = await rowCounts()
+  }
+
+  /**
+   * Asserts a refusal's outcome and counts it: status and code, no internals, its event row, and (when a
+   * baseline() was taken) no rows written since. `status` ≥ 500 marks that answer as an expected 5xx.
+   */
+  async refused(response: Response, expected: { status: number; code: string }): Promise<void> {
+    const { code, referenceId, body } = await refusalOf(response)
+    if (expected.status >= 500 && response.status === expected.status) this.figures.expected5xx++
+    const written = this.#baseline ? rowsAdded(this.#baseline, await rowCounts()) : 0
+    this.figures.rowsWrittenByRefusals += written
+    this.#publish()
+    expect({ status: response.status, code }).toEqual(expected)
+    expect(showsInternals(body), body).toBe(false)
+    const events = await query<{ error_code: string; outcome: string }>('select * from events where reference_id = ?', referenceId)
+    if (routine.has(expected.code)) expect(events).toEqual([])
+    else expect(events).toMatchObject([{ error_code: expected.code, outcome: expected.status >= 500 ? 'error' : 'refused' }])
+    expect(written, 'rows written by a refused attempt').toBe(0)
+    this.figures.refused++
+    this.#publish()
+  }
+
+  /** Counts a case that was expected to succeed and did (the caller has asserted the success). */
+  accepted(): void {
+    this.figures.accepted++
+    this.#publish()
+  }
+
+  /** Counts a fuzz request answered cleanly (the caller has asserted what "cleanly" means). */
+  handled(): void {
+    this.figures.handled++
+    this.#publish()
+  }
+
+  #publish() {
+    this.figures.unexpected5xx = this.#fivexxSeen - this.figures.expected5xx
+    this.ctx.task.meta.robustness = { ...this.figures }
+  }
+}

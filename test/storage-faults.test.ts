@@ -1,0 +1,177 @@
+// Faults in our own storage: D1 failing before, during and inside the provisioning write; KV unavailable or corrupt.
+import { env } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { Browser, query, type Rig } from './harness'
+import { expectRefusedLogin, expectSignedIn, initiatePath, scene, sub } from './scene'
+
+const area = 'Storage faults'
+const storageUnavailable = { status: 503, code: 'storage_unavailable' }
+
+type Verdict = 'run' | 'reject' | 'poison'
+
+/** A statement that remembers its SQL, so a fault can pick the statements it hits. */
+class TracedStatement {
+  constructor(
+    readonly inner: D1PreparedStatement,
+    readonly sql: string,
+    private readonly fault: (sqls: string[]) => Verdict,
+  ) {}
+  bind(...values: unknown[]) {
+    return new TracedStatement(this.inner.bind(...values), this.sql, this.fault)
+  }
+  #check() {
+    if (this.fault([this.sql]) !== 'run') throw new Error('D1_ERROR: injected storage failure')
+  }
+  first(column?: string) {
+    this.#check()
+    return column === undefined ? this.inner.first() : this.inner.first(column)
+  }
+  all() {
+    this.#check()
+    return this.inner.all()
+  }
+  run() {
+    this.#check()
+    return this.inner.run()
+  }
+  raw(options?: { columnNames?: boolean }) {
+    this.#check()
+    return options?.columnNames ? this.inner.raw({ columnNames: true }) : this.inner.raw()
+  }
+}
+
+/**
+ * Puts a fault between the app and the rig's D1: each statement or batch is run, rejected before D1
+ * sees it, or ("poison") sent with one more statement that fails inside D1 after the others have run.
+ */
+function injectD1Fault(rig: Rig, fault: (sqls: string[]) => Verdict) {
+  const d1 = rig.testEnv.DB
+  rig.testEnv.DB = {
+    prepare: (sql: string) => new TracedStatement(d1.prepare(sql), sql, fault),
+    batch: async (statements: TracedStatement[]) => {
+      const verdict = fault(statements.map((s) => s.sql))
+      if (verdict === 'reject') throw new Error('D1_ERROR: injected storage failure')
+      const inner = statements.map((s) => s.inner)
+      // SQLite raises "integer overflow" while executing this, so it fails after the earlier statements ran.
+      if (verdict === 'poison') inner.push(d1.prepare('select abs(-9223372036854775807 - 1)'))
+      return d1.batch(inner)
+    },
+    exec: (sql: string) => d1.exec(sql),
+    dump: () => d1.dump(),
+  } as unknown as D1Database
+  return () => {
+    rig.testEnv.DB = d1
+  }
+}
+
+const provisions = (sqls: string[]) => sqls.some((sql) => /^insert into "users"/i.test(sql))
+
+async function rowsFor(email: string) {
+  const users = await query<{ id: string }>('select id from users where email = ?', email)
+  const ids = users.map((u) => u.id)
+  const count = async (table: string) => (await query(`select * from ${table} where user_id in (${ids.map(() => '?').join(',') || "''"})`, ...ids)).length
+  return { users: users.length, memberships: await count('memberships'), identities: await count('identities'), sessions: await count('sessions') }
+}
+
+describe('D1 faults during a just-in-time login', () => {
+  it('the provisioning write rejected: a clean 503 page, no half-created user, and the next login works', async (ctx) => {
+    const s = await scene(ctx, area)
+    const restore = injectD1Fault(s.rig, (sqls) => (provisions(sqls) ? 'reject' : 'run'))
+    await expectRefusedLogin(s, storageUnavailable)
+    restore()
+    expect(await rowsFor(s.email)).toEqual({ users: 0, memberships: 0, identities: 0, sessions: 0 })
+    await expectSignedIn(s)
+    expect(await rowsFor(s.email)).toEqual({ users: 1, memberships: 1, identities: 1, sessions: 1 })
+  })
+
+  it('a statement failing inside D1 after the user and membership inserts ran: all of it rolled back', async (ctx) => {
+    const s = await scene(ctx, area)
+    const batches: string[][] = []
+    const restore = injectD1Fault(s.rig, (sqls) => {
+      batches.push(sqls)
+      return provisions(sqls) ? 'poison' : 'run'
+    })
+    await expectRefusedLogin(s, storageUnavailable)
+    restore()
+    const written = batches.find(provisions)!
+    expect(written.map((sql) => /^insert into "(\w+)"/i.exec(sql)?.[1])).toEqual(['events', 'users', 'memberships', 'identities', 'sessions'])
+    expect(await rowsFor(s.email)).toEqual({ users: 0, memberships: 0, identities: 0, sessions: 0 })
+    await expectSignedIn(s)
+    expect(await rowsFor(s.email)).toEqual({ users: 1, memberships: 1, identities: 1, sessions: 1 })
+  })
+
+  it('the callback facts read failing: a clean 503 page, nothing written', async (ctx) => {
+    const s = await scene(ctx, area)
+    const browser = new Browser()
+    const initiate = await s.rig.fetch(browser, initiatePath(s))
+    const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location')!, sub)
+    await s.tally.baseline()
+    s.rig.faults.d1Batch = true
+    const callback = await s.rig.fetch(browser, callbackUrl)
+    s.rig.faults.d1Batch = false
+    await s.tally.refused(callback, storageUnavailable)
+    await expectSignedIn(s)
+  })
+
+  it('D1 reads failing at initiate: a clean 503 page, no redirect to the IdP', async (ctx) => {
+    const s = await scene(ctx, area)
+    await s.tally.baseline()
+    const restore = injectD1Fault(s.rig, (sqls) => (sqls.every((sql) => /^select/i.test(sql)) ? 'reject' : 'run'))
+    const initiate = await s.rig.fetch(new Browser(), initiatePath(s))
+    restore()
+    expect(initiate.headers.get('location')).toBeNull()
+    await s.tally.refused(initiate, storageUnavailable)
+  })
+
+  it('registration with the write rejected: a clean 503 page, no user', async (ctx) => {
+    const s = await scene(ctx, area)
+    await s.tally.baseline()
+    const restore = injectD1Fault(s.rig, (sqls) => (provisions(sqls) ? 'reject' : 'run'))
+    const email = `grace@${s.team.domain.replace(/^acme/, 'solo')}`
+    const response = await s.rig.fetch(new Browser(), '/register', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email, password: 'correct horse battery' }),
+    })
+    restore()
+    await s.tally.refused(response, storageUnavailable)
+    expect(await rowsFor(email)).toEqual({ users: 0, memberships: 0, identities: 0, sessions: 0 })
+  })
+})
+
+describe('KV faults: the worker falls back to the IdP and stays correct', () => {
+  it('KV down from a cold start: logins succeed from the IdP, in a fresh isolate too', async (ctx) => {
+    const s = await scene(ctx, area)
+    s.rig.faults.kvDown = true
+    await expectSignedIn(s)
+    s.rig.runtime.documents.clear()
+    await expectSignedIn(s)
+    expect(s.rig.idp.count('discovery')).toBeGreaterThanOrEqual(3)
+    expect(s.rig.idp.count('jwks')).toBe(2)
+    expect(s.rig.counters.kvReads).toBeGreaterThan(0)
+  })
+
+  it('KV down: a forged signature is still refused', async (ctx) => {
+    const s = await scene(ctx, area)
+    s.rig.faults.kvDown = true
+    s.rig.idp.behaviour.idToken = { sign: 'wrongKey' }
+    await expectRefusedLogin(s, { status: 403, code: 'token_invalid' })
+  })
+
+  it('KV down, memory empty and the IdP down: a clean 502 page', async (ctx) => {
+    const s = await scene(ctx, area)
+    s.rig.faults.kvDown = true
+    s.rig.idp.behaviour.down = { discovery: true, jwks: true }
+    await s.tally.baseline()
+    const initiate = await s.rig.fetch(new Browser(), initiatePath(s))
+    await s.tally.refused(initiate, { status: 502, code: 'idp_unreachable' })
+  })
+
+  it('a corrupt KV entry is a cache miss: the IdP is asked and the login succeeds', async (ctx) => {
+    const s = await scene(ctx, area)
+    await env.CACHE.put(`discovery:${s.rig.idp.issuer}`, '{not json')
+    await env.CACHE.put(`jwks:${s.rig.idp.issuer}`, JSON.stringify({ value: { keys: 'nope' }, fetchedAt: 'yesterday' }))
+    await expectSignedIn(s)
+    expect([s.rig.idp.count('discovery') >= 2, s.rig.idp.count('jwks')]).toEqual([true, 1])
+  })
+})
