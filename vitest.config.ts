@@ -20,6 +20,6 @@ export default defineConfig(async () => {
         },
       }),
     ],
-    test: { include: ['test/**/*.test.ts'], setupFiles: ['./test/setup.ts'] },
+    test: { include: ['test/**/*.test.ts'], setupFiles: ['./test/setup.ts'], silent: 'passed-only' as const },
   }
 })

@@ -4,9 +4,19 @@ export interface Counters {
   kvReads: number
   kvWrites: number
   upstream: number
+  /** Wall time spent waiting on D1 and on upstream fetches (workerd's clock advances across I/O). */
+  d1Ms: number
+  upstreamMs: number
 }
 
-export const newCounters = (): Counters => ({ d1: 0, kvReads: 0, kvWrites: 0, upstream: 0 })
+export const newCounters = (): Counters => ({ d1: 0, kvReads: 0, kvWrites: 0, upstream: 0, d1Ms: 0, upstreamMs: 0 })
+
+function timed<T>(counters: Counters, key: 'd1Ms' | 'upstreamMs', work: Promise<T>): Promise<T> {
+  const started = performance.now()
+  return work.finally(() => {
+    counters[key] += performance.now() - started
+  })
+}
 
 /** A prepared statement whose every execution counts as one round trip; drizzle's D1 driver uses all/raw/run. */
 class CountingStatement {
@@ -19,19 +29,19 @@ class CountingStatement {
   }
   first(column?: string) {
     this.counters.d1++
-    return column === undefined ? this.inner.first() : this.inner.first(column)
+    return timed(this.counters, 'd1Ms', column === undefined ? this.inner.first() : this.inner.first(column))
   }
   all() {
     this.counters.d1++
-    return this.inner.all()
+    return timed(this.counters, 'd1Ms', this.inner.all())
   }
   run() {
     this.counters.d1++
-    return this.inner.run()
+    return timed(this.counters, 'd1Ms', this.inner.run())
   }
   raw(options?: { columnNames?: boolean }) {
     this.counters.d1++
-    return options?.columnNames ? this.inner.raw({ columnNames: true }) : this.inner.raw()
+    return timed(this.counters, 'd1Ms', options?.columnNames ? this.inner.raw({ columnNames: true }) : this.inner.raw())
   }
 }
 
@@ -40,7 +50,7 @@ export function countingD1(db: D1Database, counters: Counters): D1Database {
     prepare: (sql: string) => new CountingStatement(db.prepare(sql), counters),
     batch: (statements: CountingStatement[]) => {
       counters.d1++
-      return db.batch(statements.map((s) => s.inner))
+      return timed(counters, 'd1Ms', db.batch(statements.map((s) => s.inner)))
     },
     exec: (sql: string) => db.exec(sql),
     withSession: () => {
@@ -67,5 +77,5 @@ export const countingFetch =
   (counters: Counters): typeof fetch =>
   (input, init) => {
     counters.upstream++
-    return fetch(input, init)
+    return timed(counters, 'upstreamMs', fetch(input, init))
   }

@@ -7,6 +7,7 @@ import { AppError, type ErrorCode } from './errors'
 import { type Audit, eventRow, insertEvent, newReferenceId } from './events'
 import { accountRoutes } from './routes/account'
 import { adminApiRoutes } from './routes/admin-api'
+import { adminPageRoutes } from './routes/admin-page'
 import { apiRoutes } from './routes/api'
 import { ssoRoutes } from './routes/sso'
 import { createRuntime, type Runtime } from './runtime'
@@ -17,7 +18,9 @@ const statusCodes: Partial<Record<number, ErrorCode>> = { 400: 'invalid_request'
 function asAppError(error: unknown): AppError {
   if (error instanceof AppError) return error
   if (error instanceof HTTPException) return new AppError(statusCodes[error.status] ?? 'invalid_request', { cause: error.status })
-  if (error instanceof Error && /D1_|SQLITE_|D1 /.test(error.message)) return new AppError('storage_unavailable', { cause: error.name })
+  // drizzle wraps a failed single query in DrizzleQueryError ("Failed query: …"): D1's own error is its cause.
+  const storage = (e: unknown) => e instanceof Error && /D1_|SQLITE_|D1 /.test(e.message)
+  if (error instanceof Error && (storage(error) || storage(error.cause))) return new AppError('storage_unavailable', { cause: error.name })
   return new AppError('internal_error', { cause: error instanceof Error ? error.name : typeof error })
 }
 
@@ -52,6 +55,7 @@ export function createApp(runtime: Runtime = createRuntime()) {
   app.route('/', accountRoutes)
   app.route('/sso', ssoRoutes)
   app.route('/api', apiRoutes)
+  app.route('/admin', adminPageRoutes)
   app.route('/admin/api', adminApiRoutes)
   app.notFound((c) => refuse(c, new AppError('not_found')))
   app.onError((error, c) => refuse(c, asAppError(error)))

@@ -6,6 +6,7 @@ const catalogue = {
   csrf_refused: [403, 'This form was sent from another site, so it was refused.'],
   unauthorized: [401, 'You need to sign in first.'],
   admin_unauthorized: [401, 'A valid admin token is required in the Authorization header.'],
+  admin_login_required: [401, 'The support console needs the admin token: sign in again at /admin.'],
   not_found: [404, 'There is nothing here.'],
   method_not_allowed: [405, 'That method is not allowed here.'],
   payload_too_large: [413, 'The request is too large.'],

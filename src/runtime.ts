@@ -6,6 +6,8 @@ export interface Runtime {
   /** Every server-to-server request goes through this fetch (tests hand in their identity provider). */
   fetch: typeof fetch
   documents: Map<string, CachedDocument>
+  /** Loads in flight, so concurrent logins on a cold cache share one fetch per document. */
+  loading: Map<string, Promise<unknown>>
   /** Last forced JWKS refetch per issuer, in epoch ms: an unknown `kid` refetches at most once a minute. */
   jwksRefetchedAt: Map<string, number>
   /** Connections read at initiate or callback, so the callback's token exchange needs no extra D1 read. */
@@ -19,6 +21,7 @@ export function createRuntime(options: { fetch?: typeof fetch; now?: () => numbe
   return {
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     documents: new Map(),
+    loading: new Map(),
     jwksRefetchedAt: new Map(),
     connections: new Map(),
     now: options.now ?? Date.now,

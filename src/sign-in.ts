@@ -4,6 +4,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { randomId } from './crypto/encoding'
 import { verifyPassword } from './crypto/password'
 import type { Database } from './db/client'
+import { isUniqueViolation } from './db/constraint'
 import { loadSsoLoginFacts, signInStatements } from './db/login'
 import { memberships, ssoConnections, teams, users } from './db/schema'
 import { insertSession } from './db/sessions'
@@ -41,8 +42,6 @@ async function commitSignIn(
   ])
   return { sid: secret, userId: who.user.id, email: who.user.email, name: who.user.name, team: who.team, method, checkedAt: now, expiresAt }
 }
-
-const isUniqueViolation = (error: unknown) => /UNIQUE constraint failed|SQLITE_CONSTRAINT/i.test(String((error as Error)?.message ?? error) + String((error as Error)?.cause ?? ''))
 
 /** SSO: one read of the facts, the rule, one batched write. Refusals throw AppError and write nothing here. */
 export async function signInWithSso(db: Database, connectionId: string, claims: SsoClaims, audit: Audit, nowMs: number): Promise<Session> {

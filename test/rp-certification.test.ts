@@ -228,7 +228,7 @@ describe('Hostile IdP beyond certification: refused', () => {
     await s.tally.baseline()
     const browser = new Browser()
     const initiate = await s.rig.fetch(browser, initiatePath(s))
-    await s.tally.refused(initiate, { status: 502, code: 'idp_unreachable' })
+    await s.tally.refused(initiate, { status: 502, code: 'idp_response_invalid' })
     expect(s.rig.idp.count('token')).toBe(0)
   })
 })

@@ -28,6 +28,16 @@ export interface DocumentSource {
   waitUntil: (promise: Promise<unknown>) => void
 }
 
+/** One load per key at a time: callers that arrive while it runs wait for the same answer. */
+function shared(runtime: Runtime, key: string, load: () => Promise<unknown>): Promise<unknown> {
+  let pending = runtime.loading.get(key)
+  if (!pending) {
+    pending = load().finally(() => runtime.loading.delete(key))
+    runtime.loading.set(key, pending)
+  }
+  return pending
+}
+
 /**
  * Returns the document under `key`, loading it with `load` when no fresh copy exists.
  * With `refresh`, memory and KV are skipped and the IdP is asked first.
@@ -52,7 +62,7 @@ export async function cachedDocument(
     }
   }
   try {
-    const fetched: CachedDocument = { value: await load(), fetchedAt: now }
+    const fetched: CachedDocument = { value: await shared(runtime, key, load), fetchedAt: now }
     runtime.documents.set(key, fetched)
     source.waitUntil(
       source.kv.put(key, JSON.stringify(fetched), { expirationTtl: staleForMs / 1000 }).catch(() => undefined),

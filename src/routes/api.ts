@@ -2,6 +2,7 @@
 import { Hono, type MiddlewareHandler } from 'hono'
 import * as z from 'zod/mini'
 import { randomId } from '../crypto/encoding'
+import { isUniqueViolation } from '../db/constraint'
 import { createTeamStatements } from '../db/teams'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
@@ -39,8 +40,8 @@ export const apiRoutes = new Hono<AppEnv>()
     const team = { id: randomId(), name: body.name, ownerUserId: session.userId, defaultPermission: body.defaultPermission }
     const domain = emailDomain(session.email)
     const client = db(c)
-    await client.batch(createTeamStatements(client, { ...team, domains: domain ? [domain] : [] }, true)).catch((cause: unknown) => {
-      throw new AppError('already_in_team', { cause })
+    await client.batch(createTeamStatements(client, { ...team, domains: domain ? [domain] : [] }, true)).catch((error: unknown) => {
+      throw isUniqueViolation(error) ? new AppError('already_in_team') : error
     })
     await writeSession(c, c.var.config, { ...session, team: { id: team.id, name: team.name } })
     return c.json({ team: { id: team.id, name: team.name, defaultPermission: team.defaultPermission } }, 201)

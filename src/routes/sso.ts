@@ -1,5 +1,6 @@
 // SSO routes: third-party initiated login (Okta tile), email login, and the one callback.
 import { Hono, type Context } from 'hono'
+import * as oauth from 'oauth4webapi'
 import * as z from 'zod/mini'
 import { type ConnectionRecord, connectionById, connectionForDomain, connectionsByIssuer, openSecrets } from '../db/connections'
 import type { AppEnv } from '../env'
@@ -23,13 +24,17 @@ const initiateSchema = z.object({ iss: issuer, login_hint: loginHint, target_lin
 const connectionInitiateSchema = z.object({ iss: z.optional(issuer), login_hint: loginHint, target_link_uri: returnTo })
 const startSchema = z.object({ email, return_to: returnTo })
 
+/** The IdP's metadata; a document we cannot trust (another issuer, bad JSON) is told apart from an outage. */
+const discoverForLogin = (c: Context<AppEnv>, issuer: string) =>
+  discover(upstream(c), issuer).catch((cause: unknown) => {
+    throw new AppError(cause instanceof oauth.OperationProcessingError ? 'idp_response_invalid' : 'idp_unreachable', { cause })
+  })
+
 /** Discovery from cache, then PKCE + state + nonce into the transaction cookie, then off to the IdP. */
 async function beginLogin(c: Context<AppEnv>, connection: ConnectionRecord, hint: string | undefined, returnTo: string | undefined) {
   c.var.audit.teamId = connection.teamId
   if (!connection.enabled) throw new AppError('connection_disabled')
-  const as = await discover(upstream(c), connection.issuer).catch((cause: unknown) => {
-    throw new AppError('idp_unreachable', { cause })
-  })
+  const as = await discoverForLogin(c, connection.issuer)
   const request = await authorizationRequest(as, connection.clientId, redirectUri(c), hint)
   const { state, nonce, verifier } = request
   const tx = { state, nonce, verifier, connectionId: connection.id, issuer: connection.issuer, returnTo: returnTo ?? c.var.config.appUrl }
@@ -75,9 +80,7 @@ export const ssoRoutes = new Hono<AppEnv>()
     const connection = await connectionById(db(c), runtime, tx.connectionId)
     if (!connection || connection.issuer !== tx.issuer) throw new AppError('unknown_connection')
     c.var.audit.teamId = connection.teamId
-    const as = await discover(upstream(c), tx.issuer).catch((cause: unknown) => {
-      throw new AppError('idp_unreachable', { cause })
-    })
+    const as = await discoverForLogin(c, tx.issuer)
     const params = validateCallback(as, connection.clientId, new URL(c.req.url), tx)
     const claims = await exchangeCode(upstream(c), as, await openSecrets(config.dataKey, connection), params, redirectUri(c), tx)
     c.var.audit.email = claims.email ?? null

@@ -1,0 +1,44 @@
+// The bench's "browser": manual redirects, a one-host cookie jar, and each request timed to its last byte.
+export class Browser {
+  cookies = new Map()
+
+  cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+  }
+
+  /** Sends one request with the jar's cookies; returns the response, its body and the milliseconds it took. */
+  async request(url, init = {}) {
+    const headers = new Headers(init.headers)
+    if (this.cookies.size) headers.set('cookie', this.cookieHeader())
+    const started = performance.now()
+    const response = await fetch(url, { ...init, headers, redirect: 'manual', signal: AbortSignal.timeout(15_000) })
+    const body = await response.text()
+    const ms = performance.now() - started
+    this.#remember(response)
+    return { response, body, ms, location: response.headers.get('location') }
+  }
+
+  #remember(response) {
+    for (const header of response.headers.getSetCookie()) {
+      const [pair = '', ...attributes] = header.split(';')
+      const eq = pair.indexOf('=')
+      const name = pair.slice(0, eq).trim()
+      if (attributes.some((a) => /^\s*max-age=0\s*$/i.test(a))) this.cookies.delete(name)
+      else this.cookies.set(name, pair.slice(eq + 1).trim())
+    }
+  }
+}
+
+/** Fails the bench when a step does not answer as the flow expects. */
+export function expectStatus(step, result, status) {
+  if (result.response.status !== status) throw new Error(`${step}: expected ${status}, got ${result.response.status}: ${result.body.slice(0, 300)}`)
+  return result
+}
+
+export function summarize(samples) {
+  const sorted = [...samples].sort((a, b) => a - b)
+  const middle = (sorted.length - 1) / 2
+  const median = (sorted[Math.floor(middle)] + sorted[Math.ceil(middle)]) / 2
+  const p95 = sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)]
+  return { n: sorted.length, median, p95 }
+}

@@ -1,0 +1,31 @@
+// Workers built once by `wrangler deploy --dry-run`: the bench serves these files, and their gzipped size is the bundle size.
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { wrangler } from './processes.mjs'
+
+/** "node_modules/@scope/name/…" → "@scope/name"; a repository file → its top folder ("src"). */
+function packageOf(input) {
+  const at = input.lastIndexOf('node_modules/')
+  const rest = at >= 0 ? input.slice(at + 'node_modules/'.length) : input
+  return rest.split('/').slice(0, at >= 0 && rest.startsWith('@') ? 2 : 1).join('/')
+}
+
+/**
+ * Bundles `script` (default: the config's main) into `outdir`. Returns the JavaScript entry, its size raw and
+ * gzipped (level 9), and the five largest inputs by bytes in the output.
+ */
+export async function build({ config, script, outdir, minify = false }) {
+  const metafile = join(outdir, 'meta.json')
+  await wrangler(['deploy', '--dry-run', ...(script ? [script] : []), '-c', config, '--outdir', outdir, '--metafile', metafile, ...(minify ? ['--minify'] : [])])
+  const files = (await readdir(outdir)).filter((f) => /\.m?js$/.test(f))
+  if (files.length !== 1) throw new Error(`expected one JavaScript file in ${outdir}, found ${files.join(', ')}`)
+  const code = await readFile(join(outdir, files[0]))
+  const meta = JSON.parse(await readFile(metafile, 'utf8'))
+  const byPackage = {}
+  for (const output of Object.values(meta.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs ?? {})) byPackage[packageOf(input)] = (byPackage[packageOf(input)] ?? 0) + bytesInOutput
+  }
+  const largest = Object.entries(byPackage).sort((a, b) => b[1] - a[1]).slice(0, 5)
+  return { entry: join(outdir, files[0]), rawBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, largest }
+}

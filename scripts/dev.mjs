@@ -1,0 +1,41 @@
+// `npm run dev`: the whole local demo (wrangler dev, the Okta stand-in, a seeded demo team); Ctrl-C stops both.
+import { demoPorts, demoTeams, demoUsers, devAdminToken } from './demo.mjs'
+import { seedDemo, startStack } from './dev-stack.mjs'
+
+const ports = demoPorts()
+console.log('Starting the Okta stand-in and wrangler dev…')
+const stack = await startStack({ ports }).catch((error) => {
+  console.error(`\n${error.message}`)
+  process.exit(1)
+})
+
+let stopping = false
+async function shutdown(code) {
+  if (stopping) return
+  stopping = true
+  console.log('\nStopping the Okta stand-in and wrangler dev…')
+  await stack.stop()
+  process.exit(code)
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => shutdown(0))
+stack.exited.then(() => shutdown(1))
+
+try {
+  await seedDemo(stack)
+} catch (error) {
+  console.error(`\nSeeding the demo failed: ${error.message}`)
+  await shutdown(1)
+}
+
+const [first] = demoUsers
+console.log(`
+edge-sso is running at ${stack.publicUrl}/
+
+  Sign in:        open ${stack.publicUrl}/ and "Continue with SSO" as ${first.email}
+  Okta tile:      open ${stack.issuer}/dashboard and click "edge-sso demo"
+  Support admin:  ${stack.publicUrl}/admin (dev-only token: ${devAdminToken})
+
+  ${demoTeams.sso.name} signs in through the stand-in at ${stack.issuer}. Its users:
+${demoUsers.map((u) => `    ${u.email.padEnd(22)} ${u.note}`).join('\n')}
+
+Ctrl-C stops both.`)

@@ -1,0 +1,182 @@
+// A local OpenID provider standing in for an Okta org (dev only): oidc-provider, demo users, a dashboard tile.
+import { generateKeyPairSync, randomUUID } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import Provider, { interactionPolicy } from 'oidc-provider'
+import { demoClient, demoPorts, demoUsers } from './demo.mjs'
+
+const { Check, base } = interactionPolicy
+
+/** Okta's org authorization server paths, so URLs in the browser look like the real thing. */
+const oktaRoutes = {
+  authorization: '/oauth2/v1/authorize',
+  token: '/oauth2/v1/token',
+  userinfo: '/oauth2/v1/userinfo',
+  jwks: '/oauth2/v1/keys',
+  end_session: '/oauth2/v1/logout',
+}
+
+/** One RS256 signing key, kept in `stateDir` so a restart does not rotate it under the worker's JWKS cache. */
+function signingKey(stateDir) {
+  const file = join(stateDir, 'okta-standin-signing-key.json')
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'))
+  } catch {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const jwk = { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'RS256', use: 'sig' }
+    mkdirSync(stateDir, { recursive: true })
+    writeFileSync(file, JSON.stringify(jwk), { mode: 0o600 })
+    return jwk
+  }
+}
+
+/** The stand-in asks who you are on every authorization, so the demo can switch people without clearing cookies. */
+function alwaysAskPolicy() {
+  const policy = base()
+  const ask = (ctx) => (ctx.oidc.result?.login ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT)
+  policy.get('login').checks.push(new Check('demo_always_ask', 'the stand-in asks on every sign-in', ask))
+  return policy
+}
+
+/** Users assigned to the app need no consent screen (as in Okta): the grant covers the scopes asked for. */
+async function assignedAppGrant(ctx) {
+  const { Grant } = ctx.oidc.provider
+  const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId)
+  if (grantId) return Grant.find(grantId)
+  const grant = new Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId })
+  grant.addOIDCScope('openid email profile')
+  await grant.save()
+  return grant
+}
+
+function createProvider(issuer, publicUrl, stateDir) {
+  return new Provider(issuer, {
+    clients: [
+      {
+        client_id: demoClient.clientId,
+        client_secret: demoClient.clientSecret,
+        redirect_uris: [`${publicUrl}/sso/callback`],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+    ],
+    jwks: { keys: [signingKey(stateDir)] },
+    cookies: { keys: ['okta-standin-dev-only-cookie-key'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    conformIdTokenClaims: false,
+    pkce: { required: () => true },
+    features: { devInteractions: { enabled: false } },
+    routes: oktaRoutes,
+    interactions: { policy: alwaysAskPolicy(), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    loadExistingGrant: assignedAppGrant,
+    async findAccount(_ctx, sub) {
+      const user = demoUsers.find((u) => u.sub === sub)
+      if (!user) return undefined
+      return { accountId: sub, claims: () => ({ sub, email: user.email, email_verified: true, name: user.name }) }
+    },
+  })
+}
+
+const escape = (s) => String(s).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
+
+const page = (title, body) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)} · Okta (local stand-in)</title>
+<style>body{margin:0;font:16px/1.5 system-ui,sans-serif;background:#f4f4f7;color:#1d1d21}main{max-width:34rem;margin:0 auto;padding:2rem 1rem}
+.banner{background:#00297a;color:#fff;padding:.75rem 1rem;font-weight:600}.card{background:#fff;border:1px solid #d7d7dc;border-radius:8px;padding:1rem;margin:0 0 1rem}
+button,.tile{display:block;width:100%;text-align:left;margin:.5rem 0;padding:.75rem;border:1px solid #c5c5cc;border-radius:6px;background:#fff;font:inherit;cursor:pointer;color:inherit;text-decoration:none}
+button.hinted{border:2px solid #1662dd}.muted{color:#5f5f6b;font-size:.9rem}.tile{font-weight:600}</style></head>
+<body><div class="banner">Okta · local stand-in for development</div><main>${body}</main></body></html>`
+
+function loginPage(uid, clientId, hint) {
+  const users = demoUsers
+    .map((u) => {
+      const hinted = hint && hint.toLowerCase() === u.email
+      return `<button name="sub" value="${escape(u.sub)}"${hinted ? ' class="hinted" autofocus' : ''}>${escape(u.name)} &lt;${escape(u.email)}&gt;<br><span class="muted">${escape(u.note)}</span></button>`
+    })
+    .join('')
+  return page(
+    'Sign in',
+    `<h1>Sign in</h1><form class="card" method="post" action="/interaction/${escape(uid)}">
+<p class="muted">The app <code>${escape(clientId)}</code> asks who you are. Pick a demo user (no password in the stand-in).</p>${users}</form>`,
+  )
+}
+
+function dashboardPage(issuer, publicUrl) {
+  const initiate = `${publicUrl}/sso/initiate?iss=${encodeURIComponent(issuer)}`
+  return page(
+    'My Apps',
+    `<h1>My Apps</h1><div class="card"><a class="tile" id="edge-sso-tile" href="${escape(initiate)}">edge-sso demo</a>
+<p class="muted">Like Okta's dashboard tile with "Login initiated by: Either Okta or App": it sends you to the app's initiate login URI with only <code>iss</code>.</p></div>
+<div class="card"><p class="muted">Issuer <code>${escape(issuer)}</code> · demo users: ${demoUsers.map((u) => escape(u.email)).join(', ')}</p></div>`,
+  )
+}
+
+async function readForm(req) {
+  let body = ''
+  for await (const chunk of req) {
+    body += chunk
+    if (body.length > 4096) throw new Error('form too large')
+  }
+  return new URLSearchParams(body)
+}
+
+const send = (res, status, html) => {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+  res.end(html)
+}
+
+/** Our pages (dashboard, the sign-in form) in front of oidc-provider's own routes. */
+function handler(provider, issuer, publicUrl) {
+  const oidc = provider.callback()
+  return async (req, res) => {
+    const url = new URL(req.url ?? '/', issuer)
+    const interaction = /^\/interaction\/([\w-]+)$/.exec(url.pathname)
+    try {
+      if (url.pathname === '/' || url.pathname === '/dashboard') return send(res, 200, dashboardPage(issuer, publicUrl))
+      if (!interaction) return oidc(req, res)
+      const details = await provider.interactionDetails(req, res)
+      if (details.uid !== interaction[1]) return send(res, 400, page('Expired', '<p>This sign-in expired. Start again from the app.</p>'))
+      if (req.method === 'GET') return send(res, 200, loginPage(details.uid, details.params.client_id, details.params.login_hint))
+      const sub = (await readForm(req)).get('sub')
+      if (!demoUsers.some((u) => u.sub === sub)) return send(res, 400, page('Unknown user', '<p>Pick one of the demo users.</p>'))
+      return await provider.interactionFinished(req, res, { login: { accountId: sub } }, { mergeWithLastSubmission: false })
+    } catch (error) {
+      console.error(`[okta-standin] ${error?.name ?? 'Error'}: ${error?.message}`)
+      return send(res, 400, page('Sign-in problem', '<p>This sign-in expired or was already used. Start again from the app.</p>'))
+    }
+  }
+}
+
+/** Starts the stand-in on loopback (IPv4 and, where present, IPv6); resolves once it listens. */
+export async function startStandin({ port, publicUrl, stateDir }) {
+  const issuer = `http://localhost:${port}`
+  const provider = createProvider(issuer, publicUrl, stateDir)
+  const handle = handler(provider, issuer, publicUrl)
+  const servers = []
+  for (const host of ['127.0.0.1', '::1']) {
+    const server = createServer(handle)
+    const listening = await new Promise((resolve, reject) => {
+      server.once('error', (error) => (host === '::1' ? resolve(false) : reject(error)))
+      server.listen(port, host, () => resolve(true))
+    })
+    if (listening) servers.push(server)
+  }
+  const close = (server) =>
+    new Promise((resolve) => {
+      server.close(resolve)
+      server.closeAllConnections()
+    })
+  return { issuer, close: () => Promise.all(servers.map(close)) }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const ports = demoPorts()
+  const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${ports.worker}`
+  const stateDir = process.env.OKTA_STANDIN_STATE ?? '.wrangler/okta-standin'
+  const standin = await startStandin({ port: ports.standin, publicUrl, stateDir })
+  console.log(`issuer ${standin.issuer}, dashboard ${standin.issuer}/dashboard`)
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => standin.close().then(() => process.exit(0)))
+}

@@ -1,0 +1,65 @@
+// The admin inputs in zod/mini: JSON bodies and queries for the API, and the admin page's forms over the same fields.
+import * as z from 'zod/mini'
+import { email, permission, text } from '../schemas'
+
+const domain = z.string().check(z.trim(), z.toLowerCase(), z.regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/), z.maxLength(253))
+const domains = z.array(domain).check(z.minLength(1), z.maxLength(50))
+const authMethod = z.enum(['client_secret_basic', 'client_secret_post'])
+const secret = z.string().check(z.minLength(1), z.maxLength(2048))
+const clientId = text(512).check(z.minLength(1))
+const teamFields = { name: text(200).check(z.minLength(1)), ownerEmail: email, defaultPermission: z._default(permission, 'private') }
+
+export const createTeamSchema = z.strictObject({ ...teamFields, domains: z.optional(domains) })
+
+export const createConnectionSchema = z.strictObject({
+  ownerEmail: email,
+  clientId,
+  clientSecret: secret,
+  issuer: text(2048).check(z.minLength(1)),
+  tokenEndpointAuthMethod: z._default(authMethod, 'client_secret_basic'),
+})
+
+export const patchConnectionSchema = z
+  .strictObject({ clientId: z.optional(clientId), clientSecret: z.optional(secret), enabled: z.optional(z.boolean()), tokenEndpointAuthMethod: z.optional(authMethod) })
+  .check(z.refine((patch) => Object.keys(patch).length > 0, 'no field to change'))
+
+export const eventsQuerySchema = z.object({
+  teamId: z.optional(z.string().check(z.maxLength(64))),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500)), 50),
+})
+export const userQuerySchema = z.object({ email })
+
+export type CreateTeamInput = z.output<typeof createTeamSchema>
+export type CreateConnectionInput = z.output<typeof createConnectionSchema>
+export type ConnectionPatch = z.output<typeof patchConnectionSchema>
+export type EventsQuery = z.output<typeof eventsQuerySchema>
+
+/** The page's team form: domains typed as a comma- or space-separated list, empty meaning the owner's domain. */
+const domainList = z.pipe(
+  z.pipe(
+    z.optional(z.string()),
+    z.transform((s) => {
+      const list = s?.split(/[\s,]+/).filter(Boolean)
+      return list?.length ? list : undefined
+    }),
+  ),
+  z.optional(domains),
+)
+export const createTeamForm = z.strictObject({ ...teamFields, domains: domainList })
+
+/** Rotation: a new secret, and the client id (unchanged unless the customer made a new app instance). */
+export const rotateConnectionForm = z.strictObject({ clientId, clientSecret: secret })
+
+export const enableConnectionForm = z.strictObject({ enabled: z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true')) })
+
+/** Deleting also forgets which IdP subjects belong to which users, so the form asks for a tick first. */
+export const deleteConnectionForm = z.strictObject({ confirm: z.literal('yes') })
+
+export const adminLoginForm = z.strictObject({ token: z.string().check(z.minLength(1), z.maxLength(1024)) })
+
+/** The page's query: a notice to show after a form (`done`, `id`) and an optional user lookup. */
+export const consoleQuerySchema = z.object({
+  done: z.optional(z.string().check(z.maxLength(40))),
+  id: z.optional(z.string().check(z.maxLength(64))),
+  email: z.optional(z.union([z.literal(''), email])),
+})

@@ -1,0 +1,276 @@
+// The support console's pages: the admin-token sign-in, and teams, connections, forms and events on one page.
+import type { ConnectionView, EventRecord, TeamView } from '../admin/operations'
+import { Layout } from './layout'
+
+const css = `
+main{max-width:76rem}h2{font-size:1.2rem;margin:1.5rem 0 .75rem}h3{margin:0 0 .25rem}h4{margin:1rem 0 .25rem;font-size:1rem}
+.bar{display:flex;justify-content:space-between;align-items:center;gap:1rem}.bar h1{margin:0}.bar button{margin:0}
+.grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,22rem),1fr))}.grid>.card{margin:0}
+.teams{grid-template-columns:repeat(auto-fit,minmax(min(100%,30rem),1fr))}
+.notice{border-color:#17803d}dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .75rem;margin:.5rem 0}
+dt{color:#5b6475}dd{margin:0;overflow-wrap:anywhere}ul{margin:.25rem 0;padding-left:1.25rem}
+.actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-start}.actions>*{flex:1 1 14rem}summary{cursor:pointer;margin-top:.75rem}
+.check{display:flex;gap:.5rem;align-items:center;font-weight:400}.check input{width:auto}.table td:first-child,.table code{white-space:nowrap}
+@media (max-width:32rem){dl{grid-template-columns:1fr}dd{margin-bottom:.35rem}}
+`
+
+/** The admin-token form: the token is checked once and then kept in a signed cookie. */
+export function AdminLoginPage() {
+  return (
+    <Layout title="Support console">
+      <style>{css}</style>
+      <h1>Support console</h1>
+      <form class="card" method="post" action="/admin/login">
+        <label for="admin-token">Admin token</label>
+        <input id="admin-token" name="token" type="password" autocomplete="current-password" required />
+        <p class="muted">The ADMIN_TOKEN secret. After this check a signed cookie keeps you signed in for 8 hours.</p>
+        <button type="submit">Sign in</button>
+      </form>
+    </Layout>
+  )
+}
+
+export type Notice = 'team_created' | 'connection_created' | 'connection_rotated' | 'connection_enabled' | 'connection_disabled' | 'connection_deleted'
+
+function noticeText(notice: Notice, team: TeamView) {
+  const issuer = team.connection?.issuer ?? ''
+  switch (notice) {
+    case 'team_created':
+      return `Team ${team.name} created; members join from ${team.domains.join(', ') || 'no domain'}.`
+    case 'connection_created':
+      return `Okta connected for ${team.name}. Discovery check passed: ${issuer}/.well-known/openid-configuration names the issuer ${issuer} exactly.`
+    case 'connection_rotated':
+      return `New client secret saved for ${team.name}.`
+    case 'connection_enabled':
+      return `SSO enabled for ${team.name}: it is now the only way in for its members.`
+    case 'connection_disabled':
+      return `SSO disabled for ${team.name}: nobody can sign in through it until it is enabled again.`
+    case 'connection_deleted':
+      return `The Okta connection of ${team.name} was deleted.`
+  }
+}
+
+function ConnectionPanel(props: { connection: ConnectionView }) {
+  const c = props.connection
+  const base = `/admin/connections/${encodeURIComponent(c.id)}`
+  return (
+    <>
+      <dl>
+        <dt>Status</dt>
+        <dd data-testid="connection-status" class={c.enabled ? 'ok' : 'bad'}>
+          {c.enabled ? 'Enabled' : 'Disabled'}
+        </dd>
+        <dt>Issuer</dt>
+        <dd>
+          <code>{c.issuer}</code>
+        </dd>
+        <dt>Client ID</dt>
+        <dd>
+          <code>{c.clientId}</code> ({c.tokenEndpointAuthMethod})
+        </dd>
+        <dt>Sign-in redirect URI</dt>
+        <dd>
+          <code>{c.redirectUri}</code>
+        </dd>
+        <dt>Initiate login URI</dt>
+        <dd>
+          <code>{c.initiateLoginUri}</code>
+        </dd>
+      </dl>
+      <div class="actions">
+        <form method="post" action={`${base}/enabled`}>
+          <input type="hidden" name="enabled" value={c.enabled ? 'false' : 'true'} />
+          <button type="submit" class={c.enabled ? 'secondary' : ''}>
+            {c.enabled ? 'Disable SSO' : 'Enable SSO'}
+          </button>
+        </form>
+        <details>
+          <summary>Rotate client secret</summary>
+          <form method="post" action={`${base}/rotate`}>
+            <label for={`rotate-id-${c.id}`}>Client ID</label>
+            <input id={`rotate-id-${c.id}`} name="clientId" value={c.clientId} required />
+            <label for={`rotate-secret-${c.id}`}>New client secret</label>
+            <input id={`rotate-secret-${c.id}`} name="clientSecret" type="password" autocomplete="off" required />
+            <button type="submit">Save new secret</button>
+          </form>
+        </details>
+        <details>
+          <summary>Delete connection</summary>
+          <form method="post" action={`${base}/delete`}>
+            <label class="check">
+              <input type="checkbox" name="confirm" value="yes" required /> Members lose SSO; their accounts stay.
+            </label>
+            <button type="submit" class="secondary">
+              Delete connection
+            </button>
+          </form>
+        </details>
+      </div>
+    </>
+  )
+}
+
+function TeamCard(props: { team: TeamView }) {
+  const { team } = props
+  return (
+    <article class="card" id={`team-${team.id}`} data-testid="team">
+      <h3>{team.name}</h3>
+      <p class="muted">
+        Owner {team.ownerEmail} · domains {team.domains.join(', ') || 'none'} · new members are {team.defaultPermission}
+      </p>
+      <h4>Members ({team.members.length})</h4>
+      <ul data-testid="members">
+        {team.members.map((m) => (
+          <li>
+            {m.email}
+            {m.name ? <span class="muted"> ({m.name})</span> : null}
+          </li>
+        ))}
+      </ul>
+      <h4>Okta connection</h4>
+      {team.connection ? <ConnectionPanel connection={team.connection} /> : <p class="muted">None: members sign in with a password.</p>}
+    </article>
+  )
+}
+
+function TeamForm() {
+  return (
+    <form class="card" method="post" action="/admin/teams">
+      <h3>Create a team</h3>
+      <label for="team-name">Team name</label>
+      <input id="team-name" name="name" required maxlength={200} />
+      <label for="team-owner">Owner email</label>
+      <input id="team-owner" name="ownerEmail" type="email" required />
+      <label for="team-permission">New members are</label>
+      <select id="team-permission" name="defaultPermission">
+        <option value="private">private</option>
+        <option value="public">public</option>
+      </select>
+      <label for="team-domains">Email domains</label>
+      <input id="team-domains" name="domains" placeholder="the owner's domain if empty" />
+      <button type="submit">Create team</button>
+    </form>
+  )
+}
+
+/** The four values of the customer guide; the discovery document is fetched and checked before saving. */
+function ConnectionForm() {
+  return (
+    <form class="card" method="post" action="/admin/connections">
+      <h3>Add an Okta connection</h3>
+      <label for="conn-client-id">Client ID</label>
+      <input id="conn-client-id" name="clientId" required autocomplete="off" />
+      <label for="conn-client-secret">Client Secret</label>
+      <input id="conn-client-secret" name="clientSecret" type="password" required autocomplete="off" />
+      <label for="conn-issuer">Issuer or metadata URL</label>
+      <input id="conn-issuer" name="issuer" required placeholder="https://acme.okta.com" />
+      <label for="conn-owner">Team owner email</label>
+      <input id="conn-owner" name="ownerEmail" type="email" required />
+      <label for="conn-auth">Client authentication</label>
+      <select id="conn-auth" name="tokenEndpointAuthMethod">
+        <option value="client_secret_basic">client_secret_basic (Okta's default)</option>
+        <option value="client_secret_post">client_secret_post</option>
+      </select>
+      <button type="submit">Check and save</button>
+    </form>
+  )
+}
+
+export type UserLookup = { email: string; user: { email: string; name: string | null; teamId: string | null } | null }
+
+function LookupForm(props: { lookup: UserLookup | undefined; teamName: (id: string | null) => string }) {
+  const { lookup } = props
+  return (
+    <form class="card" method="get" action="/admin">
+      <h3>Why can’t this person join?</h3>
+      <label for="lookup-email">Email</label>
+      <input id="lookup-email" name="email" type="email" value={lookup?.email} />
+      <button type="submit" class="secondary">
+        Look up
+      </button>
+      {lookup ? (
+        <p data-testid="lookup-result">
+          {lookup.user
+            ? `${lookup.user.email} exists and ${lookup.user.teamId ? `is a member of ${props.teamName(lookup.user.teamId)}` : 'belongs to no team'}.`
+            : `No user has the email ${lookup.email}.`}
+        </p>
+      ) : null}
+    </form>
+  )
+}
+
+const when = (atMs: number) => `${new Date(atMs).toISOString().slice(0, 19).replace('T', ' ')}Z`
+
+function EventsTable(props: { events: EventRecord[]; teamName: (id: string | null) => string }) {
+  return (
+    <div class="card table">
+      <table data-testid="events">
+        <thead>
+          <tr>
+            <th>When (UTC)</th>
+            <th>What</th>
+            <th>Outcome</th>
+            <th>Error code</th>
+            <th>Team</th>
+            <th>Email</th>
+            <th>Reference</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.events.map((e) => (
+            <tr>
+              <td>{when(e.at)}</td>
+              <td>
+                {e.kind}: {e.action}
+              </td>
+              <td class={e.outcome === 'success' ? 'ok' : 'bad'}>{e.outcome}</td>
+              <td>{e.errorCode ? <code>{e.errorCode}</code> : ''}</td>
+              <td>{e.teamId ? props.teamName(e.teamId) : ''}</td>
+              <td>{e.email ?? ''}</td>
+              <td>
+                <code>{e.referenceId}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+export function AdminConsolePage(props: { teams: TeamView[]; events: EventRecord[]; notice?: { kind: Notice; team: TeamView }; lookup?: UserLookup }) {
+  const names = new Map(props.teams.map((t) => [t.id, t.name]))
+  const teamName = (id: string | null) => (id ? (names.get(id) ?? id) : '')
+  return (
+    <Layout title="Support console">
+      <style>{css}</style>
+      <div class="bar">
+        <h1>Support console</h1>
+        <form method="post" action="/admin/logout">
+          <button type="submit" class="secondary">
+            Sign out
+          </button>
+        </form>
+      </div>
+      {props.notice ? (
+        <p class="card notice" role="status" data-testid="notice">
+          {noticeText(props.notice.kind, props.notice.team)}
+        </p>
+      ) : null}
+      <h2>Teams ({props.teams.length})</h2>
+      <div class="grid teams">
+        {props.teams.map((team) => (
+          <TeamCard team={team} />
+        ))}
+      </div>
+      <h2>Add</h2>
+      <div class="grid">
+        <ConnectionForm />
+        <TeamForm />
+        <LookupForm lookup={props.lookup} teamName={teamName} />
+      </div>
+      <h2>Recent events</h2>
+      <EventsTable events={props.events} teamName={teamName} />
+    </Layout>
+  )
+}

@@ -1,0 +1,33 @@
+// Debian's headless Chromium through playwright-core (no browser download), one fresh profile per launch.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium } from 'playwright-core'
+
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const args = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+export const viewports = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } }
+
+/** A browser with its own empty user-data-dir: no cookie or cache from any earlier run. */
+export async function launchBrowser(viewport = viewports.desktop) {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'edge-sso-chromium-'))
+  const context = await chromium.launchPersistentContext(userDataDir, { executablePath, args, headless: true, viewport })
+  return {
+    context,
+    page: context.pages()[0] ?? (await context.newPage()),
+    async close() {
+      await context.close()
+      rmSync(userDataDir, { recursive: true, force: true })
+    },
+  }
+}

@@ -1,0 +1,197 @@
+// Browser tests in headless Chromium against wrangler dev and the Okta stand-in: tile, email, refusal, logout, admin.
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { demoClient, devAdminToken } from '../scripts/demo.mjs'
+import { launchBrowser, viewports } from './browser.mjs'
+import { artifacts, startE2eStack } from './stack.mjs'
+
+const testTimeoutMs = 60_000
+let stack
+
+before(async () => {
+  stack = await startE2eStack()
+})
+after(async () => {
+  await stack?.stop()
+})
+
+/** Runs `body` with a fresh browser (no cookies from any other test) and closes it whatever happens. */
+async function withBrowser(body) {
+  const browser = await launchBrowser()
+  try {
+    return await body(browser.page, browser.context)
+  } finally {
+    await browser.close()
+  }
+}
+
+/** Full-page screenshots at 1280 px and at a phone's 390 px, into artifacts/e2e/. */
+async function screenshots(page, name) {
+  for (const [label, viewport] of Object.entries(viewports)) {
+    await page.setViewportSize(viewport)
+    await page.screenshot({ path: join(artifacts, `${name}-${label}.png`), fullPage: true })
+  }
+  await page.setViewportSize(viewports.desktop)
+}
+
+/** At the stand-in's sign-in page, picks the demo user whose email is given. */
+async function signInAtStandin(page, email) {
+  await page.waitForURL(`${stack.issuer}/interaction/**`)
+  await page.getByRole('button', { name: new RegExp(email.replace('.', '\\.')) }).click()
+}
+
+async function signInToConsole(page) {
+  await page.goto(`${stack.publicUrl}/admin`)
+  await page.fill('#admin-token', devAdminToken)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL(`${stack.publicUrl}/admin`)
+}
+
+const demoTeamCard = (page) => page.getByTestId('team').filter({ has: page.getByRole('heading', { name: 'Demo Co' }) })
+
+describe('signing in through the Okta stand-in', { timeout: testTimeoutMs }, () => {
+  it('tile login (third-party initiated) creates a just-in-time member and keeps the __Host- cookie on http://localhost', async () => {
+    await withBrowser(async (page, context) => {
+      await page.goto(`${stack.issuer}/dashboard`)
+      const tile = page.locator('#edge-sso-tile')
+      assert.equal(await tile.getAttribute('href'), `${stack.publicUrl}/sso/initiate?iss=${encodeURIComponent(stack.issuer)}`)
+      await tile.click()
+      await signInAtStandin(page, 'ada@demo.example')
+      await page.waitForURL(`${stack.publicUrl}/app`)
+      assert.equal(await page.getByTestId('user-email').textContent(), 'ada@demo.example')
+      assert.equal(await page.getByTestId('team').textContent(), 'Team: Demo Co')
+      const session = (await context.cookies(stack.publicUrl)).find((c) => c.name === '__Host-edge_sso_session')
+      assert.ok(session, 'the session cookie is kept')
+      assert.deepEqual([session.secure, session.httpOnly, session.sameSite, session.path], [true, true, 'Lax', '/'])
+      const me = await page.evaluate(() => fetch('/api/me').then((r) => r.json()))
+      assert.deepEqual([me.user.email, me.team.name, me.authMethod], ['ada@demo.example', 'Demo Co', 'sso'])
+      await screenshots(page, 'app-page')
+    })
+  })
+
+  it('email login: "Continue with SSO" finds the team by domain and sends the email as login_hint', async () => {
+    await withBrowser(async (page) => {
+      await page.goto(`${stack.publicUrl}/`)
+      await screenshots(page, 'login-page')
+      await page.fill('#sso-email', 'Grace@Demo.Example')
+      await page.getByRole('button', { name: 'Continue with SSO' }).click()
+      await page.waitForURL(`${stack.issuer}/interaction/**`)
+      assert.match((await page.locator('button.hinted').textContent()) ?? '', /grace@demo\.example/)
+      await screenshots(page, 'standin-sign-in')
+      await signInAtStandin(page, 'grace@demo.example')
+      await page.waitForURL(`${stack.publicUrl}/app`)
+      assert.equal(await page.getByTestId('user-email').textContent(), 'grace@demo.example')
+    })
+  })
+
+  it('refuses a member of another team with the error page, its code and reference id', async () => {
+    await withBrowser(async (page, context) => {
+      await page.goto(`${stack.issuer}/dashboard`)
+      await page.locator('#edge-sso-tile').click()
+      const callback = page.waitForResponse((r) => r.url().startsWith(`${stack.publicUrl}/sso/callback`))
+      await signInAtStandin(page, 'alan@demo.example')
+      assert.equal((await callback).status(), 403)
+      assert.equal(await page.getByTestId('error-code').textContent(), 'member_of_another_team')
+      assert.match((await page.getByTestId('error-message').textContent()) ?? '', /already a member of another team/)
+      const referenceId = await page.getByTestId('reference-id').textContent()
+      assert.match(referenceId ?? '', /^[\w-]{12}$/)
+      assert.equal((await context.cookies(stack.publicUrl)).find((c) => c.name === '__Host-edge_sso_session'), undefined)
+      await screenshots(page, 'error-page')
+      await signInToConsole(page)
+      const row = page.getByTestId('events').locator('tr', { hasText: referenceId })
+      assert.match((await row.textContent()) ?? '', /member_of_another_team/)
+    })
+  })
+
+  it('logout ends the session: back to the login page, /app and /api/me refuse', async () => {
+    await withBrowser(async (page, context) => {
+      await page.goto(`${stack.publicUrl}/`)
+      await page.fill('#sso-email', 'ada@demo.example')
+      await page.getByRole('button', { name: 'Continue with SSO' }).click()
+      await signInAtStandin(page, 'ada@demo.example')
+      await page.waitForURL(`${stack.publicUrl}/app`)
+      await page.getByRole('button', { name: 'Sign out' }).click()
+      await page.waitForURL(`${stack.publicUrl}/`)
+      assert.equal((await context.cookies(stack.publicUrl)).find((c) => c.name === '__Host-edge_sso_session'), undefined)
+      assert.equal(await page.evaluate(() => fetch('/api/me').then((r) => r.status)), 401)
+      await page.goto(`${stack.publicUrl}/app`)
+      assert.equal(page.url(), `${stack.publicUrl}/`)
+    })
+  })
+})
+
+describe('the support console', { timeout: testTimeoutMs }, () => {
+  it('shows the just-in-time members of the demo team and its enabled connection', async () => {
+    await withBrowser(async (page) => {
+      await signInToConsole(page)
+      const members = await demoTeamCard(page).getByTestId('members').textContent()
+      for (const email of ['owner@demo.example', 'ada@demo.example', 'grace@demo.example']) assert.ok(members?.includes(email), `${email} is listed`)
+      assert.equal(await demoTeamCard(page).getByTestId('connection-status').textContent(), 'Enabled')
+      await screenshots(page, 'admin-page')
+    })
+  })
+
+  it('refuses a wrong admin token with the error page', async () => {
+    await withBrowser(async (page) => {
+      await page.goto(`${stack.publicUrl}/admin`)
+      await page.fill('#admin-token', 'not-the-admin-token')
+      const response = page.waitForResponse(`${stack.publicUrl}/admin/login`)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      assert.equal((await response).status(), 401)
+      assert.equal(await page.getByTestId('error-code').textContent(), 'admin_login_required')
+    })
+  })
+
+  it('creates a team and its Okta connection from the guide’s four values, shows the discovery check, rotates, disables and deletes it', async () => {
+    await withBrowser(async (page) => {
+      await signInToConsole(page)
+      await page.fill('#team-name', 'Acme E2E')
+      await page.fill('#team-owner', 'boss@acme-e2e.example')
+      await page.selectOption('#team-permission', 'private')
+      await page.getByRole('button', { name: 'Create team' }).click()
+      await page.waitForURL(/\/admin\?done=team_created/)
+      assert.match((await page.getByTestId('notice').textContent()) ?? '', /Team Acme E2E created; members join from acme-e2e\.example/)
+
+      const fillConnection = async (issuer) => {
+        await page.fill('#conn-client-id', demoClient.clientId)
+        await page.fill('#conn-client-secret', demoClient.clientSecret)
+        await page.fill('#conn-issuer', issuer)
+        await page.fill('#conn-owner', 'boss@acme-e2e.example')
+        await page.getByRole('button', { name: 'Check and save' }).click()
+      }
+      const refused = page.waitForResponse(`${stack.publicUrl}/admin/connections`)
+      await fillConnection(`${stack.issuer}/no-such-issuer`)
+      assert.equal((await refused).status(), 502)
+      assert.equal(await page.getByTestId('error-code').textContent(), 'discovery_unreachable')
+
+      await page.goBack()
+      await fillConnection(`${stack.issuer}/.well-known/openid-configuration`)
+      await page.waitForURL(/\/admin\?done=connection_created/)
+      const notice = (await page.getByTestId('notice').textContent()) ?? ''
+      assert.match(notice, new RegExp(`Discovery check passed: ${stack.issuer}/\\.well-known/openid-configuration names the issuer ${stack.issuer} exactly`))
+      const card = page.getByTestId('team').filter({ has: page.getByRole('heading', { name: 'Acme E2E' }) })
+      assert.equal(await card.getByTestId('connection-status').textContent(), 'Enabled')
+      await screenshots(page, 'admin-connection-created')
+
+      await card.getByText('Rotate client secret').click()
+      await card.getByLabel('New client secret').fill('a-rotated-secret')
+      await card.getByRole('button', { name: 'Save new secret' }).click()
+      await page.waitForURL(/\/admin\?done=connection_rotated/)
+
+      await card.getByRole('button', { name: 'Disable SSO' }).click()
+      await page.waitForURL(/\/admin\?done=connection_disabled/)
+      assert.equal(await card.getByTestId('connection-status').textContent(), 'Disabled')
+
+      await card.getByText('Delete connection', { exact: true }).first().click()
+      await card.getByRole('checkbox').check()
+      await card.getByRole('button', { name: 'Delete connection' }).click()
+      await page.waitForURL(/\/admin\?done=connection_deleted/)
+      assert.match((await card.textContent()) ?? '', /None: members sign in with a password/)
+      const events = (await page.getByTestId('events').textContent()) ?? ''
+      for (const action of ['console_connection_delete', 'console_connection_enable', 'console_connection_rotate', 'console_connection_create', 'console_team_create']) {
+        assert.ok(events.includes(action), `${action} is in the events`)
+      }
+    })
+  })
+})

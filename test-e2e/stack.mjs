@@ -1,0 +1,35 @@
+// The stack the browser tests run against: fresh wrangler state in a temp folder, ports apart from `npm run dev`.
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { demoPorts } from '../scripts/demo.mjs'
+import { seedDemo, startStack } from '../scripts/dev-stack.mjs'
+
+export const artifacts = fileURLToPath(new URL('../artifacts/e2e/', import.meta.url))
+
+/** Starts and seeds the demo stack; its output goes to artifacts/e2e/stack.log. Stop it with `stop()`. */
+export async function startE2eStack() {
+  mkdirSync(artifacts, { recursive: true })
+  const log = createWriteStream(join(artifacts, 'stack.log'))
+  const persistTo = mkdtempSync(join(tmpdir(), 'edge-sso-e2e-'))
+  const ports = demoPorts({ WORKER_PORT: process.env.E2E_WORKER_PORT, OKTA_STANDIN_PORT: process.env.E2E_STANDIN_PORT }, { worker: 8788, standin: 9091 })
+  const cleanUp = () => rmSync(persistTo, { recursive: true, force: true })
+  let stack
+  try {
+    stack = await startStack({ ports, persistTo, log: (line) => log.write(`${line}\n`) })
+    const connection = await seedDemo(stack)
+    const stop = async () => {
+      await stack.stop()
+      log.end()
+      cleanUp()
+    }
+    for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => stop().then(() => process.exit(130)))
+    return { ...stack, connection, stop }
+  } catch (error) {
+    await stack?.stop()
+    log.end()
+    cleanUp()
+    throw error
+  }
+}
