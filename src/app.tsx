@@ -41,7 +41,8 @@ async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
   }
   c.header('cache-control', 'no-store')
   if (wantsJson(c.req.path)) return c.json({ error: { code: error.code, message: error.message, referenceId } }, error.status)
-  return c.html(<ErrorPage code={error.code} message={error.message} referenceId={referenceId} status={error.status} />, error.status)
+  const page = <ErrorPage code={error.code} message={error.message} referenceId={referenceId} status={error.status} console={c.req.path.startsWith('/admin')} />
+  return c.html(page, error.status)
 }
 
 /** The app for one isolate; tests build their own with an upstream fetch that reaches their IdP. */

@@ -55,17 +55,19 @@ export function AppPage(props: { session: Session }) {
   )
 }
 
-export function ErrorPage(props: { code: ErrorCode; message: string; referenceId: string; status: number }) {
+/** The page for any refusal; on the support console it says so and leads back there. */
+export function ErrorPage(props: { code: ErrorCode; message: string; referenceId: string; status: number; console: boolean }) {
+  const heading = props.status >= 500 ? 'Something went wrong' : props.console ? 'That did not work' : 'We could not sign you in'
   return (
-    <Layout title="Sign-in problem">
-      <h1>{props.status >= 500 ? 'Something went wrong' : 'We could not sign you in'}</h1>
+    <Layout title={props.console ? 'Support console' : 'Sign-in problem'}>
+      <h1>{heading}</h1>
       <div class="card error">
         <p data-testid="error-message">{props.message}</p>
         <p class="muted">
           Error code <code data-testid="error-code">{props.code}</code> · reference <code data-testid="reference-id">{props.referenceId}</code>
         </p>
         <p>
-          <a href="/">Back to sign in</a>
+          {props.console ? <a href="/admin">Back to the support console</a> : <a href="/">Back to sign in</a>}
         </p>
       </div>
     </Layout>
