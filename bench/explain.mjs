@@ -1,11 +1,30 @@
 // Why a goal was missed, from the run's own numbers: the waits measured inside the worker, the floor, the bundle's inputs.
-import { kib, ms, num, times } from './format.mjs'
+import { cpuMs, kib, ms, num, times } from './format.mjs'
 
 function endpoints(byEndpoint) {
   return Object.entries(byEndpoint)
     .filter(([, n]) => n > 0)
     .map(([kind, n]) => `${kind} ${num(n)}`)
     .join(', ')
+}
+
+/**
+ * /api/me's cost per request, layer by layer (bench/instrumented.ts): CPU time of the worker's wrangler dev per
+ * request when /proc was readable, else 1 / throughput. Each layer adds one thing to the one before.
+ */
+export function meLayers(r) {
+  const C = r.load.cpuMsPerRequest
+  const byCpu = ['oursFloor', 'oursBareHono', 'oursConfig', 'oursSession', 'oursMe'].every((k) => C[k])
+  const cost = (key) => (byCpu ? C[key].median : 1000 / r.load.perSecond[key].median)
+  const names = [
+    ['oursFloor', 'floor: the raw fetch handler'],
+    ['oursBareHono', '+ a Hono route answering JSON shaped like /api/me'],
+    ['oursConfig', "+ `readConfig` (src/env.ts), as the app's middleware runs it"],
+    ['oursSession', '+ `currentSession` (src/session/session.ts): the signed cookie checked, no D1 read'],
+    ['oursMe', '`/api/me` through the whole app (`createApp`: its middleware and sub-routers)'],
+  ]
+  const layers = names.map(([key, name], i) => ({ key, name, cost: cost(key), added: i ? cost(key) - cost(names[i - 1][0]) : 0 }))
+  return { byCpu, layers }
 }
 
 /** One paragraph per missed goal, each naming the amount and the cause as far as the numbers show it. */
@@ -43,15 +62,17 @@ export function explainMisses(r, goals) {
     meD1: () =>
       `Under load \`/api/me\` made ${num(r.load.perRequest.oursMe.worker.d1)} D1 round trips per request. Between rechecks \`currentSession\` (src/session/session.ts) should read no row; a recheck happens once per \`SESSION_RECHECK_SECONDS\`.`,
     meThroughput: () => {
+      const { byCpu, layers } = meLayers(r)
+      const total = layers.at(-1).cost - layers[0].cost
+      const [largest] = layers.slice(1).sort((a, b) => b.added - a.added)
       const C = r.load.cpuMsPerRequest
-      const byCpu = Boolean(C.oursMe && C.oursFloor)
-      const cost = (route, base = 'oursFloor') => (byCpu ? C[route].median - C[base].median : 1000 / P[route].median - 1000 / P[base].median)
-      const hono = (byCpu ? C.oursBareHono : P.oursBareHono) ? cost('oursBareHono') : undefined
+      const peerGap = byCpu ? C.peerProtected.median - C.peerFloor.median : 1000 / P.peerProtected.median - 1000 / P.peerFloor.median
       return [
-        `\`/api/me\` cost ${ms(cost('oursMe'))} more per request than the floor (${byCpu ? "CPU time of its wrangler dev's processes" : '1 / throughput'}), with no D1, KV or upstream fetch (see above).`,
-        hono === undefined ? '' : `A bare Hono route answering the same JSON costs ${ms(hono)} of that; the other ${ms(cost('oursMe') - hono)} is edge-sso's own per-request work: the app middleware's \`readConfig\` (src/env.ts: two URL parses and a JSON.stringify of the env for its cache key), the session cookie's HMAC-SHA256 check (Hono's \`getSignedCookie\` imports the key with \`crypto.subtle.importKey\` on every call; src/session/signed-cookie.ts), its base64/JSON/zod parse, and sub-router dispatch.`,
-        `For scale, the peer's protected route (Hono + oidc-auth's HS256 JWT check) costs ${ms(cost('peerProtected', 'peerFloor'))} over its own floor.`,
-      ].filter(Boolean).join(' ')
+        `\`/api/me\` cost ${cpuMs(total)} more per request than the floor (${byCpu ? "CPU time of its wrangler dev's processes" : '1 / throughput'}), with no D1, KV or upstream fetch (see above).`,
+        `Layer by layer (table below), the largest share is "${largest.name}": ${cpuMs(largest.added)}.`,
+        "The session check is an HMAC-SHA256 verify for which Hono's `getSignedCookie` imports the key (`crypto.subtle.importKey`) on every call (src/session/signed-cookie.ts), then a base64/JSON/zod parse.",
+        `For scale, the peer's protected route (Hono + oidc-auth's HS256 JWT check) costs ${cpuMs(peerGap)} over its own floor.`,
+      ].join(' ')
     },
     bundle: () => {
       const { gzipBytes, rawBytes, minifiedGzipBytes, largest } = r.bundles.ours

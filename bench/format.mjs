@@ -1,5 +1,7 @@
 // Number formats shared by the report and its explanations.
 export const ms = (v) => `${v.toFixed(1)} ms`
+/** CPU time per request: small, so two decimals. */
+export const cpuMs = (v) => `${v.toFixed(2)} ms`
 export const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`
 export const rps = (v) => `${Math.round(v)} req/s`
 export const times = (v) => `${v.toFixed(2)}×`

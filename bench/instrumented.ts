@@ -1,8 +1,11 @@
 // The bench's worker entry: the real app over counting D1/KV/fetch, plus reference routes and the counters.
 import { Hono } from 'hono'
 import { createApp } from '../src/app'
+import { database } from '../src/db/client'
+import { readConfig } from '../src/env'
 import { createRuntime } from '../src/runtime'
-import { countingD1, countingFetch, countingKv, newCounters } from './counting'
+import { currentSession } from '../src/session/session'
+import { countingD1, countingFetch, countingKv, newCounters } from '../instrumentation/counting'
 
 /** `BENCH_IDP_DELAYED_URL`: the IdP's delayed no-op endpoint, for the "floor + one IdP round trip" reference. */
 type BenchEnv = Env & { BENCH_IDP_DELAYED_URL: string }
@@ -10,10 +13,22 @@ type BenchEnv = Env & { BENCH_IDP_DELAYED_URL: string }
 const counters = newCounters()
 const app = createApp(createRuntime({ fetch: countingFetch(counters) }))
 
-/** A bare Hono route answering JSON shaped like /api/me's: what routing and a JSON answer cost without the app. */
-const bareHono = new Hono().get('/__bench/hono', (c) =>
-  c.json({ user: { id: 'bench', email: 'bench@example.com', name: null }, team: null, authMethod: 'sso' }),
-)
+const meShaped = { user: { id: 'bench', email: 'bench@example.com', name: null }, team: null, authMethod: 'sso' }
+
+/**
+ * What `/api/me` is made of, one layer at a time: a bare Hono route answering JSON of its shape; the same with
+ * edge-sso's per-request config read; the same with the session check as well (a signed cookie, no D1 read).
+ */
+const layers = new Hono<{ Bindings: BenchEnv }>()
+  .get('/__bench/hono', (c) => c.json(meShaped))
+  .get('/__bench/config', (c) => {
+    readConfig(c.env, c.req.url)
+    return c.json(meShaped)
+  })
+  .get('/__bench/session', async (c) => {
+    const session = await currentSession(c, readConfig(c.env, c.req.url), database(c.env.DB), Date.now())
+    return session ? c.json({ ...meShaped, user: { id: session.userId, email: session.email, name: session.name } }) : c.json({}, 401)
+  })
 
 /** The physical limit of a callback: the floor plus one fetch to the IdP, nothing else. */
 async function idpRoundTrip(env: BenchEnv) {
@@ -26,13 +41,13 @@ export default {
   fetch(request: Request, env: BenchEnv, ctx: ExecutionContext) {
     const { pathname } = new URL(request.url)
     if (pathname === '/__bench/floor') return new Response('ok')
-    if (pathname === '/__bench/hono') return bareHono.fetch(request)
     if (pathname === '/__bench/idp-round-trip') return idpRoundTrip(env)
     if (pathname === '/__bench/counters') return Response.json(counters)
     if (pathname === '/__bench/reset' && request.method === 'POST') {
       Object.assign(counters, newCounters())
       return new Response(null, { status: 204 })
     }
+    if (pathname.startsWith('/__bench/')) return layers.fetch(request, env, ctx)
     return app.fetch(request, { ...env, DB: countingD1(env.DB, counters), CACHE: countingKv(env.CACHE, counters) }, ctx)
   },
 } satisfies ExportedHandler<BenchEnv>

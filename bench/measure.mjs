@@ -1,5 +1,4 @@
-// The measurements: per-step counts (worker counters and the IdP's own log), timed logins, bounded throughput.
-import autocannon from 'autocannon'
+// The measurements of a login: per-step counts (worker counters and the IdP's own log) and interleaved timed logins.
 import { Browser, summarize } from './browser.mjs'
 
 const serverToServer = (c) => c.discovery + c.jwks + c.token + c.userinfo
@@ -73,13 +72,4 @@ export async function timedLogins(targets, emails, count) {
     }
   }
   return samples.map((s) => Object.fromEntries(Object.entries(s).map(([step, values]) => [step, { ...summarize(values), samples: values }])))
-}
-
-/** Throughput of one URL for a bounded time; any non-2xx answer or error fails the bench. */
-export async function throughput(url, { seconds, connections, cookie }) {
-  const result = await autocannon({ url, connections, duration: seconds, headers: cookie ? { cookie } : {} })
-  if (result.non2xx || result.errors || result.timeouts) {
-    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts under load`)
-  }
-  return { requests: result.requests.total, perSecond: result.requests.total / result.duration, latencyMedianMs: result.latency.p50 }
 }

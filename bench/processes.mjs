@@ -45,6 +45,7 @@ export function wrangler(args, timeoutMs = 60_000) {
     }, timeoutMs)
     entry.child.on('exit', (code) => {
       clearTimeout(timer)
+      if (code === 0) groups.delete(entry.child.pid)
       const text = entry.output.join('')
       if (code === 0) done(text)
       else fail(new Error(`wrangler ${args.join(' ')} exited ${code}:\n${text.slice(-2000)}`))
@@ -95,6 +96,7 @@ export async function stopAll() {
   groups.clear()
 }
 
+/** USER_HZ, the unit of /proc/<pid>/stat's utime and stime: 100 on Linux. */
 const clockTicksPerSecond = 100
 
 /**

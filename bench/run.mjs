@@ -1,12 +1,13 @@
 // `npm run bench`: edge-sso and @hono/oidc-auth under `wrangler dev` against one loopback IdP, side by side.
 import { randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { summarize } from './browser.mjs'
 import { build } from './bundle.mjs'
-import { countingObserver, idpLog, throughput, timedLogins, timeRequests } from './measure.mjs'
-import { freePort, groupCpuMs, root, start, startWrangler, stopAll, waitUntilUp, wrangler } from './processes.mjs'
+import { measureThroughput } from './load.mjs'
+import { countingObserver, idpLog, timedLogins, timeRequests } from './measure.mjs'
+import { freePort, root, start, startWrangler, stopAll, waitUntilUp, wrangler } from './processes.mjs'
 import { report } from './report.mjs'
 import { edgeSso, peer } from './targets.mjs'
 
@@ -27,7 +28,6 @@ const secret = () => randomBytes(24).toString('base64url')
 
 async function check(response, status, what) {
   if (response.status !== status) throw new Error(`${what}: expected ${status}, got ${response.status}: ${(await response.text()).slice(0, 300)}`)
-  return response.json()
 }
 
 /** Support's setup through the admin API: a team and its SSO connection to the bench IdP. */
@@ -133,61 +133,6 @@ async function measureLatency(ours, peerTarget, idp, issuer) {
   }
 }
 
-/**
- * Bounded load: rounds of edge-sso's floor, /api/me and a bare Hono route, and the peer's floor and protected route, the order
- * reversed every other round so drift on a shared machine falls on both sides. Per run: requests per second,
- * and the CPU time its wrangler dev used per request. edge-sso's counters and the IdP's log give D1 round
- * trips and upstream fetches per protected request.
- */
-async function measureThroughput(ours, peerTarget, idp, sessions, devs) {
-  const load = { seconds: settings.seconds, connections: settings.connections }
-  const runs = [
-    { key: 'oursFloor', url: ours.floorUrl, dev: devs.ours },
-    { key: 'oursMe', url: ours.protectedUrl, cookie: sessions.ours, counters: ours, dev: devs.ours },
-    { key: 'oursBareHono', url: ours.bareHonoUrl, dev: devs.ours },
-    { key: 'peerFloor', url: peerTarget.floorUrl, dev: devs.peer },
-    { key: 'peerProtected', url: peerTarget.protectedUrl, cookie: sessions.peer, dev: devs.peer },
-  ]
-  log(`throughput: ${settings.rounds} rounds of ${runs.length} runs of ${settings.seconds} s, ${settings.connections} connections`)
-  for (const run of runs) await throughput(run.url, { seconds: 1, connections: settings.connections, cookie: run.cookie })
-  const perSecond = Object.fromEntries(runs.map((r) => [r.key, []]))
-  const cpuMs = Object.fromEntries(runs.map((r) => [r.key, []]))
-  const totals = { requests: { oursMe: 0, peerProtected: 0 }, oursMe: {}, idp: { oursMe: {}, peerProtected: {} } }
-  const add = (into, counts) => Object.entries(counts).forEach(([k, v]) => (into[k] = (into[k] ?? 0) + v))
-  for (let round = 0; round < settings.rounds; round++) {
-    for (const run of round % 2 ? [...runs].reverse() : runs) {
-      await Promise.all([idp.reset(), run.counters?.resetCounters()])
-      const cpuBefore = await groupCpuMs(run.dev)
-      const result = await throughput(run.url, { ...load, cookie: run.cookie })
-      const cpuAfter = await groupCpuMs(run.dev)
-      perSecond[run.key].push(result.perSecond)
-      cpuMs[run.key].push(cpuAfter > cpuBefore ? (cpuAfter - cpuBefore) / result.requests : undefined)
-      if (run.key in totals.requests) totals.requests[run.key] += result.requests
-      if (run.key in totals.idp) add(totals.idp[run.key], await idp.read())
-      if (run.counters) add(totals.oursMe, await run.counters.readCounters())
-    }
-  }
-  const perRequest = (counts, n) => Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v / n]))
-  /** Per-round ratios top / bottom, skipping rounds where either sample is missing (no /proc, or a process restarted). */
-  const ratios = (of, top, bottom) => {
-    const paired = of[top].map((v, i) => v / of[bottom][i]).filter(Number.isFinite)
-    return paired.length ? summarize(paired) : undefined
-  }
-  const summaries = (of) =>
-    Object.fromEntries(Object.entries(of).map(([k, v]) => [k, v.filter(Number.isFinite)]).filter(([, v]) => v.length).map(([k, v]) => [k, { ...summarize(v), samples: v }]))
-  return {
-    perSecond: summaries(perSecond),
-    cpuMsPerRequest: summaries(cpuMs),
-    ratioToFloor: { oursMe: ratios(perSecond, 'oursMe', 'oursFloor'), oursBareHono: ratios(perSecond, 'oursBareHono', 'oursFloor'), peerProtected: ratios(perSecond, 'peerProtected', 'peerFloor') },
-    /** floor CPU per request ÷ route CPU per request: the throughput ratio the routes' own cost allows. */
-    cpuRatioToFloor: { oursMe: ratios(cpuMs, 'oursFloor', 'oursMe'), oursBareHono: ratios(cpuMs, 'oursFloor', 'oursBareHono'), peerProtected: ratios(cpuMs, 'peerFloor', 'peerProtected') },
-    perRequest: {
-      oursMe: { worker: perRequest(totals.oursMe, totals.requests.oursMe), idp: perRequest(totals.idp.oursMe, totals.requests.oursMe) },
-      peerProtected: { idp: perRequest(totals.idp.peerProtected, totals.requests.peerProtected) },
-    },
-  }
-}
-
 async function main() {
   const work = await mkdtemp(join(tmpdir(), 'edge-sso-bench-'))
   let failed = false
@@ -204,6 +149,7 @@ async function main() {
   process.on('SIGTERM', () => fail(new Error('terminated')))
   try {
     const started = Date.now()
+    const loadAtStart = loadavg()
     const { entries, bundles } = await buildWorkers(work)
     const { issuer, clients, ours, peer: peerTarget, devs } = await startServers(work, entries)
     const idp = idpLog(issuer)
@@ -211,9 +157,9 @@ async function main() {
     await ours.register(users.password, users.passwordSecret)
     const { sessions, ...counts } = await countSteps(ours, peerTarget, idp)
     const latency = await measureLatency(ours, peerTarget, idp, issuer)
-    const load = await measureThroughput(ours, peerTarget, idp, sessions, devs)
+    const load = await measureThroughput(settings, { ours, peer: peerTarget, idp, sessions, devs }, log)
     await stopAll()
-    const results = { settings, bundles, counts, latency, load, elapsedSeconds: (Date.now() - started) / 1000 }
+    const results = { settings, bundles, counts, latency, load, loadAtStart, elapsedSeconds: (Date.now() - started) / 1000 }
     const markdown = await report(results)
     console.log(markdown)
     await mkdir(join(root, 'docs'), { recursive: true })

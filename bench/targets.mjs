@@ -20,7 +20,8 @@ export function edgeSso(origin, issuer) {
     name: 'edge-sso',
     origin,
     floorUrl: `${origin}/__bench/floor`,
-    bareHonoUrl: `${origin}/__bench/hono`,
+    /** /api/me's layers (bench/instrumented.ts): bare Hono, + config read, + session check. */
+    layerUrls: { oursBareHono: `${origin}/__bench/hono`, oursConfig: `${origin}/__bench/config`, oursSession: `${origin}/__bench/session` },
     /** Timed beside every login: the floor, and the floor plus one IdP round trip through workerd's fetch. */
     references: { floor: `${origin}/__bench/floor`, idpRoundTrip: `${origin}/__bench/idp-round-trip` },
     protectedUrl: `${origin}/api/me`,

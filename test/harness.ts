@@ -2,78 +2,11 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { createApp } from '../src/app'
 import { createRuntime, type Runtime } from '../src/runtime'
+import { type Counters, countingD1, countingKv, newCounters } from '../instrumentation/counting'
 import { routeFetch, TestIdp } from './idp/provider'
 
 export const publicOrigin = 'https://sso.example.com'
 export const adminToken = 'test-admin-token-0123456789abcdef'
-
-export interface Counters {
-  d1: number
-  kvReads: number
-  kvWrites: number
-  upstream: number
-}
-
-/** A D1 statement that counts each execution as one round trip (statements in a batch count once, as the batch). */
-class CountingStatement {
-  constructor(
-    readonly inner: D1PreparedStatement,
-    private readonly counters: Counters,
-  ) {}
-  bind(...values: unknown[]) {
-    return new CountingStatement(this.inner.bind(...values), this.counters)
-  }
-  first(column?: string) {
-    this.counters.d1++
-    return column === undefined ? this.inner.first() : this.inner.first(column)
-  }
-  all() {
-    this.counters.d1++
-    return this.inner.all()
-  }
-  run() {
-    this.counters.d1++
-    return this.inner.run()
-  }
-  raw(options?: { columnNames?: boolean }) {
-    this.counters.d1++
-    return options?.columnNames ? this.inner.raw({ columnNames: true }) : this.inner.raw()
-  }
-}
-
-export function countingD1(db: D1Database, counters: Counters, fail?: () => boolean): D1Database {
-  const check = () => {
-    if (fail?.()) throw new Error('D1_ERROR: injected storage failure')
-  }
-  return {
-    prepare: (sql: string) => new CountingStatement(db.prepare(sql), counters),
-    batch: async (statements: CountingStatement[]) => {
-      counters.d1++
-      check()
-      return db.batch(statements.map((s) => s.inner))
-    },
-    exec: (sql: string) => db.exec(sql),
-    withSession: () => {
-      throw new Error('not used')
-    },
-    dump: () => db.dump(),
-  } as unknown as D1Database
-}
-
-export function countingKv(kv: KVNamespace, counters: Counters, down?: () => boolean): KVNamespace {
-  return {
-    get: (key: string, type?: never) => {
-      counters.kvReads++
-      if (down?.()) return Promise.reject(new Error('KV unavailable'))
-      return kv.get(key, type)
-    },
-    put: (key: string, value: string, options?: KVNamespacePutOptions) => {
-      counters.kvWrites++
-      if (down?.()) return Promise.reject(new Error('KV unavailable'))
-      return kv.put(key, value, options)
-    },
-  } as unknown as KVNamespace
-}
 
 /** Cookies as a browser keeps them for one origin (enough for __Host- cookies on Path=/). */
 export class Browser {
@@ -112,7 +45,7 @@ export interface Rig {
 
 export async function createRig(options: { issuer?: string; idps?: TestIdp[]; now?: () => number } = {}): Promise<Rig> {
   const idp = await TestIdp.create({ issuer: options.issuer ?? `https://${unique('org')}.okta.test` })
-  const counters: Counters = { d1: 0, kvReads: 0, kvWrites: 0, upstream: 0 }
+  const counters = newCounters()
   const route = routeFetch(idp, ...(options.idps ?? []))
   const runtime = createRuntime({
     fetch: (input, init) => {
@@ -142,7 +75,7 @@ export async function createRig(options: { issuer?: string; idps?: TestIdp[]; no
     faults,
     testEnv,
     resetCounters() {
-      Object.assign(counters, { d1: 0, kvReads: 0, kvWrites: 0, upstream: 0 })
+      Object.assign(counters, newCounters())
     },
     async fetch(browser, path, init = {}) {
       const headers = new Headers(init.headers)

@@ -1,4 +1,4 @@
-// Counting wrappers for the bench worker: D1 round trips (a batch is one), KV reads and writes, upstream fetches.
+// Counting wrappers for the tests and the bench: D1 round trips (a batch is one), KV reads and writes, upstream fetches.
 export interface Counters {
   d1: number
   kvReads: number
@@ -45,30 +45,34 @@ class CountingStatement {
   }
 }
 
-export function countingD1(db: D1Database, counters: Counters): D1Database {
+/** `failBatch`, when it answers true, makes the next batch fail as D1 would (tests of storage faults). */
+export function countingD1(db: D1Database, counters: Counters, failBatch = () => false): D1Database {
   return {
     prepare: (sql: string) => new CountingStatement(db.prepare(sql), counters),
-    batch: (statements: CountingStatement[]) => {
+    batch: async (statements: CountingStatement[]) => {
       counters.d1++
+      if (failBatch()) throw new Error('D1_ERROR: injected storage failure')
       return timed(counters, 'd1Ms', db.batch(statements.map((s) => s.inner)))
     },
     exec: (sql: string) => db.exec(sql),
     withSession: () => {
-      throw new Error('not used by the bench')
+      throw new Error('not used by edge-sso')
     },
     dump: () => db.dump(),
   } as unknown as D1Database
 }
 
-export function countingKv(kv: KVNamespace, counters: Counters): KVNamespace {
+/** `down`, when it answers true, makes every KV call fail (tests of a KV outage). */
+export function countingKv(kv: KVNamespace, counters: Counters, down = () => false): KVNamespace {
+  const unavailable = () => Promise.reject(new Error('KV unavailable'))
   return {
     get: (key: string, type?: never) => {
       counters.kvReads++
-      return kv.get(key, type)
+      return down() ? unavailable() : kv.get(key, type)
     },
     put: (key: string, value: string, options?: KVNamespacePutOptions) => {
       counters.kvWrites++
-      return kv.put(key, value, options)
+      return down() ? unavailable() : kv.put(key, value, options)
     },
   } as unknown as KVNamespace
 }
