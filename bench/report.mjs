@@ -240,7 +240,7 @@ export async function report(r) {
     ),
     '',
     '`wrangler deploy --dry-run --outdir …`; gzip is the "Total Upload … gzip" figure wrangler prints. The verdict is on what ships:',
-    'neither wrangler config sets `minify`; the minified sizes (`--minify`) are in the goals table.',
+    "each worker as its own wrangler config builds it (edge-sso's sets `minify = true`, the peer's does not); `--minify` sizes are in the goals table.",
     '',
     '## Reproduce',
     '',
