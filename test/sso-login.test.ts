@@ -222,3 +222,21 @@ describe('round trips per step (warm caches)', () => {
     expect({ upstream: rig.counters.upstream, d1: rig.counters.d1 }).toEqual({ upstream: 0, d1: 0 })
   })
 })
+
+describe('one Okta org, two teams', () => {
+  it('refuses the bare issuer as ambiguous and signs each team in through its own initiate login URI', async () => {
+    const rig = await createRig()
+    const first = await setUpTeam(rig)
+    const second = await setUpTeam(rig)
+    await expectRefusal(await rig.fetch(new Browser(), `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`), 400, 'ambiguous_issuer')
+    for (const team of [first, second]) {
+      rig.idp.addUser({ sub: `okta-${team.teamId}`, email: `kim@${team.domain}`, email_verified: true })
+      const browser = new Browser()
+      const path = `/sso/initiate/${team.connectionId}?iss=${encodeURIComponent(rig.idp.issuer)}`
+      const { initiate, callback } = await tileLogin(rig, browser, `okta-${team.teamId}`, path)
+      expect(new URL(initiate.headers.get('location')!).searchParams.get('client_id')).toBe(team.clientId)
+      expect(callback.status).toBe(302)
+      expect(((await (await me(rig, browser)).json()) as any).team.id).toBe(team.teamId)
+    }
+  })
+})
