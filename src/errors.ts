@@ -54,5 +54,3 @@ export class AppError extends Error {
     this.status = catalogue[code][0]
   }
 }
-
-export const sentenceFor = (code: ErrorCode): string => catalogue[code][1]

@@ -34,7 +34,7 @@ type Connection = typeof ssoConnections.$inferSelect
 type LoadedTeam = Awaited<ReturnType<typeof loadTeams>>[number]
 
 /** The public shape of a connection: never the secret. */
-export function connectionView(config: Config, row: Connection) {
+function connectionView(config: Config, row: Connection) {
   return {
     id: row.id,
     teamId: row.teamId,

@@ -5,7 +5,7 @@ export const toBase64Url = (bytes: Uint8Array): string =>
 export const fromBase64Url = (s: string): Uint8Array =>
   Uint8Array.from(atob(s.replaceAll('-', '+').replaceAll('_', '/')), (ch) => ch.charCodeAt(0))
 
-export const toHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+const toHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
 
 /** A random, URL-safe identifier carrying `bytes` bytes of entropy. */
 export const randomId = (bytes = 16): string => toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)))

@@ -20,7 +20,7 @@ export interface ConnectionSecrets {
 const connectionCopyMs = 60_000
 
 /** The columns of a ConnectionRecord, for every select that yields one. */
-export const connectionColumns = {
+const connectionColumns = {
   id: ssoConnections.id,
   teamId: ssoConnections.teamId,
   issuer: ssoConnections.issuer,

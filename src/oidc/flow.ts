@@ -5,7 +5,7 @@ import type { ConnectionSecrets } from '../db/connections'
 import { keySet, requestOptions, type UpstreamOptions } from './discovery'
 import type { LoginTransaction } from './transaction'
 
-export const tokenTimeoutMs = 10_000
+const tokenTimeoutMs = 10_000
 const scope = 'openid email profile'
 
 export interface VerifiedClaims {

@@ -5,7 +5,7 @@ import type { SessionKey } from '../env'
 import { clearCookie, readSignedCookie, writeSignedCookie } from '../session/signed-cookie'
 
 const cookieName = 'edge_sso_tx'
-export const transactionLifetimeSeconds = 600
+const transactionLifetimeSeconds = 600
 
 const transactionSchema = z.object({
   state: z.string(),
