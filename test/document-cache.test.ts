@@ -66,6 +66,21 @@ describe('discovery and JWKS cache', () => {
     expect(rig.idp.count('jwks')).toBe(2)
   })
 
+  it('shares one JWKS fetch among concurrent callbacks on a cold cache', async () => {
+    const rig = await createRig()
+    const team = await setUpTeam(rig)
+    rig.idp.addUser({ sub: 'c', email: `c@${team.domain}`, email_verified: true })
+    const pending = []
+    for (let i = 0; i < 5; i++) {
+      const browser = new Browser()
+      const initiate = await rig.fetch(browser, `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`)
+      pending.push({ browser, callbackUrl: rig.idp.authorize(initiate.headers.get('location')!, 'c') })
+    }
+    const callbacks = await Promise.all(pending.map(({ browser, callbackUrl }) => rig.fetch(browser, callbackUrl)))
+    expect(callbacks.map((r) => r.status)).toEqual([302, 302, 302, 302, 302])
+    expect(rig.idp.count('jwks')).toBe(1)
+  })
+
   it('falls back to the IdP when KV is unavailable, and stays correct', async () => {
     const rig = await createRig()
     rig.faults.kvDown = true
