@@ -13,6 +13,17 @@ interface TokenRequest {
 }
 
 /** Records what the worker sends to the token endpoint, on its way to the IdP. */
+/** The IdP rotates its keys after the browser left for it and before it signs the ID token; the login must succeed. */
+async function signInRotatingJustBeforeSigning(s: Scene): Promise<Browser> {
+  const browser = new Browser()
+  const initiate = await s.rig.fetch(browser, initiatePath(s))
+  const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location')!, sub)
+  await s.rig.idp.rotateKeys()
+  const callback = await s.rig.fetch(browser, callbackUrl)
+  expect([callback.status, callback.headers.get('location')]).toEqual([302, `${publicOrigin}/app`])
+  return browser
+}
+
 function recordTokenRequests(rig: Rig): TokenRequest[] {
   const sent: TokenRequest[] = []
   const upstream = rig.runtime.fetch
@@ -109,12 +120,7 @@ describe('RP certification, Basic and Config plans: accepted', () => {
     await expectSignedIn(s)
     // A minute later (the refetch limit), the IdP rotates between the authorization and the token request.
     clock += 61_000
-    const browser = new Browser()
-    const initiate = await s.rig.fetch(browser, initiatePath(s))
-    const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location')!, sub)
-    await s.rig.idp.rotateKeys()
-    const callback = await s.rig.fetch(browser, callbackUrl)
-    expect([callback.status, callback.headers.get('location')]).toEqual([302, `${publicOrigin}/app`])
+    const browser = await signInRotatingJustBeforeSigning(s)
     expect((await me(s.rig, browser)).status).toBe(200)
     s.tally.accepted()
     expect(s.rig.idp.count('jwks')).toBe(3)
@@ -122,12 +128,7 @@ describe('RP certification, Basic and Config plans: accepted', () => {
 
   it('a cold JWKS cache fetched after a rotation just before signing needs no refetch', async (ctx) => {
     const s = await scene(ctx, certification)
-    const browser = new Browser()
-    const initiate = await s.rig.fetch(browser, initiatePath(s))
-    const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location')!, sub)
-    await s.rig.idp.rotateKeys()
-    const callback = await s.rig.fetch(browser, callbackUrl)
-    expect([callback.status, callback.headers.get('location')]).toEqual([302, `${publicOrigin}/app`])
+    await signInRotatingJustBeforeSigning(s)
     s.tally.accepted()
     expect(s.rig.idp.count('jwks')).toBe(1)
   })
