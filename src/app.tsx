@@ -2,6 +2,7 @@
 import { Hono, type Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { database } from './db/client'
+import { isStorageFailure } from './db/errors'
 import { type AppEnv, readConfig } from './env'
 import { AppError, type ErrorCode } from './errors'
 import { type Audit, eventRow, insertEvent, newReferenceId } from './events'
@@ -18,9 +19,7 @@ const statusCodes: Partial<Record<number, ErrorCode>> = { 400: 'invalid_request'
 function asAppError(error: unknown): AppError {
   if (error instanceof AppError) return error
   if (error instanceof HTTPException) return new AppError(statusCodes[error.status] ?? 'invalid_request', { cause: error.status })
-  // drizzle wraps a failed single query in DrizzleQueryError ("Failed query: …"): D1's own error is its cause.
-  const storage = (e: unknown) => e instanceof Error && /D1_|SQLITE_|D1 /.test(e.message)
-  if (error instanceof Error && (storage(error) || storage(error.cause))) return new AppError('storage_unavailable', { cause: error.name })
+  if (isStorageFailure(error)) return new AppError('storage_unavailable', { cause: (error as Error).name })
   return new AppError('internal_error', { cause: error instanceof Error ? error.name : typeof error })
 }
 

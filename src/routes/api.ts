@@ -2,7 +2,7 @@
 import { Hono, type MiddlewareHandler } from 'hono'
 import * as z from 'zod/mini'
 import { randomId } from '../crypto/encoding'
-import { isUniqueViolation } from '../db/constraint'
+import { isUniqueViolation } from '../db/errors'
 import { createTeamStatements } from '../db/teams'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
