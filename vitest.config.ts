@@ -14,12 +14,17 @@ export default defineConfig(async () => {
             PUBLIC_URL: 'https://sso.example.com',
             APP_URL: 'https://sso.example.com/app',
             ADMIN_TOKEN: 'test-admin-token-0123456789abcdef',
-            SESSION_KEYS: 'k2:dGVzdC1zZXNzaW9uLWtleS0yLTAxMjM0NTY3ODlhYmNkZWY=,k1:dGVzdC1zZXNzaW9uLWtleS0xLTAxMjM0NTY3ODlhYmNkZWY=',
+            SESSION_KEYS:
+              'k2:dGVzdC1zZXNzaW9uLWtleS0yLTAxMjM0NTY3ODlhYmNkZWY=,k1:dGVzdC1zZXNzaW9uLWtleS0xLTAxMjM0NTY3ODlhYmNkZWY=',
             DATA_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
           },
         },
       }),
     ],
-    test: { include: ['test/**/*.test.ts'], setupFiles: ['./test/setup.ts'], silent: 'passed-only' as const },
+    test: {
+      include: ['test/**/*.test.ts'],
+      setupFiles: ['./test/setup.ts'],
+      silent: 'passed-only' as const,
+    },
   }
 })

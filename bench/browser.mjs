@@ -11,7 +11,12 @@ export class Browser {
     const headers = new Headers(init.headers)
     if (this.cookies.size) headers.set('cookie', this.cookieHeader())
     const started = performance.now()
-    const response = await fetch(url, { ...init, headers, redirect: 'manual', signal: AbortSignal.timeout(15_000) })
+    const response = await fetch(url, {
+      ...init,
+      headers,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(15_000),
+    })
     const body = await response.text()
     const ms = performance.now() - started
     this.#remember(response)
@@ -31,7 +36,10 @@ export class Browser {
 
 /** Fails the bench when a step does not answer as the flow expects. */
 export function expectStatus(step, result, status) {
-  if (result.response.status !== status) throw new Error(`${step}: expected ${status}, got ${result.response.status}: ${result.body.slice(0, 300)}`)
+  if (result.response.status !== status)
+    throw new Error(
+      `${step}: expected ${status}, got ${result.response.status}: ${result.body.slice(0, 300)}`,
+    )
   return result
 }
 

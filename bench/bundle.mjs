@@ -8,7 +8,10 @@ import { wrangler } from './processes.mjs'
 function packageOf(input) {
   const at = input.lastIndexOf('node_modules/')
   const rest = at >= 0 ? input.slice(at + 'node_modules/'.length) : input
-  return rest.split('/').slice(0, at >= 0 && rest.startsWith('@') ? 2 : 1).join('/')
+  return rest
+    .split('/')
+    .slice(0, at >= 0 && rest.startsWith('@') ? 2 : 1)
+    .join('/')
 }
 
 /**
@@ -17,16 +20,31 @@ function packageOf(input) {
  */
 export async function build({ config, script, outdir, minify = false }) {
   const metafile = join(outdir, 'meta.json')
-  const output = await wrangler(['deploy', '--dry-run', ...(script ? [script] : []), '-c', config, '--outdir', outdir, '--metafile', metafile, ...(minify ? ['--minify'] : [])])
+  const output = await wrangler([
+    'deploy',
+    '--dry-run',
+    ...(script ? [script] : []),
+    '-c',
+    config,
+    '--outdir',
+    outdir,
+    '--metafile',
+    metafile,
+    ...(minify ? ['--minify'] : []),
+  ])
   const files = (await readdir(outdir)).filter((f) => /\.m?js$/.test(f))
-  if (files.length !== 1) throw new Error(`expected one JavaScript file in ${outdir}, found ${files.join(', ')}`)
+  if (files.length !== 1)
+    throw new Error(`expected one JavaScript file in ${outdir}, found ${files.join(', ')}`)
   const code = await readFile(join(outdir, files[0]))
   const meta = JSON.parse(await readFile(metafile, 'utf8'))
   const byPackage = {}
   for (const output of Object.values(meta.outputs)) {
-    for (const [input, { bytesInOutput }] of Object.entries(output.inputs ?? {})) byPackage[packageOf(input)] = (byPackage[packageOf(input)] ?? 0) + bytesInOutput
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs ?? {}))
+      byPackage[packageOf(input)] = (byPackage[packageOf(input)] ?? 0) + bytesInOutput
   }
-  const largest = Object.entries(byPackage).sort((a, b) => b[1] - a[1]).slice(0, 5)
+  const largest = Object.entries(byPackage)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
   const reported = /gzip: ([\d.]+) KiB/.exec(output)
   const gzipBytes = reported ? Math.round(Number(reported[1]) * 1024) : gzipSync(code).length
   return { entry: join(outdir, files[0]), rawBytes: code.length, gzipBytes, largest }

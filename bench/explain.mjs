@@ -14,16 +14,26 @@ function endpoints(byEndpoint) {
  */
 export function meLayers(r) {
   const C = r.load.cpuMsPerRequest
-  const byCpu = ['oursFloor', 'oursBareHono', 'oursConfig', 'oursSession', 'oursMe'].every((k) => C[k])
+  const byCpu = ['oursFloor', 'oursBareHono', 'oursConfig', 'oursSession', 'oursMe'].every(
+    (k) => C[k],
+  )
   const cost = (key) => (byCpu ? C[key].median : 1000 / r.load.perSecond[key].median)
   const names = [
     ['oursFloor', 'floor: the raw fetch handler'],
     ['oursBareHono', '+ a Hono route answering JSON shaped like /api/me'],
     ['oursConfig', "+ `readConfig` (src/env.ts), as the app's middleware runs it"],
-    ['oursSession', '+ `currentSession` (src/session/session.ts): the signed cookie checked, no D1 read'],
+    [
+      'oursSession',
+      '+ `currentSession` (src/session/session.ts): the signed cookie checked, no D1 read',
+    ],
     ['oursMe', '`/api/me` through the whole app (`createApp`: its middleware and sub-routers)'],
   ]
-  const layers = names.map(([key, name], i) => ({ key, name, cost: cost(key), added: i ? cost(key) - cost(names[i - 1][0]) : 0 }))
+  const layers = names.map(([key, name], i) => ({
+    key,
+    name,
+    cost: cost(key),
+    added: i ? cost(key) - cost(names[i - 1][0]) : 0,
+  }))
   return { byCpu, layers }
 }
 
@@ -66,7 +76,9 @@ export function explainMisses(r, goals) {
       const total = layers.at(-1).cost - layers[0].cost
       const [largest] = layers.slice(1).sort((a, b) => b.added - a.added)
       const C = r.load.cpuMsPerRequest
-      const peerGap = byCpu ? C.peerProtected.median - C.peerFloor.median : 1000 / P.peerProtected.median - 1000 / P.peerFloor.median
+      const peerGap = byCpu
+        ? C.peerProtected.median - C.peerFloor.median
+        : 1000 / P.peerProtected.median - 1000 / P.peerFloor.median
       return [
         `\`/api/me\` cost ${cpuMs(total)} more per request than the floor (${byCpu ? "CPU time of its wrangler dev's processes" : '1 / throughput'}), with no D1, KV or upstream fetch (see above).`,
         `Layer by layer (table below), the largest share is "${largest.name}": ${cpuMs(largest.added)}.`,
@@ -76,8 +88,13 @@ export function explainMisses(r, goals) {
     },
     bundle: () => {
       const { gzipBytes, rawBytes, minifiedGzipBytes, largest } = r.bundles.ours
-      const parts = largest.map(([p, b]) => `${p} ${kib(b)} (${((b / rawBytes) * 100).toFixed(0)}%)`).join(', ')
-      const minified = minifiedGzipBytes < 100 * 1024 ? `Minified (\`minify = true\` in wrangler.toml, or \`--minify\`) it is ${kib(minifiedGzipBytes)}, under the goal.` : `Even minified it is ${kib(minifiedGzipBytes)}.`
+      const parts = largest
+        .map(([p, b]) => `${p} ${kib(b)} (${((b / rawBytes) * 100).toFixed(0)}%)`)
+        .join(', ')
+      const minified =
+        minifiedGzipBytes < 100 * 1024
+          ? `Minified (\`minify = true\` in wrangler.toml, or \`--minify\`) it is ${kib(minifiedGzipBytes)}, under the goal.`
+          : `Even minified it is ${kib(minifiedGzipBytes)}.`
       return `${kib(gzipBytes)} gzip, ${kib(gzipBytes - 100 * 1024)} over (raw ${kib(rawBytes)}). Largest inputs: ${parts}. ${minified} The peer (${kib(r.bundles.peer.gzipBytes)}) carries no database layer and no schema library.`
     },
   }

@@ -31,7 +31,11 @@ const answer = (status, body, headers = {}) => ({ status, body, headers })
 const oauthError = (status, error) => answer(status, { error })
 
 function send(res, { status, body, headers }) {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers })
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    ...headers,
+  })
   res.end(body === undefined ? '' : JSON.stringify(body))
 }
 
@@ -54,11 +58,23 @@ const discovery = (issuer) => ({
 function authorize(url) {
   const q = url.searchParams
   const client = clients.get(q.get('client_id') ?? '')
-  if (!client || client.redirect_uri !== q.get('redirect_uri')) return oauthError(400, 'invalid_client')
-  if (q.get('response_type') !== 'code' || q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) return oauthError(400, 'invalid_request')
+  if (!client || client.redirect_uri !== q.get('redirect_uri'))
+    return oauthError(400, 'invalid_client')
+  if (
+    q.get('response_type') !== 'code' ||
+    q.get('code_challenge_method') !== 'S256' ||
+    !q.get('code_challenge')
+  )
+    return oauthError(400, 'invalid_request')
   const email = q.get('bench_user') ?? q.get('login_hint') ?? 'someone@example.com'
   const code = random()
-  codes.set(code, { clientId: client.client_id, redirectUri: client.redirect_uri, nonce: q.get('nonce'), challenge: q.get('code_challenge'), email })
+  codes.set(code, {
+    clientId: client.client_id,
+    redirectUri: client.redirect_uri,
+    nonce: q.get('nonce'),
+    challenge: q.get('code_challenge'),
+    email,
+  })
   const target = new URL(client.redirect_uri)
   target.searchParams.set('code', code)
   if (q.has('state')) target.searchParams.set('state', q.get('state'))
@@ -89,11 +105,21 @@ async function token(req, issuer, body) {
   if (!client) return oauthError(401, 'invalid_client')
   const grant = codes.get(form.get('code') ?? '')
   codes.delete(form.get('code') ?? '')
-  if (form.get('grant_type') !== 'authorization_code' || !grant) return oauthError(400, 'invalid_grant')
-  if (grant.clientId !== client.client_id || grant.redirectUri !== form.get('redirect_uri')) return oauthError(400, 'invalid_grant')
-  if (s256(form.get('code_verifier') ?? '') !== grant.challenge) return oauthError(400, 'invalid_grant')
+  if (form.get('grant_type') !== 'authorization_code' || !grant)
+    return oauthError(400, 'invalid_grant')
+  if (grant.clientId !== client.client_id || grant.redirectUri !== form.get('redirect_uri'))
+    return oauthError(400, 'invalid_grant')
+  if (s256(form.get('code_verifier') ?? '') !== grant.challenge)
+    return oauthError(400, 'invalid_grant')
   const now = Math.floor(Date.now() / 1000)
-  const claims = { sub: subjectFor(grant.email), email: grant.email, email_verified: true, name: grant.email.split('@')[0], auth_time: now, ...(grant.nonce ? { nonce: grant.nonce } : {}) }
+  const claims = {
+    sub: subjectFor(grant.email),
+    email: grant.email,
+    email_verified: true,
+    name: grant.email.split('@')[0],
+    auth_time: now,
+    ...(grant.nonce ? { nonce: grant.nonce } : {}),
+  }
   const idToken = await new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid })
     .setIssuer(issuer)
@@ -103,13 +129,24 @@ async function token(req, issuer, body) {
     .sign(privateKey)
   const accessToken = random()
   accessTokens.set(accessToken, claims)
-  return answer(200, { access_token: accessToken, token_type: 'Bearer', expires_in: 3600, scope: 'openid email profile', id_token: idToken })
+  return answer(200, {
+    access_token: accessToken,
+    token_type: 'Bearer',
+    expires_in: 3600,
+    scope: 'openid email profile',
+    id_token: idToken,
+  })
 }
 
 function userinfo(req) {
   const claims = accessTokens.get(/^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '')
   if (!claims) return oauthError(401, 'invalid_token')
-  return answer(200, { sub: claims.sub, email: claims.email, email_verified: true, name: claims.name })
+  return answer(200, {
+    sub: claims.sub,
+    email: claims.email,
+    email_verified: true,
+    name: claims.name,
+  })
 }
 
 const kinds = new Map([
@@ -151,7 +188,8 @@ const server = createServer(async (req, res) => {
   const result = await handle(kind, req, url, Buffer.concat(chunks).toString())
   if (kind === 'authorize' || kind === 'other') return send(res, result)
   await sleep(delayMs - (performance.now() - arrived))
-  if (serverToServer.includes(kind)) res.on('finish', () => (counted[`${kind}Ms`] += performance.now() - arrived))
+  if (serverToServer.includes(kind))
+    res.on('finish', () => (counted[`${kind}Ms`] += performance.now() - arrived))
   send(res, result)
 })
 server.on('connection', () => received.connections++)

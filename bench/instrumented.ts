@@ -13,7 +13,11 @@ type BenchEnv = Env & { BENCH_IDP_DELAYED_URL: string }
 const counters = newCounters()
 const app = createApp(createRuntime({ fetch: countingFetch(counters) }))
 
-const meShaped = { user: { id: 'bench', email: 'bench@example.com', name: null }, team: null, authMethod: 'sso' }
+const meShaped = {
+  user: { id: 'bench', email: 'bench@example.com', name: null },
+  team: null,
+  authMethod: 'sso',
+}
 
 /**
  * What `/api/me` is made of, one layer at a time: a bare Hono route answering JSON of its shape; the same with
@@ -26,8 +30,18 @@ const layers = new Hono<{ Bindings: BenchEnv }>()
     return c.json(meShaped)
   })
   .get('/__bench/session', async (c) => {
-    const session = await currentSession(c, readConfig(c.env, c.req.url), database(c.env.DB), Date.now())
-    return session ? c.json({ ...meShaped, user: { id: session.userId, email: session.email, name: session.name } }) : c.json({}, 401)
+    const session = await currentSession(
+      c,
+      readConfig(c.env, c.req.url),
+      database(c.env.DB),
+      Date.now(),
+    )
+    return session
+      ? c.json({
+          ...meShaped,
+          user: { id: session.userId, email: session.email, name: session.name },
+        })
+      : c.json({}, 401)
   })
 
 /** The physical limit of a callback: the floor plus one fetch to the IdP, nothing else. */
@@ -48,6 +62,10 @@ export default {
       return new Response(null, { status: 204 })
     }
     if (pathname.startsWith('/__bench/')) return layers.fetch(request, env, ctx)
-    return app.fetch(request, { ...env, DB: countingD1(env.DB, counters), CACHE: countingKv(env.CACHE, counters) }, ctx)
+    return app.fetch(
+      request,
+      { ...env, DB: countingD1(env.DB, counters), CACHE: countingKv(env.CACHE, counters) },
+      ctx,
+    )
   },
 } satisfies ExportedHandler<BenchEnv>

@@ -5,8 +5,12 @@ const serverToServer = (c) => c.discovery + c.jwks + c.token + c.userinfo
 
 /** The IdP's request log: how many server-to-server requests a worker sent it. */
 export function idpLog(idpOrigin) {
-  const get = (path, init) => fetch(`${idpOrigin}${path}`, init).then((r) => (r.status === 204 ? undefined : r.json()))
-  return { reset: () => get('/__bench/reset', { method: 'POST' }), read: () => get('/__bench/counts') }
+  const get = (path, init) =>
+    fetch(`${idpOrigin}${path}`, init).then((r) => (r.status === 204 ? undefined : r.json()))
+  return {
+    reset: () => get('/__bench/reset', { method: 'POST' }),
+    read: () => get('/__bench/counts'),
+  }
 }
 
 /**
@@ -20,12 +24,20 @@ export function countingObserver(target, idp) {
     await Promise.all([idp.reset(), target.resetCounters?.()])
     const result = await fn()
     const [seen, counted] = await Promise.all([idp.read(), target.readCounters?.()])
-    const entry = steps.get(step) ?? { runs: 0, idpFetches: 0, idpMs: 0, idpConnections: 0, byEndpoint: {}, worker: counted && Object.fromEntries(Object.keys(counted).map((k) => [k, 0])) }
+    const entry = steps.get(step) ?? {
+      runs: 0,
+      idpFetches: 0,
+      idpMs: 0,
+      idpConnections: 0,
+      byEndpoint: {},
+      worker: counted && Object.fromEntries(Object.keys(counted).map((k) => [k, 0])),
+    }
     entry.runs++
     entry.idpFetches += serverToServer(seen)
     entry.idpMs += seen.discoveryMs + seen.jwksMs + seen.tokenMs + seen.userinfoMs
     entry.idpConnections += seen.connections
-    for (const kind of ['discovery', 'jwks', 'token', 'userinfo']) entry.byEndpoint[kind] = (entry.byEndpoint[kind] ?? 0) + seen[kind]
+    for (const kind of ['discovery', 'jwks', 'token', 'userinfo'])
+      entry.byEndpoint[kind] = (entry.byEndpoint[kind] ?? 0) + seen[kind]
     if (counted) for (const key of Object.keys(entry.worker)) entry.worker[key] += counted[key]
     steps.set(step, entry)
     return result
@@ -40,8 +52,12 @@ export function countingObserver(target, idp) {
           idpFetches: e.idpFetches / e.runs,
           idpMs: e.idpMs / e.runs,
           idpConnections: e.idpConnections / e.runs,
-          byEndpoint: Object.fromEntries(Object.entries(e.byEndpoint).map(([k, v]) => [k, v / e.runs])),
-          worker: e.worker && Object.fromEntries(Object.entries(e.worker).map(([k, v]) => [k, v / e.runs])),
+          byEndpoint: Object.fromEntries(
+            Object.entries(e.byEndpoint).map(([k, v]) => [k, v / e.runs]),
+          ),
+          worker:
+            e.worker &&
+            Object.fromEntries(Object.entries(e.worker).map(([k, v]) => [k, v / e.runs])),
         },
       ]),
     )
@@ -62,14 +78,23 @@ export async function timeRequests(url, count) {
  * Every summary keeps its samples in order, so that steps of one iteration can be paired.
  */
 export async function timedLogins(targets, emails, count) {
-  const samples = targets.map((t) => Object.fromEntries(['initiate', 'callback', 'protected', ...Object.keys(t.references)].map((k) => [k, []])))
+  const samples = targets.map((t) =>
+    Object.fromEntries(
+      ['initiate', 'callback', 'protected', ...Object.keys(t.references)].map((k) => [k, []]),
+    ),
+  )
   const browsers = targets.map(() => new Browser())
   for (let i = 0; i < count; i++) {
     for (const [t, target] of targets.entries()) {
       const { ms } = await target.login(emails[t])
       for (const step of ['initiate', 'callback', 'protected']) samples[t][step].push(ms[step])
-      for (const [name, url] of Object.entries(target.references)) samples[t][name].push((await browsers[t].request(url)).ms)
+      for (const [name, url] of Object.entries(target.references))
+        samples[t][name].push((await browsers[t].request(url)).ms)
     }
   }
-  return samples.map((s) => Object.fromEntries(Object.entries(s).map(([step, values]) => [step, { ...summarize(values), samples: values }])))
+  return samples.map((s) =>
+    Object.fromEntries(
+      Object.entries(s).map(([step, values]) => [step, { ...summarize(values), samples: values }]),
+    ),
+  )
 }

@@ -8,14 +8,24 @@ export const root = resolve(import.meta.dirname, '..')
 /** wrangler needs Node 22: run it on the repository's pinned node, whatever node runs this script. */
 const node = resolve(root, 'node_modules/.bin/node')
 const wranglerJs = resolve(root, 'node_modules/wrangler/bin/wrangler.js')
-const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_UPDATE_NOTIFIER: '1', FORCE_COLOR: '0' }
+const quietEnv = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: 'false',
+  NO_UPDATE_NOTIFIER: '1',
+  FORCE_COLOR: '0',
+}
 
 const running = new Set()
 const groups = new Set()
 
 /** Starts a long-lived child; its recent output is kept for the error message if it fails. */
 export function start(name, args, env = {}) {
-  const child = spawn(node, args, { cwd: root, env: { ...quietEnv, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(node, args, {
+    cwd: root,
+    env: { ...quietEnv, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const output = []
   const keep = (chunk) => {
     output.push(chunk.toString())
@@ -58,7 +68,12 @@ export async function waitUntilUp(entry, url, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (entry.exited) break
-    const ok = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then((r) => r.arrayBuffer()).then(() => true, () => false)
+    const ok = await fetch(url, { signal: AbortSignal.timeout(2_000) })
+      .then((r) => r.arrayBuffer())
+      .then(
+        () => true,
+        () => false,
+      )
     if (ok) return
     await new Promise((r) => setTimeout(r, 250))
   }

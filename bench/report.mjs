@@ -9,9 +9,15 @@ import { root } from './processes.mjs'
 
 const loadAverages = (averages) => averages.map((l) => l.toFixed(1)).join(' / ')
 const latency = (s) => `${ms(s.median)} (p95 ${ms(s.p95)})`
-const table = (head, rows) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n')
+const table = (head, rows) =>
+  [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n')
 
-const sumSteps = (side, key) => ['initiate', 'callback', 'protected'].reduce((n, step) => n + side[step][key], 0)
+const sumSteps = (side, key) =>
+  ['initiate', 'callback', 'protected'].reduce((n, step) => n + side[step][key], 0)
 
 /** "1 (token)" or "3 (discovery 2, token)": the IdP's log of one step, by endpoint. */
 function fetches(step) {
@@ -24,7 +30,8 @@ function fetches(step) {
 function loginFetches(side) {
   const merged = { idpFetches: sumSteps(side, 'idpFetches'), byEndpoint: {} }
   for (const step of ['initiate', 'callback', 'protected']) {
-    for (const [kind, n] of Object.entries(side[step].byEndpoint)) merged.byEndpoint[kind] = (merged.byEndpoint[kind] ?? 0) + n
+    for (const [kind, n] of Object.entries(side[step].byEndpoint))
+      merged.byEndpoint[kind] = (merged.byEndpoint[kind] ?? 0) + n
   }
   return merged
 }
@@ -57,17 +64,103 @@ function evaluate(r) {
   const callbackRatio = paired(L.peer.callback, L.ours.callback, over).median
   const meRatio = (r.load.cpuRatioToFloor.oursMe ?? r.load.ratioToFloor.oursMe).median
   const goals = [
-    { id: 'initiateFetches', measure: 'upstream fetches per initiate', goal: '0', value: warm.ours.initiate.idpFetches, limit: 0, ours: fetches(warm.ours.initiate), peer: fetches(warm.peer.initiate), unit: 'fetches' },
-    { id: 'loginFetches', measure: 'upstream fetches per warm login', goal: '1 (the token exchange)', value: sumSteps(warm.ours, 'idpFetches'), limit: 1, ours: fetches(loginFetches(warm.ours)), peer: fetches(loginFetches(warm.peer)), unit: 'fetches' },
-    { id: 'initiateLatency', measure: 'initiate latency', goal: `floor + at most 5 ms (floor: ${ms(L.ours.floor.median)})`, value: initiateOverFloor, limit: 5, ours: `${latency(L.ours.initiate)} = floor + ${ms(initiateOverFloor)}`, peer: latency(L.peer.initiate), unit: 'ms' },
-    { id: 'callbackLatency', measure: 'callback latency', goal: `floor + one IdP round trip + at most 10 ms (reference route: ${ms(L.ours.idpRoundTrip.median)})`, value: callbackOverReference, limit: 10, ours: `${latency(L.ours.callback)} = reference + ${ms(callbackOverReference)}`, peer: latency(L.peer.callback), unit: 'ms' },
-    { id: 'initiateRatio', measure: 'initiate, compared with the peer', goal: 'at least 3× faster', value: initiateRatio, limit: 3, atLeast: true, ours: `${times(initiateRatio)} faster`, peer: '', unit: '×' },
-    { id: 'callbackRatio', measure: 'callback, compared with the peer', goal: 'at least 1.6× faster', value: callbackRatio, limit: 1.6, atLeast: true, ours: `${times(callbackRatio)} faster`, peer: '', unit: '×' },
-    { id: 'meD1', measure: '`/api/me` D1 round trips between rechecks', goal: '0', value: r.load.perRequest.oursMe.worker.d1, limit: 0, ours: `${num(r.load.perRequest.oursMe.worker.d1)} per request (${num(warm.ours.protected.worker.d1)} right after login)`, peer: 'no database', unit: 'round trips per request' },
-    { id: 'meThroughput', measure: '`/api/me` throughput', goal: "within 10% of the floor route's", value: meRatio, limit: 0.9, atLeast: true, ours: throughputCell(r, 'oursMe', 'oursFloor'), peer: throughputCell(r, 'peerProtected', 'peerFloor'), unit: 'of the floor' },
-    { id: 'bundle', measure: 'worker bundle (gzip)', goal: 'under 100 KiB', value: r.bundles.ours.gzipBytes, limit: 100 * 1024, below: true, ours: bundleCell(r.bundles.ours), peer: bundleCell(r.bundles.peer), unit: 'bytes' },
+    {
+      id: 'initiateFetches',
+      measure: 'upstream fetches per initiate',
+      goal: '0',
+      value: warm.ours.initiate.idpFetches,
+      limit: 0,
+      ours: fetches(warm.ours.initiate),
+      peer: fetches(warm.peer.initiate),
+      unit: 'fetches',
+    },
+    {
+      id: 'loginFetches',
+      measure: 'upstream fetches per warm login',
+      goal: '1 (the token exchange)',
+      value: sumSteps(warm.ours, 'idpFetches'),
+      limit: 1,
+      ours: fetches(loginFetches(warm.ours)),
+      peer: fetches(loginFetches(warm.peer)),
+      unit: 'fetches',
+    },
+    {
+      id: 'initiateLatency',
+      measure: 'initiate latency',
+      goal: `floor + at most 5 ms (floor: ${ms(L.ours.floor.median)})`,
+      value: initiateOverFloor,
+      limit: 5,
+      ours: `${latency(L.ours.initiate)} = floor + ${ms(initiateOverFloor)}`,
+      peer: latency(L.peer.initiate),
+      unit: 'ms',
+    },
+    {
+      id: 'callbackLatency',
+      measure: 'callback latency',
+      goal: `floor + one IdP round trip + at most 10 ms (reference route: ${ms(L.ours.idpRoundTrip.median)})`,
+      value: callbackOverReference,
+      limit: 10,
+      ours: `${latency(L.ours.callback)} = reference + ${ms(callbackOverReference)}`,
+      peer: latency(L.peer.callback),
+      unit: 'ms',
+    },
+    {
+      id: 'initiateRatio',
+      measure: 'initiate, compared with the peer',
+      goal: 'at least 3× faster',
+      value: initiateRatio,
+      limit: 3,
+      atLeast: true,
+      ours: `${times(initiateRatio)} faster`,
+      peer: '',
+      unit: '×',
+    },
+    {
+      id: 'callbackRatio',
+      measure: 'callback, compared with the peer',
+      goal: 'at least 1.6× faster',
+      value: callbackRatio,
+      limit: 1.6,
+      atLeast: true,
+      ours: `${times(callbackRatio)} faster`,
+      peer: '',
+      unit: '×',
+    },
+    {
+      id: 'meD1',
+      measure: '`/api/me` D1 round trips between rechecks',
+      goal: '0',
+      value: r.load.perRequest.oursMe.worker.d1,
+      limit: 0,
+      ours: `${num(r.load.perRequest.oursMe.worker.d1)} per request (${num(warm.ours.protected.worker.d1)} right after login)`,
+      peer: 'no database',
+      unit: 'round trips per request',
+    },
+    {
+      id: 'meThroughput',
+      measure: '`/api/me` throughput',
+      goal: "within 10% of the floor route's",
+      value: meRatio,
+      limit: 0.9,
+      atLeast: true,
+      ours: throughputCell(r, 'oursMe', 'oursFloor'),
+      peer: throughputCell(r, 'peerProtected', 'peerFloor'),
+      unit: 'of the floor',
+    },
+    {
+      id: 'bundle',
+      measure: 'worker bundle (gzip)',
+      goal: 'under 100 KiB',
+      value: r.bundles.ours.gzipBytes,
+      limit: 100 * 1024,
+      below: true,
+      ours: bundleCell(r.bundles.ours),
+      peer: bundleCell(r.bundles.peer),
+      unit: 'bytes',
+    },
   ]
-  for (const g of goals) g.met = g.atLeast ? g.value >= g.limit : g.below ? g.value < g.limit : g.value <= g.limit
+  for (const g of goals)
+    g.met = g.atLeast ? g.value >= g.limit : g.below ? g.value < g.limit : g.value <= g.limit
   return goals
 }
 
@@ -88,24 +181,65 @@ function stepRows(r) {
   const L = r.latency
   const P = r.load.perSecond
   const C = r.load.cpuMsPerRequest
-  const load = (key) => `${rps(P[key].median)}${C[key] ? `, ${cpuMs(C[key].median)} CPU/request` : ''}`
+  const load = (key) =>
+    `${rps(P[key].median)}${C[key] ? `, ${cpuMs(C[key].median)} CPU/request` : ''}`
   const db = (w) => (w ? num(w.d1) : '–')
   const kv = (w) => (w ? `${num(w.kvReads)} / ${num(w.kvWrites)}` : '–')
-  const row = (step, worker, counts, lat, throughput = '–') => [step, worker, counts ? fetches(counts) : '0', db(counts?.worker), kv(counts?.worker), lat ? ms(lat.median) : '–', lat ? ms(lat.p95) : '–', throughput]
+  const row = (step, worker, counts, lat, throughput = '–') => [
+    step,
+    worker,
+    counts ? fetches(counts) : '0',
+    db(counts?.worker),
+    kv(counts?.worker),
+    lat ? ms(lat.median) : '–',
+    lat ? ms(lat.p95) : '–',
+    throughput,
+  ]
   const floorCounts = { idpFetches: 0, byEndpoint: {}, worker: { d1: 0, kvReads: 0, kvWrites: 0 } }
   return [
     row('floor route `/__bench/floor`', 'edge-sso', floorCounts, L.ours.floor, load('oursFloor')),
-    row('floor route `/__bench/floor`', 'peer', { ...floorCounts, worker: undefined }, L.peer.floor, load('peerFloor')),
-    row('initiate, Okta tile (`/sso/initiate?iss=`)', 'edge-sso', warm.ours.initiate, L.ours.initiate),
+    row(
+      'floor route `/__bench/floor`',
+      'peer',
+      { ...floorCounts, worker: undefined },
+      L.peer.floor,
+      load('peerFloor'),
+    ),
+    row(
+      'initiate, Okta tile (`/sso/initiate?iss=`)',
+      'edge-sso',
+      warm.ours.initiate,
+      L.ours.initiate,
+    ),
     row('initiate (protected route → IdP)', 'peer', warm.peer.initiate, L.peer.initiate),
-    row('initiate, email (`POST /sso/start`)', 'edge-sso', warm.ours['email start'], L.ours.emailStart),
+    row(
+      'initiate, email (`POST /sso/start`)',
+      'edge-sso',
+      warm.ours['email start'],
+      L.ours.emailStart,
+    ),
     row('callback', 'edge-sso', warm.ours.callback, L.ours.callback),
     row('callback', 'peer', warm.peer.callback, L.peer.callback),
-    row('reference: floor + one IdP round trip (`/__bench/idp-round-trip`)', 'edge-sso', { idpFetches: 1, byEndpoint: { 'delayed no-op': 1 }, worker: floorCounts.worker }, L.ours.idpRoundTrip),
+    row(
+      'reference: floor + one IdP round trip (`/__bench/idp-round-trip`)',
+      'edge-sso',
+      { idpFetches: 1, byEndpoint: { 'delayed no-op': 1 }, worker: floorCounts.worker },
+      L.ours.idpRoundTrip,
+    ),
     row('`/api/me`', 'edge-sso', warm.ours.protected, L.ours.protected, load('oursMe')),
     row('protected route', 'peer', warm.peer.protected, L.peer.protected, load('peerProtected')),
-    row('password login (`POST /login/password`)', 'edge-sso', warm.ours['password login'], L.ours.password),
-    row('first login after start: initiate + callback (cold caches)', 'edge-sso', merge(cold.ours), undefined),
+    row(
+      'password login (`POST /login/password`)',
+      'edge-sso',
+      warm.ours['password login'],
+      L.ours.password,
+    ),
+    row(
+      'first login after start: initiate + callback (cold caches)',
+      'edge-sso',
+      merge(cold.ours),
+      undefined,
+    ),
     row('first login after start: initiate + callback (cold)', 'peer', merge(cold.peer), undefined),
   ]
 }
@@ -114,7 +248,10 @@ function stepRows(r) {
 function merge(side) {
   const total = loginFetches(side)
   const workers = ['initiate', 'callback', 'protected'].map((s) => side[s].worker)
-  if (workers[0]) total.worker = Object.fromEntries(Object.keys(workers[0]).map((k) => [k, workers.reduce((n, w) => n + w[k], 0)]))
+  if (workers[0])
+    total.worker = Object.fromEntries(
+      Object.keys(workers[0]).map((k) => [k, workers.reduce((n, w) => n + w[k], 0)]),
+    )
   return total
 }
 
@@ -133,14 +270,21 @@ function timeRows(r) {
   return steps.map(([name, lat, counts]) => {
     const w = counts.worker
     const rest = lat.median - floor - w.upstreamMs - w.d1Ms
-    const idp = counts.idpFetches ? `${ms(w.upstreamMs)} (IdP's own time ${ms(counts.idpMs)}; ${num(counts.idpConnections)} new connections)` : ms(0)
+    const idp = counts.idpFetches
+      ? `${ms(w.upstreamMs)} (IdP's own time ${ms(counts.idpMs)}; ${num(counts.idpConnections)} new connections)`
+      : ms(0)
     return [name, ms(lat.median), ms(floor), idp, `${ms(w.d1Ms)} (${num(w.d1)})`, ms(rest)]
   })
 }
 
 function layerRows(r) {
   const { layers } = meLayers(r)
-  return layers.map((l, i) => [l.name, cpuMs(l.cost), i ? `${l.added >= 0 ? '+' : ''}${cpuMs(l.added)}` : '–', rps(r.load.perSecond[l.key].median)])
+  return layers.map((l, i) => [
+    l.name,
+    cpuMs(l.cost),
+    i ? `${l.added >= 0 ? '+' : ''}${cpuMs(l.added)}` : '–',
+    rps(r.load.perSecond[l.key].median),
+  ])
 }
 
 function crossChecks(r) {
@@ -156,7 +300,8 @@ function crossChecks(r) {
 }
 
 async function machine() {
-  const version = async (pkg) => JSON.parse(await readFile(join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version
+  const version = async (pkg) =>
+    JSON.parse(await readFile(join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version
   const cpu = cpus()
   return {
     cpu: `${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length}`,
@@ -182,23 +327,31 @@ export async function report(r) {
     `Both workers run under \`wrangler dev\` (local workerd, ${m.wrangler}) on one machine with a local IdP on loopback (bench/idp.mjs) whose`,
     `server-to-server endpoints (discovery, JWKS, token, userinfo) answer ${s.idpDelayMs} ms after each request arrives (their own work inside that`,
     'time), a typical edge-to-Okta round trip; its browser pages answer at once. edge-sso runs as bench/instrumented.ts: the real `createApp()` with D1, KV and the upstream fetch wrapped by',
-    'counters. The peer is bench/peer/worker.ts: a minimal Hono worker with `@hono/oidc-auth` ' + m.peer + ' against the same IdP; its upstream',
+    'counters. The peer is bench/peer/worker.ts: a minimal Hono worker with `@hono/oidc-auth` ' +
+      m.peer +
+      ' against the same IdP; its upstream',
     "fetches are read from the IdP's request log. The browser is a Node client (keep-alive, manual redirects, a cookie jar); each",
     `login uses a fresh browser and the same returning user. Latency: ${s.logins} warm logins on each worker after warm-up, interleaved`,
     `(edge-sso, peer, edge-sso, …) so both meet the same machine noise; password login ${s.passwordLogins} times. Throughput: autocannon,`,
     `${s.connections} connections, ${s.rounds} rounds of ${s.seconds} s per route, the order reversed every other round; medians reported.`,
-    "Other work on a shared machine swings wall-clock throughput by several times between runs of the same route, so the throughput",
+    'Other work on a shared machine swings wall-clock throughput by several times between runs of the same route, so the throughput',
     "verdict uses the CPU time the worker's `wrangler dev` processes spent per request (from /proc) over the same runs.",
     '',
     '## Goals',
     '',
     table(
       ['measure', 'goal', 'edge-sso', 'peer (@hono/oidc-auth)', 'verdict'],
-      goals.map((g) => [g.measure, g.goal, g.ours, g.peer, g.met ? verdict(g) : `**${verdict(g)}**`]),
+      goals.map((g) => [
+        g.measure,
+        g.goal,
+        g.ours,
+        g.peer,
+        g.met ? verdict(g) : `**${verdict(g)}**`,
+      ]),
     ),
     '',
     'Latency goals are judged on paired differences: each login is timed next to the floor route and, for the callback, next to a',
-    'reference route that makes one fetch to the IdP\'s delayed no-op endpoint (the physical limit of a callback); the median of the',
+    "reference route that makes one fetch to the IdP's delayed no-op endpoint (the physical limit of a callback); the median of the",
     `per-login differences is the verdict. Node's own round trip to that endpoint: ${latency(L.nodeIdpRoundTrip)}. The ratios have`,
     `ceilings: at best edge-sso's initiate is the floor (peer / floor = ${times(L.peer.initiate.median / L.ours.floor.median)}) and its callback the`,
     `reference (peer / reference = ${times(L.peer.callback.median / L.ours.idpRoundTrip.median)}), because the peer's callback pays two IdP round trips (discovery, token) and edge-sso's one.`,
@@ -209,7 +362,19 @@ export async function report(r) {
     '',
     '## Per step',
     '',
-    table(['step', 'worker', 'upstream fetches', 'D1 round trips', 'KV reads / writes', 'latency median', 'p95', 'throughput'], stepRows(r)),
+    table(
+      [
+        'step',
+        'worker',
+        'upstream fetches',
+        'D1 round trips',
+        'KV reads / writes',
+        'latency median',
+        'p95',
+        'throughput',
+      ],
+      stepRows(r),
+    ),
     '',
     `Counts are per request, averaged over ${s.countedLogins} counted warm logins (and the first login for the cold rows); "–": the peer has no D1 or KV.`,
     `\`/api/me\` under load: ${num(r.load.perRequest.oursMe.worker.d1)} D1 round trips, ${num(r.load.perRequest.oursMe.worker.kvReads)} KV reads and ${num(r.load.perRequest.oursMe.idp.token + r.load.perRequest.oursMe.idp.discovery + r.load.perRequest.oursMe.idp.jwks + r.load.perRequest.oursMe.idp.userinfo)} upstream fetches per request (the session recheck is every \`SESSION_RECHECK_SECONDS\`, 300 s by default, so none falls inside the run).`,
@@ -217,15 +382,33 @@ export async function report(r) {
     '',
     "## Where edge-sso's time goes",
     '',
-    table(['step', 'browser sees (median)', 'floor', 'waiting on the IdP', 'waiting on D1 (round trips)', 'the rest: worker code + wrangler dev'], timeRows(r)),
+    table(
+      [
+        'step',
+        'browser sees (median)',
+        'floor',
+        'waiting on the IdP',
+        'waiting on D1 (round trips)',
+        'the rest: worker code + wrangler dev',
+      ],
+      timeRows(r),
+    ),
     '',
-    'Waits are measured inside the worker (workerd\'s clock advances across I/O) and averaged over the counted logins; the IdP\'s own time',
+    "Waits are measured inside the worker (workerd's clock advances across I/O) and averaged over the counted logins; the IdP's own time",
     `(its ${s.idpDelayMs} ms delay included) and the TCP connections opened to it come from the IdP. "The rest" is what is left of the median: a`,
     'mix of medians and averages, so within a millisecond or two of noise.',
     '',
-    "### `/api/me`, layer by layer",
+    '### `/api/me`, layer by layer',
     '',
-    table(['layer', meLayers(r).byCpu ? 'CPU per request' : 'ms per request (1 / throughput)', 'added by this layer', 'wall clock'], layerRows(r)),
+    table(
+      [
+        'layer',
+        meLayers(r).byCpu ? 'CPU per request' : 'ms per request (1 / throughput)',
+        'added by this layer',
+        'wall clock',
+      ],
+      layerRows(r),
+    ),
     '',
     `Each layer is its own route in bench/instrumented.ts, loaded like \`/api/me\` (${s.rounds} rounds of ${s.seconds} s, medians); the session layers carry the same session cookie.`,
     '',
@@ -234,8 +417,18 @@ export async function report(r) {
     table(
       ['worker', 'raw', 'gzip', 'largest inputs (raw bytes in the bundle)'],
       [
-        ['edge-sso (`src/index.ts`, root wrangler.toml)', kib(r.bundles.ours.rawBytes), kib(r.bundles.ours.gzipBytes), r.bundles.ours.largest.map(([p, b]) => `${p} ${kib(b)}`).join(', ')],
-        ['peer (bench/peer/worker.ts)', kib(r.bundles.peer.rawBytes), kib(r.bundles.peer.gzipBytes), r.bundles.peer.largest.map(([p, b]) => `${p} ${kib(b)}`).join(', ')],
+        [
+          'edge-sso (`src/index.ts`, root wrangler.toml)',
+          kib(r.bundles.ours.rawBytes),
+          kib(r.bundles.ours.gzipBytes),
+          r.bundles.ours.largest.map(([p, b]) => `${p} ${kib(b)}`).join(', '),
+        ],
+        [
+          'peer (bench/peer/worker.ts)',
+          kib(r.bundles.peer.rawBytes),
+          kib(r.bundles.peer.gzipBytes),
+          r.bundles.peer.largest.map(([p, b]) => `${p} ${kib(b)}`).join(', '),
+        ],
       ],
     ),
     '',
@@ -252,7 +445,7 @@ export async function report(r) {
     '',
     `Machine for this run: ${m.cpu}, Node ${m.node}, wrangler ${m.wrangler}; load average (1 / 5 / 15 min) ${loadAverages(r.loadAtStart)} at the start and ${loadAverages(m.loadNow)} at the end; the run took ${r.elapsedSeconds.toFixed(0)} s.`,
     'Caveat: `wrangler dev` is a development server (a proxy in front of workerd on a shared machine); absolute numbers say little about',
-    'production on Cloudflare\'s edge. Ratios against the floor and against the peer, measured side by side, are what count; expect a few',
+    "production on Cloudflare's edge. Ratios against the floor and against the peer, measured side by side, are what count; expect a few",
     'milliseconds and a few percent of run-to-run noise.',
     '',
   ].join('\n')

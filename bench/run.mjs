@@ -7,7 +7,15 @@ import { summarize } from './browser.mjs'
 import { build } from './bundle.mjs'
 import { measureThroughput } from './load.mjs'
 import { countingObserver, idpLog, timedLogins, timeRequests } from './measure.mjs'
-import { freePort, root, start, startWrangler, stopAll, waitUntilUp, wrangler } from './processes.mjs'
+import {
+  freePort,
+  root,
+  start,
+  startWrangler,
+  stopAll,
+  waitUntilUp,
+  wrangler,
+} from './processes.mjs'
 import { report } from './report.mjs'
 import { edgeSso, peer } from './targets.mjs'
 
@@ -27,16 +35,40 @@ const origin = (port) => `http://127.0.0.1:${port}`
 const secret = () => randomBytes(24).toString('base64url')
 
 async function check(response, status, what) {
-  if (response.status !== status) throw new Error(`${what}: expected ${status}, got ${response.status}: ${(await response.text()).slice(0, 300)}`)
+  if (response.status !== status)
+    throw new Error(
+      `${what}: expected ${status}, got ${response.status}: ${(await response.text()).slice(0, 300)}`,
+    )
 }
 
 /** Support's setup through the admin API: a team and its SSO connection to the bench IdP. */
 async function setUpTeam(ours, issuer, client) {
   const admin = (path, body) =>
-    fetch(`${ours.origin}${path}`, { method: 'POST', headers: { authorization: 'Bearer dev-only-admin-token', 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    fetch(`${ours.origin}${path}`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer dev-only-admin-token', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
   const ownerEmail = 'owner@bench-sso.example'
-  await check(await admin('/admin/api/teams', { name: 'Bench SSO team', ownerEmail, defaultPermission: 'private' }), 201, 'create team')
-  await check(await admin('/admin/api/sso-connections', { ownerEmail, clientId: client.client_id, clientSecret: client.client_secret, issuer }), 201, 'create connection')
+  await check(
+    await admin('/admin/api/teams', {
+      name: 'Bench SSO team',
+      ownerEmail,
+      defaultPermission: 'private',
+    }),
+    201,
+    'create team',
+  )
+  await check(
+    await admin('/admin/api/sso-connections', {
+      ownerEmail,
+      clientId: client.client_id,
+      clientSecret: client.client_secret,
+      issuer,
+    }),
+    201,
+    'create connection',
+  )
 }
 
 /**
@@ -46,43 +78,127 @@ async function setUpTeam(ours, issuer, client) {
 async function buildWorkers(work) {
   log('building the workers (wrangler deploy --dry-run)')
   const [served, product, peerBuild, productMin, peerMin] = await Promise.all([
-    build({ config: 'wrangler.toml', script: 'bench/instrumented.ts', outdir: join(work, 'served') }),
+    build({
+      config: 'wrangler.toml',
+      script: 'bench/instrumented.ts',
+      outdir: join(work, 'served'),
+    }),
     build({ config: 'wrangler.toml', outdir: join(work, 'product') }),
     build({ config: 'bench/peer/wrangler.toml', outdir: join(work, 'peer') }),
     build({ config: 'wrangler.toml', outdir: join(work, 'product-min'), minify: true }),
     build({ config: 'bench/peer/wrangler.toml', outdir: join(work, 'peer-min'), minify: true }),
   ])
-  const size = (b, min) => ({ rawBytes: b.rawBytes, gzipBytes: b.gzipBytes, minifiedGzipBytes: min.gzipBytes, largest: b.largest })
-  return { entries: { ours: served.entry, peer: peerBuild.entry }, bundles: { ours: size(product, productMin), peer: size(peerBuild, peerMin) } }
+  const size = (b, min) => ({
+    rawBytes: b.rawBytes,
+    gzipBytes: b.gzipBytes,
+    minifiedGzipBytes: min.gzipBytes,
+    largest: b.largest,
+  })
+  return {
+    entries: { ours: served.entry, peer: peerBuild.entry },
+    bundles: { ours: size(product, productMin), peer: size(peerBuild, peerMin) },
+  }
 }
 
 async function startServers(work, entries) {
-  const [idpPort, oursPort, peerPort, oursInspector, peerInspector] = await Promise.all(Array.from({ length: 5 }, freePort))
+  const [idpPort, oursPort, peerPort, oursInspector, peerInspector] = await Promise.all(
+    Array.from({ length: 5 }, freePort),
+  )
   const issuer = origin(idpPort)
   const clients = {
-    ours: { client_id: 'edge-sso-bench', client_secret: secret(), redirect_uri: `${origin(oursPort)}/sso/callback` },
-    peer: { client_id: 'oidc-auth-bench', client_secret: secret(), redirect_uri: `${origin(peerPort)}/callback` },
+    ours: {
+      client_id: 'edge-sso-bench',
+      client_secret: secret(),
+      redirect_uri: `${origin(oursPort)}/sso/callback`,
+    },
+    peer: {
+      client_id: 'oidc-auth-bench',
+      client_secret: secret(),
+      redirect_uri: `${origin(peerPort)}/callback`,
+    },
   }
   const oursPersist = join(work, 'state-ours')
   log('applying migrations to a fresh local D1')
-  await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', oursPersist, '-c', 'wrangler.toml'])
+  await wrangler([
+    'd1',
+    'migrations',
+    'apply',
+    'DB',
+    '--local',
+    '--persist-to',
+    oursPersist,
+    '-c',
+    'wrangler.toml',
+  ])
   log(`starting the IdP (delay ${settings.idpDelayMs} ms) and both workers under wrangler dev`)
-  const idp = start('idp', ['bench/idp.mjs'], { IDP_PORT: String(idpPort), IDP_DELAY_MS: String(settings.idpDelayMs), IDP_CLIENTS: JSON.stringify(Object.values(clients)) })
-  const devFlags = (port, inspector, persist) => ['--no-bundle', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--persist-to', persist, '--show-interactive-dev-session=false', '--log-level', 'warn']
+  const idp = start('idp', ['bench/idp.mjs'], {
+    IDP_PORT: String(idpPort),
+    IDP_DELAY_MS: String(settings.idpDelayMs),
+    IDP_CLIENTS: JSON.stringify(Object.values(clients)),
+  })
+  const devFlags = (port, inspector, persist) => [
+    '--no-bundle',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--inspector-port',
+    String(inspector),
+    '--persist-to',
+    persist,
+    '--show-interactive-dev-session=false',
+    '--log-level',
+    'warn',
+  ]
   const oursDev = startWrangler('wrangler dev (edge-sso)', [
-    'dev', entries.ours, '-c', 'wrangler.toml', ...devFlags(oursPort, oursInspector, oursPersist),
-    '--var', 'DEV_ALLOW_HTTP_ISSUERS:1', '--var', `PUBLIC_URL:${origin(oursPort)}`, '--var', `BENCH_IDP_DELAYED_URL:${issuer}/__bench/delayed`,
+    'dev',
+    entries.ours,
+    '-c',
+    'wrangler.toml',
+    ...devFlags(oursPort, oursInspector, oursPersist),
+    '--var',
+    'DEV_ALLOW_HTTP_ISSUERS:1',
+    '--var',
+    `PUBLIC_URL:${origin(oursPort)}`,
+    '--var',
+    `BENCH_IDP_DELAYED_URL:${issuer}/__bench/delayed`,
   ])
   const peerDev = startWrangler('wrangler dev (peer)', [
-    'dev', entries.peer, '-c', 'bench/peer/wrangler.toml', ...devFlags(peerPort, peerInspector, join(work, 'state-peer')),
-    '--var', `OIDC_ISSUER:${issuer}`, '--var', `OIDC_CLIENT_ID:${clients.peer.client_id}`, '--var', `OIDC_CLIENT_SECRET:${clients.peer.client_secret}`,
-    '--var', `OIDC_AUTH_SECRET:${secret()}${secret()}`, '--var', 'OIDC_SCOPES:openid email profile',
+    'dev',
+    entries.peer,
+    '-c',
+    'bench/peer/wrangler.toml',
+    ...devFlags(peerPort, peerInspector, join(work, 'state-peer')),
+    '--var',
+    `OIDC_ISSUER:${issuer}`,
+    '--var',
+    `OIDC_CLIENT_ID:${clients.peer.client_id}`,
+    '--var',
+    `OIDC_CLIENT_SECRET:${clients.peer.client_secret}`,
+    '--var',
+    `OIDC_AUTH_SECRET:${secret()}${secret()}`,
+    '--var',
+    'OIDC_SCOPES:openid email profile',
   ])
-  await Promise.all([waitUntilUp(idp, `${issuer}/__bench/counts`), waitUntilUp(oursDev, `${origin(oursPort)}/__bench/floor`), waitUntilUp(peerDev, `${origin(peerPort)}/__bench/floor`)])
-  return { issuer, clients, ours: edgeSso(origin(oursPort), issuer), peer: peer(origin(peerPort)), devs: { ours: oursDev, peer: peerDev } }
+  await Promise.all([
+    waitUntilUp(idp, `${issuer}/__bench/counts`),
+    waitUntilUp(oursDev, `${origin(oursPort)}/__bench/floor`),
+    waitUntilUp(peerDev, `${origin(peerPort)}/__bench/floor`),
+  ])
+  return {
+    issuer,
+    clients,
+    ours: edgeSso(origin(oursPort), issuer),
+    peer: peer(origin(peerPort)),
+    devs: { ours: oursDev, peer: peerDev },
+  }
 }
 
-const users = { sso: 'member@bench-sso.example', password: 'person@bench-password.example', passwordSecret: 'bench-password-0123' }
+const users = {
+  sso: 'member@bench-sso.example',
+  password: 'person@bench-password.example',
+  passwordSecret: 'bench-password-0123',
+}
 
 /** Counts per step: the first (cold) login, then warm logins, email starts and password logins. */
 async function countSteps(ours, peerTarget, idp) {
@@ -117,19 +233,28 @@ async function measureLatency(ours, peerTarget, idp, issuer) {
   await timeRequests(peerTarget.floorUrl, 20)
   log(`timing ${settings.logins} logins on each worker, interleaved`)
   await Promise.all([idp.reset(), ours.resetCounters()])
-  const [oursLogins, peerLogins] = await timedLogins([ours, peerTarget], [users.sso, users.sso], settings.logins)
+  const [oursLogins, peerLogins] = await timedLogins(
+    [ours, peerTarget],
+    [users.sso, users.sso],
+    settings.logins,
+  )
   const [idpSeen, oursCounted] = await Promise.all([idp.read(), ours.readCounters()])
   log(`timing ${settings.logins} email starts and ${settings.passwordLogins} password logins`)
   const emailStart = []
   for (let i = 0; i < settings.logins; i++) emailStart.push((await ours.emailStart(users.sso)).ms)
   const password = []
-  for (let i = 0; i < settings.passwordLogins; i++) password.push((await ours.passwordLogin(users.password, users.passwordSecret)).ms)
+  for (let i = 0; i < settings.passwordLogins; i++)
+    password.push((await ours.passwordLogin(users.password, users.passwordSecret)).ms)
   const nodeIdpRoundTrip = summarize(await timeRequests(`${issuer}/__bench/delayed`, 20))
   return {
     ours: { ...oursLogins, emailStart: summarize(emailStart), password: summarize(password) },
     peer: peerLogins,
     nodeIdpRoundTrip,
-    timedPass: { idpServerToServer: idpSeen.discovery + idpSeen.jwks + idpSeen.token + idpSeen.userinfo, oursUpstream: oursCounted.upstream, logins: settings.logins },
+    timedPass: {
+      idpServerToServer: idpSeen.discovery + idpSeen.jwks + idpSeen.token + idpSeen.userinfo,
+      oursUpstream: oursCounted.upstream,
+      logins: settings.logins,
+    },
   }
 }
 
@@ -144,7 +269,10 @@ async function main() {
     await rm(work, { recursive: true, force: true })
     process.exit(1)
   }
-  const deadline = setTimeout(() => fail(new Error(`the bench passed its ${settings.deadlineSeconds} s deadline`)), settings.deadlineSeconds * 1000)
+  const deadline = setTimeout(
+    () => fail(new Error(`the bench passed its ${settings.deadlineSeconds} s deadline`)),
+    settings.deadlineSeconds * 1000,
+  )
   process.on('SIGINT', () => fail(new Error('interrupted')))
   process.on('SIGTERM', () => fail(new Error('terminated')))
   try {
@@ -157,14 +285,27 @@ async function main() {
     await ours.register(users.password, users.passwordSecret)
     const { sessions, ...counts } = await countSteps(ours, peerTarget, idp)
     const latency = await measureLatency(ours, peerTarget, idp, issuer)
-    const load = await measureThroughput(settings, { ours, peer: peerTarget, idp, sessions, devs }, log)
+    const load = await measureThroughput(
+      settings,
+      { ours, peer: peerTarget, idp, sessions, devs },
+      log,
+    )
     await stopAll()
-    const results = { settings, bundles, counts, latency, load, loadAtStart, elapsedSeconds: (Date.now() - started) / 1000 }
+    const results = {
+      settings,
+      bundles,
+      counts,
+      latency,
+      load,
+      loadAtStart,
+      elapsedSeconds: (Date.now() - started) / 1000,
+    }
     const markdown = await report(results)
     console.log(markdown)
     await mkdir(join(root, 'docs'), { recursive: true })
     await writeFile(join(root, 'docs/benchmark.md'), markdown)
-    if (process.env.BENCH_JSON) await writeFile(process.env.BENCH_JSON, JSON.stringify(results, null, 2))
+    if (process.env.BENCH_JSON)
+      await writeFile(process.env.BENCH_JSON, JSON.stringify(results, null, 2))
     log(`wrote docs/benchmark.md (${results.elapsedSeconds.toFixed(0)} s)`)
     clearTimeout(deadline)
     await rm(work, { recursive: true, force: true })

@@ -9,7 +9,14 @@ export interface Counters {
   upstreamMs: number
 }
 
-export const newCounters = (): Counters => ({ d1: 0, kvReads: 0, kvWrites: 0, upstream: 0, d1Ms: 0, upstreamMs: 0 })
+export const newCounters = (): Counters => ({
+  d1: 0,
+  kvReads: 0,
+  kvWrites: 0,
+  upstream: 0,
+  d1Ms: 0,
+  upstreamMs: 0,
+})
 
 function timed<T>(counters: Counters, key: 'd1Ms' | 'upstreamMs', work: Promise<T>): Promise<T> {
   const started = performance.now()
@@ -29,7 +36,11 @@ class CountingStatement {
   }
   first(column?: string) {
     this.counters.d1++
-    return timed(this.counters, 'd1Ms', column === undefined ? this.inner.first() : this.inner.first(column))
+    return timed(
+      this.counters,
+      'd1Ms',
+      column === undefined ? this.inner.first() : this.inner.first(column),
+    )
   }
   all() {
     this.counters.d1++
@@ -41,12 +52,20 @@ class CountingStatement {
   }
   raw(options?: { columnNames?: boolean }) {
     this.counters.d1++
-    return timed(this.counters, 'd1Ms', options?.columnNames ? this.inner.raw({ columnNames: true }) : this.inner.raw())
+    return timed(
+      this.counters,
+      'd1Ms',
+      options?.columnNames ? this.inner.raw({ columnNames: true }) : this.inner.raw(),
+    )
   }
 }
 
 /** `failBatch`, when it answers true, makes the next batch fail as D1 would (tests of storage faults). */
-export function countingD1(db: D1Database, counters: Counters, failBatch = () => false): D1Database {
+export function countingD1(
+  db: D1Database,
+  counters: Counters,
+  failBatch = () => false,
+): D1Database {
   return {
     prepare: (sql: string) => new CountingStatement(db.prepare(sql), counters),
     batch: async (statements: CountingStatement[]) => {

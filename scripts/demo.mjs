@@ -9,22 +9,53 @@ export function demoPorts(env = process.env, defaults = { worker: 8787, standin:
     if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`not a port: ${value}`)
     return n
   }
-  return { worker: port(env.WORKER_PORT, defaults.worker), standin: port(env.OKTA_STANDIN_PORT, defaults.standin) }
+  return {
+    worker: port(env.WORKER_PORT, defaults.worker),
+    standin: port(env.OKTA_STANDIN_PORT, defaults.standin),
+  }
 }
 
 /** The app instance the customer's Okta admin would create: one client, redirect URI on our callback. */
-export const demoClient = { clientId: '0oa-edge-sso-demo', clientSecret: 'demo-client-secret-for-local-use-only' }
+export const demoClient = {
+  clientId: '0oa-edge-sso-demo',
+  clientSecret: 'demo-client-secret-for-local-use-only',
+}
 
 /** People in the stand-in's directory. Alan is already in another team, so his SSO login is refused. */
 export const demoUsers = [
-  { sub: '00u-demo-ada', email: 'ada@demo.example', name: 'Ada Lovelace', note: 'new: joins Demo Co just in time' },
-  { sub: '00u-demo-grace', email: 'grace@demo.example', name: 'Grace Hopper', note: 'new: joins Demo Co just in time' },
-  { sub: '00u-demo-owner', email: 'owner@demo.example', name: 'Olive Owner', note: 'owner of Demo Co' },
-  { sub: '00u-demo-alan', email: 'alan@demo.example', name: 'Alan Turing', note: 'already owns Other Co: refused' },
+  {
+    sub: '00u-demo-ada',
+    email: 'ada@demo.example',
+    name: 'Ada Lovelace',
+    note: 'new: joins Demo Co just in time',
+  },
+  {
+    sub: '00u-demo-grace',
+    email: 'grace@demo.example',
+    name: 'Grace Hopper',
+    note: 'new: joins Demo Co just in time',
+  },
+  {
+    sub: '00u-demo-owner',
+    email: 'owner@demo.example',
+    name: 'Olive Owner',
+    note: 'owner of Demo Co',
+  },
+  {
+    sub: '00u-demo-alan',
+    email: 'alan@demo.example',
+    name: 'Alan Turing',
+    note: 'already owns Other Co: refused',
+  },
 ]
 
 /** Demo Co signs in through the stand-in; Other Co (no SSO) is the team Alan already belongs to. */
 export const demoTeams = {
   sso: { name: 'Demo Co', ownerEmail: 'owner@demo.example', defaultPermission: 'public' },
-  other: { name: 'Other Co', ownerEmail: 'alan@demo.example', defaultPermission: 'private', domains: ['other.example'] },
+  other: {
+    name: 'Other Co',
+    ownerEmail: 'alan@demo.example',
+    defaultPermission: 'private',
+    domains: ['other.example'],
+  },
 }

@@ -3,17 +3,40 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 
 const output = resolve('docs/robustness.md')
-const counted = ['refused', 'accepted', 'handled', 'expected5xx', 'unexpected5xx', 'rowsWrittenByRefusals']
+const counted = [
+  'refused',
+  'accepted',
+  'handled',
+  'expected5xx',
+  'unexpected5xx',
+  'rowsWrittenByRefusals',
+]
 
 /** Rows in the order of the issue's list; an area not named here follows them. */
-const areaOrder = ['RP certification (Basic, Config)', 'Hostile IdP beyond certification', 'Storage faults', 'Races', 'Fuzz (every route)', 'Open redirects and CSRF']
+const areaOrder = [
+  'RP certification (Basic, Config)',
+  'Hostile IdP beyond certification',
+  'Storage faults',
+  'Races',
+  'Fuzz (every route)',
+  'Open redirects and CSRF',
+]
 const rank = (area) => (areaOrder.includes(area) ? areaOrder.indexOf(area) : areaOrder.length)
 
-const emptyRow = (area) => ({ area, tests: 0, failed: 0, files: new Set(), names: [], ...Object.fromEntries(counted.map((k) => [k, 0])) })
+const emptyRow = (area) => ({
+  area,
+  tests: 0,
+  failed: 0,
+  files: new Set(),
+  names: [],
+  ...Object.fromEntries(counted.map((k) => [k, 0])),
+})
 
 function tally(testModules) {
   const areas = new Map()
-  const byPath = [...testModules].sort((a, b) => a.relativeModuleId.localeCompare(b.relativeModuleId))
+  const byPath = [...testModules].sort((a, b) =>
+    a.relativeModuleId.localeCompare(b.relativeModuleId),
+  )
   for (const module of byPath) {
     for (const test of module.children.allTests()) {
       const figures = test.meta().robustness
@@ -40,7 +63,12 @@ function render(rows) {
   }, emptyRow('**Total**'))
   const line = (r) =>
     `| ${r.area} | ${r.tests} | ${r.refused + r.accepted + r.handled} | ${r.refused} | ${r.accepted} | ${r.handled} | ${r.unexpected5xx} | ${r.expected5xx} | ${r.rowsWrittenByRefusals} | ${r.failed} |`
-  const details = rows.flatMap((r) => [`### ${r.area} (${[...r.files].join(', ')})`, '', ...r.names.map((n) => `- ${n}`), ''])
+  const details = rows.flatMap((r) => [
+    `### ${r.area} (${[...r.files].join(', ')})`,
+    '',
+    ...r.names.map((n) => `- ${n}`),
+    '',
+  ])
   return [
     '# Robustness figures',
     '',

@@ -25,7 +25,12 @@ function signingKey(stateDir) {
     return JSON.parse(readFileSync(file, 'utf8'))
   } catch {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
-    const jwk = { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'RS256', use: 'sig' }
+    const jwk = {
+      ...privateKey.export({ format: 'jwk' }),
+      kid: randomUUID(),
+      alg: 'RS256',
+      use: 'sig',
+    }
     mkdirSync(stateDir, { recursive: true })
     writeFileSync(file, JSON.stringify(jwk), { mode: 0o600 })
     return jwk
@@ -36,16 +41,22 @@ function signingKey(stateDir) {
 function alwaysAskPolicy() {
   const policy = base()
   const ask = (ctx) => (ctx.oidc.result?.login ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT)
-  policy.get('login').checks.push(new Check('demo_always_ask', 'the stand-in asks on every sign-in', ask))
+  policy
+    .get('login')
+    .checks.push(new Check('demo_always_ask', 'the stand-in asks on every sign-in', ask))
   return policy
 }
 
 /** Users assigned to the app need no consent screen (as in Okta): the grant covers the scopes asked for. */
 async function assignedAppGrant(ctx) {
   const { Grant } = ctx.oidc.provider
-  const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId)
+  const grantId =
+    ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId)
   if (grantId) return Grant.find(grantId)
-  const grant = new Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId })
+  const grant = new Grant({
+    clientId: ctx.oidc.client.clientId,
+    accountId: ctx.oidc.session.accountId,
+  })
   grant.addOIDCScope('openid email profile')
   await grant.save()
   return grant
@@ -70,12 +81,18 @@ function createProvider(issuer, publicUrl, stateDir) {
     pkce: { required: () => true },
     features: { devInteractions: { enabled: false } },
     routes: oktaRoutes,
-    interactions: { policy: alwaysAskPolicy(), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: {
+      policy: alwaysAskPolicy(),
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
     loadExistingGrant: assignedAppGrant,
     async findAccount(_ctx, sub) {
       const user = demoUsers.find((u) => u.sub === sub)
       if (!user) return undefined
-      return { accountId: sub, claims: () => ({ sub, email: user.email, email_verified: true, name: user.name }) }
+      return {
+        accountId: sub,
+        claims: () => ({ sub, email: user.email, email_verified: true, name: user.name }),
+      }
     },
   })
 }
@@ -135,17 +152,41 @@ function handler(provider, issuer, publicUrl) {
     const url = new URL(req.url ?? '/', issuer)
     const interaction = /^\/interaction\/([\w-]+)$/.exec(url.pathname)
     try {
-      if (url.pathname === '/' || url.pathname === '/dashboard') return send(res, 200, dashboardPage(issuer, publicUrl))
+      if (url.pathname === '/' || url.pathname === '/dashboard')
+        return send(res, 200, dashboardPage(issuer, publicUrl))
       if (!interaction) return oidc(req, res)
       const details = await provider.interactionDetails(req, res)
-      if (details.uid !== interaction[1]) return send(res, 400, page('Expired', '<p>This sign-in expired. Start again from the app.</p>'))
-      if (req.method === 'GET') return send(res, 200, loginPage(details.uid, details.params.client_id, details.params.login_hint))
+      if (details.uid !== interaction[1])
+        return send(
+          res,
+          400,
+          page('Expired', '<p>This sign-in expired. Start again from the app.</p>'),
+        )
+      if (req.method === 'GET')
+        return send(
+          res,
+          200,
+          loginPage(details.uid, details.params.client_id, details.params.login_hint),
+        )
       const sub = (await readForm(req)).get('sub')
-      if (!demoUsers.some((u) => u.sub === sub)) return send(res, 400, page('Unknown user', '<p>Pick one of the demo users.</p>'))
-      return await provider.interactionFinished(req, res, { login: { accountId: sub } }, { mergeWithLastSubmission: false })
+      if (!demoUsers.some((u) => u.sub === sub))
+        return send(res, 400, page('Unknown user', '<p>Pick one of the demo users.</p>'))
+      return await provider.interactionFinished(
+        req,
+        res,
+        { login: { accountId: sub } },
+        { mergeWithLastSubmission: false },
+      )
     } catch (error) {
       console.error(`[okta-standin] ${error?.name ?? 'Error'}: ${error?.message}`)
-      return send(res, 400, page('Sign-in problem', '<p>This sign-in expired or was already used. Start again from the app.</p>'))
+      return send(
+        res,
+        400,
+        page(
+          'Sign-in problem',
+          '<p>This sign-in expired or was already used. Start again from the app.</p>',
+        ),
+      )
     }
   }
 }
@@ -178,5 +219,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const stateDir = process.env.OKTA_STANDIN_STATE ?? '.wrangler/okta-standin'
   const standin = await startStandin({ port: ports.standin, publicUrl, stateDir })
   console.log(`issuer ${standin.issuer}, dashboard ${standin.issuer}/dashboard`)
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => standin.close().then(() => process.exit(0)))
+  for (const signal of ['SIGINT', 'SIGTERM'])
+    process.on(signal, () => standin.close().then(() => process.exit(0)))
 }

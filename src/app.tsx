@@ -14,13 +14,23 @@ import { ssoRoutes } from './routes/sso'
 import { createRuntime, type Runtime } from './runtime'
 import { ErrorPage } from './views/pages'
 
-const statusCodes: Partial<Record<number, ErrorCode>> = { 400: 'invalid_request', 401: 'unauthorized', 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large' }
+const statusCodes: Partial<Record<number, ErrorCode>> = {
+  400: 'invalid_request',
+  401: 'unauthorized',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+}
 
 function asAppError(error: unknown): AppError {
   if (error instanceof AppError) return error
-  if (error instanceof HTTPException) return new AppError(statusCodes[error.status] ?? 'invalid_request', { cause: error.status })
-  if (isStorageFailure(error)) return new AppError('storage_unavailable', { cause: (error as Error).name })
-  return new AppError('internal_error', { cause: error instanceof Error ? error.name : typeof error })
+  if (error instanceof HTTPException)
+    return new AppError(statusCodes[error.status] ?? 'invalid_request', { cause: error.status })
+  if (isStorageFailure(error))
+    return new AppError('storage_unavailable', { cause: (error as Error).name })
+  return new AppError('internal_error', {
+    cause: error instanceof Error ? error.name : typeof error,
+  })
 }
 
 /** Routine answers (not signed in, no such page) are not attempts worth an event row. */
@@ -31,16 +41,33 @@ const wantsJson = (path: string) => path.startsWith('/api/') || path.startsWith(
 /** The refusal as a person or a program meets it, with its event row (best effort: a failed write is logged). */
 async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
   const referenceId = newReferenceId()
-  const audit: Audit = c.get('audit') ?? { kind: c.req.path.startsWith('/admin') ? 'admin' : 'login', action: c.req.path.slice(0, 64) }
+  const audit: Audit = c.get('audit') ?? {
+    kind: c.req.path.startsWith('/admin') ? 'admin' : 'login',
+    action: c.req.path.slice(0, 64),
+  }
   const outcome = error.status >= 500 ? 'error' : 'refused'
   console.log(JSON.stringify({ event: audit.action, outcome, code: error.code, referenceId }))
   if (c.env?.DB && !routine.has(error.code)) {
     const row = eventRow(audit, outcome, error.code, referenceId, Date.now())
-    await insertEvent(database(c.env.DB), row).catch(() => console.log(JSON.stringify({ event: 'event_write_failed', referenceId })))
+    await insertEvent(database(c.env.DB), row).catch(() =>
+      console.log(JSON.stringify({ event: 'event_write_failed', referenceId })),
+    )
   }
   c.header('cache-control', 'no-store')
-  if (wantsJson(c.req.path)) return c.json({ error: { code: error.code, message: error.message, referenceId } }, error.status)
-  const page = <ErrorPage code={error.code} message={error.message} referenceId={referenceId} status={error.status} console={c.req.path.startsWith('/admin')} />
+  if (wantsJson(c.req.path))
+    return c.json(
+      { error: { code: error.code, message: error.message, referenceId } },
+      error.status,
+    )
+  const page = (
+    <ErrorPage
+      code={error.code}
+      message={error.message}
+      referenceId={referenceId}
+      status={error.status}
+      console={c.req.path.startsWith('/admin')}
+    />
+  )
   return c.html(page, error.status)
 }
 

@@ -43,10 +43,17 @@ const devSecrets = {
 } as const
 
 const base64Bytes = (bytes: { min: number; max?: number }) =>
-  z.pipe(
-    z.base64(),
-    z.transform((s) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0))),
-  ).check(z.refine((b) => b.length >= bytes.min && b.length <= (bytes.max ?? Infinity), `${bytes.min} bytes or more`))
+  z
+    .pipe(
+      z.base64(),
+      z.transform((s) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0))),
+    )
+    .check(
+      z.refine(
+        (b) => b.length >= bytes.min && b.length <= (bytes.max ?? Infinity),
+        `${bytes.min} bytes or more`,
+      ),
+    )
 
 const sessionKey = z.pipe(
   z.tuple([z.string().check(z.regex(/^[\w-]{1,16}$/)), base64Bytes({ min: 32 })]),
@@ -55,21 +62,31 @@ const sessionKey = z.pipe(
 
 /** "kid:base64[,kid:base64...]", the first key signs, all verify. */
 const sessionKeysSchema = z.pipe(
-  z.pipe(z.string(), z.transform((s) => s.split(',').map((entry) => entry.trim().split(':')))),
+  z.pipe(
+    z.string(),
+    z.transform((s) => s.split(',').map((entry) => entry.trim().split(':'))),
+  ),
   z.array(sessionKey).check(z.minLength(1)),
 )
 
 const configSchema = z.object({
-  PUBLIC_URL: z.pipe(z.url(), z.transform((u) => new URL(u).origin)),
+  PUBLIC_URL: z.pipe(
+    z.url(),
+    z.transform((u) => new URL(u).origin),
+  ),
   APP_URL: z.optional(z.string()),
-  SESSION_RECHECK_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(86_400)), 300),
+  SESSION_RECHECK_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(86_400)),
+    300,
+  ),
   DEV_ALLOW_HTTP_ISSUERS: z.optional(z.string()),
   ADMIN_TOKEN: z.string().check(z.minLength(16)),
   SESSION_KEYS: sessionKeysSchema,
   DATA_KEY: base64Bytes({ min: 32, max: 32 }),
 })
 
-const isLoopback = (url: string) => URL.canParse(url) && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname)
+const isLoopback = (url: string) =>
+  URL.canParse(url) && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname)
 
 const cache = new Map<string, Config>()
 
@@ -90,10 +107,14 @@ export function readConfig(env: Env, requestUrl: string): Config {
   if (cached) return cached
   for (const name of Object.keys(devSecrets) as (keyof typeof devSecrets)[]) {
     if (!raw[name] && loopback) raw[name] = devSecrets[name]
-    if (raw[name] === devSecrets[name] && !loopback) throw new Error(`${name} is a dev-only value; set a real secret`)
+    if (raw[name] === devSecrets[name] && !loopback)
+      throw new Error(`${name} is a dev-only value; set a real secret`)
   }
   const parsed = configSchema.safeParse(raw)
-  if (!parsed.success) throw new Error(`invalid configuration: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`)
+  if (!parsed.success)
+    throw new Error(
+      `invalid configuration: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+    )
   const c = parsed.data
   const config: Config = {
     publicOrigin: c.PUBLIC_URL,

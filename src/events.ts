@@ -16,7 +16,13 @@ export interface Audit {
 
 export const newReferenceId = () => randomId(9)
 
-export function eventRow(audit: Audit, outcome: EventRow['outcome'], errorCode: ErrorCode | null, referenceId: string, atMs: number): EventRow {
+export function eventRow(
+  audit: Audit,
+  outcome: EventRow['outcome'],
+  errorCode: ErrorCode | null,
+  referenceId: string,
+  atMs: number,
+): EventRow {
   return {
     id: randomId(),
     at: atMs,

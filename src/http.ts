@@ -7,18 +7,25 @@ import { AppError } from './errors'
 import type { UpstreamOptions } from './oidc/discovery'
 
 /** GET reads the query, POST a urlencoded or multipart form; either is validated by `schema`. */
-export async function readInput<T extends z.ZodMiniType>(c: Context<AppEnv>, schema: T): Promise<z.infer<T>> {
+export async function readInput<T extends z.ZodMiniType>(
+  c: Context<AppEnv>,
+  schema: T,
+): Promise<z.infer<T>> {
   let raw: Record<string, unknown>
   if (c.req.method === 'GET' || c.req.method === 'HEAD') raw = c.req.query()
   else {
     const type = c.req.header('content-type') ?? ''
-    if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) throw new AppError('invalid_request')
+    if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type))
+      throw new AppError('invalid_request')
     raw = await c.req.parseBody().catch(() => {
       throw new AppError('invalid_request')
     })
   }
   const parsed = schema.safeParse(raw)
-  if (!parsed.success) throw new AppError('invalid_request', { cause: parsed.error.issues.map((i) => i.path.join('.')) })
+  if (!parsed.success)
+    throw new AppError('invalid_request', {
+      cause: parsed.error.issues.map((i) => i.path.join('.')),
+    })
   return parsed.data
 }
 
@@ -29,7 +36,11 @@ export async function readInput<T extends z.ZodMiniType>(c: Context<AppEnv>, sch
 export const sameOriginOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
   const site = c.req.header('sec-fetch-site')
   const origin = c.req.header('origin')
-  const allowed = site ? site === 'same-origin' || site === 'none' : origin ? origin === c.var.config.publicOrigin : true
+  const allowed = site
+    ? site === 'same-origin' || site === 'none'
+    : origin
+      ? origin === c.var.config.publicOrigin
+      : true
   if (!allowed) throw new AppError('csrf_refused')
   await next()
 }
@@ -38,9 +49,13 @@ export const sameOriginOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
  * A path on our own origin, or undefined. Accepts "/path" and absolute URLs on PUBLIC_URL; refuses
  * "//host", "/\host", "/..//host", other schemes and anything that resolves elsewhere.
  */
-export function sameOriginPath(input: string | undefined, publicOrigin: string): string | undefined {
+export function sameOriginPath(
+  input: string | undefined,
+  publicOrigin: string,
+): string | undefined {
   if (!input || input.length > 2048 || /[\\\u0000-\u001f]/.test(input)) return undefined
-  if (!input.startsWith('/') && !input.startsWith(`${publicOrigin}/`) && input !== publicOrigin) return undefined
+  if (!input.startsWith('/') && !input.startsWith(`${publicOrigin}/`) && input !== publicOrigin)
+    return undefined
   if (input.startsWith('//')) return undefined
   let url: URL
   try {

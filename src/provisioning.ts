@@ -11,7 +11,15 @@ export interface KnownUser {
 }
 
 export interface SsoLoginFacts {
-  connection: { id: string; enabled: boolean; teamId: string; teamName: string; defaultPermission: Permission } | undefined
+  connection:
+    | {
+        id: string
+        enabled: boolean
+        teamId: string
+        teamName: string
+        defaultPermission: Permission
+      }
+    | undefined
   /** The team that owns the email's domain, if any. */
   domainTeamId: string | undefined
   /** The user linked to (connection, sub). */
@@ -46,7 +54,11 @@ export type SsoDecision =
  * in; a member of another team is refused. Anyone joining the team (new or without a team) must have an
  * email in one of the team's domains, so a tenant's IdP cannot claim accounts outside its domains.
  */
-export function decideSsoLogin(facts: SsoLoginFacts, claims: SsoClaims, newUserId: string): SsoDecision {
+export function decideSsoLogin(
+  facts: SsoLoginFacts,
+  claims: SsoClaims,
+  newUserId: string,
+): SsoDecision {
   const { connection } = facts
   if (!connection) return { outcome: 'refuse', code: 'unknown_connection' }
   if (!connection.enabled) return { outcome: 'refuse', code: 'connection_disabled' }
@@ -55,18 +67,37 @@ export function decideSsoLogin(facts: SsoLoginFacts, claims: SsoClaims, newUserI
   const user = facts.linkedUser ?? facts.emailUser
   const link = !facts.linkedUser
   if (user?.teamId === connection.teamId) {
-    return { outcome: 'sign_in', teamId: connection.teamId, user, create: false, joinWith: undefined, link }
+    return {
+      outcome: 'sign_in',
+      teamId: connection.teamId,
+      user,
+      create: false,
+      joinWith: undefined,
+      link,
+    }
   }
   if (user?.teamId) return { outcome: 'refuse', code: 'member_of_another_team' }
-  if (facts.domainTeamId !== connection.teamId) return { outcome: 'refuse', code: 'domain_not_allowed' }
+  if (facts.domainTeamId !== connection.teamId)
+    return { outcome: 'refuse', code: 'domain_not_allowed' }
   const joinWith = connection.defaultPermission
-  if (user) return { outcome: 'sign_in', teamId: connection.teamId, user, create: false, joinWith, link }
+  if (user)
+    return { outcome: 'sign_in', teamId: connection.teamId, user, create: false, joinWith, link }
   const created = { id: newUserId, email: claims.email, name: claims.name ?? null }
-  return { outcome: 'sign_in', teamId: connection.teamId, user: created, create: true, joinWith, link: true }
+  return {
+    outcome: 'sign_in',
+    teamId: connection.teamId,
+    user: created,
+    create: true,
+    joinWith,
+    link: true,
+  }
 }
 
 /** Password login: refused for members of a team whose SSO connection is enabled. */
-export function decidePasswordLogin(passwordMatches: boolean, teamHasEnabledSso: boolean): ErrorCode | undefined {
+export function decidePasswordLogin(
+  passwordMatches: boolean,
+  teamHasEnabledSso: boolean,
+): ErrorCode | undefined {
   if (!passwordMatches) return 'invalid_credentials'
   if (teamHasEnabledSso) return 'sso_required'
   return undefined
@@ -85,7 +116,10 @@ export interface SessionFacts {
  * The recheck rule: the session row is live, the user is still in the team the session was issued for
  * (or has just joined one), and the team's policy still allows the session's method.
  */
-export function sessionStillValid(facts: SessionFacts, session: { teamId: string | null; method: 'sso' | 'password' }): boolean {
+export function sessionStillValid(
+  facts: SessionFacts,
+  session: { teamId: string | null; method: 'sso' | 'password' },
+): boolean {
   if (facts.revoked || facts.expired || !facts.userExists) return false
   if (session.teamId !== null && facts.teamId !== session.teamId) return false
   return !(session.method === 'password' && facts.teamHasEnabledSso)

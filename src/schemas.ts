@@ -2,7 +2,10 @@
 import * as z from 'zod/mini'
 
 /** An email as we store it: trimmed, lower-cased (so comparisons are case-insensitive), at most 320 characters. */
-export const email = z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.email().check(z.maxLength(320)))
+export const email = z.pipe(
+  z.string().check(z.trim(), z.toLowerCase()),
+  z.email().check(z.maxLength(320)),
+)
 
 /** Trimmed text of at most `max` characters (a person's or a team's name). */
 export const text = (max: number) => z.string().check(z.trim(), z.maxLength(max))

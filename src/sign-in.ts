@@ -34,25 +34,65 @@ async function commitSignIn(
   const now = Math.floor(nowMs / 1000)
   const { secret, rowId } = await newSessionSecret()
   const expiresAt = now + sessionLifetimeSeconds
-  const success = eventRow({ ...audit, teamId: who.team?.id ?? null, email: who.user.email }, 'success', null, newReferenceId(), nowMs)
+  const success = eventRow(
+    { ...audit, teamId: who.team?.id ?? null, email: who.user.email },
+    'success',
+    null,
+    newReferenceId(),
+    nowMs,
+  )
   await db.batch([
     insertEvent(db, success),
     ...writes,
-    insertSession(db, { id: rowId, userId: who.user.id, authMethod: method, connectionId, expiresAt }),
+    insertSession(db, {
+      id: rowId,
+      userId: who.user.id,
+      authMethod: method,
+      connectionId,
+      expiresAt,
+    }),
   ])
-  return { sid: secret, userId: who.user.id, email: who.user.email, name: who.user.name, team: who.team, method, checkedAt: now, expiresAt }
+  return {
+    sid: secret,
+    userId: who.user.id,
+    email: who.user.email,
+    name: who.user.name,
+    team: who.team,
+    method,
+    checkedAt: now,
+    expiresAt,
+  }
 }
 
 /** SSO: one read of the facts, the rule, one batched write. Refusals throw AppError and write nothing here. */
-export async function signInWithSso(db: Database, connectionId: string, claims: SsoClaims, audit: Audit, nowMs: number): Promise<Session> {
-  const input = { connectionId, subject: claims.sub, email: claims.email, domain: claims.email ? emailDomain(claims.email) : undefined }
+export async function signInWithSso(
+  db: Database,
+  connectionId: string,
+  claims: SsoClaims,
+  audit: Audit,
+  nowMs: number,
+): Promise<Session> {
+  const input = {
+    connectionId,
+    subject: claims.sub,
+    email: claims.email,
+    domain: claims.email ? emailDomain(claims.email) : undefined,
+  }
   for (let attempt = 1; ; attempt++) {
     const facts = await loadSsoLoginFacts(db, input)
     const decision = decideSsoLogin(facts, claims, randomId())
     if (decision.outcome === 'refuse') throw new AppError(decision.code)
     const team = { id: decision.teamId, name: facts.connection!.teamName }
     try {
-      return await commitSignIn(db, signInStatements(db, decision, connectionId, claims.sub), { user: decision.user, team }, 'sso', audit, nowMs, connectionId)
+      return await commitSignIn(
+        db,
+        signInStatements(db, decision, connectionId, claims.sub),
+        { user: decision.user, team },
+        'sso',
+        audit,
+        nowMs,
+        connectionId,
+      )
     } catch (error) {
       if (attempt >= ssoAttempts || !isUniqueViolation(error)) throw error
     }
@@ -60,9 +100,23 @@ export async function signInWithSso(db: Database, connectionId: string, claims: 
 }
 
 /** Password: the user, their team and whether that team has SSO enabled, in one read. */
-export async function signInWithPassword(db: Database, email: string, password: string, audit: Audit, nowMs: number): Promise<Session> {
+export async function signInWithPassword(
+  db: Database,
+  email: string,
+  password: string,
+  audit: Audit,
+  nowMs: number,
+): Promise<Session> {
   const row = await db
-    .select({ id: users.id, email: users.email, name: users.name, passwordHash: users.passwordHash, teamId: teams.id, teamName: teams.name, sso: ssoConnections.enabled })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      passwordHash: users.passwordHash,
+      teamId: teams.id,
+      teamName: teams.name,
+      sso: ssoConnections.enabled,
+    })
     .from(users)
     .leftJoin(memberships, eq(memberships.userId, users.id))
     .leftJoin(teams, eq(teams.id, memberships.teamId))
@@ -70,7 +124,10 @@ export async function signInWithPassword(db: Database, email: string, password: 
     .where(eq(users.email, email))
     .get()
   audit.teamId = row?.teamId ?? null
-  const refusal = decidePasswordLogin(await verifyPassword(password, row?.passwordHash), row?.sso === true)
+  const refusal = decidePasswordLogin(
+    await verifyPassword(password, row?.passwordHash),
+    row?.sso === true,
+  )
   if (refusal || !row) throw new AppError(refusal ?? 'invalid_credentials')
   const team = row.teamId ? { id: row.teamId, name: row.teamName ?? '' } : null
   return commitSignIn(db, [], { user: row, team }, 'password', audit, nowMs)
@@ -85,7 +142,14 @@ export async function registerWithPassword(
 ): Promise<Session> {
   const user = { id: randomId(), email: account.email, name: account.name }
   try {
-    return await commitSignIn(db, [db.insert(users).values({ ...user, passwordHash: account.passwordHash })], { user, team: null }, 'password', audit, nowMs)
+    return await commitSignIn(
+      db,
+      [db.insert(users).values({ ...user, passwordHash: account.passwordHash })],
+      { user, team: null },
+      'password',
+      audit,
+      nowMs,
+    )
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError('email_taken')
     throw error

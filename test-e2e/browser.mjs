@@ -16,12 +16,20 @@ const args = [
   '--disable-sync',
 ]
 
-export const viewports = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } }
+export const viewports = {
+  desktop: { width: 1280, height: 900 },
+  phone: { width: 390, height: 844 },
+}
 
 /** A browser with its own empty user-data-dir: no cookie or cache from any earlier run. */
 export async function launchBrowser(viewport = viewports.desktop) {
   const userDataDir = mkdtempSync(join(tmpdir(), 'edge-sso-chromium-'))
-  const context = await chromium.launchPersistentContext(userDataDir, { executablePath, args, headless: true, viewport })
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    args,
+    headless: true,
+    viewport,
+  })
   return {
     context,
     page: context.pages()[0] ?? (await context.newPage()),

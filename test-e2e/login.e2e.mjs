@@ -48,24 +48,36 @@ async function signInToConsole(page) {
   await page.waitForURL(`${stack.publicUrl}/admin`)
 }
 
-const demoTeamCard = (page) => page.getByTestId('team').filter({ has: page.getByRole('heading', { name: 'Demo Co' }) })
+const demoTeamCard = (page) =>
+  page.getByTestId('team').filter({ has: page.getByRole('heading', { name: 'Demo Co' }) })
 
 describe('signing in through the Okta stand-in', { timeout: testTimeoutMs }, () => {
   it('tile login (third-party initiated) creates a just-in-time member and keeps the __Host- cookie on http://localhost', async () => {
     await withBrowser(async (page, context) => {
       await page.goto(`${stack.issuer}/dashboard`)
       const tile = page.locator('#edge-sso-tile')
-      assert.equal(await tile.getAttribute('href'), `${stack.publicUrl}/sso/initiate?iss=${encodeURIComponent(stack.issuer)}`)
+      assert.equal(
+        await tile.getAttribute('href'),
+        `${stack.publicUrl}/sso/initiate?iss=${encodeURIComponent(stack.issuer)}`,
+      )
       await tile.click()
       await signInAtStandin(page, 'ada@demo.example')
       await page.waitForURL(`${stack.publicUrl}/app`)
       assert.equal(await page.getByTestId('user-email').textContent(), 'ada@demo.example')
       assert.equal(await page.getByTestId('team').textContent(), 'Team: Demo Co')
-      const session = (await context.cookies(stack.publicUrl)).find((c) => c.name === '__Host-edge_sso_session')
+      const session = (await context.cookies(stack.publicUrl)).find(
+        (c) => c.name === '__Host-edge_sso_session',
+      )
       assert.ok(session, 'the session cookie is kept')
-      assert.deepEqual([session.secure, session.httpOnly, session.sameSite, session.path], [true, true, 'Lax', '/'])
+      assert.deepEqual(
+        [session.secure, session.httpOnly, session.sameSite, session.path],
+        [true, true, 'Lax', '/'],
+      )
       const me = await page.evaluate(() => fetch('/api/me').then((r) => r.json()))
-      assert.deepEqual([me.user.email, me.team.name, me.authMethod], ['ada@demo.example', 'Demo Co', 'sso'])
+      assert.deepEqual(
+        [me.user.email, me.team.name, me.authMethod],
+        ['ada@demo.example', 'Demo Co', 'sso'],
+      )
       await screenshots(page, 'app-page')
     })
   })
@@ -89,14 +101,22 @@ describe('signing in through the Okta stand-in', { timeout: testTimeoutMs }, () 
     await withBrowser(async (page, context) => {
       await page.goto(`${stack.issuer}/dashboard`)
       await page.locator('#edge-sso-tile').click()
-      const callback = page.waitForResponse((r) => r.url().startsWith(`${stack.publicUrl}/sso/callback`))
+      const callback = page.waitForResponse((r) =>
+        r.url().startsWith(`${stack.publicUrl}/sso/callback`),
+      )
       await signInAtStandin(page, 'alan@demo.example')
       assert.equal((await callback).status(), 403)
       assert.equal(await page.getByTestId('error-code').textContent(), 'member_of_another_team')
-      assert.match((await page.getByTestId('error-message').textContent()) ?? '', /already a member of another team/)
+      assert.match(
+        (await page.getByTestId('error-message').textContent()) ?? '',
+        /already a member of another team/,
+      )
       const referenceId = await page.getByTestId('reference-id').textContent()
       assert.match(referenceId ?? '', /^[\w-]{12}$/)
-      assert.equal((await context.cookies(stack.publicUrl)).find((c) => c.name === '__Host-edge_sso_session'), undefined)
+      assert.equal(
+        (await context.cookies(stack.publicUrl)).find((c) => c.name === '__Host-edge_sso_session'),
+        undefined,
+      )
       await screenshots(page, 'error-page')
       await signInToConsole(page)
       const row = page.getByTestId('events').locator('tr', { hasText: referenceId })
@@ -113,7 +133,10 @@ describe('signing in through the Okta stand-in', { timeout: testTimeoutMs }, () 
       await page.waitForURL(`${stack.publicUrl}/app`)
       await page.getByRole('button', { name: 'Sign out' }).click()
       await page.waitForURL(`${stack.publicUrl}/`)
-      assert.equal((await context.cookies(stack.publicUrl)).find((c) => c.name === '__Host-edge_sso_session'), undefined)
+      assert.equal(
+        (await context.cookies(stack.publicUrl)).find((c) => c.name === '__Host-edge_sso_session'),
+        undefined,
+      )
       assert.equal(await page.evaluate(() => fetch('/api/me').then((r) => r.status)), 401)
       await page.goto(`${stack.publicUrl}/app`)
       assert.equal(page.url(), `${stack.publicUrl}/`)
@@ -126,8 +149,12 @@ describe('the support console', { timeout: testTimeoutMs }, () => {
     await withBrowser(async (page) => {
       await signInToConsole(page)
       const members = await demoTeamCard(page).getByTestId('members').textContent()
-      for (const email of ['owner@demo.example', 'ada@demo.example', 'grace@demo.example']) assert.ok(members?.includes(email), `${email} is listed`)
-      assert.equal(await demoTeamCard(page).getByTestId('connection-status').textContent(), 'Enabled')
+      for (const email of ['owner@demo.example', 'ada@demo.example', 'grace@demo.example'])
+        assert.ok(members?.includes(email), `${email} is listed`)
+      assert.equal(
+        await demoTeamCard(page).getByTestId('connection-status').textContent(),
+        'Enabled',
+      )
       await screenshots(page, 'admin-page')
     })
   })
@@ -151,7 +178,10 @@ describe('the support console', { timeout: testTimeoutMs }, () => {
       await page.selectOption('#team-permission', 'private')
       await page.getByRole('button', { name: 'Create team' }).click()
       await page.waitForURL(/\/admin\?done=team_created/)
-      assert.match((await page.getByTestId('notice').textContent()) ?? '', /Team Acme E2E created; members join from acme-e2e\.example/)
+      assert.match(
+        (await page.getByTestId('notice').textContent()) ?? '',
+        /Team Acme E2E created; members join from acme-e2e\.example/,
+      )
 
       const fillConnection = async (issuer) => {
         await page.fill('#conn-client-id', demoClient.clientId)
@@ -169,8 +199,15 @@ describe('the support console', { timeout: testTimeoutMs }, () => {
       await fillConnection(`${stack.issuer}/.well-known/openid-configuration`)
       await page.waitForURL(/\/admin\?done=connection_created/)
       const notice = (await page.getByTestId('notice').textContent()) ?? ''
-      assert.match(notice, new RegExp(`Discovery check passed: ${stack.issuer}/\\.well-known/openid-configuration names the issuer ${stack.issuer} exactly`))
-      const card = page.getByTestId('team').filter({ has: page.getByRole('heading', { name: 'Acme E2E' }) })
+      assert.match(
+        notice,
+        new RegExp(
+          `Discovery check passed: ${stack.issuer}/\\.well-known/openid-configuration names the issuer ${stack.issuer} exactly`,
+        ),
+      )
+      const card = page
+        .getByTestId('team')
+        .filter({ has: page.getByRole('heading', { name: 'Acme E2E' }) })
       assert.equal(await card.getByTestId('connection-status').textContent(), 'Enabled')
       await screenshots(page, 'admin-connection-created')
 
@@ -189,7 +226,13 @@ describe('the support console', { timeout: testTimeoutMs }, () => {
       await page.waitForURL(/\/admin\?done=connection_deleted/)
       assert.match((await card.textContent()) ?? '', /None: members sign in with a password/)
       const events = (await page.getByTestId('events').textContent()) ?? ''
-      for (const action of ['console_connection_delete', 'console_connection_enable', 'console_connection_rotate', 'console_connection_create', 'console_team_create']) {
+      for (const action of [
+        'console_connection_delete',
+        'console_connection_enable',
+        'console_connection_rotate',
+        'console_connection_create',
+        'console_team_create',
+      ]) {
         assert.ok(events.includes(action), `${action} is in the events`)
       }
     })

@@ -13,7 +13,10 @@ export async function startE2eStack() {
   mkdirSync(artifacts, { recursive: true })
   const log = createWriteStream(join(artifacts, 'stack.log'))
   const persistTo = mkdtempSync(join(tmpdir(), 'edge-sso-e2e-'))
-  const ports = demoPorts({ WORKER_PORT: process.env.E2E_WORKER_PORT, OKTA_STANDIN_PORT: process.env.E2E_STANDIN_PORT }, { worker: 8788, standin: 9091 })
+  const ports = demoPorts(
+    { WORKER_PORT: process.env.E2E_WORKER_PORT, OKTA_STANDIN_PORT: process.env.E2E_STANDIN_PORT },
+    { worker: 8788, standin: 9091 },
+  )
   const cleanUp = () => rmSync(persistTo, { recursive: true, force: true })
   let stack
   try {
@@ -24,7 +27,8 @@ export async function startE2eStack() {
       log.end()
       cleanUp()
     }
-    for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => stop().then(() => process.exit(130)))
+    for (const signal of ['SIGINT', 'SIGTERM'])
+      process.once(signal, () => stop().then(() => process.exit(130)))
     return { ...stack, connection, stop }
   } catch (error) {
     await stack?.stop()

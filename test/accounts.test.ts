@@ -2,13 +2,17 @@
 import { describe, expect, it } from 'vitest'
 import { Browser, createRig, me, publicOrigin, query, unique } from './harness'
 
-const form = (fields: Record<string, string>, headers: Record<string, string> = { origin: publicOrigin }) => ({
+const form = (
+  fields: Record<string, string>,
+  headers: Record<string, string> = { origin: publicOrigin },
+) => ({
   method: 'POST',
   headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
   body: new URLSearchParams(fields),
 })
 
-const errorCode = async (response: Response) => /data-testid="error-code">([^<]+)</.exec(await response.text())?.[1]
+const errorCode = async (response: Response) =>
+  /data-testid="error-code">([^<]+)</.exec(await response.text())?.[1]
 
 describe('accounts', () => {
   it('shows the login page with both forms', async () => {
@@ -23,15 +27,33 @@ describe('accounts', () => {
     const rig = await createRig()
     const email = `reg@${unique('r')}.example`
     const browser = new Browser()
-    const response = await rig.fetch(browser, '/register', form({ email: email.toUpperCase(), password: 'a good password', name: 'Reg' }))
-    expect([response.status, response.headers.get('location')]).toEqual([303, `${publicOrigin}/app`])
-    const [user] = await query<{ password_hash: string; name: string }>('select password_hash, name from users where email = ?', email)
+    const response = await rig.fetch(
+      browser,
+      '/register',
+      form({ email: email.toUpperCase(), password: 'a good password', name: 'Reg' }),
+    )
+    expect([response.status, response.headers.get('location')]).toEqual([
+      303,
+      `${publicOrigin}/app`,
+    ])
+    const [user] = await query<{ password_hash: string; name: string }>(
+      'select password_hash, name from users where email = ?',
+      email,
+    )
     expect(user!.password_hash).toMatch(/^pbkdf2-sha256\$100000\$[\w-]{22}\$[\w-]{43}$/)
     expect(user!.name).toBe('Reg')
-    expect(await (await me(rig, browser)).json()).toMatchObject({ user: { email, name: 'Reg' }, team: null, authMethod: 'password' })
+    expect(await (await me(rig, browser)).json()).toMatchObject({
+      user: { email, name: 'Reg' },
+      team: null,
+      authMethod: 'password',
+    })
     const page = await (await rig.fetch(browser, '/app')).text()
     expect(page).toContain(email)
-    const again = await rig.fetch(new Browser(), '/register', form({ email, password: 'another password' }))
+    const again = await rig.fetch(
+      new Browser(),
+      '/register',
+      form({ email, password: 'another password' }),
+    )
     expect([again.status, await errorCode(again)]).toEqual([409, 'email_taken'])
   })
 
@@ -39,14 +61,28 @@ describe('accounts', () => {
     const rig = await createRig()
     const email = `pw@${unique('p')}.example`
     await rig.fetch(new Browser(), '/register', form({ email, password: 'right password' }))
-    const wrong = await rig.fetch(new Browser(), '/login/password', form({ email, password: 'wrong password' }))
+    const wrong = await rig.fetch(
+      new Browser(),
+      '/login/password',
+      form({ email, password: 'wrong password' }),
+    )
     expect([wrong.status, await errorCode(wrong)]).toEqual([401, 'invalid_credentials'])
-    const unknown = await rig.fetch(new Browser(), '/login/password', form({ email: 'nobody@nowhere.example', password: 'x' }))
+    const unknown = await rig.fetch(
+      new Browser(),
+      '/login/password',
+      form({ email: 'nobody@nowhere.example', password: 'x' }),
+    )
     expect([unknown.status, await errorCode(unknown)]).toEqual([401, 'invalid_credentials'])
-    const [event] = await query<{ outcome: string; error_code: string }>('select outcome, error_code from events where email = ? order by at desc limit 1', email)
+    const [event] = await query<{ outcome: string; error_code: string }>(
+      'select outcome, error_code from events where email = ? order by at desc limit 1',
+      email,
+    )
     expect(event).toEqual({ outcome: 'refused', error_code: 'invalid_credentials' })
     const browser = new Browser()
-    expect((await rig.fetch(browser, '/login/password', form({ email, password: 'right password' }))).status).toBe(303)
+    expect(
+      (await rig.fetch(browser, '/login/password', form({ email, password: 'right password' })))
+        .status,
+    ).toBe(303)
     expect((await me(rig, browser)).status).toBe(200)
   })
 
@@ -54,17 +90,37 @@ describe('accounts', () => {
     const rig = await createRig()
     const domain = `${unique('t')}.example`
     const browser = new Browser()
-    await rig.fetch(browser, '/register', form({ email: `own@${domain}`, password: 'owner password' }))
+    await rig.fetch(
+      browser,
+      '/register',
+      form({ email: `own@${domain}`, password: 'owner password' }),
+    )
     const post = (body: unknown) =>
-      rig.fetch(browser, '/api/team', { method: 'POST', headers: { 'content-type': 'application/json', origin: publicOrigin }, body: JSON.stringify(body) })
+      rig.fetch(browser, '/api/team', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: publicOrigin },
+        body: JSON.stringify(body),
+      })
     expect((await post({ name: 'T', defaultPermission: 'everyone' })).status).toBe(400)
     const created = await post({ name: 'T', defaultPermission: 'private' })
     expect(created.status).toBe(201)
     const { team } = (await created.json()) as { team: { id: string } }
-    expect(await query('select domain from team_domains where team_id = ?', team.id)).toEqual([{ domain }])
-    expect(await query('select role, permission from memberships where team_id = ?', team.id)).toEqual([{ role: 'owner', permission: 'private' }])
+    expect(await query('select domain from team_domains where team_id = ?', team.id)).toEqual([
+      { domain },
+    ])
+    expect(
+      await query('select role, permission from memberships where team_id = ?', team.id),
+    ).toEqual([{ role: 'owner', permission: 'private' }])
     expect((await post({ name: 'Again', defaultPermission: 'public' })).status).toBe(409)
-    expect((await rig.fetch(new Browser(), '/api/team', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401)
+    expect(
+      (
+        await rig.fetch(new Browser(), '/api/team', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(401)
   })
 
   it('sends /app to the login page without a session, and logout ends the session', async () => {
@@ -72,16 +128,34 @@ describe('accounts', () => {
     const anonymous = await rig.fetch(new Browser(), '/app')
     expect([anonymous.status, anonymous.headers.get('location')]).toEqual([302, '/'])
     const browser = new Browser()
-    await rig.fetch(browser, '/register', form({ email: `out@${unique('o')}.example`, password: 'logout password' }))
-    expect((await rig.fetch(browser, '/logout', { method: 'POST', headers: { origin: publicOrigin } })).status).toBe(303)
+    await rig.fetch(
+      browser,
+      '/register',
+      form({ email: `out@${unique('o')}.example`, password: 'logout password' }),
+    )
+    expect(
+      (await rig.fetch(browser, '/logout', { method: 'POST', headers: { origin: publicOrigin } }))
+        .status,
+    ).toBe(303)
     expect((await me(rig, browser)).status).toBe(401)
   })
 
   it('refuses cross-site form posts (CSRF) and writes no account', async () => {
     const rig = await createRig()
     const email = `csrf@${unique('c')}.example`
-    const viaOrigin = await rig.fetch(new Browser(), '/register', form({ email, password: 'csrf password' }, { origin: 'https://evil.example', 'sec-fetch-site': '' }))
-    const viaSite = await rig.fetch(new Browser(), '/login/password', form({ email, password: 'x' }, { 'sec-fetch-site': 'cross-site' }))
+    const viaOrigin = await rig.fetch(
+      new Browser(),
+      '/register',
+      form(
+        { email, password: 'csrf password' },
+        { origin: 'https://evil.example', 'sec-fetch-site': '' },
+      ),
+    )
+    const viaSite = await rig.fetch(
+      new Browser(),
+      '/login/password',
+      form({ email, password: 'x' }, { 'sec-fetch-site': 'cross-site' }),
+    )
     expect([viaOrigin.status, await errorCode(viaOrigin)]).toEqual([403, 'csrf_refused'])
     expect([viaSite.status, await errorCode(viaSite)]).toEqual([403, 'csrf_refused'])
     expect(await query('select * from users where email = ?', email)).toEqual([])

@@ -5,9 +5,16 @@ import { adminToken, createRig, publicOrigin, query, unique } from './harness'
 
 const json = (r: Response) => r.json() as Promise<any>
 
-async function newTeam(rig: Awaited<ReturnType<typeof createRig>>, body: Record<string, unknown> = {}) {
+async function newTeam(
+  rig: Awaited<ReturnType<typeof createRig>>,
+  body: Record<string, unknown> = {},
+) {
   const domain = `${unique('corp')}.example`
-  const response = await rig.admin('POST', '/admin/api/teams', { name: 'Corp', ownerEmail: `Boss@${domain}`, ...body })
+  const response = await rig.admin('POST', '/admin/api/teams', {
+    name: 'Corp',
+    ownerEmail: `Boss@${domain}`,
+    ...body,
+  })
   return { response, domain, ownerEmail: `boss@${domain}` }
 }
 
@@ -19,18 +26,37 @@ describe('admin authentication', () => {
     ['the right token with a suffix', { authorization: `Bearer ${adminToken}x` }],
   ])('refuses %s with 401, a stable code and an event', async (_name, headers) => {
     const rig = await createRig()
-    const response = await rig.app.request(`${publicOrigin}/admin/api/teams`, { headers }, rig.testEnv)
+    const response = await rig.app.request(
+      `${publicOrigin}/admin/api/teams`,
+      { headers },
+      rig.testEnv,
+    )
     expect(response.status).toBe(401)
     const body = await json(response)
     expect(body.error.code).toBe('admin_unauthorized')
-    const [event] = await query<{ kind: string; outcome: string; error_code: string }>('select * from events where reference_id = ?', body.error.referenceId)
-    expect(event).toMatchObject({ kind: 'admin', outcome: 'refused', error_code: 'admin_unauthorized' })
+    const [event] = await query<{ kind: string; outcome: string; error_code: string }>(
+      'select * from events where reference_id = ?',
+      body.error.referenceId,
+    )
+    expect(event).toMatchObject({
+      kind: 'admin',
+      outcome: 'refused',
+      error_code: 'admin_unauthorized',
+    })
   })
 
   it('refuses the right token in the query string, even beside a valid header', async () => {
     const rig = await createRig()
-    const bare = await rig.app.request(`${publicOrigin}/admin/api/teams?access_token=${adminToken}`, {}, rig.testEnv)
-    const both = await rig.app.request(`${publicOrigin}/admin/api/teams?token=${adminToken}`, { headers: { authorization: `Bearer ${adminToken}` } }, rig.testEnv)
+    const bare = await rig.app.request(
+      `${publicOrigin}/admin/api/teams?access_token=${adminToken}`,
+      {},
+      rig.testEnv,
+    )
+    const both = await rig.app.request(
+      `${publicOrigin}/admin/api/teams?token=${adminToken}`,
+      { headers: { authorization: `Bearer ${adminToken}` } },
+      rig.testEnv,
+    )
     expect([bare.status, both.status]).toEqual([401, 401])
   })
 })
@@ -41,12 +67,22 @@ describe('teams', () => {
     const { response, domain, ownerEmail } = await newTeam(rig)
     expect(response.status).toBe(201)
     const team = await json(response)
-    expect(team).toMatchObject({ name: 'Corp', ownerEmail, domains: [domain], defaultPermission: 'private', connection: null })
+    expect(team).toMatchObject({
+      name: 'Corp',
+      ownerEmail,
+      domains: [domain],
+      defaultPermission: 'private',
+      connection: null,
+    })
     expect(team.members).toEqual([{ id: expect.any(String), email: ownerEmail, name: null }])
     expect(await json(await rig.admin('GET', `/admin/api/teams/${team.id}`))).toEqual(team)
     const list = await json(await rig.admin('GET', '/admin/api/teams'))
     expect(list.teams).toContainEqual(team)
-    const [event] = await query<{ kind: string; outcome: string }>('select * from events where team_id = ? and kind = ?', team.id, 'admin')
+    const [event] = await query<{ kind: string; outcome: string }>(
+      'select * from events where team_id = ? and kind = ?',
+      team.id,
+      'admin',
+    )
     expect(event).toMatchObject({ outcome: 'success' })
   })
 
@@ -65,7 +101,11 @@ describe('teams', () => {
     const rig = await createRig()
     const { domain } = await newTeam(rig)
     const other = `someone@${unique('other')}.example`
-    const response = await rig.admin('POST', '/admin/api/teams', { name: 'Copycat', ownerEmail: other, domains: [domain] })
+    const response = await rig.admin('POST', '/admin/api/teams', {
+      name: 'Copycat',
+      ownerEmail: other,
+      domains: [domain],
+    })
     expect(response.status).toBe(409)
     expect((await json(response)).error.code).toBe('domain_taken')
     expect(await query('select * from users where email = ?', other)).toEqual([])
@@ -73,7 +113,11 @@ describe('teams', () => {
 
   it('answers 400 with field names for invalid bodies and 404 for unknown teams', async () => {
     const rig = await createRig()
-    const bad = await rig.admin('POST', '/admin/api/teams', { name: '', ownerEmail: 'not-an-email', defaultPermission: 'secret' })
+    const bad = await rig.admin('POST', '/admin/api/teams', {
+      name: '',
+      ownerEmail: 'not-an-email',
+      defaultPermission: 'secret',
+    })
     expect(bad.status).toBe(400)
     const body = await json(bad)
     expect(body.error.code).toBe('invalid_request')
@@ -87,9 +131,18 @@ describe('user lookup', () => {
     const rig = await createRig()
     const { response, ownerEmail } = await newTeam(rig)
     const team = await json(response)
-    const found = await json(await rig.admin('GET', `/admin/api/users?email=${encodeURIComponent(ownerEmail.toUpperCase())}`))
-    expect(found).toEqual({ user: { id: team.members[0].id, email: ownerEmail, name: null, teamId: team.id } })
-    expect((await rig.admin('GET', '/admin/api/users?email=nobody%40nowhere.example')).status).toBe(404)
+    const found = await json(
+      await rig.admin(
+        'GET',
+        `/admin/api/users?email=${encodeURIComponent(ownerEmail.toUpperCase())}`,
+      ),
+    )
+    expect(found).toEqual({
+      user: { id: team.members[0].id, email: ownerEmail, name: null, teamId: team.id },
+    })
+    expect((await rig.admin('GET', '/admin/api/users?email=nobody%40nowhere.example')).status).toBe(
+      404,
+    )
   })
 })
 
@@ -124,16 +177,30 @@ describe('SSO connections', () => {
       redirectUri: `${publicOrigin}/sso/callback`,
     })
     expect(rig.idp.count('discovery')).toBe(1)
-    const [row] = await query<{ client_secret_sealed: string }>('select client_secret_sealed from sso_connections where id = ?', connection.id)
+    const [row] = await query<{ client_secret_sealed: string }>(
+      'select client_secret_sealed from sso_connections where id = ?',
+      connection.id,
+    )
     expect(row!.client_secret_sealed).toMatch(/^v1\./)
     expect(row!.client_secret_sealed).not.toContain(secret)
-    expect(await json(await rig.admin('GET', `/admin/api/sso-connections/${connection.id}`))).toEqual(connection)
-    expect((await json(await rig.admin('GET', `/admin/api/teams/${team.id}`))).connection).toEqual(connection)
+    expect(
+      await json(await rig.admin('GET', `/admin/api/sso-connections/${connection.id}`)),
+    ).toEqual(connection)
+    expect((await json(await rig.admin('GET', `/admin/api/teams/${team.id}`))).connection).toEqual(
+      connection,
+    )
   })
 
   it('works with a custom authorization server issuer (path) such as /oauth2/default', async () => {
-    const { rig, ownerEmail } = await teamAndIdp(`https://${unique('org')}.okta.test/oauth2/default`)
-    const response = await rig.admin('POST', '/admin/api/sso-connections', { ownerEmail, clientId: 'c', clientSecret: 's', issuer: `${rig.idp.issuer}/` })
+    const { rig, ownerEmail } = await teamAndIdp(
+      `https://${unique('org')}.okta.test/oauth2/default`,
+    )
+    const response = await rig.admin('POST', '/admin/api/sso-connections', {
+      ownerEmail,
+      clientId: 'c',
+      clientSecret: 's',
+      issuer: `${rig.idp.issuer}/`,
+    })
     expect(response.status).toBe(201)
     expect((await json(response)).issuer).toBe(rig.idp.issuer)
   })
@@ -141,12 +208,20 @@ describe('SSO connections', () => {
   it('refuses a discovery document naming another issuer (400) and saves nothing', async () => {
     const { rig, team, ownerEmail } = await teamAndIdp()
     rig.idp.behaviour.discoveryIssuer = 'https://evil.example.test'
-    const response = await rig.admin('POST', '/admin/api/sso-connections', { ownerEmail, clientId: 'c', clientSecret: 's', issuer: rig.idp.issuer })
+    const response = await rig.admin('POST', '/admin/api/sso-connections', {
+      ownerEmail,
+      clientId: 'c',
+      clientSecret: 's',
+      issuer: rig.idp.issuer,
+    })
     expect(response.status).toBe(400)
     const body = await json(response)
     expect(body.error.code).toBe('issuer_mismatch')
     expect(await query('select * from sso_connections where team_id = ?', team.id)).toEqual([])
-    const [event] = await query<{ error_code: string; team_id: string }>('select * from events where reference_id = ?', body.error.referenceId)
+    const [event] = await query<{ error_code: string; team_id: string }>(
+      'select * from events where reference_id = ?',
+      body.error.referenceId,
+    )
     expect(event).toMatchObject({ error_code: 'issuer_mismatch', team_id: team.id })
   })
 
@@ -154,22 +229,45 @@ describe('SSO connections', () => {
     const { rig, ownerEmail } = await teamAndIdp()
     const base = { ownerEmail, clientId: 'c', clientSecret: 's' }
     rig.idp.behaviour.down = { discovery: true }
-    const down = await rig.admin('POST', '/admin/api/sso-connections', { ...base, issuer: rig.idp.issuer })
+    const down = await rig.admin('POST', '/admin/api/sso-connections', {
+      ...base,
+      issuer: rig.idp.issuer,
+    })
     expect([down.status, (await json(down)).error.code]).toEqual([502, 'discovery_unreachable'])
     rig.idp.behaviour.down = {}
-    const http = await rig.admin('POST', '/admin/api/sso-connections', { ...base, issuer: 'http://insecure.example.test' })
+    const http = await rig.admin('POST', '/admin/api/sso-connections', {
+      ...base,
+      issuer: 'http://insecure.example.test',
+    })
     expect([http.status, (await json(http)).error.code]).toEqual([400, 'issuer_invalid'])
-    const noTeam = await rig.admin('POST', '/admin/api/sso-connections', { ...base, ownerEmail: 'nobody@nowhere.example', issuer: rig.idp.issuer })
+    const noTeam = await rig.admin('POST', '/admin/api/sso-connections', {
+      ...base,
+      ownerEmail: 'nobody@nowhere.example',
+      issuer: rig.idp.issuer,
+    })
     expect([noTeam.status, (await json(noTeam)).error.code]).toEqual([404, 'team_not_found'])
-    expect((await rig.admin('POST', '/admin/api/sso-connections', { ...base, issuer: rig.idp.issuer })).status).toBe(201)
-    const second = await rig.admin('POST', '/admin/api/sso-connections', { ...base, issuer: rig.idp.issuer })
+    expect(
+      (await rig.admin('POST', '/admin/api/sso-connections', { ...base, issuer: rig.idp.issuer }))
+        .status,
+    ).toBe(201)
+    const second = await rig.admin('POST', '/admin/api/sso-connections', {
+      ...base,
+      issuer: rig.idp.issuer,
+    })
     expect([second.status, (await json(second)).error.code]).toEqual([409, 'connection_exists'])
   })
 
   it('patches secret, client id, method and enabled; deletes; never discloses the secret in responses or events', async () => {
     const { rig, ownerEmail } = await teamAndIdp()
     const secrets = ['first-secret-value-1', 'rotated-secret-value-2']
-    const created = await json(await rig.admin('POST', '/admin/api/sso-connections', { ownerEmail, clientId: 'c1', clientSecret: secrets[0], issuer: rig.idp.issuer }))
+    const created = await json(
+      await rig.admin('POST', '/admin/api/sso-connections', {
+        ownerEmail,
+        clientId: 'c1',
+        clientSecret: secrets[0],
+        issuer: rig.idp.issuer,
+      }),
+    )
     const patched = await rig.admin('PATCH', `/admin/api/sso-connections/${created.id}`, {
       clientSecret: secrets[1],
       clientId: 'c2',
@@ -178,14 +276,29 @@ describe('SSO connections', () => {
     })
     expect(patched.status).toBe(200)
     const patchedText = await patched.text()
-    expect(JSON.parse(patchedText)).toEqual({ ...created, clientId: 'c2', enabled: false, tokenEndpointAuthMethod: 'client_secret_post' })
+    expect(JSON.parse(patchedText)).toEqual({
+      ...created,
+      clientId: 'c2',
+      enabled: false,
+      tokenEndpointAuthMethod: 'client_secret_post',
+    })
     const { unseal } = await import('../src/crypto/secret-box')
-    const [row] = await query<{ client_secret_sealed: string }>('select client_secret_sealed from sso_connections where id = ?', created.id)
+    const [row] = await query<{ client_secret_sealed: string }>(
+      'select client_secret_sealed from sso_connections where id = ?',
+      created.id,
+    )
     const dataKey = Uint8Array.from(atob(env.DATA_KEY), (ch) => ch.charCodeAt(0))
     expect(await unseal(dataKey, row!.client_secret_sealed, created.id)).toBe(secrets[1])
-    expect((await rig.admin('PATCH', `/admin/api/sso-connections/${created.id}`, { colour: 'blue' })).status).toBe(400)
-    expect((await rig.admin('PATCH', `/admin/api/sso-connections/${created.id}`, {})).status).toBe(400)
-    expect((await rig.admin('PATCH', '/admin/api/sso-connections/missing', { enabled: true })).status).toBe(404)
+    expect(
+      (await rig.admin('PATCH', `/admin/api/sso-connections/${created.id}`, { colour: 'blue' }))
+        .status,
+    ).toBe(400)
+    expect((await rig.admin('PATCH', `/admin/api/sso-connections/${created.id}`, {})).status).toBe(
+      400,
+    )
+    expect(
+      (await rig.admin('PATCH', '/admin/api/sso-connections/missing', { enabled: true })).status,
+    ).toBe(404)
     const events = await rig.admin('GET', `/admin/api/events?teamId=${created.teamId}`)
     const eventsText = await events.text()
     for (const secret of secrets) {
@@ -202,8 +315,15 @@ describe('events', () => {
     const rig = await createRig()
     const { response, ownerEmail } = await newTeam(rig)
     const team = await json(response)
-    await rig.admin('POST', '/admin/api/sso-connections', { ownerEmail, clientId: 'c', clientSecret: 's', issuer: 'https://unreachable.example.test' })
-    const { events } = await json(await rig.admin('GET', `/admin/api/events?teamId=${team.id}&limit=5`))
+    await rig.admin('POST', '/admin/api/sso-connections', {
+      ownerEmail,
+      clientId: 'c',
+      clientSecret: 's',
+      issuer: 'https://unreachable.example.test',
+    })
+    const { events } = await json(
+      await rig.admin('GET', `/admin/api/events?teamId=${team.id}&limit=5`),
+    )
     expect(events).toHaveLength(2)
     expect(events[0]).toEqual({
       id: expect.any(String),
@@ -216,7 +336,9 @@ describe('events', () => {
       referenceId: expect.any(String),
     })
     expect(events[1]).toMatchObject({ kind: 'admin', outcome: 'success', errorCode: null })
-    const limited = await json(await rig.admin('GET', `/admin/api/events?teamId=${team.id}&limit=1`))
+    const limited = await json(
+      await rig.admin('GET', `/admin/api/events?teamId=${team.id}&limit=1`),
+    )
     expect(limited.events).toHaveLength(1)
     expect((await rig.admin('GET', '/admin/api/events?limit=100000')).status).toBe(400)
   })

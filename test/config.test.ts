@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest'
 import { createApp } from '../src/app'
 import { readConfig } from '../src/env'
 
-const bare = { ...env, PUBLIC_URL: 'http://localhost:8787', APP_URL: '', ADMIN_TOKEN: '', SESSION_KEYS: '', DATA_KEY: '' } as Env
+const bare = {
+  ...env,
+  PUBLIC_URL: 'http://localhost:8787',
+  APP_URL: '',
+  ADMIN_TOKEN: '',
+  SESSION_KEYS: '',
+  DATA_KEY: '',
+} as Env
 
 describe('readConfig', () => {
   it('fills dev-only secrets under wrangler dev (loopback PUBLIC_URL and request)', () => {
@@ -15,13 +22,24 @@ describe('readConfig', () => {
   })
 
   it('refuses dev-only or missing secrets anywhere else, even with a loopback PUBLIC_URL left in the config', () => {
-    expect(() => readConfig(bare, 'https://edge-sso.example.workers.dev/')).toThrow(/ADMIN_TOKEN|invalid configuration/)
-    expect(() => readConfig({ ...bare, PUBLIC_URL: 'https://sso.example.com', ADMIN_TOKEN: 'dev-only-admin-token' }, 'https://sso.example.com/')).toThrow(/dev-only/)
+    expect(() => readConfig(bare, 'https://edge-sso.example.workers.dev/')).toThrow(
+      /ADMIN_TOKEN|invalid configuration/,
+    )
+    expect(() =>
+      readConfig(
+        { ...bare, PUBLIC_URL: 'https://sso.example.com', ADMIN_TOKEN: 'dev-only-admin-token' },
+        'https://sso.example.com/',
+      ),
+    ).toThrow(/dev-only/)
   })
 
   it('refuses short keys and malformed key lists', () => {
-    expect(() => readConfig({ ...env, SESSION_KEYS: 'k1:c2hvcnQ=' } as Env, 'https://sso.example.com/')).toThrow(/SESSION_KEYS/)
-    expect(() => readConfig({ ...env, DATA_KEY: 'c2hvcnQ=' } as Env, 'https://sso.example.com/')).toThrow(/DATA_KEY/)
+    expect(() =>
+      readConfig({ ...env, SESSION_KEYS: 'k1:c2hvcnQ=' } as Env, 'https://sso.example.com/'),
+    ).toThrow(/SESSION_KEYS/)
+    expect(() =>
+      readConfig({ ...env, DATA_KEY: 'c2hvcnQ=' } as Env, 'https://sso.example.com/'),
+    ).toThrow(/DATA_KEY/)
   })
 
   it('serves a clean 500 page, not a stack, when the deployment is misconfigured', async () => {

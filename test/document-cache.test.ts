@@ -30,7 +30,11 @@ describe('discovery and JWKS cache', () => {
     const isolate = createRuntime({ fetch: rig.runtime.fetch, now: rig.runtime.now })
     const app = createApp(isolate)
     const iss = encodeURIComponent(rig.idp.issuer)
-    const initiate = await app.request(`https://sso.example.com/sso/initiate?iss=${iss}`, {}, rig.testEnv)
+    const initiate = await app.request(
+      `https://sso.example.com/sso/initiate?iss=${iss}`,
+      {},
+      rig.testEnv,
+    )
     expect(initiate.status).toBe(302)
     expect(rig.idp.count('discovery')).toBe(0)
     expect(rig.counters.kvReads).toBe(1)
@@ -73,10 +77,18 @@ describe('discovery and JWKS cache', () => {
     const pending = []
     for (let i = 0; i < 5; i++) {
       const browser = new Browser()
-      const initiate = await rig.fetch(browser, `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`)
-      pending.push({ browser, callbackUrl: rig.idp.authorize(initiate.headers.get('location')!, 'c') })
+      const initiate = await rig.fetch(
+        browser,
+        `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`,
+      )
+      pending.push({
+        browser,
+        callbackUrl: rig.idp.authorize(initiate.headers.get('location')!, 'c'),
+      })
     }
-    const callbacks = await Promise.all(pending.map(({ browser, callbackUrl }) => rig.fetch(browser, callbackUrl)))
+    const callbacks = await Promise.all(
+      pending.map(({ browser, callbackUrl }) => rig.fetch(browser, callbackUrl)),
+    )
     expect(callbacks.map((r) => r.status)).toEqual([302, 302, 302, 302, 302])
     expect(rig.idp.count('jwks')).toBe(1)
   })

@@ -36,10 +36,13 @@ async function rowCounts(): Promise<RowCounts> {
   return row!
 }
 
-const rowsAdded = (before: RowCounts, after: RowCounts) => guardedTables.reduce((sum, t) => sum + Math.max(0, after[t] - before[t]), 0)
+const rowsAdded = (before: RowCounts, after: RowCounts) =>
+  guardedTables.reduce((sum, t) => sum + Math.max(0, after[t] - before[t]), 0)
 
 /** The stable code and reference id a refusal shows: JSON `{"error":{…}}` or the HTML error page. */
-export async function refusalOf(response: Response): Promise<{ code: string | undefined; referenceId: string | undefined; body: string }> {
+export async function refusalOf(
+  response: Response,
+): Promise<{ code: string | undefined; referenceId: string | undefined; body: string }> {
   const body = await response.text()
   if ((response.headers.get('content-type') ?? '').includes('application/json')) {
     const parsed = JSON.parse(body) as { error?: { code?: string; referenceId?: string } }
@@ -49,7 +52,8 @@ export async function refusalOf(response: Response): Promise<{ code: string | un
   return { code: field('error-code'), referenceId: field('reference-id'), body }
 }
 
-const internals = /\bat \S+ \(|\bat .+:\d+:\d+|Error:|D1_|SQLITE|DrizzleQueryError|Failed query|TypeError|ZodError|\bstack\b/
+const internals =
+  /\bat \S+ \(|\bat .+:\d+:\d+|Error:|D1_|SQLITE|DrizzleQueryError|Failed query|TypeError|ZodError|\bstack\b/
 
 /** Whether a body shows a stack, an exception or a storage message (reference ids are random, so they are left out). */
 export const showsInternals = (body: string) =>
@@ -68,7 +72,15 @@ export class Tally {
     private readonly ctx: TestContext,
     area: string,
   ) {
-    this.figures = { area, refused: 0, accepted: 0, handled: 0, expected5xx: 0, unexpected5xx: 0, rowsWrittenByRefusals: 0 }
+    this.figures = {
+      area,
+      refused: 0,
+      accepted: 0,
+      handled: 0,
+      expected5xx: 0,
+      unexpected5xx: 0,
+      rowsWrittenByRefusals: 0,
+    }
     this.#publish()
   }
 
@@ -104,9 +116,15 @@ export class Tally {
     this.#publish()
     expect({ status: response.status, code }).toEqual(expected)
     expect(showsInternals(body), body).toBe(false)
-    const events = await query<{ error_code: string; outcome: string }>('select * from events where reference_id = ?', referenceId)
+    const events = await query<{ error_code: string; outcome: string }>(
+      'select * from events where reference_id = ?',
+      referenceId,
+    )
     if (routine.has(expected.code)) expect(events).toEqual([])
-    else expect(events).toMatchObject([{ error_code: expected.code, outcome: expected.status >= 500 ? 'error' : 'refused' }])
+    else
+      expect(events).toMatchObject([
+        { error_code: expected.code, outcome: expected.status >= 500 ? 'error' : 'refused' },
+      ])
     expect(written, 'rows written by a refused attempt').toBe(0)
     this.figures.refused++
     this.#publish()

@@ -23,7 +23,8 @@ function prng(state: number) {
 }
 type Rng = ReturnType<typeof prng>
 
-const ascii = (r: Rng, length: number) => Array.from({ length }, () => String.fromCharCode(32 + r.int(95))).join('')
+const ascii = (r: Rng, length: number) =>
+  Array.from({ length }, () => String.fromCharCode(32 + r.int(95))).join('')
 
 /** Hostile values; none contains the markers the body check looks for, so a reflection is not a false alarm. */
 function garbage(r: Rng, s: Scene): string {
@@ -36,18 +37,54 @@ function garbage(r: Rng, s: Scene): string {
     () => '\u0000\r\n\t\u001b',
     () => "' or 1=1 --; drop table users; select * from sso_connections",
     () => '<script>alert(1)</script>"\'><img src=x onerror=alert(1)>',
-    () => r.pick(['javascript:alert(1)', '//evil.example', '/\\evil.example', 'https://evil.example/', '%2F%2Fevil.example', '/..//evil.example']),
+    () =>
+      r.pick([
+        'javascript:alert(1)',
+        '//evil.example',
+        '/\\evil.example',
+        'https://evil.example/',
+        '%2F%2Fevil.example',
+        '/..//evil.example',
+      ]),
     () => r.pick(['../../etc/passwd', '%', '%%', '%zz', '%ED%A0%80', '%c0%af', '%00']),
-    () => r.pick(['true', 'false', 'null', '0', '-1', '1e309', 'NaN', '9007199254740993', '[]', '{}']),
-    () => r.pick(['ａｄｍｉｎ＠ｅｘａｍｐｌｅ．ｃｏｍ', 'a@b', '@', 'a@@b.c', `"x"@${s.team.domain}x`, `${ascii(r, 400)}@x.io`]),
-    () => r.pick([s.rig.idp.issuer, `${s.rig.idp.issuer}/`, `${s.rig.idp.issuer}/.well-known/openid-configuration`, s.team.connectionId, s.team.teamId]),
+    () =>
+      r.pick(['true', 'false', 'null', '0', '-1', '1e309', 'NaN', '9007199254740993', '[]', '{}']),
+    () =>
+      r.pick([
+        'ａｄｍｉｎ＠ｅｘａｍｐｌｅ．ｃｏｍ',
+        'a@b',
+        '@',
+        'a@@b.c',
+        `"x"@${s.team.domain}x`,
+        `${ascii(r, 400)}@x.io`,
+      ]),
+    () =>
+      r.pick([
+        s.rig.idp.issuer,
+        `${s.rig.idp.issuer}/`,
+        `${s.rig.idp.issuer}/.well-known/openid-configuration`,
+        s.team.connectionId,
+        s.team.teamId,
+      ]),
   ]
   return r.pick(makers)()
 }
 
 /** A JSON body that no schema accepts: broken, the wrong shape, or every field of the wrong type. */
 function garbageJson(r: Rng, s: Scene, fields: readonly string[]): string {
-  const wrongType = () => r.pick<unknown>([null, 0, -1, true, [], {}, [garbage(r, s)], { $gt: '' }, 1e308, ''.padEnd(3000, 'x')])
+  const wrongType = () =>
+    r.pick<unknown>([
+      null,
+      0,
+      -1,
+      true,
+      [],
+      {},
+      [garbage(r, s)],
+      { $gt: '' },
+      1e308,
+      ''.padEnd(3000, 'x'),
+    ])
   const object = () => Object.fromEntries(fields.map((f) => [f, wrongType()]))
   const deep = () => '['.repeat(5_000) + ']'.repeat(5_000)
   return r.pick([
@@ -57,7 +94,8 @@ function garbageJson(r: Rng, s: Scene, fields: readonly string[]): string {
     () => 'null',
     () => '[]',
     () => JSON.stringify(object()),
-    () => JSON.stringify({ ...object(), __proto__: { admin: true }, constructor: { prototype: {} } }),
+    () =>
+      JSON.stringify({ ...object(), __proto__: { admin: true }, constructor: { prototype: {} } }),
     () => JSON.stringify({ ...object(), unexpected: garbage(r, s) }),
     deep,
   ])()
@@ -80,26 +118,80 @@ const routes: readonly Route[] = [
   { methods: ['POST'], path: '/logout', fields: [], body: 'form' },
   { methods: ['GET'], path: '/app', fields: [], body: 'query' },
   { methods: ['GET', 'POST'], path: '/sso/start', fields: ['email', 'return_to'], body: 'form' },
-  { methods: ['GET', 'POST'], path: '/sso/initiate', fields: ['iss', 'login_hint', 'target_link_uri'], body: 'form' },
-  { methods: ['GET', 'POST'], path: '/sso/initiate/:connectionId', fields: ['iss', 'login_hint', 'target_link_uri'], body: 'form' },
-  { methods: ['GET'], path: '/sso/callback', fields: ['code', 'state', 'iss', 'error', 'error_description'], body: 'query' },
+  {
+    methods: ['GET', 'POST'],
+    path: '/sso/initiate',
+    fields: ['iss', 'login_hint', 'target_link_uri'],
+    body: 'form',
+  },
+  {
+    methods: ['GET', 'POST'],
+    path: '/sso/initiate/:connectionId',
+    fields: ['iss', 'login_hint', 'target_link_uri'],
+    body: 'form',
+  },
+  {
+    methods: ['GET'],
+    path: '/sso/callback',
+    fields: ['code', 'state', 'iss', 'error', 'error_description'],
+    body: 'query',
+  },
   { methods: ['GET'], path: '/api/me', fields: [], body: 'query' },
   { methods: ['POST'], path: '/api/team', fields: ['name', 'defaultPermission'], body: 'json' },
   { methods: ['GET'], path: '/admin', fields: ['done', 'id', 'email'], body: 'query', admin: true },
   { methods: ['POST'], path: '/admin/login', fields: ['token'], body: 'form' },
   { methods: ['POST'], path: '/admin/logout', fields: [], body: 'form' },
-  { methods: ['POST'], path: '/admin/teams', fields: ['name', 'ownerEmail', 'defaultPermission', 'domains'], body: 'form' },
-  { methods: ['POST'], path: '/admin/connections', fields: ['ownerEmail', 'clientId', 'clientSecret', 'issuer', 'tokenEndpointAuthMethod'], body: 'form' },
-  { methods: ['POST'], path: '/admin/connections/:id/rotate', fields: ['clientId', 'clientSecret'], body: 'form' },
+  {
+    methods: ['POST'],
+    path: '/admin/teams',
+    fields: ['name', 'ownerEmail', 'defaultPermission', 'domains'],
+    body: 'form',
+  },
+  {
+    methods: ['POST'],
+    path: '/admin/connections',
+    fields: ['ownerEmail', 'clientId', 'clientSecret', 'issuer', 'tokenEndpointAuthMethod'],
+    body: 'form',
+  },
+  {
+    methods: ['POST'],
+    path: '/admin/connections/:id/rotate',
+    fields: ['clientId', 'clientSecret'],
+    body: 'form',
+  },
   { methods: ['POST'], path: '/admin/connections/:id/enabled', fields: ['enabled'], body: 'form' },
   { methods: ['POST'], path: '/admin/connections/:id/delete', fields: ['confirm'], body: 'form' },
-  { methods: ['POST'], path: '/admin/api/teams', fields: ['name', 'ownerEmail', 'defaultPermission', 'domains'], body: 'json', admin: true },
+  {
+    methods: ['POST'],
+    path: '/admin/api/teams',
+    fields: ['name', 'ownerEmail', 'defaultPermission', 'domains'],
+    body: 'json',
+    admin: true,
+  },
   { methods: ['GET'], path: '/admin/api/teams', fields: [], body: 'query', admin: true },
   { methods: ['GET'], path: '/admin/api/teams/:id', fields: [], body: 'query', admin: true },
   { methods: ['GET'], path: '/admin/api/users', fields: ['email'], body: 'query', admin: true },
-  { methods: ['POST'], path: '/admin/api/sso-connections', fields: ['ownerEmail', 'clientId', 'clientSecret', 'issuer', 'tokenEndpointAuthMethod'], body: 'json', admin: true },
-  { methods: ['GET', 'PATCH', 'DELETE'], path: '/admin/api/sso-connections/:id', fields: ['clientId', 'clientSecret', 'enabled', 'tokenEndpointAuthMethod'], body: 'json', admin: true },
-  { methods: ['GET'], path: '/admin/api/events', fields: ['teamId', 'limit'], body: 'query', admin: true },
+  {
+    methods: ['POST'],
+    path: '/admin/api/sso-connections',
+    fields: ['ownerEmail', 'clientId', 'clientSecret', 'issuer', 'tokenEndpointAuthMethod'],
+    body: 'json',
+    admin: true,
+  },
+  {
+    methods: ['GET', 'PATCH', 'DELETE'],
+    path: '/admin/api/sso-connections/:id',
+    fields: ['clientId', 'clientSecret', 'enabled', 'tokenEndpointAuthMethod'],
+    body: 'json',
+    admin: true,
+  },
+  {
+    methods: ['GET'],
+    path: '/admin/api/events',
+    fields: ['teamId', 'limit'],
+    body: 'query',
+    admin: true,
+  },
 ]
 
 const allMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD']
@@ -119,30 +211,53 @@ interface Fixtures {
 
 function buildRequest(r: Rng, s: Scene, route: Route, fx: Fixtures): Request {
   const method = r.chance(0.8) ? r.pick(route.methods) : r.pick(allMethods)
-  const segment = () => r.pick([garbage(r, s).slice(0, 3000), '%2e%2e', '%zz', s.team.connectionId, s.team.teamId])
-  let path = route.path.replace(/:\w+/, () => (method === 'DELETE' || method === 'PATCH' ? `x${ascii(r, 12).replace(/[^\w]/g, '')}` : segment()))
+  const segment = () =>
+    r.pick([garbage(r, s).slice(0, 3000), '%2e%2e', '%zz', s.team.connectionId, s.team.teamId])
+  let path = route.path.replace(/:\w+/, () =>
+    method === 'DELETE' || method === 'PATCH'
+      ? `x${ascii(r, 12).replace(/[^\w]/g, '')}`
+      : segment(),
+  )
   const params = new URLSearchParams()
   for (const field of route.fields) {
     if (r.chance(0.15)) continue
-    const value = route.body !== 'json' && (route.path === '/register' || route.path === '/login/password') && poisoned[field] ? poisoned[field](r) : garbage(r, s)
+    const value =
+      route.body !== 'json' &&
+      (route.path === '/register' || route.path === '/login/password') &&
+      poisoned[field]
+        ? poisoned[field](r)
+        : garbage(r, s)
     params.append(field, value)
     if (r.chance(0.2)) params.append(field, garbage(r, s))
   }
-  if (route.path === '/sso/callback' && r.chance(0.5)) params.set('state', r.chance(0.5) ? fx.state : `${fx.state}x`)
+  if (route.path === '/sso/callback' && r.chance(0.5))
+    params.set('state', r.chance(0.5) ? fx.state : `${fx.state}x`)
   if (r.chance(0.3)) params.append(ascii(r, 8), garbage(r, s))
   const headers = new Headers()
   if (route.admin) {
     const token = r.pick(['valid', 'valid', 'wrong', 'missing', 'query'])
     if (token === 'valid') headers.set('authorization', `Bearer ${adminToken}`)
-    if (token === 'wrong') headers.set('authorization', r.pick([`Bearer ${adminToken}x`, `Basic ${btoa(`admin:${adminToken}`)}`, 'Bearer', `bearer  ${adminToken}`]))
+    if (token === 'wrong')
+      headers.set(
+        'authorization',
+        r.pick([
+          `Bearer ${adminToken}x`,
+          `Basic ${btoa(`admin:${adminToken}`)}`,
+          'Bearer',
+          `bearer  ${adminToken}`,
+        ]),
+      )
     if (token === 'query') path += `?access_token=${adminToken}`
   }
   const cookies = [
     r.chance(0.3) ? fx.sessionCookie : '',
     route.path === '/sso/callback' && r.chance(0.6) ? fx.txCookie : '',
-    r.chance(0.2) ? `__Host-edge_sso_session=${r.pick(['k1.', 'k2.e30.AAAA', '%zz', '"', ascii(r, 1 + r.int(200)).replace(/;/g, ''), 'x'.repeat(8_000)])}` : '',
+    r.chance(0.2)
+      ? `__Host-edge_sso_session=${r.pick(['k1.', 'k2.e30.AAAA', '%zz', '"', ascii(r, 1 + r.int(200)).replace(/;/g, ''), 'x'.repeat(8_000)])}`
+      : '',
   ].filter(Boolean)
-  if (cookies.length && !(route.path === '/logout' && cookies.includes(fx.sessionCookie))) headers.set('cookie', cookies.join('; '))
+  if (cookies.length && !(route.path === '/logout' && cookies.includes(fx.sessionCookie)))
+    headers.set('cookie', cookies.join('; '))
   const site = r.pick(['same-origin', 'cross-site', 'none', undefined])
   if (site) headers.set('sec-fetch-site', site)
   if (r.chance(0.3)) headers.set('origin', r.pick([publicOrigin, 'https://evil.example', 'null']))
@@ -151,9 +266,19 @@ function buildRequest(r: Rng, s: Scene, route: Route, fx: Fixtures): Request {
   if (method === 'GET' || method === 'HEAD') {
     for (const [name, value] of params) url.searchParams.append(name, value)
   } else {
-    const contentType = r.pick(['application/x-www-form-urlencoded', 'application/json', 'multipart/form-data; boundary=x', 'text/plain', 'application/json; charset=utf-16', ''])
+    const contentType = r.pick([
+      'application/x-www-form-urlencoded',
+      'application/json',
+      'multipart/form-data; boundary=x',
+      'text/plain',
+      'application/json; charset=utf-16',
+      '',
+    ])
     if (contentType) headers.set('content-type', contentType)
-    body = route.body === 'json' || contentType.startsWith('application/json') ? garbageJson(r, s, route.fields) : params.toString()
+    body =
+      route.body === 'json' || contentType.startsWith('application/json')
+        ? garbageJson(r, s, route.fields)
+        : params.toString()
     if (r.chance(0.1)) body = `${body}&${'x'.repeat(200_000)}`
   }
   return new Request(url, { method, headers, body, redirect: 'manual' })
@@ -161,9 +286,24 @@ function buildRequest(r: Rng, s: Scene, route: Route, fx: Fixtures): Request {
 
 /** Rows that garbage must never create or change. */
 async function snapshot() {
-  const tables = ['users', 'teams', 'team_domains', 'memberships', 'identities', 'sso_connections', 'sessions']
-  const counts = await Promise.all(tables.map(async (t) => [t, (await query<{ n: number }>(`select count(*) as n from ${t}`))[0]!.n] as const))
-  const connections = await query('select id, client_id, client_secret_sealed, enabled, token_endpoint_auth_method, updated_at from sso_connections order by id')
+  const tables = [
+    'users',
+    'teams',
+    'team_domains',
+    'memberships',
+    'identities',
+    'sso_connections',
+    'sessions',
+  ]
+  const counts = await Promise.all(
+    tables.map(
+      async (t) =>
+        [t, (await query<{ n: number }>(`select count(*) as n from ${t}`))[0]!.n] as const,
+    ),
+  )
+  const connections = await query(
+    'select id, client_id, client_secret_sealed, enabled, token_endpoint_auth_method, updated_at from sso_connections order by id',
+  )
   const revoked = await query('select id from sessions where revoked_at is not null order by id')
   return { counts: Object.fromEntries(counts), connections, revoked }
 }
@@ -187,8 +327,17 @@ describe('bounded fuzz of every route', () => {
       state: new URL(initiate.headers.get('location')!).searchParams.get('state')!,
       sessionCookie: signedIn.header(),
     }
-    const [sealed] = await query<{ client_secret_sealed: string }>('select client_secret_sealed from sso_connections where id = ?', s.team.connectionId)
-    const secrets = [adminToken, env.DATA_KEY, ...env.SESSION_KEYS.split(',').map((k) => k.split(':')[1]!), s.team.clientSecret, sealed!.client_secret_sealed]
+    const [sealed] = await query<{ client_secret_sealed: string }>(
+      'select client_secret_sealed from sso_connections where id = ?',
+      s.team.connectionId,
+    )
+    const secrets = [
+      adminToken,
+      env.DATA_KEY,
+      ...env.SESSION_KEYS.split(',').map((k) => k.split(':')[1]!),
+      s.team.clientSecret,
+      sealed!.client_secret_sealed,
+    ]
     const before = await snapshot()
     const r = prng(seed)
     const statuses = new Map<number, number>()
@@ -201,7 +350,8 @@ describe('bounded fuzz of every route', () => {
         const body = await response.text()
         expect(response.status, label).toBeLessThan(500)
         expect(showsInternals(body), `${label}: ${body.slice(0, 500)}`).toBe(false)
-        for (const secret of secrets) expect(body.includes(secret), `${label} leaks a secret`).toBe(false)
+        for (const secret of secrets)
+          expect(body.includes(secret), `${label} leaks a secret`).toBe(false)
         s.tally.handled()
       }
     }

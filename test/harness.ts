@@ -28,7 +28,8 @@ export class Browser {
 
 let sequence = 0
 /** A fresh name for each test's data, so tests never see each other's rows. */
-export const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${(sequence++).toString(36)}`
+export const unique = (prefix: string) =>
+  `${prefix}${Date.now().toString(36)}${(sequence++).toString(36)}`
 
 export interface Rig {
   app: ReturnType<typeof createApp>
@@ -43,8 +44,12 @@ export interface Rig {
   admin(method: string, path: string, body?: unknown): Promise<Response>
 }
 
-export async function createRig(options: { issuer?: string; idps?: TestIdp[]; now?: () => number } = {}): Promise<Rig> {
-  const idp = await TestIdp.create({ issuer: options.issuer ?? `https://${unique('org')}.okta.test` })
+export async function createRig(
+  options: { issuer?: string; idps?: TestIdp[]; now?: () => number } = {},
+): Promise<Rig> {
+  const idp = await TestIdp.create({
+    issuer: options.issuer ?? `https://${unique('org')}.okta.test`,
+  })
   const counters = newCounters()
   const route = routeFetch(idp, ...(options.idps ?? []))
   const runtime = createRuntime({
@@ -81,14 +86,22 @@ export async function createRig(options: { issuer?: string; idps?: TestIdp[]; no
       const headers = new Headers(init.headers)
       if (browser.cookies.size) headers.set('cookie', browser.header())
       if (!headers.has('sec-fetch-site')) headers.set('sec-fetch-site', 'same-origin')
-      const response = await send(new Request(new URL(path, publicOrigin), { ...init, headers, redirect: 'manual' }))
+      const response = await send(
+        new Request(new URL(path, publicOrigin), { ...init, headers, redirect: 'manual' }),
+      )
       browser.remember(response)
       return response
     },
     admin(method, path, body) {
       const headers: Record<string, string> = { authorization: `Bearer ${adminToken}` }
       if (body !== undefined) headers['content-type'] = 'application/json'
-      return send(new Request(new URL(path, publicOrigin), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }))
+      return send(
+        new Request(new URL(path, publicOrigin), {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }),
+      )
     },
   }
 }
@@ -103,13 +116,28 @@ export interface TeamSetup {
 }
 
 /** What support does: create the team, then its connection to the rig's IdP (registered there as a client). */
-export async function setUpTeam(rig: Rig, options: { defaultPermission?: 'public' | 'private'; authMethod?: 'client_secret_basic' | 'client_secret_post' } = {}): Promise<TeamSetup> {
+export async function setUpTeam(
+  rig: Rig,
+  options: {
+    defaultPermission?: 'public' | 'private'
+    authMethod?: 'client_secret_basic' | 'client_secret_post'
+  } = {},
+): Promise<TeamSetup> {
   const domain = `${unique('acme')}.example`
   const ownerEmail = `owner@${domain}`
   const clientId = unique('client')
   const clientSecret = `secret-${unique('s')}_with-symbols~`
-  rig.idp.addClient({ client_id: clientId, client_secret: clientSecret, redirect_uri: `${publicOrigin}/sso/callback`, auth_method: options.authMethod })
-  const team = await rig.admin('POST', '/admin/api/teams', { name: `Team ${domain}`, ownerEmail, defaultPermission: options.defaultPermission ?? 'private' })
+  rig.idp.addClient({
+    client_id: clientId,
+    client_secret: clientSecret,
+    redirect_uri: `${publicOrigin}/sso/callback`,
+    auth_method: options.authMethod,
+  })
+  const team = await rig.admin('POST', '/admin/api/teams', {
+    name: `Team ${domain}`,
+    ownerEmail,
+    defaultPermission: options.defaultPermission ?? 'private',
+  })
   if (team.status !== 201) throw new Error(`team: ${team.status} ${await team.text()}`)
   const { id: teamId } = (await team.json()) as { id: string }
   const connection = await rig.admin('POST', '/admin/api/sso-connections', {
@@ -119,17 +147,27 @@ export async function setUpTeam(rig: Rig, options: { defaultPermission?: 'public
     issuer: rig.idp.issuer,
     ...(options.authMethod ? { tokenEndpointAuthMethod: options.authMethod } : {}),
   })
-  if (connection.status !== 201) throw new Error(`connection: ${connection.status} ${await connection.text()}`)
+  if (connection.status !== 201)
+    throw new Error(`connection: ${connection.status} ${await connection.text()}`)
   const { id: connectionId } = (await connection.json()) as { id: string }
   return { teamId, connectionId, domain, ownerEmail, clientId, clientSecret }
 }
 
 /** The whole browser round trip from the Okta tile: initiate, the IdP's sign-in, the callback. */
-export async function tileLogin(rig: Rig, browser: Browser, sub: string, initiatePath = `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`) {
-  const initiate = await rig.fetch(browser, initiatePath, { headers: { 'sec-fetch-site': 'cross-site' } })
+export async function tileLogin(
+  rig: Rig,
+  browser: Browser,
+  sub: string,
+  initiatePath = `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`,
+) {
+  const initiate = await rig.fetch(browser, initiatePath, {
+    headers: { 'sec-fetch-site': 'cross-site' },
+  })
   if (initiate.status !== 302) return { initiate, callback: initiate }
   const callbackUrl = rig.idp.authorize(initiate.headers.get('location')!, sub)
-  const callback = await rig.fetch(browser, callbackUrl, { headers: { 'sec-fetch-site': 'cross-site' } })
+  const callback = await rig.fetch(browser, callbackUrl, {
+    headers: { 'sec-fetch-site': 'cross-site' },
+  })
   return { initiate, callback }
 }
 

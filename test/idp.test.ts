@@ -1,5 +1,11 @@
 // Self-test of the in-process OpenID Connect provider used by the worker's tests (test/idp/provider.ts).
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose'
+import {
+  createLocalJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  jwtVerify,
+  type JSONWebKeySet,
+} from 'jose'
 import * as oauth from 'oauth4webapi'
 import { describe, expect, it } from 'vitest'
 import { routeFetch, TestIdp, type IdpClient } from './idp/provider'
@@ -9,7 +15,13 @@ const CLIENT: IdpClient = {
   client_secret: 'se cret+/:%é',
   redirect_uri: 'https://sso.example.com/auth/callback',
 }
-const USER = { sub: '00u1ada', email: 'ada@example.com', email_verified: true, name: 'Ada Lovelace', groups: ['admins'] }
+const USER = {
+  sub: '00u1ada',
+  email: 'ada@example.com',
+  email_verified: true,
+  name: 'Ada Lovelace',
+  groups: ['admins'],
+}
 
 async function setup(options?: { issuer?: string }): Promise<TestIdp> {
   const idp = await TestIdp.create(options)
@@ -33,7 +45,8 @@ async function startLogin(idp: TestIdp, overrides: Record<string, string | undef
     ...overrides,
   }
   const url = new URL(`${idp.issuer}/v1/authorize`)
-  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, value)
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined) url.searchParams.set(name, value)
   return { url: url.href, verifier }
 }
 
@@ -52,16 +65,30 @@ function tokenRequest(
 ): Promise<Response> {
   const headers = new Headers({ 'content-type': 'application/x-www-form-urlencoded' })
   if (basic) {
-    headers.set('authorization', `Basic ${btoa(`${encodeURIComponent(basic.id)}:${encodeURIComponent(basic.secret)}`)}`)
+    headers.set(
+      'authorization',
+      `Basic ${btoa(`${encodeURIComponent(basic.id)}:${encodeURIComponent(basic.secret)}`)}`,
+    )
   }
   const url = `${idp.issuer}/v1/token`
-  return idp.fetch(url, { method: 'POST', headers, body: new URLSearchParams(body), redirect: 'manual', ...init })
+  return idp.fetch(url, {
+    method: 'POST',
+    headers,
+    body: new URLSearchParams(body),
+    redirect: 'manual',
+    ...init,
+  })
 }
 
 /** A fresh login redeemed at the token endpoint by the (basic-auth) client. */
 async function exchange(idp: TestIdp, init: RequestInit = {}): Promise<Response> {
   const { code, verifier } = await login(idp)
-  const body = { grant_type: 'authorization_code', code, redirect_uri: CLIENT.redirect_uri, code_verifier: verifier }
+  const body = {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: CLIENT.redirect_uri,
+    code_verifier: verifier,
+  }
   return tokenRequest(idp, body, { basic: BASIC, ...init })
 }
 
@@ -71,13 +98,18 @@ async function idTokenOf(response: Response): Promise<string> {
 
 async function verify(idp: TestIdp, idToken: string) {
   const jwks = await (await idp.fetch(`${idp.issuer}/v1/keys`)).json<JSONWebKeySet>()
-  return jwtVerify(idToken, createLocalJWKSet(jwks), { issuer: idp.issuer, audience: CLIENT.client_id })
+  return jwtVerify(idToken, createLocalJWKSet(jwks), {
+    issuer: idp.issuer,
+    audience: CLIENT.client_id,
+  })
 }
 
 describe('TestIdp', () => {
   it('serves an Okta-style discovery document, also for an issuer with a path', async () => {
     const idp = await setup({ issuer: 'https://acme.okta.test/oauth2/default' })
-    const response = await idp.fetch('https://acme.okta.test/oauth2/default/.well-known/openid-configuration')
+    const response = await idp.fetch(
+      'https://acme.okta.test/oauth2/default/.well-known/openid-configuration',
+    )
     expect(response.headers.get('content-type')).toBe('application/json')
     expect(await response.json()).toMatchObject({
       issuer: 'https://acme.okta.test/oauth2/default',
@@ -97,7 +129,9 @@ describe('TestIdp', () => {
         kind: 'discovery',
       },
     ])
-    await expect(idp.fetch('https://elsewhere.test/')).rejects.toThrow(new TypeError('fetch failed'))
+    await expect(idp.fetch('https://elsewhere.test/')).rejects.toThrow(
+      new TypeError('fetch failed'),
+    )
   })
 
   it('completes the code flow with oauth4webapi and signs an RS256 ID token that verifies against the JWKS', async () => {
@@ -110,12 +144,25 @@ describe('TestIdp', () => {
     )
     const client = { client_id: CLIENT.client_id }
     const { url, verifier } = await startLogin(idp)
-    const callback = oauth.validateAuthResponse(as, client, new URL(idp.authorize(url, USER.sub)), 'st4te')
+    const callback = oauth.validateAuthResponse(
+      as,
+      client,
+      new URL(idp.authorize(url, USER.sub)),
+      'st4te',
+    )
     const response = await oauth.authorizationCodeGrantRequest(
-      as, client, oauth.ClientSecretBasic(CLIENT.client_secret), callback, CLIENT.redirect_uri, verifier, options,
+      as,
+      client,
+      oauth.ClientSecretBasic(CLIENT.client_secret),
+      callback,
+      CLIENT.redirect_uri,
+      verifier,
+      options,
     )
     expect(response.headers.get('cache-control')).toBe('no-store')
-    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: 'n0nce' })
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
+      expectedNonce: 'n0nce',
+    })
 
     const { payload, protectedHeader } = await verify(idp, tokens.id_token ?? '')
     expect(protectedHeader).toMatchObject({ alg: 'RS256', typ: 'JWT' })
@@ -123,7 +170,10 @@ describe('TestIdp', () => {
     expect(payload.exp).toBe((payload.iat ?? 0) + 3600)
 
     const userinfo = await oauth.processUserInfoResponse(
-      as, client, USER.sub, await oauth.userInfoRequest(as, client, tokens.access_token, options),
+      as,
+      client,
+      USER.sub,
+      await oauth.userInfoRequest(as, client, tokens.access_token, options),
     )
     expect(userinfo).toMatchObject(USER)
     expect(idp.requests.map((r) => r.kind)).toEqual(['discovery', 'token', 'jwks', 'userinfo'])
@@ -134,22 +184,39 @@ describe('TestIdp', () => {
     const auth = { basic: BASIC }
     const { code, verifier } = await login(idp)
     const body = { grant_type: 'authorization_code', code, redirect_uri: CLIENT.redirect_uri }
-    const wrong = await tokenRequest(idp, { ...body, code_verifier: oauth.generateRandomCodeVerifier() }, auth)
+    const wrong = await tokenRequest(
+      idp,
+      { ...body, code_verifier: oauth.generateRandomCodeVerifier() },
+      auth,
+    )
     expect([wrong.status, await wrong.json()]).toMatchObject([400, { error: 'invalid_grant' }])
     const reused = await tokenRequest(idp, { ...body, code_verifier: verifier }, auth)
     expect(await reused.json()).toMatchObject({ error: 'invalid_grant' })
 
     const second = await login(idp)
-    const elsewhere = { ...body, code: second.code, code_verifier: second.verifier, redirect_uri: 'https://evil.test/cb' }
-    expect(await (await tokenRequest(idp, elsewhere, auth)).json()).toMatchObject({ error: 'invalid_grant' })
+    const elsewhere = {
+      ...body,
+      code: second.code,
+      code_verifier: second.verifier,
+      redirect_uri: 'https://evil.test/cb',
+    }
+    expect(await (await tokenRequest(idp, elsewhere, auth)).json()).toMatchObject({
+      error: 'invalid_grant',
+    })
   })
 
   it('authenticates clients only by their registered method', async () => {
     const idp = await setup()
     idp.addClient({ ...CLIENT, client_id: 'poster', auth_method: 'client_secret_post' })
-    const grant = { grant_type: 'authorization_code', code: 'nope', redirect_uri: CLIENT.redirect_uri }
-    const post = (id: string, secret: string) => tokenRequest(idp, { ...grant, client_id: id, client_secret: secret })
-    const basic = (id: string, secret: string) => tokenRequest(idp, grant, { basic: { id, secret } })
+    const grant = {
+      grant_type: 'authorization_code',
+      code: 'nope',
+      redirect_uri: CLIENT.redirect_uri,
+    }
+    const post = (id: string, secret: string) =>
+      tokenRequest(idp, { ...grant, client_id: id, client_secret: secret })
+    const basic = (id: string, secret: string) =>
+      tokenRequest(idp, grant, { basic: { id, secret } })
 
     // Authenticated clients get past client auth to the (invalid) code.
     expect((await basic('edge-sso', CLIENT.client_secret)).status).toBe(400)
@@ -160,15 +227,25 @@ describe('TestIdp', () => {
       await basic('edge-sso', 'wrong'),
       await post('stranger', 'x'),
     ]) {
-      expect([response.status, await response.json()]).toMatchObject([401, { error: 'invalid_client' }])
+      expect([response.status, await response.json()]).toMatchObject([
+        401,
+        { error: 'invalid_client' },
+      ])
     }
   })
 
   it('validates the authorization request and reports failures to the client', async () => {
     const idp = await setup()
-    const noNonce = new URL(idp.authorize((await startLogin(idp, { nonce: undefined })).url, USER.sub))
-    expect(Object.fromEntries(noNonce.searchParams)).toMatchObject({ error: 'invalid_request', state: 'st4te' })
-    const plain = new URL(idp.authorize((await startLogin(idp, { code_challenge_method: 'plain' })).url, USER.sub))
+    const noNonce = new URL(
+      idp.authorize((await startLogin(idp, { nonce: undefined })).url, USER.sub),
+    )
+    expect(Object.fromEntries(noNonce.searchParams)).toMatchObject({
+      error: 'invalid_request',
+      state: 'st4te',
+    })
+    const plain = new URL(
+      idp.authorize((await startLogin(idp, { code_challenge_method: 'plain' })).url, USER.sub),
+    )
     expect(plain.searchParams.get('error')).toBe('invalid_request')
     const denied = new URL(idp.authorize((await startLogin(idp)).url, USER.sub, { deny: true }))
     expect(denied.searchParams.get('error')).toBe('access_denied')
@@ -178,7 +255,10 @@ describe('TestIdp', () => {
 
   it('rotates keys, optionally keeping the old ones published', async () => {
     const idp = await setup()
-    const kids = async () => (await (await idp.fetch(`${idp.issuer}/v1/keys`)).json<JSONWebKeySet>()).keys.map((k) => k.kid)
+    const kids = async () =>
+      (await (await idp.fetch(`${idp.issuer}/v1/keys`)).json<JSONWebKeySet>()).keys.map(
+        (k) => k.kid,
+      )
     const [first] = await kids()
     await idp.rotateKeys({ keep: true })
     const [second] = await kids()
@@ -220,7 +300,10 @@ describe('TestIdp', () => {
 
     idp.behaviour.tokenResponse = 'html500'
     const html = await exchange(idp)
-    expect([html.status, html.headers.get('content-type')]).toEqual([500, 'text/html; charset=utf-8'])
+    expect([html.status, html.headers.get('content-type')]).toEqual([
+      500,
+      'text/html; charset=utf-8',
+    ])
 
     idp.behaviour.tokenResponse = 'redirect'
     idp.resetCounts()
@@ -231,11 +314,15 @@ describe('TestIdp', () => {
     expect(idp.count('token')).toBe(3)
 
     idp.behaviour.tokenResponse = { delayMs: 10_000 }
-    await expect(exchange(idp, { signal: AbortSignal.timeout(20) })).rejects.toMatchObject({ name: 'TimeoutError' })
+    await expect(exchange(idp, { signal: AbortSignal.timeout(20) })).rejects.toMatchObject({
+      name: 'TimeoutError',
+    })
     idp.behaviour.tokenResponse = 'ok'
     idp.behaviour.delayMs = 10_000
     const controller = new AbortController()
-    const pending = idp.fetch(`${idp.issuer}/.well-known/openid-configuration`, { signal: controller.signal })
+    const pending = idp.fetch(`${idp.issuer}/.well-known/openid-configuration`, {
+      signal: controller.signal,
+    })
     controller.abort(new Error('gave up'))
     await expect(pending).rejects.toThrow('gave up')
   })

@@ -1,8 +1,20 @@
 // The rules that decide who gets in, called directly on plain data.
 import { describe, expect, it } from 'vitest'
-import { decidePasswordLogin, decideSsoLogin, emailDomain, sessionStillValid, type SsoLoginFacts } from '../src/provisioning'
+import {
+  decidePasswordLogin,
+  decideSsoLogin,
+  emailDomain,
+  sessionStillValid,
+  type SsoLoginFacts,
+} from '../src/provisioning'
 
-const connection = { id: 'c1', enabled: true, teamId: 't1', teamName: 'Acme', defaultPermission: 'private' as const }
+const connection = {
+  id: 'c1',
+  enabled: true,
+  teamId: 't1',
+  teamName: 'Acme',
+  defaultPermission: 'private' as const,
+}
 const facts = (over: Partial<SsoLoginFacts> = {}): SsoLoginFacts => ({
   connection,
   domainTeamId: 't1',
@@ -11,7 +23,12 @@ const facts = (over: Partial<SsoLoginFacts> = {}): SsoLoginFacts => ({
   ...over,
 })
 const claims = { sub: 's1', email: 'ada@acme.example', emailVerified: true, name: 'Ada' }
-const user = (teamId: string | null, id = 'u1') => ({ id, email: 'ada@acme.example', name: 'Ada', teamId })
+const user = (teamId: string | null, id = 'u1') => ({
+  id,
+  email: 'ada@acme.example',
+  name: 'Ada',
+  teamId,
+})
 
 describe('decideSsoLogin', () => {
   it('creates a new user in the team with the default permission when the domain is the team’s', () => {
@@ -27,34 +44,66 @@ describe('decideSsoLogin', () => {
 
   it('signs a member of this team in, linking (connection, sub) on first SSO use', () => {
     const decision = decideSsoLogin(facts({ emailUser: user('t1') }), claims, 'new')
-    expect(decision).toMatchObject({ outcome: 'sign_in', create: false, joinWith: undefined, link: true, user: { id: 'u1' } })
+    expect(decision).toMatchObject({
+      outcome: 'sign_in',
+      create: false,
+      joinWith: undefined,
+      link: true,
+      user: { id: 'u1' },
+    })
   })
 
   it('prefers the (connection, sub) link over the email, and writes no new link', () => {
-    const decision = decideSsoLogin(facts({ linkedUser: user('t1', 'linked'), emailUser: user('t1', 'other') }), claims, 'new')
+    const decision = decideSsoLogin(
+      facts({ linkedUser: user('t1', 'linked'), emailUser: user('t1', 'other') }),
+      claims,
+      'new',
+    )
     expect(decision).toMatchObject({ outcome: 'sign_in', link: false, user: { id: 'linked' } })
   })
 
   it('adds an existing user without a team to the team', () => {
-    expect(decideSsoLogin(facts({ emailUser: user(null) }), claims, 'new')).toMatchObject({ outcome: 'sign_in', create: false, joinWith: 'private', link: true })
+    expect(decideSsoLogin(facts({ emailUser: user(null) }), claims, 'new')).toMatchObject({
+      outcome: 'sign_in',
+      create: false,
+      joinWith: 'private',
+      link: true,
+    })
   })
 
   it.each([
     ['member of another team', facts({ emailUser: user('t2') }), claims, 'member_of_another_team'],
-    ['linked user now in another team', facts({ linkedUser: user('t2') }), claims, 'member_of_another_team'],
+    [
+      'linked user now in another team',
+      facts({ linkedUser: user('t2') }),
+      claims,
+      'member_of_another_team',
+    ],
     ['email_verified false', facts(), { ...claims, emailVerified: false }, 'email_unverified'],
     ['no email', facts(), { ...claims, email: undefined }, 'email_missing'],
     ['domain of another team', facts({ domainTeamId: 't2' }), claims, 'domain_not_allowed'],
     ['domain of no team', facts({ domainTeamId: undefined }), claims, 'domain_not_allowed'],
-    ['teamless user outside the team’s domains', facts({ emailUser: user(null), domainTeamId: undefined }), claims, 'domain_not_allowed'],
-    ['disabled connection', facts({ connection: { ...connection, enabled: false } }), claims, 'connection_disabled'],
+    [
+      'teamless user outside the team’s domains',
+      facts({ emailUser: user(null), domainTeamId: undefined }),
+      claims,
+      'domain_not_allowed',
+    ],
+    [
+      'disabled connection',
+      facts({ connection: { ...connection, enabled: false } }),
+      claims,
+      'connection_disabled',
+    ],
     ['deleted connection', facts({ connection: undefined }), claims, 'unknown_connection'],
   ] as const)('refuses: %s', (_name, input, claimSet, code) => {
     expect(decideSsoLogin(input, claimSet, 'new')).toEqual({ outcome: 'refuse', code })
   })
 
   it('accepts a missing email_verified (Okta’s thin token may omit it)', () => {
-    expect(decideSsoLogin(facts(), { ...claims, emailVerified: undefined }, 'new')).toMatchObject({ outcome: 'sign_in' })
+    expect(decideSsoLogin(facts(), { ...claims, emailVerified: undefined }, 'new')).toMatchObject({
+      outcome: 'sign_in',
+    })
   })
 })
 
@@ -68,10 +117,18 @@ describe('decidePasswordLogin', () => {
 })
 
 describe('sessionStillValid', () => {
-  const live = { revoked: false, expired: false, userExists: true, teamId: 't1', teamHasEnabledSso: false }
+  const live = {
+    revoked: false,
+    expired: false,
+    userExists: true,
+    teamId: 't1',
+    teamHasEnabledSso: false,
+  }
   it('keeps a live session in its team', () => {
     expect(sessionStillValid(live, { teamId: 't1', method: 'password' })).toBe(true)
-    expect(sessionStillValid({ ...live, teamHasEnabledSso: true }, { teamId: 't1', method: 'sso' })).toBe(true)
+    expect(
+      sessionStillValid({ ...live, teamHasEnabledSso: true }, { teamId: 't1', method: 'sso' }),
+    ).toBe(true)
   })
   it('lets a teamless session follow its user into a team', () => {
     expect(sessionStillValid(live, { teamId: null, method: 'password' })).toBe(true)
@@ -82,7 +139,11 @@ describe('sessionStillValid', () => {
     ['user deleted', { ...live, userExists: false }, 'sso'],
     ['user left the team', { ...live, teamId: null }, 'sso'],
     ['user moved team', { ...live, teamId: 't2' }, 'sso'],
-    ['password session once the team turned SSO on', { ...live, teamHasEnabledSso: true }, 'password'],
+    [
+      'password session once the team turned SSO on',
+      { ...live, teamHasEnabledSso: true },
+      'password',
+    ],
   ] as const)('ends the session: %s', (_name, state, method) => {
     expect(sessionStillValid(state, { teamId: 't1', method })).toBe(false)
   })

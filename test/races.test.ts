@@ -18,16 +18,27 @@ describe('concurrent logins', () => {
       const initiate = await s.rig.fetch(browser, initiatePath(s))
       callbackUrls.push(s.rig.idp.authorize(initiate.headers.get('location')!, sub))
     }
-    const callbacks = await Promise.all(browsers.map((browser, i) => s.rig.fetch(browser, callbackUrls[i]!)))
-    expect(callbacks.map((r) => [r.status, r.headers.get('location')])).toEqual(browsers.map(() => [302, `${publicOrigin}/app`]))
+    const callbacks = await Promise.all(
+      browsers.map((browser, i) => s.rig.fetch(browser, callbackUrls[i]!)),
+    )
+    expect(callbacks.map((r) => [r.status, r.headers.get('location')])).toEqual(
+      browsers.map(() => [302, `${publicOrigin}/app`]),
+    )
     callbacks.forEach(() => s.tally.accepted())
     const users = await query<{ id: string }>('select id from users where email = ?', s.email)
     expect(users).toHaveLength(1)
     const userId = users[0]!.id
-    expect(await query('select * from memberships where user_id = ?', userId)).toMatchObject([{ team_id: s.team.teamId, role: 'member' }])
-    expect(await query('select * from identities where user_id = ?', userId)).toMatchObject([{ connection_id: s.team.connectionId, subject: sub }])
+    expect(await query('select * from memberships where user_id = ?', userId)).toMatchObject([
+      { team_id: s.team.teamId, role: 'member' },
+    ])
+    expect(await query('select * from identities where user_id = ?', userId)).toMatchObject([
+      { connection_id: s.team.connectionId, subject: sub },
+    ])
     expect(await query('select * from sessions where user_id = ?', userId)).toHaveLength(20)
-    const events = await query<{ outcome: string }>("select outcome from events where email = ? and kind = 'login'", s.email)
+    const events = await query<{ outcome: string }>(
+      "select outcome from events where email = ? and kind = 'login'",
+      s.email,
+    )
     expect(events.map((e) => e.outcome)).toEqual(Array(20).fill('success'))
   })
 
@@ -38,7 +49,10 @@ describe('concurrent logins', () => {
     const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location')!, sub)
     const twin = new Browser()
     for (const [name, value] of browser.cookies) twin.cookies.set(name, value)
-    const [first, second] = await Promise.all([s.rig.fetch(browser, callbackUrl), s.rig.fetch(twin, callbackUrl)])
+    const [first, second] = await Promise.all([
+      s.rig.fetch(browser, callbackUrl),
+      s.rig.fetch(twin, callbackUrl),
+    ])
     const [won, lost] = first!.status === 302 ? [first!, second!] : [second!, first!]
     expect(won.headers.get('location')).toBe(`${publicOrigin}/app`)
     s.tally.accepted()
@@ -61,7 +75,8 @@ describe('concurrent logins', () => {
     const won = responses.filter((r) => r.status === 303)
     expect(won).toHaveLength(1)
     tally.accepted()
-    for (const lost of responses.filter((r) => r.status !== 303)) await tally.refused(lost, { status: 409, code: 'email_taken' })
+    for (const lost of responses.filter((r) => r.status !== 303))
+      await tally.refused(lost, { status: 409, code: 'email_taken' })
     const users = await query<{ id: string }>('select id from users where email = ?', email)
     expect(users).toHaveLength(1)
     expect(await query('select * from sessions where user_id = ?', users[0]!.id)).toHaveLength(1)
@@ -71,19 +86,40 @@ describe('concurrent logins', () => {
 describe('concurrent admin writes', () => {
   it('concurrent updates of one connection end in one consistent state, with no secret lost', async (ctx) => {
     const s = await scene(ctx, area)
-    const pairs = Array.from({ length: 10 }, (_, i) => ({ clientId: `${s.team.clientId}-v${i}`, clientSecret: `rotated-secret-${i}-${unique('s')}` }))
-    for (const pair of pairs) s.rig.idp.addClient({ client_id: pair.clientId, client_secret: pair.clientSecret, redirect_uri: `${publicOrigin}/sso/callback` })
+    const pairs = Array.from({ length: 10 }, (_, i) => ({
+      clientId: `${s.team.clientId}-v${i}`,
+      clientSecret: `rotated-secret-${i}-${unique('s')}`,
+    }))
+    for (const pair of pairs)
+      s.rig.idp.addClient({
+        client_id: pair.clientId,
+        client_secret: pair.clientSecret,
+        redirect_uri: `${publicOrigin}/sso/callback`,
+      })
     const path = `/admin/api/sso-connections/${s.team.connectionId}`
-    const patches = [...pairs, ...Array.from({ length: 5 }, () => ({ enabled: true })), ...Array.from({ length: 5 }, () => ({ tokenEndpointAuthMethod: 'client_secret_basic' }))]
+    const patches = [
+      ...pairs,
+      ...Array.from({ length: 5 }, () => ({ enabled: true })),
+      ...Array.from({ length: 5 }, () => ({ tokenEndpointAuthMethod: 'client_secret_basic' })),
+    ]
     const responses = await Promise.all(patches.map((patch) => s.rig.admin('PATCH', path, patch)))
     expect(responses.map((r) => r.status)).toEqual(patches.map(() => 200))
-    for (const response of responses) expect(await response.text()).not.toMatch(/rotated-secret|secret_sealed|clientSecret/)
-    const [row] = await query<{ client_id: string; client_secret_sealed: string; enabled: number }>('select * from sso_connections where id = ?', s.team.connectionId)
+    for (const response of responses)
+      expect(await response.text()).not.toMatch(/rotated-secret|secret_sealed|clientSecret/)
+    const [row] = await query<{ client_id: string; client_secret_sealed: string; enabled: number }>(
+      'select * from sso_connections where id = ?',
+      s.team.connectionId,
+    )
     const pair = pairs.find((p) => p.clientId === row!.client_id)
     expect(pair, 'the final client id is one of the patched ones').toBeDefined()
-    expect(await unseal(dataKey, row!.client_secret_sealed, s.team.connectionId)).toBe(pair!.clientSecret)
+    expect(await unseal(dataKey, row!.client_secret_sealed, s.team.connectionId)).toBe(
+      pair!.clientSecret,
+    )
     expect(row!.enabled).toBe(1)
-    const events = await query("select * from events where team_id = ? and kind = 'admin' and outcome = 'success' and action like 'patch%'", s.team.teamId)
+    const events = await query(
+      "select * from events where team_id = ? and kind = 'admin' and outcome = 'success' and action like 'patch%'",
+      s.team.teamId,
+    )
     expect(events).toHaveLength(patches.length)
     await expectSignedIn(s)
   })
@@ -92,12 +128,21 @@ describe('concurrent admin writes', () => {
     const rig = await createRig()
     const tally = new Tally(ctx, area).watch(rig)
     const ownerEmail = `owner@${unique('race')}.example`
-    const team = (await (await rig.admin('POST', '/admin/api/teams', { name: 'Race', ownerEmail })).json()) as { id: string }
-    const create = (i: number) => rig.admin('POST', '/admin/api/sso-connections', { ownerEmail, clientId: `client-${i}`, clientSecret: `secret-${i}-long-enough`, issuer: rig.idp.issuer })
+    const team = (await (
+      await rig.admin('POST', '/admin/api/teams', { name: 'Race', ownerEmail })
+    ).json()) as { id: string }
+    const create = (i: number) =>
+      rig.admin('POST', '/admin/api/sso-connections', {
+        ownerEmail,
+        clientId: `client-${i}`,
+        clientSecret: `secret-${i}-long-enough`,
+        issuer: rig.idp.issuer,
+      })
     const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => create(i)))
     expect(responses.filter((r) => r.status === 201)).toHaveLength(1)
     tally.accepted()
-    for (const lost of responses.filter((r) => r.status !== 201)) await tally.refused(lost, { status: 409, code: 'connection_exists' })
+    for (const lost of responses.filter((r) => r.status !== 201))
+      await tally.refused(lost, { status: 409, code: 'connection_exists' })
     expect(await query('select * from sso_connections where team_id = ?', team.id)).toHaveLength(1)
   })
 
@@ -105,11 +150,18 @@ describe('concurrent admin writes', () => {
     const rig = await createRig()
     const tally = new Tally(ctx, area).watch(rig)
     const ownerEmail = `owner@${unique('race')}.example`
-    const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => rig.admin('POST', '/admin/api/teams', { name: `Race ${i}`, ownerEmail })))
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        rig.admin('POST', '/admin/api/teams', { name: `Race ${i}`, ownerEmail }),
+      ),
+    )
     expect(responses.filter((r) => r.status === 201)).toHaveLength(1)
     tally.accepted()
     for (const lost of responses.filter((r) => r.status !== 201)) {
-      const expected = lost.status === 409 ? (await lost.clone().json<{ error: { code: string } }>()).error.code : 'already_in_team'
+      const expected =
+        lost.status === 409
+          ? (await lost.clone().json<{ error: { code: string } }>()).error.code
+          : 'already_in_team'
       expect(['already_in_team', 'domain_taken']).toContain(expected)
       await tally.refused(lost, { status: 409, code: expected })
     }

@@ -59,9 +59,17 @@ function landsOnOurOrigin(location: string | null): boolean {
 
 async function tileWithTarget(s: Scene, target: string) {
   const browser = new Browser()
-  const initiate = await s.rig.fetch(browser, `${initiatePath(s)}&target_link_uri=${encodeURIComponent(target)}`, { headers: { 'sec-fetch-site': 'cross-site' } })
+  const initiate = await s.rig.fetch(
+    browser,
+    `${initiatePath(s)}&target_link_uri=${encodeURIComponent(target)}`,
+    { headers: { 'sec-fetch-site': 'cross-site' } },
+  )
   expect(initiate.status).toBe(302)
-  const callback = await s.rig.fetch(browser, s.rig.idp.authorize(initiate.headers.get('location')!, sub), { headers: { 'sec-fetch-site': 'cross-site' } })
+  const callback = await s.rig.fetch(
+    browser,
+    s.rig.idp.authorize(initiate.headers.get('location')!, sub),
+    { headers: { 'sec-fetch-site': 'cross-site' } },
+  )
   expect((await me(s.rig, browser)).status).toBe(200)
   return callback.headers.get('location')
 }
@@ -74,14 +82,24 @@ async function emailWithReturnTo(s: Scene, returnTo: string) {
     body: new URLSearchParams({ email: s.email, return_to: returnTo }),
   })
   expect(start.status).toBe(302)
-  const callback = await s.rig.fetch(browser, s.rig.idp.authorize(start.headers.get('location')!, sub), { headers: { 'sec-fetch-site': 'cross-site' } })
+  const callback = await s.rig.fetch(
+    browser,
+    s.rig.idp.authorize(start.headers.get('location')!, sub),
+    { headers: { 'sec-fetch-site': 'cross-site' } },
+  )
   expect((await me(s.rig, browser)).status).toBe(200)
   return callback.headers.get('location')
 }
 
 describe('open redirects', () => {
   it('regression: dot segments turned "/..//evil.example" into the protocol-relative "//evil.example"', () => {
-    for (const input of ['/..//evil.example', '/.//evil.example', '/%2e%2e//evil.example', '/a/..//evil.example', `${publicOrigin}/..//evil.example`]) {
+    for (const input of [
+      '/..//evil.example',
+      '/.//evil.example',
+      '/%2e%2e//evil.example',
+      '/a/..//evil.example',
+      `${publicOrigin}/..//evil.example`,
+    ]) {
       expect(sameOriginPath(input, publicOrigin), input).toBeUndefined()
     }
     expect(sameOriginPath('/a/../app', publicOrigin)).toBe('/app')
@@ -121,7 +139,10 @@ describe('open redirects', () => {
     for (const returnTo of foreign) {
       const page = await s.rig.fetch(new Browser(), `/?return_to=${encodeURIComponent(returnTo)}`)
       expect(page.status).toBe(200)
-      expect(/name="return_to" value="([^"]*)"/.exec(await page.text())?.[1], JSON.stringify(returnTo)).toBeUndefined()
+      expect(
+        /name="return_to" value="([^"]*)"/.exec(await page.text())?.[1],
+        JSON.stringify(returnTo),
+      ).toBeUndefined()
       s.tally.accepted()
     }
   })
@@ -130,7 +151,9 @@ describe('open redirects', () => {
 /** A browser whose login is waiting at the IdP: its callback URL and the cookies it holds. */
 async function pendingLogin(s: Scene) {
   const browser = new Browser()
-  const initiate = await s.rig.fetch(browser, initiatePath(s), { headers: { 'sec-fetch-site': 'cross-site' } })
+  const initiate = await s.rig.fetch(browser, initiatePath(s), {
+    headers: { 'sec-fetch-site': 'cross-site' },
+  })
   return { browser, callbackUrl: s.rig.idp.authorize(initiate.headers.get('location')!, sub) }
 }
 
@@ -143,7 +166,10 @@ describe('forged, replayed and foreign callbacks', () => {
     const url = new URL(callbackUrl)
     url.searchParams.set('state', `${url.searchParams.get('state')}x`)
     await s.tally.baseline()
-    await s.tally.refused(await s.rig.fetch(browser, url.href), { status: 400, code: 'login_state_mismatch' })
+    await s.tally.refused(await s.rig.fetch(browser, url.href), {
+      status: 400,
+      code: 'login_state_mismatch',
+    })
     expect(s.rig.idp.count('token')).toBe(0)
   })
 
@@ -152,15 +178,24 @@ describe('forged, replayed and foreign callbacks', () => {
     for (const forge of [
       (value: string) => {
         const [kid, payload, signature] = value.split('.')
-        const tx = JSON.parse(atob(payload!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>
-        const rewritten = btoa(JSON.stringify({ ...tx, returnTo: 'https://evil.example/' })).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+        const tx = JSON.parse(atob(payload!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<
+          string,
+          unknown
+        >
+        const rewritten = btoa(JSON.stringify({ ...tx, returnTo: 'https://evil.example/' }))
+          .replace(/\+/g, '-')
+          .replace(/\//g, '_')
+          .replace(/=+$/, '')
         return [kid, rewritten, signature].join('.')
       },
       (value: string) => value.replace(/^[^.]+/, 'retired'),
       (value: string) => value.slice(0, -4),
     ]) {
       const { browser, callbackUrl } = await pendingLogin(s)
-      browser.cookies.set(txCookie, encodeURIComponent(forge(decodeURIComponent(browser.cookies.get(txCookie)!))))
+      browser.cookies.set(
+        txCookie,
+        encodeURIComponent(forge(decodeURIComponent(browser.cookies.get(txCookie)!))),
+      )
       await s.tally.baseline()
       const callback = await s.rig.fetch(browser, callbackUrl)
       await s.tally.refused(callback, { status: 400, code: 'login_expired' })
@@ -176,10 +211,16 @@ describe('forged, replayed and foreign callbacks', () => {
     expect((await s.rig.fetch(browser, callbackUrl)).status).toBe(302)
     s.tally.accepted()
     await s.tally.baseline()
-    await s.tally.refused(await s.rig.fetch(browser, callbackUrl), { status: 400, code: 'login_expired' })
+    await s.tally.refused(await s.rig.fetch(browser, callbackUrl), {
+      status: 400,
+      code: 'login_expired',
+    })
     const attacker = new Browser()
     attacker.cookies.set(txCookie, oldTx)
-    await s.tally.refused(await s.rig.fetch(attacker, callbackUrl), { status: 400, code: 'code_rejected' })
+    await s.tally.refused(await s.rig.fetch(attacker, callbackUrl), {
+      status: 400,
+      code: 'code_rejected',
+    })
     expect((await me(s.rig, attacker)).status).toBe(401)
   })
 
@@ -188,8 +229,14 @@ describe('forged, replayed and foreign callbacks', () => {
     const attacker = await pendingLogin(s)
     const victim = await pendingLogin(s)
     await s.tally.baseline()
-    await s.tally.refused(await s.rig.fetch(victim.browser, attacker.callbackUrl), { status: 400, code: 'login_state_mismatch' })
-    await s.tally.refused(await s.rig.fetch(new Browser(), attacker.callbackUrl), { status: 400, code: 'login_expired' })
+    await s.tally.refused(await s.rig.fetch(victim.browser, attacker.callbackUrl), {
+      status: 400,
+      code: 'login_state_mismatch',
+    })
+    await s.tally.refused(await s.rig.fetch(new Browser(), attacker.callbackUrl), {
+      status: 400,
+      code: 'login_expired',
+    })
     expect((await me(s.rig, victim.browser)).status).toBe(401)
     expect(s.rig.idp.count('token')).toBe(0)
   })
@@ -200,7 +247,10 @@ describe('forged, replayed and foreign callbacks', () => {
     const { browser, callbackUrl } = await pendingLogin(s)
     clock += 601_000
     await s.tally.baseline()
-    await s.tally.refused(await s.rig.fetch(browser, callbackUrl), { status: 400, code: 'login_expired' })
+    await s.tally.refused(await s.rig.fetch(browser, callbackUrl), {
+      status: 400,
+      code: 'login_expired',
+    })
   })
 })
 
@@ -210,7 +260,12 @@ describe('cross-site form posts', () => {
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...site },
     body: new URLSearchParams(body),
   })
-  const crossSite: Record<string, string>[] = [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { 'sec-fetch-site': '', origin: 'https://evil.example' }, { 'sec-fetch-site': '', origin: 'null' }]
+  const crossSite: Record<string, string>[] = [
+    { 'sec-fetch-site': 'cross-site' },
+    { 'sec-fetch-site': 'same-site' },
+    { 'sec-fetch-site': '', origin: 'https://evil.example' },
+    { 'sec-fetch-site': '', origin: 'null' },
+  ]
 
   it('refuses cross-site posts to email login, password login, registration, logout and team creation', async (ctx) => {
     const s = await scene(ctx, area)
@@ -221,15 +276,40 @@ describe('cross-site form posts', () => {
       await s.tally.baseline()
       const requests: [Browser, string, RequestInit][] = [
         [new Browser(), '/sso/start', form({ email: s.email }, headers)],
-        [new Browser(), '/login/password', form({ email: s.team.ownerEmail, password: 'whatever-it-is' }, headers)],
-        [new Browser(), '/register', form({ email: `eve@${unique('csrf')}.example`, password: 'correct horse battery' }, headers)],
+        [
+          new Browser(),
+          '/login/password',
+          form({ email: s.team.ownerEmail, password: 'whatever-it-is' }, headers),
+        ],
+        [
+          new Browser(),
+          '/register',
+          form(
+            { email: `eve@${unique('csrf')}.example`, password: 'correct horse battery' },
+            headers,
+          ),
+        ],
         [signedIn, '/logout', form({}, headers)],
-        [signedIn, '/api/team', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ name: 'Evil', defaultPermission: 'public' }) }],
+        [
+          signedIn,
+          '/api/team',
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headers },
+            body: JSON.stringify({ name: 'Evil', defaultPermission: 'public' }),
+          },
+        ],
       ]
       for (const [browser, path, init] of requests) {
-        await s.tally.refused(await s.rig.fetch(browser, path, init), { status: 403, code: 'csrf_refused' })
+        await s.tally.refused(await s.rig.fetch(browser, path, init), {
+          status: 403,
+          code: 'csrf_refused',
+        })
       }
-      expect((await me(s.rig, signedIn)).status, 'a cross-site logout does not sign the user out').toBe(200)
+      expect(
+        (await me(s.rig, signedIn)).status,
+        'a cross-site logout does not sign the user out',
+      ).toBe(200)
     }
   })
 })
@@ -239,10 +319,19 @@ describe('admin token', () => {
   const variants: [string, (path: string) => [string, Record<string, string>]][] = [
     ['missing', (path) => [path, {}]],
     ['wrong', (path) => [path, { authorization: `Bearer ${adminToken}x` }]],
-    ['a prefix of the real one', (path) => [path, { authorization: `Bearer ${adminToken.slice(0, -1)}` }]],
-    ['not a Bearer token', (path) => [path, { authorization: `Basic ${btoa(`admin:${adminToken}`)}` }]],
+    [
+      'a prefix of the real one',
+      (path) => [path, { authorization: `Bearer ${adminToken.slice(0, -1)}` }],
+    ],
+    [
+      'not a Bearer token',
+      (path) => [path, { authorization: `Basic ${btoa(`admin:${adminToken}`)}` }],
+    ],
     ['in the query string', (path) => [`${path}?access_token=${adminToken}`, {}]],
-    ['in the query string beside a valid header', (path) => [`${path}?token=${adminToken}`, { authorization: `Bearer ${adminToken}` }]],
+    [
+      'in the query string beside a valid header',
+      (path) => [`${path}?token=${adminToken}`, { authorization: `Bearer ${adminToken}` }],
+    ],
     ['in a cookie', (path) => [path, { cookie: `admin_token=${adminToken}` }]],
   ]
 
@@ -253,7 +342,16 @@ describe('admin token', () => {
       ['GET', '/admin/api/teams'],
       ['POST', '/admin/api/teams', teamBody()],
       ['GET', '/admin/api/users?email=owner%40example.com'],
-      ['POST', '/admin/api/sso-connections', { ownerEmail: 'owner@example.com', clientId: 'c', clientSecret: 's', issuer: rig.idp.issuer }],
+      [
+        'POST',
+        '/admin/api/sso-connections',
+        {
+          ownerEmail: 'owner@example.com',
+          clientId: 'c',
+          clientSecret: 's',
+          issuer: rig.idp.issuer,
+        },
+      ],
       ['GET', '/admin/api/sso-connections/any'],
       ['PATCH', '/admin/api/sso-connections/any', { enabled: false }],
       ['DELETE', '/admin/api/sso-connections/any'],

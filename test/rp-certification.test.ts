@@ -1,7 +1,17 @@
 // OpenID Foundation RP certification (Basic and Config plans) against the worker, plus the hostile cases beyond it.
 import { describe, expect, it } from 'vitest'
 import { Tally } from './figures'
-import { Browser, createRig, me, publicOrigin, query, setUpTeam, tileLogin, unique, type Rig } from './harness'
+import {
+  Browser,
+  createRig,
+  me,
+  publicOrigin,
+  query,
+  setUpTeam,
+  tileLogin,
+  unique,
+  type Rig,
+} from './harness'
 import { expectRefusedLogin, expectSignedIn, initiatePath, scene, type Scene, sub } from './scene'
 
 const certification = 'RP certification (Basic, Config)'
@@ -31,7 +41,10 @@ function recordTokenRequests(rig: Rig): TokenRequest[] {
     const request = new Request(input, init)
     if (new URL(request.url).pathname.endsWith('/v1/token')) {
       const body = new TextDecoder().decode(await request.clone().arrayBuffer())
-      sent.push({ authorization: request.headers.get('authorization'), form: new URLSearchParams(body) })
+      sent.push({
+        authorization: request.headers.get('authorization'),
+        form: new URLSearchParams(body),
+      })
     }
     return upstream(request)
   }
@@ -43,13 +56,34 @@ const now = () => Math.floor(Date.now() / 1000)
 
 describe('RP certification, Basic plan: refused', () => {
   const cases: [string, (s: Scene) => void][] = [
-    ['oidcc-client-test-invalid-iss: an ID token from another issuer', (s) => (s.rig.idp.behaviour.idToken = { claims: { iss: 'https://evil.okta.test' } })],
-    ['oidcc-client-test-missing-sub: an ID token without sub', (s) => (s.rig.idp.behaviour.idToken = { claims: { sub: undefined } })],
-    ['oidcc-client-test-invalid-aud: an ID token for another client', (s) => (s.rig.idp.behaviour.idToken = { claims: { aud: 'someone-else' } })],
-    ['oidcc-client-test-missing-iat: an ID token without iat', (s) => (s.rig.idp.behaviour.idToken = { claims: { iat: undefined } })],
-    ['oidcc-client-test-idtoken-sig-none: an unsigned ID token (alg none)', (s) => (s.rig.idp.behaviour.idToken = { sign: 'none' })],
-    ['oidcc-client-test-invalid-sig-rs256: an RS256 signature by a key not in the JWKS', (s) => (s.rig.idp.behaviour.idToken = { sign: 'wrongKey' })],
-    ['oidcc-client-test-nonce-invalid: an ID token with another nonce', (s) => (s.rig.idp.behaviour.idToken = { claims: { nonce: 'not-the-nonce-we-sent' } })],
+    [
+      'oidcc-client-test-invalid-iss: an ID token from another issuer',
+      (s) => (s.rig.idp.behaviour.idToken = { claims: { iss: 'https://evil.okta.test' } }),
+    ],
+    [
+      'oidcc-client-test-missing-sub: an ID token without sub',
+      (s) => (s.rig.idp.behaviour.idToken = { claims: { sub: undefined } }),
+    ],
+    [
+      'oidcc-client-test-invalid-aud: an ID token for another client',
+      (s) => (s.rig.idp.behaviour.idToken = { claims: { aud: 'someone-else' } }),
+    ],
+    [
+      'oidcc-client-test-missing-iat: an ID token without iat',
+      (s) => (s.rig.idp.behaviour.idToken = { claims: { iat: undefined } }),
+    ],
+    [
+      'oidcc-client-test-idtoken-sig-none: an unsigned ID token (alg none)',
+      (s) => (s.rig.idp.behaviour.idToken = { sign: 'none' }),
+    ],
+    [
+      'oidcc-client-test-invalid-sig-rs256: an RS256 signature by a key not in the JWKS',
+      (s) => (s.rig.idp.behaviour.idToken = { sign: 'wrongKey' }),
+    ],
+    [
+      'oidcc-client-test-nonce-invalid: an ID token with another nonce',
+      (s) => (s.rig.idp.behaviour.idToken = { claims: { nonce: 'not-the-nonce-we-sent' } }),
+    ],
     [
       'oidcc-client-test-userinfo-invalid-sub: userinfo whose sub differs from the ID token',
       (s) => {
@@ -74,7 +108,12 @@ describe('RP certification, Basic plan: refused', () => {
     const { id: teamId } = (await team.json()) as { id: string }
     rig.idp.behaviour.discoveryIssuer = 'https://impostor.okta.test'
     await tally.baseline()
-    const response = await rig.admin('POST', '/admin/api/sso-connections', { ownerEmail, clientId: 'c', clientSecret: 's3cret-value', issuer: rig.idp.issuer })
+    const response = await rig.admin('POST', '/admin/api/sso-connections', {
+      ownerEmail,
+      clientId: 'c',
+      clientSecret: 's3cret-value',
+      issuer: rig.idp.issuer,
+    })
     await tally.refused(response, { status: 400, code: 'issuer_mismatch' })
     expect(await query('select * from sso_connections where team_id = ?', teamId)).toEqual([])
   })
@@ -84,7 +123,9 @@ describe('RP certification, Basic and Config plans: accepted', () => {
   it('oidcc-client-test: an RS256 ID token, keys from the discovery jwks_uri', async (ctx) => {
     const s = await scene(ctx, certification)
     await expectSignedIn(s)
-    expect(s.rig.idp.requests.filter((r) => r.kind === 'jwks').map((r) => r.url)).toEqual([`${s.rig.idp.issuer}/v1/keys`])
+    expect(s.rig.idp.requests.filter((r) => r.kind === 'jwks').map((r) => r.url)).toEqual([
+      `${s.rig.idp.issuer}/v1/keys`,
+    ])
   })
 
   it('oidcc-client-test-kid-absent-single-jwks: no kid, one key in the JWKS', async (ctx) => {
@@ -99,9 +140,14 @@ describe('RP certification, Basic and Config plans: accepted', () => {
     await expectSignedIn(s)
     expect(sent).toHaveLength(1)
     const [{ authorization, form }] = sent as [TokenRequest]
-    const basic = atob(authorization!.replace(/^Basic /, '')).split(':').map((part) => decodeURIComponent(part.replaceAll('+', ' ')))
+    const basic = atob(authorization!.replace(/^Basic /, ''))
+      .split(':')
+      .map((part) => decodeURIComponent(part.replaceAll('+', ' ')))
     expect(basic).toEqual([s.team.clientId, s.team.clientSecret])
-    expect([form.has('client_secret'), form.get('grant_type')]).toEqual([false, 'authorization_code'])
+    expect([form.has('client_secret'), form.get('grant_type')]).toEqual([
+      false,
+      'authorization_code',
+    ])
   })
 
   it('oidcc-client-test-signing-key-rotation: keys rotated between two logins, one JWKS refetch', async (ctx) => {
@@ -155,11 +201,32 @@ describe('RP certification: refused, as allowed', () => {
 
 describe('Hostile IdP beyond certification: refused', () => {
   const cases: [string, (s: Scene) => void, { status: number; code: string }][] = [
-    ['several audiences without azp', (s) => (s.rig.idp.behaviour.idToken = { claims: { aud: [s.team.clientId, 'another-client'] } }), tokenInvalid],
-    ['an expired ID token', (s) => (s.rig.idp.behaviour.idToken = { claims: { iat: now() - 7200, exp: now() - 3600 } }), tokenInvalid],
-    ['an ID token not valid before an hour from now (nbf)', (s) => (s.rig.idp.behaviour.idToken = { claims: { nbf: now() + 3600 } }), tokenInvalid],
-    ['an ID token without nonce', (s) => (s.rig.idp.behaviour.idToken = { claims: { nonce: undefined } }), tokenInvalid],
-    ['an ID token signed with HS256 under the client secret', (s) => (s.rig.idp.behaviour.idToken = { header: { alg: 'HS256' } }), tokenInvalid],
+    [
+      'several audiences without azp',
+      (s) =>
+        (s.rig.idp.behaviour.idToken = { claims: { aud: [s.team.clientId, 'another-client'] } }),
+      tokenInvalid,
+    ],
+    [
+      'an expired ID token',
+      (s) => (s.rig.idp.behaviour.idToken = { claims: { iat: now() - 7200, exp: now() - 3600 } }),
+      tokenInvalid,
+    ],
+    [
+      'an ID token not valid before an hour from now (nbf)',
+      (s) => (s.rig.idp.behaviour.idToken = { claims: { nbf: now() + 3600 } }),
+      tokenInvalid,
+    ],
+    [
+      'an ID token without nonce',
+      (s) => (s.rig.idp.behaviour.idToken = { claims: { nonce: undefined } }),
+      tokenInvalid,
+    ],
+    [
+      'an ID token signed with HS256 under the client secret',
+      (s) => (s.rig.idp.behaviour.idToken = { header: { alg: 'HS256' } }),
+      tokenInvalid,
+    ],
     [
       'an RFC 9207 iss response parameter naming another issuer (mix-up)',
       (s) => {
@@ -168,7 +235,11 @@ describe('Hostile IdP beyond certification: refused', () => {
       },
       { status: 400, code: 'callback_invalid' },
     ],
-    ['email_verified: false', (s) => s.rig.idp.addUser({ sub, email: s.email, email_verified: false }), { status: 403, code: 'email_unverified' }],
+    [
+      'email_verified: false',
+      (s) => s.rig.idp.addUser({ sub, email: s.email, email_verified: false }),
+      { status: 403, code: 'email_unverified' },
+    ],
     [
       'no email in the ID token or userinfo',
       (s) => {
@@ -177,9 +248,21 @@ describe('Hostile IdP beyond certification: refused', () => {
       },
       { status: 403, code: 'email_missing' },
     ],
-    ['an email outside the team domains', (s) => s.rig.idp.addUser({ sub, email: 'ada@elsewhere.example', email_verified: true }), { status: 403, code: 'domain_not_allowed' }],
-    ['a token endpoint that answers with a 500 HTML page (a clean 502 page)', (s) => (s.rig.idp.behaviour.tokenResponse = 'html500'), { status: 502, code: 'idp_response_invalid' }],
-    ['a token endpoint that is unreachable (a clean 502 page)', (s) => (s.rig.idp.behaviour.down = { token: true }), { status: 502, code: 'idp_unreachable' }],
+    [
+      'an email outside the team domains',
+      (s) => s.rig.idp.addUser({ sub, email: 'ada@elsewhere.example', email_verified: true }),
+      { status: 403, code: 'domain_not_allowed' },
+    ],
+    [
+      'a token endpoint that answers with a 500 HTML page (a clean 502 page)',
+      (s) => (s.rig.idp.behaviour.tokenResponse = 'html500'),
+      { status: 502, code: 'idp_response_invalid' },
+    ],
+    [
+      'a token endpoint that is unreachable (a clean 502 page)',
+      (s) => (s.rig.idp.behaviour.down = { token: true }),
+      { status: 502, code: 'idp_unreachable' },
+    ],
     [
       'userinfo unreachable when the ID token is thin',
       (s) => {
@@ -202,7 +285,10 @@ describe('Hostile IdP beyond certification: refused', () => {
     await s.tally.baseline()
     const browser = new Browser()
     const initiate = await s.rig.fetch(browser, initiatePath(s))
-    const callback = await s.rig.fetch(browser, s.rig.idp.authorize(initiate.headers.get('location')!, sub, { deny: true }))
+    const callback = await s.rig.fetch(
+      browser,
+      s.rig.idp.authorize(initiate.headers.get('location')!, sub, { deny: true }),
+    )
     await s.tally.refused(callback, { status: 403, code: 'idp_denied' })
     expect(s.rig.idp.count('token')).toBe(0)
   })
@@ -220,7 +306,9 @@ describe('Hostile IdP beyond certification: refused', () => {
     const s = await scene(ctx, beyond)
     s.rig.idp.behaviour.tokenResponse = 'redirect'
     await expectRefusedLogin(s, { status: 502, code: 'idp_response_invalid' })
-    expect(s.rig.idp.requests.filter((r) => r.kind === 'token').map((r) => r.path)).toEqual([new URL(`${s.rig.idp.issuer}/v1/token`).pathname])
+    expect(s.rig.idp.requests.filter((r) => r.kind === 'token').map((r) => r.path)).toEqual([
+      new URL(`${s.rig.idp.issuer}/v1/token`).pathname,
+    ])
   })
 
   it('refuses a login when discovery now names another issuer and no cached copy exists', async (ctx) => {
@@ -291,6 +379,10 @@ describe('Hostile IdP beyond certification: accepted', () => {
     expect([callback.status, (await me(rig, browser)).status]).toEqual([302, 200])
     tally.accepted()
     const [{ authorization, form }] = sent as [TokenRequest]
-    expect([authorization, form.get('client_id'), form.get('client_secret')]).toEqual([null, team.clientId, team.clientSecret])
+    expect([authorization, form.get('client_id'), form.get('client_secret')]).toEqual([
+      null,
+      team.clientId,
+      team.clientSecret,
+    ])
   })
 })

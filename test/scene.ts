@@ -1,7 +1,16 @@
 // The robustness suites' common scene: a rig watched by a tally, a connected team, one person the IdP knows.
 import { expect, type TestContext } from 'vitest'
 import { Tally } from './figures'
-import { Browser, createRig, me, publicOrigin, setUpTeam, tileLogin, type Rig, type TeamSetup } from './harness'
+import {
+  Browser,
+  createRig,
+  me,
+  publicOrigin,
+  setUpTeam,
+  tileLogin,
+  type Rig,
+  type TeamSetup,
+} from './harness'
 
 export interface Scene {
   rig: Rig
@@ -13,7 +22,11 @@ export interface Scene {
 
 export const sub = 'okta-ada'
 
-export async function scene(ctx: TestContext, area: string, options: { now?: () => number } = {}): Promise<Scene> {
+export async function scene(
+  ctx: TestContext,
+  area: string,
+  options: { now?: () => number } = {},
+): Promise<Scene> {
   const rig = await createRig(options)
   const tally = new Tally(ctx, area).watch(rig)
   const team = await setUpTeam(rig)
@@ -22,20 +35,27 @@ export async function scene(ctx: TestContext, area: string, options: { now?: () 
   return { rig, team, tally, email }
 }
 
-export const initiatePath = (s: Scene) => `/sso/initiate?iss=${encodeURIComponent(s.rig.idp.issuer)}`
+export const initiatePath = (s: Scene) =>
+  `/sso/initiate?iss=${encodeURIComponent(s.rig.idp.issuer)}`
 
 /** A login that must succeed: the browser lands on the app with an SSO session for the scene's person. */
 export async function expectSignedIn(s: Scene, browser = new Browser()): Promise<Browser> {
   const { callback } = await tileLogin(s.rig, browser, sub)
   expect([callback.status, callback.headers.get('location')]).toEqual([302, `${publicOrigin}/app`])
-  const body = (await (await me(s.rig, browser)).json()) as { user: { email: string }; authMethod: string }
+  const body = (await (await me(s.rig, browser)).json()) as {
+    user: { email: string }
+    authMethod: string
+  }
   expect([body.user.email, body.authMethod]).toEqual([s.email, 'sso'])
   s.tally.accepted()
   return browser
 }
 
 /** A tile login that must be refused with `expected`, writing nothing and leaving no session. */
-export async function expectRefusedLogin(s: Scene, expected: { status: number; code: string }): Promise<void> {
+export async function expectRefusedLogin(
+  s: Scene,
+  expected: { status: number; code: string },
+): Promise<void> {
   await s.tally.baseline()
   const browser = new Browser()
   const { callback } = await tileLogin(s.rig, browser, sub)

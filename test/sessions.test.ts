@@ -2,7 +2,16 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../src/app'
-import { Browser, createRig, me, publicOrigin, query, setUpTeam, tileLogin, unique } from './harness'
+import {
+  Browser,
+  createRig,
+  me,
+  publicOrigin,
+  query,
+  setUpTeam,
+  tileLogin,
+  unique,
+} from './harness'
 
 const form = (fields: Record<string, string>) => ({
   method: 'POST',
@@ -16,7 +25,11 @@ async function passwordSession() {
   const rig = await createRig({ now: () => nowMs })
   const browser = new Browser()
   const email = `pat@${unique('solo')}.example`
-  const response = await rig.fetch(browser, '/register', form({ email, password: 'long enough password' }))
+  const response = await rig.fetch(
+    browser,
+    '/register',
+    form({ email, password: 'long enough password' }),
+  )
   expect(response.status).toBe(303)
   return { rig, browser, email, advance: (seconds: number) => (nowMs += seconds * 1000) }
 }
@@ -24,8 +37,14 @@ async function passwordSession() {
 describe('session cookie', () => {
   it('is __Host-, HttpOnly, Secure, SameSite=Lax, Path=/ and names its key id', async () => {
     const { rig, email } = await passwordSession()
-    const response = await rig.fetch(new Browser(), '/login/password', form({ email, password: 'long enough password' }))
-    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('__Host-edge_sso_session='))!
+    const response = await rig.fetch(
+      new Browser(),
+      '/login/password',
+      form({ email, password: 'long enough password' }),
+    )
+    const cookie = response.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('__Host-edge_sso_session='))!
     expect(cookie).toMatch(/; HttpOnly/)
     expect(cookie).toMatch(/; Secure/)
     expect(cookie).toMatch(/; SameSite=Lax/)
@@ -41,7 +60,10 @@ describe('session cookie', () => {
     const decoded = decodeURIComponent(original)
     const [kid, payload, signature] = decoded.split('.') as [string, string, string]
     const json = JSON.parse(atob(payload.replaceAll('-', '+').replaceAll('_', '/')))
-    const forged = btoa(JSON.stringify({ ...json, userId: 'someone-else' })).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
+    const forged = btoa(JSON.stringify({ ...json, userId: 'someone-else' }))
+      .replaceAll('+', '-')
+      .replaceAll('/', '_')
+      .replace(/=+$/, '')
     const variants = [
       `${kid}.${forged}.${signature}`,
       `${kid}.${payload}.${signature.slice(0, -2)}AA`,
@@ -61,9 +83,13 @@ describe('session cookie', () => {
 
   it('keeps sessions signed with a retired key valid, and re-signs them with the current key at the recheck', async () => {
     const { rig, browser, advance } = await passwordSession()
-    const rotatedEnv = { ...rig.testEnv, SESSION_KEYS: `k3:${btoa('a brand new session key, 32 bytes!')},${env.SESSION_KEYS}` }
+    const rotatedEnv = {
+      ...rig.testEnv,
+      SESSION_KEYS: `k3:${btoa('a brand new session key, 32 bytes!')},${env.SESSION_KEYS}`,
+    }
     const app = createApp(rig.runtime)
-    const ask = () => app.request(`${publicOrigin}/api/me`, { headers: { cookie: browser.header() } }, rotatedEnv)
+    const ask = () =>
+      app.request(`${publicOrigin}/api/me`, { headers: { cookie: browser.header() } }, rotatedEnv)
     expect((await ask()).status).toBe(200)
     advance(301)
     const rechecked = await ask()
@@ -80,10 +106,16 @@ describe('recheck interval', () => {
     expect(rig.counters.d1).toBe(0)
     const stolen = new Browser()
     stolen.cookies.set('__Host-edge_sso_session', browser.cookies.get('__Host-edge_sso_session')!)
-    const logout = await rig.fetch(browser, '/logout', { method: 'POST', headers: { origin: publicOrigin } })
+    const logout = await rig.fetch(browser, '/logout', {
+      method: 'POST',
+      headers: { origin: publicOrigin },
+    })
     expect(logout.status).toBe(303)
     expect(browser.cookies.has('__Host-edge_sso_session')).toBe(false)
-    const [session] = await query<{ revoked_at: number | null }>('select s.revoked_at from sessions s join users u on u.id = s.user_id where u.email = ?', email)
+    const [session] = await query<{ revoked_at: number | null }>(
+      'select s.revoked_at from sessions s join users u on u.id = s.user_id where u.email = ?',
+      email,
+    )
     expect(session!.revoked_at).not.toBeNull()
     expect((await me(rig, stolen)).status).toBe(200)
     advance(301)
@@ -108,13 +140,29 @@ describe('SSO only', () => {
     })
     expect(created.status).toBe(201)
     const team = ((await created.json()) as any).team
-    expect(((await (await me(rig, owner)).json()) as any).team).toEqual({ id: team.id, name: 'Owner Co' })
+    expect(((await (await me(rig, owner)).json()) as any).team).toEqual({
+      id: team.id,
+      name: 'Owner Co',
+    })
 
-    rig.idp.addClient({ client_id: 'co', client_secret: 'co-secret', redirect_uri: `${publicOrigin}/sso/callback` })
-    const connection = await rig.admin('POST', '/admin/api/sso-connections', { ownerEmail, clientId: 'co', clientSecret: 'co-secret', issuer: rig.idp.issuer })
+    rig.idp.addClient({
+      client_id: 'co',
+      client_secret: 'co-secret',
+      redirect_uri: `${publicOrigin}/sso/callback`,
+    })
+    const connection = await rig.admin('POST', '/admin/api/sso-connections', {
+      ownerEmail,
+      clientId: 'co',
+      clientSecret: 'co-secret',
+      issuer: rig.idp.issuer,
+    })
     expect(connection.status).toBe(201)
 
-    const refused = await rig.fetch(new Browser(), '/login/password', form({ email: ownerEmail, password: 'owner password 1' }))
+    const refused = await rig.fetch(
+      new Browser(),
+      '/login/password',
+      form({ email: ownerEmail, password: 'owner password 1' }),
+    )
     expect(refused.status).toBe(403)
     expect(await refused.text()).toContain('data-testid="error-code">sso_required<')
     expect((await me(rig, owner)).status).toBe(200)

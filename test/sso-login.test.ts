@@ -1,12 +1,26 @@
 // Tile and email login end to end against the in-test IdP: JIT members, sessions, events, refusals.
 import { describe, expect, it } from 'vitest'
-import { Browser, createRig, me, publicOrigin, query, setUpTeam, tileLogin, unique } from './harness'
+import {
+  Browser,
+  createRig,
+  me,
+  publicOrigin,
+  query,
+  setUpTeam,
+  tileLogin,
+  unique,
+} from './harness'
 
 describe('Okta tile login (third-party initiated)', () => {
   it('creates a just-in-time member with the team default permission and signs them in', async () => {
     const rig = await createRig()
     const team = await setUpTeam(rig, { defaultPermission: 'public' })
-    rig.idp.addUser({ sub: 'okta-1', email: `Ada@${team.domain.toUpperCase()}`, email_verified: true, name: 'Ada' })
+    rig.idp.addUser({
+      sub: 'okta-1',
+      email: `Ada@${team.domain.toUpperCase()}`,
+      email_verified: true,
+      name: 'Ada',
+    })
     const browser = new Browser()
     const { initiate, callback } = await tileLogin(rig, browser, 'okta-1')
     const authorize = new URL(initiate.headers.get('location')!)
@@ -14,13 +28,27 @@ describe('Okta tile login (third-party initiated)', () => {
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256')
     expect(callback.status).toBe(302)
     expect(callback.headers.get('location')).toBe(`${publicOrigin}/app`)
-    const users = await query<{ id: string; email: string; name: string }>('select * from users where email = ?', `ada@${team.domain}`)
+    const users = await query<{ id: string; email: string; name: string }>(
+      'select * from users where email = ?',
+      `ada@${team.domain}`,
+    )
     expect(users).toHaveLength(1)
-    const [membership] = await query<{ team_id: string; permission: string; role: string }>('select * from memberships where user_id = ?', users[0]!.id)
+    const [membership] = await query<{ team_id: string; permission: string; role: string }>(
+      'select * from memberships where user_id = ?',
+      users[0]!.id,
+    )
     expect(membership).toMatchObject({ team_id: team.teamId, permission: 'public', role: 'member' })
     const body = await (await me(rig, browser)).json()
-    expect(body).toEqual({ user: { id: users[0]!.id, email: `ada@${team.domain}`, name: 'Ada' }, team: { id: team.teamId, name: `Team ${team.domain}` }, authMethod: 'sso' })
-    const events = await query<{ outcome: string; action: string }>('select * from events where team_id = ? and kind = ? order by at', team.teamId, 'login')
+    expect(body).toEqual({
+      user: { id: users[0]!.id, email: `ada@${team.domain}`, name: 'Ada' },
+      team: { id: team.teamId, name: `Team ${team.domain}` },
+      authMethod: 'sso',
+    })
+    const events = await query<{ outcome: string; action: string }>(
+      'select * from events where team_id = ? and kind = ? order by at',
+      team.teamId,
+      'login',
+    )
     expect(events.map((e) => [e.action, e.outcome])).toEqual([['sso_callback', 'success']])
   })
 })
@@ -44,16 +72,27 @@ async function expectRefusal(response: Response, status: number, code: string) {
   const html = await response.text()
   expect(html).toContain(`data-testid="error-code">${code}<`)
   const referenceId = /data-testid="reference-id">([^<]+)</.exec(html)?.[1]
-  const [event] = await query<{ error_code: string; outcome: string; kind: string }>('select * from events where reference_id = ?', referenceId)
+  const [event] = await query<{ error_code: string; outcome: string; kind: string }>(
+    'select * from events where reference_id = ?',
+    referenceId,
+  )
   expect(event).toMatchObject({ error_code: code, kind: 'login' })
 }
 
 describe('tile login, more', () => {
   it('signs a returning member in through the (connection, sub) link with one token fetch', async () => {
     const { rig, team } = await signedInRig()
-    rig.idp.addUser({ sub: 'okta-2', email: `grace@${team.domain}`, email_verified: true, name: 'Grace' })
+    rig.idp.addUser({
+      sub: 'okta-2',
+      email: `grace@${team.domain}`,
+      email_verified: true,
+      name: 'Grace',
+    })
     await tileLogin(rig, new Browser(), 'okta-2')
-    const [identity] = await query<{ subject: string; user_id: string }>('select * from identities where connection_id = ?', team.connectionId)
+    const [identity] = await query<{ subject: string; user_id: string }>(
+      'select * from identities where connection_id = ?',
+      team.connectionId,
+    )
     expect(identity).toMatchObject({ subject: 'okta-2' })
     const browser = new Browser()
     rig.resetCounters()
@@ -61,17 +100,31 @@ describe('tile login, more', () => {
     expect(callback.status).toBe(302)
     expect(rig.counters.upstream).toBe(1)
     expect(((await (await me(rig, browser)).json()) as any).user.id).toBe(identity!.user_id)
-    expect(await query('select * from users where email = ?', `grace@${team.domain}`)).toHaveLength(1)
+    expect(await query('select * from users where email = ?', `grace@${team.domain}`)).toHaveLength(
+      1,
+    )
   })
 
   it('passes login_hint on, honours a same-origin target_link_uri and ignores a foreign one', async () => {
     const { rig, team } = await signedInRig()
     rig.idp.addUser({ sub: 'okta-3', email: `lin@${team.domain}`, email_verified: true })
     const iss = encodeURIComponent(rig.idp.issuer)
-    const own = await tileLogin(rig, new Browser(), 'okta-3', `/sso/initiate?iss=${iss}&login_hint=lin%40x.example&target_link_uri=${encodeURIComponent(`${publicOrigin}/app?tab=1`)}`)
-    expect(new URL(own.initiate.headers.get('location')!).searchParams.get('login_hint')).toBe('lin@x.example')
+    const own = await tileLogin(
+      rig,
+      new Browser(),
+      'okta-3',
+      `/sso/initiate?iss=${iss}&login_hint=lin%40x.example&target_link_uri=${encodeURIComponent(`${publicOrigin}/app?tab=1`)}`,
+    )
+    expect(new URL(own.initiate.headers.get('location')!).searchParams.get('login_hint')).toBe(
+      'lin@x.example',
+    )
     expect(own.callback.headers.get('location')).toBe('/app?tab=1')
-    const foreign = await tileLogin(rig, new Browser(), 'okta-3', `/sso/initiate?iss=${iss}&target_link_uri=${encodeURIComponent('https://evil.example/steal')}`)
+    const foreign = await tileLogin(
+      rig,
+      new Browser(),
+      'okta-3',
+      `/sso/initiate?iss=${iss}&target_link_uri=${encodeURIComponent('https://evil.example/steal')}`,
+    )
     expect(foreign.callback.headers.get('location')).toBe(`${publicOrigin}/app`)
   })
 
@@ -80,39 +133,68 @@ describe('tile login, more', () => {
     const browser = new Browser()
     const posted = await rig.fetch(browser, '/sso/initiate', {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site', origin: rig.idp.issuer },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'sec-fetch-site': 'cross-site',
+        origin: rig.idp.issuer,
+      },
       body: new URLSearchParams({ iss: rig.idp.issuer }),
     })
     expect(posted.status).toBe(302)
     rig.idp.addUser({ sub: 'okta-4', email: `kai@${team.domain}`, email_verified: true })
-    const { callback } = await tileLogin(rig, new Browser(), 'okta-4', `/sso/initiate/${team.connectionId}?iss=${encodeURIComponent(rig.idp.issuer)}`)
+    const { callback } = await tileLogin(
+      rig,
+      new Browser(),
+      'okta-4',
+      `/sso/initiate/${team.connectionId}?iss=${encodeURIComponent(rig.idp.issuer)}`,
+    )
     expect(callback.status).toBe(302)
   })
 
   it('refuses an unknown iss or connection with a 4xx page and never redirects', async () => {
     const { rig } = await signedInRig()
-    await expectRefusal(await rig.fetch(new Browser(), '/sso/initiate?iss=https%3A%2F%2Funknown.example.test'), 404, 'unknown_issuer')
-    await expectRefusal(await rig.fetch(new Browser(), '/sso/initiate/nope'), 404, 'unknown_connection')
+    await expectRefusal(
+      await rig.fetch(new Browser(), '/sso/initiate?iss=https%3A%2F%2Funknown.example.test'),
+      404,
+      'unknown_issuer',
+    )
+    await expectRefusal(
+      await rig.fetch(new Browser(), '/sso/initiate/nope'),
+      404,
+      'unknown_connection',
+    )
     await expectRefusal(await rig.fetch(new Browser(), '/sso/initiate'), 400, 'invalid_request')
   })
 
   it('refuses a disabled connection at initiate', async () => {
     const { rig, team } = await signedInRig()
     await rig.admin('PATCH', `/admin/api/sso-connections/${team.connectionId}`, { enabled: false })
-    await expectRefusal(await rig.fetch(new Browser(), `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`), 403, 'connection_disabled')
+    await expectRefusal(
+      await rig.fetch(new Browser(), `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`),
+      403,
+      'connection_disabled',
+    )
   })
 
   it('refuses a member of another team with a clear page, writing nothing but the event', async () => {
     const rig = await createRig()
     const first = await setUpTeam(rig)
     const email = `mia@${first.domain}`
-    await rig.admin('POST', '/admin/api/teams', { name: 'Mia’s own', ownerEmail: email, domains: [`${unique('mia')}.example`] })
+    await rig.admin('POST', '/admin/api/teams', {
+      name: 'Mia’s own',
+      ownerEmail: email,
+      domains: [`${unique('mia')}.example`],
+    })
     rig.idp.addUser({ sub: 'okta-mia', email, email_verified: true })
     const before = await countRows()
     const { callback } = await tileLogin(rig, new Browser(), 'okta-mia')
     await expectRefusal(callback, 403, 'member_of_another_team')
     expect(await countRows()).toEqual(before)
-    expect(callback.headers.getSetCookie().some((c) => c.startsWith('__Host-edge_sso_session=') && !/max-age=0/i.test(c))).toBe(false)
+    expect(
+      callback.headers
+        .getSetCookie()
+        .some((c) => c.startsWith('__Host-edge_sso_session=') && !/max-age=0/i.test(c)),
+    ).toBe(false)
   })
 
   it('adds an existing teamless user of the team’s domain, and refuses other domains and unverified emails', async () => {
@@ -126,25 +208,43 @@ describe('tile login, more', () => {
     expect(register.status).toBe(303)
     rig.idp.addUser({ sub: 'okta-noor', email: email.toUpperCase(), email_verified: true })
     expect((await tileLogin(rig, new Browser(), 'okta-noor')).callback.status).toBe(302)
-    const [member] = await query<{ team_id: string }>('select m.team_id from memberships m join users u on u.id = m.user_id where u.email = ?', email)
+    const [member] = await query<{ team_id: string }>(
+      'select m.team_id from memberships m join users u on u.id = m.user_id where u.email = ?',
+      email,
+    )
     expect(member).toEqual({ team_id: team.teamId })
 
     rig.idp.addUser({ sub: 'okta-out', email: 'out@elsewhere.example', email_verified: true })
     rig.idp.addUser({ sub: 'okta-unv', email: `unv@${team.domain}`, email_verified: false })
     const before = await countRows()
-    await expectRefusal((await tileLogin(rig, new Browser(), 'okta-out')).callback, 403, 'domain_not_allowed')
-    await expectRefusal((await tileLogin(rig, new Browser(), 'okta-unv')).callback, 403, 'email_unverified')
+    await expectRefusal(
+      (await tileLogin(rig, new Browser(), 'okta-out')).callback,
+      403,
+      'domain_not_allowed',
+    )
+    await expectRefusal(
+      (await tileLogin(rig, new Browser(), 'okta-unv')).callback,
+      403,
+      'email_unverified',
+    )
     expect(await countRows()).toEqual(before)
   })
 
   it('fetches /userinfo only when the thin ID token lacks the email, and uses client_secret_post when configured', async () => {
     const { rig, team } = await signedInRig({ authMethod: 'client_secret_post' })
-    rig.idp.addUser({ sub: 'okta-thin', email: `thin@${team.domain}`, email_verified: true, name: 'Thin' })
+    rig.idp.addUser({
+      sub: 'okta-thin',
+      email: `thin@${team.domain}`,
+      email_verified: true,
+      name: 'Thin',
+    })
     rig.idp.behaviour.thinIdToken = true
     const { callback } = await tileLogin(rig, new Browser(), 'okta-thin')
     expect(callback.status).toBe(302)
     expect(rig.idp.count('userinfo')).toBe(1)
-    expect(await query('select name from users where email = ?', `thin@${team.domain}`)).toEqual([{ name: 'Thin' }])
+    expect(await query('select name from users where email = ?', `thin@${team.domain}`)).toEqual([
+      { name: 'Thin' },
+    ])
   })
 })
 
@@ -156,7 +256,10 @@ describe('email login (app-initiated)', () => {
     const start = await rig.fetch(browser, '/sso/start', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: publicOrigin },
-      body: new URLSearchParams({ email: `Eve@${team.domain.toUpperCase()}`, return_to: '/app?from=login' }),
+      body: new URLSearchParams({
+        email: `Eve@${team.domain.toUpperCase()}`,
+        return_to: '/app?from=login',
+      }),
     })
     expect(start.status).toBe(302)
     const location = new URL(start.headers.get('location')!)
@@ -168,10 +271,18 @@ describe('email login (app-initiated)', () => {
 
   it('refuses a domain without SSO, and a cross-site post', async () => {
     const { rig } = await signedInRig()
-    await expectRefusal(await rig.fetch(new Browser(), '/sso/start?email=someone%40no-sso.example'), 404, 'no_sso_for_domain')
+    await expectRefusal(
+      await rig.fetch(new Browser(), '/sso/start?email=someone%40no-sso.example'),
+      404,
+      'no_sso_for_domain',
+    )
     const crossSite = await rig.fetch(new Browser(), '/sso/start', {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'sec-fetch-site': 'cross-site',
+        origin: 'https://evil.example',
+      },
       body: new URLSearchParams({ email: 'a@b.example' }),
     })
     await expectRefusal(crossSite, 403, 'csrf_refused')
@@ -183,7 +294,10 @@ describe('callback refusals', () => {
     const { rig, team } = await signedInRig()
     rig.idp.addUser({ sub: 'okta-r', email: `rae@${team.domain}`, email_verified: true })
     const browser = new Browser()
-    const initiate = await rig.fetch(browser, `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`)
+    const initiate = await rig.fetch(
+      browser,
+      `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`,
+    )
     const callbackUrl = rig.idp.authorize(initiate.headers.get('location')!, 'okta-r')
     await expectRefusal(await rig.fetch(new Browser(), callbackUrl), 400, 'login_expired')
     const stolenTx = browser.header()
@@ -197,7 +311,10 @@ describe('callback refusals', () => {
   it('refuses access_denied from the IdP', async () => {
     const { rig } = await signedInRig()
     const browser = new Browser()
-    const initiate = await rig.fetch(browser, `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`)
+    const initiate = await rig.fetch(
+      browser,
+      `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`,
+    )
     rig.idp.addUser({ sub: 'okta-d' })
     const denied = rig.idp.authorize(initiate.headers.get('location')!, 'okta-d', { deny: true })
     await expectRefusal(await rig.fetch(browser, denied), 403, 'idp_denied')
@@ -211,12 +328,23 @@ describe('round trips per step (warm caches)', () => {
     await tileLogin(rig, new Browser(), 'okta-b')
     const browser = new Browser()
     rig.resetCounters()
-    const initiate = await rig.fetch(browser, `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`)
-    expect({ upstream: rig.counters.upstream, d1: rig.counters.d1, kv: rig.counters.kvReads }).toEqual({ upstream: 0, d1: 1, kv: 0 })
+    const initiate = await rig.fetch(
+      browser,
+      `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`,
+    )
+    expect({
+      upstream: rig.counters.upstream,
+      d1: rig.counters.d1,
+      kv: rig.counters.kvReads,
+    }).toEqual({ upstream: 0, d1: 1, kv: 0 })
     const callbackUrl = rig.idp.authorize(initiate.headers.get('location')!, 'okta-b')
     rig.resetCounters()
     expect((await rig.fetch(browser, callbackUrl)).status).toBe(302)
-    expect({ upstream: rig.counters.upstream, d1: rig.counters.d1, kv: rig.counters.kvReads }).toEqual({ upstream: 1, d1: 2, kv: 0 })
+    expect({
+      upstream: rig.counters.upstream,
+      d1: rig.counters.d1,
+      kv: rig.counters.kvReads,
+    }).toEqual({ upstream: 1, d1: 2, kv: 0 })
     rig.resetCounters()
     for (let i = 0; i < 5; i++) expect((await me(rig, browser)).status).toBe(200)
     expect({ upstream: rig.counters.upstream, d1: rig.counters.d1 }).toEqual({ upstream: 0, d1: 0 })
@@ -228,13 +356,23 @@ describe('one Okta org, two teams', () => {
     const rig = await createRig()
     const first = await setUpTeam(rig)
     const second = await setUpTeam(rig)
-    await expectRefusal(await rig.fetch(new Browser(), `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`), 400, 'ambiguous_issuer')
+    await expectRefusal(
+      await rig.fetch(new Browser(), `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`),
+      400,
+      'ambiguous_issuer',
+    )
     for (const team of [first, second]) {
-      rig.idp.addUser({ sub: `okta-${team.teamId}`, email: `kim@${team.domain}`, email_verified: true })
+      rig.idp.addUser({
+        sub: `okta-${team.teamId}`,
+        email: `kim@${team.domain}`,
+        email_verified: true,
+      })
       const browser = new Browser()
       const path = `/sso/initiate/${team.connectionId}?iss=${encodeURIComponent(rig.idp.issuer)}`
       const { initiate, callback } = await tileLogin(rig, browser, `okta-${team.teamId}`, path)
-      expect(new URL(initiate.headers.get('location')!).searchParams.get('client_id')).toBe(team.clientId)
+      expect(new URL(initiate.headers.get('location')!).searchParams.get('client_id')).toBe(
+        team.clientId,
+      )
       expect(callback.status).toBe(302)
       expect(((await (await me(rig, browser)).json()) as any).team.id).toBe(team.teamId)
     }

@@ -69,8 +69,19 @@ const provisions = (sqls: string[]) => sqls.some((sql) => /^insert into "users"/
 async function rowsFor(email: string) {
   const users = await query<{ id: string }>('select id from users where email = ?', email)
   const ids = users.map((u) => u.id)
-  const count = async (table: string) => (await query(`select * from ${table} where user_id in (${ids.map(() => '?').join(',') || "''"})`, ...ids)).length
-  return { users: users.length, memberships: await count('memberships'), identities: await count('identities'), sessions: await count('sessions') }
+  const count = async (table: string) =>
+    (
+      await query(
+        `select * from ${table} where user_id in (${ids.map(() => '?').join(',') || "''"})`,
+        ...ids,
+      )
+    ).length
+  return {
+    users: users.length,
+    memberships: await count('memberships'),
+    identities: await count('identities'),
+    sessions: await count('sessions'),
+  }
 }
 
 describe('D1 faults during a just-in-time login', () => {
@@ -94,7 +105,13 @@ describe('D1 faults during a just-in-time login', () => {
     await expectRefusedLogin(s, storageUnavailable)
     restore()
     const written = batches.find(provisions)!
-    expect(written.map((sql) => /^insert into "(\w+)"/i.exec(sql)?.[1])).toEqual(['events', 'users', 'memberships', 'identities', 'sessions'])
+    expect(written.map((sql) => /^insert into "(\w+)"/i.exec(sql)?.[1])).toEqual([
+      'events',
+      'users',
+      'memberships',
+      'identities',
+      'sessions',
+    ])
     expect(await rowsFor(s.email)).toEqual({ users: 0, memberships: 0, identities: 0, sessions: 0 })
     await expectSignedIn(s)
     expect(await rowsFor(s.email)).toEqual({ users: 1, memberships: 1, identities: 1, sessions: 1 })
@@ -116,7 +133,9 @@ describe('D1 faults during a just-in-time login', () => {
   it('D1 reads failing at initiate: a clean 503 page, no redirect to the IdP', async (ctx) => {
     const s = await scene(ctx, area)
     await s.tally.baseline()
-    const restore = injectD1Fault(s.rig, (sqls) => (sqls.every((sql) => /^select/i.test(sql)) ? 'reject' : 'run'))
+    const restore = injectD1Fault(s.rig, (sqls) =>
+      sqls.every((sql) => /^select/i.test(sql)) ? 'reject' : 'run',
+    )
     const initiate = await s.rig.fetch(new Browser(), initiatePath(s))
     restore()
     expect(initiate.headers.get('location')).toBeNull()
@@ -170,7 +189,10 @@ describe('KV faults: the worker falls back to the IdP and stays correct', () => 
   it('a corrupt KV entry is a cache miss: the IdP is asked and the login succeeds', async (ctx) => {
     const s = await scene(ctx, area)
     await env.CACHE.put(`discovery:${s.rig.idp.issuer}`, '{not json')
-    await env.CACHE.put(`jwks:${s.rig.idp.issuer}`, JSON.stringify({ value: { keys: 'nope' }, fetchedAt: 'yesterday' }))
+    await env.CACHE.put(
+      `jwks:${s.rig.idp.issuer}`,
+      JSON.stringify({ value: { keys: 'nope' }, fetchedAt: 'yesterday' }),
+    )
     await expectSignedIn(s)
     expect([s.rig.idp.count('discovery') >= 2, s.rig.idp.count('jwks')]).toEqual([true, 1])
   })

@@ -17,7 +17,12 @@ import { fetchDiscovery, type UpstreamOptions } from '../oidc/discovery'
 import { normalizeIssuer } from '../oidc/issuer'
 import { emailDomain } from '../provisioning'
 import type { Runtime } from '../runtime'
-import type { ConnectionPatch, CreateConnectionInput, CreateTeamInput, EventsQuery } from './schemas'
+import type {
+  ConnectionPatch,
+  CreateConnectionInput,
+  CreateTeamInput,
+  EventsQuery,
+} from './schemas'
 
 /** What an operation needs from the request: storage, configuration, upstream access and the audit it fills in. */
 export interface AdminScope {
@@ -28,7 +33,13 @@ export interface AdminScope {
   audit: Audit
 }
 
-export const adminScope = (c: Context<AppEnv>): AdminScope => ({ db: db(c), config: c.var.config, runtime: c.var.runtime, upstream: upstream(c), audit: c.var.audit })
+export const adminScope = (c: Context<AppEnv>): AdminScope => ({
+  db: db(c),
+  config: c.var.config,
+  runtime: c.var.runtime,
+  upstream: upstream(c),
+  audit: c.var.audit,
+})
 
 type Connection = typeof ssoConnections.$inferSelect
 type LoadedTeam = Awaited<ReturnType<typeof loadTeams>>[number]
@@ -63,7 +74,8 @@ export type ConnectionView = ReturnType<typeof connectionView>
 export type TeamView = ReturnType<typeof teamView>
 export type EventRecord = typeof events.$inferSelect
 
-const success = (s: AdminScope, audit: Audit = s.audit) => eventRow(audit, 'success', null, newReferenceId(), s.runtime.now())
+const success = (s: AdminScope, audit: Audit = s.audit) =>
+  eventRow(audit, 'success', null, newReferenceId(), s.runtime.now())
 
 /** Creates the team with its owner (a new user when the email has none) and its domains, by default the owner's. */
 export async function createTeam(s: AdminScope, input: CreateTeamInput): Promise<TeamView> {
@@ -78,8 +90,15 @@ export async function createTeam(s: AdminScope, input: CreateTeamInput): Promise
   if (owner?.teamId) throw new AppError('already_in_team')
   const ownerUserId = owner?.id ?? randomId()
   const teamId = randomId()
-  const domains = input.domains ?? [emailDomain(input.ownerEmail)].filter((d): d is string => d !== undefined)
-  const team = { id: teamId, name: input.name, ownerUserId, defaultPermission: input.defaultPermission, domains: [...new Set(domains)] }
+  const domains =
+    input.domains ?? [emailDomain(input.ownerEmail)].filter((d): d is string => d !== undefined)
+  const team = {
+    id: teamId,
+    name: input.name,
+    ownerUserId,
+    defaultPermission: input.defaultPermission,
+    domains: [...new Set(domains)],
+  }
   await client
     .batch([
       ...(owner ? [] : [client.insert(users).values({ id: ownerUserId, email: input.ownerEmail })]),
@@ -88,7 +107,9 @@ export async function createTeam(s: AdminScope, input: CreateTeamInput): Promise
     ] as unknown as Parameters<typeof client.batch>[0])
     .catch((error: unknown) => {
       if (!isUniqueViolation(error)) throw error
-      throw new AppError(isUniqueViolation(error, 'team_domains') ? 'domain_taken' : 'already_in_team')
+      throw new AppError(
+        isUniqueViolation(error, 'team_domains') ? 'domain_taken' : 'already_in_team',
+      )
     })
   return getTeam(s, teamId)
 }
@@ -122,14 +143,21 @@ async function checkIssuer(s: AdminScope, input: string): Promise<string> {
   try {
     await fetchDiscovery(s.upstream, issuer)
   } catch (error) {
-    const mismatch = error instanceof oauth.OperationProcessingError && error.code === oauth.JSON_ATTRIBUTE_COMPARISON
-    throw new AppError(mismatch ? 'issuer_mismatch' : 'discovery_unreachable', { cause: error instanceof Error ? error.message : undefined })
+    const mismatch =
+      error instanceof oauth.OperationProcessingError &&
+      error.code === oauth.JSON_ATTRIBUTE_COMPARISON
+    throw new AppError(mismatch ? 'issuer_mismatch' : 'discovery_unreachable', {
+      cause: error instanceof Error ? error.message : undefined,
+    })
   }
   return issuer
 }
 
 /** The guide's four values become the owner's team's connection, enabled, once the issuer's discovery checks out. */
-export async function createConnection(s: AdminScope, input: CreateConnectionInput): Promise<ConnectionView> {
+export async function createConnection(
+  s: AdminScope,
+  input: CreateConnectionInput,
+): Promise<ConnectionView> {
   const client = s.db
   s.audit.email = input.ownerEmail
   const team = await client
@@ -151,9 +179,11 @@ export async function createConnection(s: AdminScope, input: CreateConnectionInp
     enabled: true,
     tokenEndpointAuthMethod: input.tokenEndpointAuthMethod,
   }
-  await client.batch([client.insert(ssoConnections).values(row), insertEvent(client, success(s))]).catch((error: unknown) => {
-    throw isUniqueViolation(error) ? new AppError('connection_exists') : error
-  })
+  await client
+    .batch([client.insert(ssoConnections).values(row), insertEvent(client, success(s))])
+    .catch((error: unknown) => {
+      throw isUniqueViolation(error) ? new AppError('connection_exists') : error
+    })
   return getConnection(s, id)
 }
 
@@ -168,17 +198,26 @@ export async function getConnection(s: AdminScope, id: string): Promise<Connecti
 }
 
 /** Rotation, enabling and disabling: the secret is sealed again under the connection id. */
-export async function patchConnection(s: AdminScope, id: string, patch: ConnectionPatch): Promise<ConnectionView> {
+export async function patchConnection(
+  s: AdminScope,
+  id: string,
+  patch: ConnectionPatch,
+): Promise<ConnectionView> {
   const existing = await connectionRow(s, id)
   s.audit.teamId = existing.teamId
   const { clientSecret, ...rest } = patch
   const changes = {
     ...rest,
-    ...(clientSecret === undefined ? {} : { clientSecretSealed: await seal(s.config.dataKey, clientSecret, id) }),
+    ...(clientSecret === undefined
+      ? {}
+      : { clientSecretSealed: await seal(s.config.dataKey, clientSecret, id) }),
     updatedAt: Math.floor(s.runtime.now() / 1000),
   }
   const client = s.db
-  const [rows] = await client.batch([client.update(ssoConnections).set(changes).where(eq(ssoConnections.id, id)).returning(), insertEvent(client, success(s))])
+  const [rows] = await client.batch([
+    client.update(ssoConnections).set(changes).where(eq(ssoConnections.id, id)).returning(),
+    insertEvent(client, success(s)),
+  ])
   forgetConnection(s.runtime, id)
   if (!rows[0]) throw new AppError('not_found')
   return connectionView(s.config, rows[0])

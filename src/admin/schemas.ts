@@ -2,12 +2,18 @@
 import * as z from 'zod/mini'
 import { email, permission, text } from '../schemas'
 
-const domain = z.string().check(z.trim(), z.toLowerCase(), z.regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/), z.maxLength(253))
+const domain = z
+  .string()
+  .check(z.trim(), z.toLowerCase(), z.regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/), z.maxLength(253))
 const domains = z.array(domain).check(z.minLength(1), z.maxLength(50))
 const authMethod = z.enum(['client_secret_basic', 'client_secret_post'])
 const secret = z.string().check(z.minLength(1), z.maxLength(2048))
 const clientId = text(512).check(z.minLength(1))
-const teamFields = { name: text(200).check(z.minLength(1)), ownerEmail: email, defaultPermission: z._default(permission, 'private') }
+const teamFields = {
+  name: text(200).check(z.minLength(1)),
+  ownerEmail: email,
+  defaultPermission: z._default(permission, 'private'),
+}
 
 export const createTeamSchema = z.strictObject({ ...teamFields, domains: z.optional(domains) })
 
@@ -20,7 +26,12 @@ export const createConnectionSchema = z.strictObject({
 })
 
 export const patchConnectionSchema = z
-  .strictObject({ clientId: z.optional(clientId), clientSecret: z.optional(secret), enabled: z.optional(z.boolean()), tokenEndpointAuthMethod: z.optional(authMethod) })
+  .strictObject({
+    clientId: z.optional(clientId),
+    clientSecret: z.optional(secret),
+    enabled: z.optional(z.boolean()),
+    tokenEndpointAuthMethod: z.optional(authMethod),
+  })
   .check(z.refine((patch) => Object.keys(patch).length > 0, 'no field to change'))
 
 export const eventsQuerySchema = z.object({
@@ -50,12 +61,19 @@ export const createTeamForm = z.strictObject({ ...teamFields, domains: domainLis
 /** Rotation: a new secret, and the client id (unchanged unless the customer made a new app instance). */
 export const rotateConnectionForm = z.strictObject({ clientId, clientSecret: secret })
 
-export const enableConnectionForm = z.strictObject({ enabled: z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true')) })
+export const enableConnectionForm = z.strictObject({
+  enabled: z.pipe(
+    z.enum(['true', 'false']),
+    z.transform((v) => v === 'true'),
+  ),
+})
 
 /** Deleting also forgets which IdP subjects belong to which users, so the form asks for a tick first. */
 export const deleteConnectionForm = z.strictObject({ confirm: z.literal('yes') })
 
-export const adminLoginForm = z.strictObject({ token: z.string().check(z.minLength(1), z.maxLength(1024)) })
+export const adminLoginForm = z.strictObject({
+  token: z.string().check(z.minLength(1), z.maxLength(1024)),
+})
 
 /** The page's query: a notice to show after a form (`done`, `id`) and an optional user lookup. */
 export const consoleQuerySchema = z.object({

@@ -6,8 +6,20 @@ const iterations = 100_000
 const algorithm = 'pbkdf2-sha256'
 
 async function derive(password: string, salt: Uint8Array, rounds: number): Promise<Uint8Array> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, ['deriveBits'])
-  return new Uint8Array(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations: rounds }, key, 256))
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(password),
+    'PBKDF2',
+    false,
+    ['deriveBits'],
+  )
+  return new Uint8Array(
+    await crypto.subtle.deriveBits(
+      { name: 'PBKDF2', hash: 'SHA-256', salt, iterations: rounds },
+      key,
+      256,
+    ),
+  )
 }
 
 /** "pbkdf2-sha256$<iterations>$<salt>$<hash>" */
@@ -17,10 +29,18 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 /** Checks a password against a stored hash; with no hash it still spends the same work, so timing says nothing. */
-export async function verifyPassword(password: string, stored: string | null | undefined): Promise<boolean> {
+export async function verifyPassword(
+  password: string,
+  stored: string | null | undefined,
+): Promise<boolean> {
   const [name, rounds, salt, hash] = (stored ?? '').split('$')
-  const known = name === algorithm && Number(rounds) > 0 && Number(rounds) <= iterations && salt && hash
-  const derived = await derive(password, known ? fromBase64Url(salt) : new Uint8Array(16), known ? Number(rounds) : iterations)
+  const known =
+    name === algorithm && Number(rounds) > 0 && Number(rounds) <= iterations && salt && hash
+  const derived = await derive(
+    password,
+    known ? fromBase64Url(salt) : new Uint8Array(16),
+    known ? Number(rounds) : iterations,
+  )
   if (!known) return false
   const expected = fromBase64Url(hash)
   return expected.length === derived.length && crypto.subtle.timingSafeEqual(derived, expected)

@@ -13,7 +13,11 @@ function importKey(dataKey: Uint8Array): Promise<CryptoKey> {
 }
 
 /** The additional data binds a sealed value to its row, so a ciphertext cannot be moved to another connection. */
-export async function seal(dataKey: Uint8Array, plaintext: string, boundTo: string): Promise<string> {
+export async function seal(
+  dataKey: Uint8Array,
+  plaintext: string,
+  boundTo: string,
+): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12))
   const ciphertext = await crypto.subtle.encrypt(
     { name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(boundTo) },
@@ -23,7 +27,11 @@ export async function seal(dataKey: Uint8Array, plaintext: string, boundTo: stri
   return `v1.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(ciphertext))}`
 }
 
-export async function unseal(dataKey: Uint8Array, sealed: string, boundTo: string): Promise<string> {
+export async function unseal(
+  dataKey: Uint8Array,
+  sealed: string,
+  boundTo: string,
+): Promise<string> {
   const [version, iv, ciphertext] = sealed.split('.')
   if (version !== 'v1' || !iv || !ciphertext) throw new Error('unknown sealed value format')
   const plaintext = await crypto.subtle.decrypt(

@@ -7,7 +7,13 @@ import { ssoConnections, teamDomains } from './schema'
 
 export type ConnectionRecord = Pick<
   typeof ssoConnections.$inferSelect,
-  'id' | 'teamId' | 'issuer' | 'clientId' | 'clientSecretSealed' | 'enabled' | 'tokenEndpointAuthMethod'
+  | 'id'
+  | 'teamId'
+  | 'issuer'
+  | 'clientId'
+  | 'clientSecretSealed'
+  | 'enabled'
+  | 'tokenEndpointAuthMethod'
 >
 
 export interface ConnectionSecrets {
@@ -35,18 +41,40 @@ function remember(runtime: Runtime, rows: ConnectionRecord[]) {
   return rows
 }
 
-export async function connectionsByIssuer(db: Database, runtime: Runtime, issuer: string): Promise<ConnectionRecord[]> {
-  return remember(runtime, await db.select(connectionColumns).from(ssoConnections).where(eq(ssoConnections.issuer, issuer)).all())
+export async function connectionsByIssuer(
+  db: Database,
+  runtime: Runtime,
+  issuer: string,
+): Promise<ConnectionRecord[]> {
+  return remember(
+    runtime,
+    await db
+      .select(connectionColumns)
+      .from(ssoConnections)
+      .where(eq(ssoConnections.issuer, issuer))
+      .all(),
+  )
 }
 
-export async function connectionById(db: Database, runtime: Runtime, id: string): Promise<ConnectionRecord | undefined> {
+export async function connectionById(
+  db: Database,
+  runtime: Runtime,
+  id: string,
+): Promise<ConnectionRecord | undefined> {
   const copy = runtime.connections.get(id)
   if (copy && runtime.now() - copy.readAt < connectionCopyMs) return copy.record
-  return remember(runtime, await db.select(connectionColumns).from(ssoConnections).where(eq(ssoConnections.id, id)).all())[0]
+  return remember(
+    runtime,
+    await db.select(connectionColumns).from(ssoConnections).where(eq(ssoConnections.id, id)).all(),
+  )[0]
 }
 
 /** Email login's one read: the SSO connection of the team that owns `domain`. */
-export async function connectionForDomain(db: Database, runtime: Runtime, domain: string): Promise<ConnectionRecord | undefined> {
+export async function connectionForDomain(
+  db: Database,
+  runtime: Runtime,
+  domain: string,
+): Promise<ConnectionRecord | undefined> {
   const records = await db
     .select(connectionColumns)
     .from(teamDomains)
@@ -61,7 +89,10 @@ export function forgetConnection(runtime: Runtime, id: string) {
 }
 
 /** The sealed secret is bound to its connection id: a ciphertext copied to another row does not open. */
-export async function openSecrets(dataKey: Uint8Array, record: ConnectionRecord): Promise<ConnectionSecrets> {
+export async function openSecrets(
+  dataKey: Uint8Array,
+  record: ConnectionRecord,
+): Promise<ConnectionSecrets> {
   return {
     clientId: record.clientId,
     clientSecret: await unseal(dataKey, record.clientSecretSealed, record.id),

@@ -13,7 +13,12 @@ const knownUser = { id: users.id, email: users.email, name: users.name, teamId: 
  */
 export async function loadSsoLoginFacts(
   db: Database,
-  input: { connectionId: string; subject: string; email: string | undefined; domain: string | undefined },
+  input: {
+    connectionId: string
+    subject: string
+    email: string | undefined
+    domain: string | undefined
+  },
 ): Promise<SsoLoginFacts> {
   const [connection, domainTeam, linked, byEmail] = await db.batch([
     db
@@ -27,14 +32,23 @@ export async function loadSsoLoginFacts(
       .from(ssoConnections)
       .innerJoin(teams, eq(teams.id, ssoConnections.teamId))
       .where(eq(ssoConnections.id, input.connectionId)),
-    db.select({ teamId: teamDomains.teamId }).from(teamDomains).where(eq(teamDomains.domain, input.domain ?? '')),
+    db
+      .select({ teamId: teamDomains.teamId })
+      .from(teamDomains)
+      .where(eq(teamDomains.domain, input.domain ?? '')),
     db
       .select(knownUser)
       .from(identities)
       .innerJoin(users, eq(users.id, identities.userId))
       .leftJoin(memberships, eq(memberships.userId, users.id))
-      .where(and(eq(identities.connectionId, input.connectionId), eq(identities.subject, input.subject))),
-    db.select(knownUser).from(users).leftJoin(memberships, eq(memberships.userId, users.id)).where(eq(users.email, input.email ?? '')),
+      .where(
+        and(eq(identities.connectionId, input.connectionId), eq(identities.subject, input.subject)),
+      ),
+    db
+      .select(knownUser)
+      .from(users)
+      .leftJoin(memberships, eq(memberships.userId, users.id))
+      .where(eq(users.email, input.email ?? '')),
   ])
   return {
     connection: connection[0],
@@ -57,12 +71,27 @@ export function signInStatements(
 ): BatchItem<'sqlite'>[] {
   const statements: BatchItem<'sqlite'>[] = []
   const { user } = decision
-  if (decision.create) statements.push(db.insert(users).values({ id: user.id, email: user.email, name: user.name }))
+  if (decision.create)
+    statements.push(db.insert(users).values({ id: user.id, email: user.email, name: user.name }))
   if (decision.joinWith) {
-    statements.push(db.insert(memberships).values({ userId: user.id, teamId: decision.teamId, role: 'member', permission: decision.joinWith }))
+    statements.push(
+      db
+        .insert(memberships)
+        .values({
+          userId: user.id,
+          teamId: decision.teamId,
+          role: 'member',
+          permission: decision.joinWith,
+        }),
+    )
   }
   if (decision.link) {
-    statements.push(db.insert(identities).values({ connectionId, subject, userId: user.id }).onConflictDoNothing())
+    statements.push(
+      db
+        .insert(identities)
+        .values({ connectionId, subject, userId: user.id })
+        .onConflictDoNothing(),
+    )
   }
   return statements
 }

@@ -2,7 +2,10 @@
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
-const createdAt = () => integer('created_at').notNull().default(sql`(unixepoch())`)
+const createdAt = () =>
+  integer('created_at')
+    .notNull()
+    .default(sql`(unixepoch())`)
 
 export const teams = sqliteTable('teams', {
   id: text('id').primaryKey(),
@@ -17,7 +20,9 @@ export const teamDomains = sqliteTable(
   'team_domains',
   {
     domain: text('domain').primaryKey(),
-    teamId: text('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+    teamId: text('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
   },
   (t) => [index('team_domains_team').on(t.teamId)],
 )
@@ -39,8 +44,12 @@ export const users = sqliteTable(
 export const memberships = sqliteTable(
   'memberships',
   {
-    userId: text('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
-    teamId: text('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    teamId: text('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
     role: text('role', { enum: ['owner', 'member'] }).notNull(),
     permission: text('permission', { enum: ['public', 'private'] }).notNull(),
     createdAt: createdAt(),
@@ -52,7 +61,9 @@ export const ssoConnections = sqliteTable(
   'sso_connections',
   {
     id: text('id').primaryKey(),
-    teamId: text('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+    teamId: text('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
     issuer: text('issuer').notNull(),
     clientId: text('client_id').notNull(),
     clientSecretSealed: text('client_secret_sealed').notNull(),
@@ -61,21 +72,33 @@ export const ssoConnections = sqliteTable(
       enum: ['client_secret_basic', 'client_secret_post'],
     }).notNull(),
     createdAt: createdAt(),
-    updatedAt: integer('updated_at').notNull().default(sql`(unixepoch())`),
+    updatedAt: integer('updated_at')
+      .notNull()
+      .default(sql`(unixepoch())`),
   },
-  (t) => [uniqueIndex('sso_connections_team').on(t.teamId), index('sso_connections_issuer').on(t.issuer)],
+  (t) => [
+    uniqueIndex('sso_connections_team').on(t.teamId),
+    index('sso_connections_issuer').on(t.issuer),
+  ],
 )
 
 /** (connection, sub) names one person at one IdP. */
 export const identities = sqliteTable(
   'identities',
   {
-    connectionId: text('connection_id').notNull().references(() => ssoConnections.id, { onDelete: 'cascade' }),
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => ssoConnections.id, { onDelete: 'cascade' }),
     subject: text('subject').notNull(),
-    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.connectionId, t.subject] }), index('identities_user').on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.connectionId, t.subject] }),
+    index('identities_user').on(t.userId),
+  ],
 )
 
 /** The row id is the SHA-256 of the session secret the cookie carries. */
@@ -83,7 +106,9 @@ export const sessions = sqliteTable(
   'sessions',
   {
     id: text('id').primaryKey(),
-    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     authMethod: text('auth_method', { enum: ['sso', 'password'] }).notNull(),
     connectionId: text('connection_id'),
     createdAt: createdAt(),

@@ -4,10 +4,14 @@ import type { SessionFacts } from '../provisioning'
 import type { Database } from './client'
 import { memberships, sessions, ssoConnections, teams, users } from './schema'
 
-export const insertSession = (db: Database, row: typeof sessions.$inferInsert) => db.insert(sessions).values(row)
+export const insertSession = (db: Database, row: typeof sessions.$inferInsert) =>
+  db.insert(sessions).values(row)
 
 export const revokeSession = (db: Database, id: string, atSeconds: number) =>
-  db.update(sessions).set({ revokedAt: atSeconds }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
+  db
+    .update(sessions)
+    .set({ revokedAt: atSeconds })
+    .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
 
 export interface SessionRecheck extends SessionFacts {
   user: { email: string; name: string | null } | undefined
@@ -15,7 +19,12 @@ export interface SessionRecheck extends SessionFacts {
 }
 
 /** Everything the recheck needs, in one statement (one D1 round trip). */
-export async function loadSessionRecheck(db: Database, sessionId: string, userId: string, nowSeconds: number): Promise<SessionRecheck> {
+export async function loadSessionRecheck(
+  db: Database,
+  sessionId: string,
+  userId: string,
+  nowSeconds: number,
+): Promise<SessionRecheck> {
   const row = await db
     .select({
       email: users.email,

@@ -9,15 +9,30 @@ import { memberships, ssoConnections, teamDomains, teams, users } from './schema
  */
 export function createTeamStatements(
   db: Database,
-  team: { id: string; name: string; ownerUserId: string; defaultPermission: 'public' | 'private'; domains: string[] },
+  team: {
+    id: string
+    name: string
+    ownerUserId: string
+    defaultPermission: 'public' | 'private'
+    domains: string[]
+  },
   skipTakenDomains = false,
 ) {
   const { domains, ...row } = team
   const domainRow = (domain: string) => db.insert(teamDomains).values({ domain, teamId: team.id })
   return [
     db.insert(teams).values(row),
-    db.insert(memberships).values({ userId: team.ownerUserId, teamId: team.id, role: 'owner', permission: team.defaultPermission }),
-    ...domains.map((domain) => (skipTakenDomains ? domainRow(domain).onConflictDoNothing() : domainRow(domain))),
+    db
+      .insert(memberships)
+      .values({
+        userId: team.ownerUserId,
+        teamId: team.id,
+        role: 'owner',
+        permission: team.defaultPermission,
+      }),
+    ...domains.map((domain) =>
+      skipTakenDomains ? domainRow(domain).onConflictDoNothing() : domainRow(domain),
+    ),
   ] as const
 }
 
@@ -25,21 +40,34 @@ export function createTeamStatements(
 export async function loadTeams(db: Database, ids?: string[]) {
   const filter = ids ? inArray(teams.id, ids) : undefined
   const [teamRows, domainRows, memberRows, connectionRows] = await db.batch([
-    db.select({ team: teams, ownerEmail: users.email }).from(teams).innerJoin(users, eq(users.id, teams.ownerUserId)).where(filter).orderBy(teams.createdAt, teams.id),
-    db.select().from(teamDomains).where(ids ? inArray(teamDomains.teamId, ids) : undefined),
+    db
+      .select({ team: teams, ownerEmail: users.email })
+      .from(teams)
+      .innerJoin(users, eq(users.id, teams.ownerUserId))
+      .where(filter)
+      .orderBy(teams.createdAt, teams.id),
+    db
+      .select()
+      .from(teamDomains)
+      .where(ids ? inArray(teamDomains.teamId, ids) : undefined),
     db
       .select({ teamId: memberships.teamId, id: users.id, email: users.email, name: users.name })
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(ids ? inArray(memberships.teamId, ids) : undefined)
       .orderBy(memberships.createdAt, users.email),
-    db.select().from(ssoConnections).where(ids ? inArray(ssoConnections.teamId, ids) : undefined),
+    db
+      .select()
+      .from(ssoConnections)
+      .where(ids ? inArray(ssoConnections.teamId, ids) : undefined),
   ])
   return teamRows.map(({ team, ownerEmail }) => ({
     team,
     ownerEmail,
     domains: domainRows.filter((d) => d.teamId === team.id).map((d) => d.domain),
-    members: memberRows.filter((m) => m.teamId === team.id).map(({ id, email, name }) => ({ id, email, name })),
+    members: memberRows
+      .filter((m) => m.teamId === team.id)
+      .map(({ id, email, name }) => ({ id, email, name })),
     connection: connectionRows.find((c) => c.teamId === team.id),
   }))
 }

@@ -21,15 +21,26 @@ export const requestOptions = (o: UpstreamOptions, timeoutMs = upstreamTimeoutMs
 })
 
 /** Fetches and validates discovery without any cache (the admin API's check before saving). */
-export async function fetchDiscovery(o: UpstreamOptions, issuer: string): Promise<oauth.AuthorizationServer> {
+export async function fetchDiscovery(
+  o: UpstreamOptions,
+  issuer: string,
+): Promise<oauth.AuthorizationServer> {
   const issuerUrl = new URL(issuer)
-  const response = await oauth.discoveryRequest(issuerUrl, { ...requestOptions(o), algorithm: 'oidc' })
+  const response = await oauth.discoveryRequest(issuerUrl, {
+    ...requestOptions(o),
+    algorithm: 'oidc',
+  })
   return oauth.processDiscoveryResponse(issuerUrl, response)
 }
 
 /** The authorization server metadata for `issuer`, exact issuer match enforced by oauth4webapi. */
-export async function discover(o: UpstreamOptions, issuer: string): Promise<oauth.AuthorizationServer> {
-  const document = await cachedDocument(o.runtime, o.source, `discovery:${issuer}`, () => fetchDiscovery(o, issuer))
+export async function discover(
+  o: UpstreamOptions,
+  issuer: string,
+): Promise<oauth.AuthorizationServer> {
+  const document = await cachedDocument(o.runtime, o.source, `discovery:${issuer}`, () =>
+    fetchDiscovery(o, issuer),
+  )
   return document as oauth.AuthorizationServer
 }
 
@@ -57,5 +68,7 @@ export async function keySet(
   const last = o.runtime.jwksRefetchedAt.get(as.issuer) ?? 0
   const refresh = options.unknownKid === true && now - last >= jwksRefetchIntervalMs
   if (refresh) o.runtime.jwksRefetchedAt.set(as.issuer, now)
-  return (await cachedDocument(o.runtime, o.source, key, () => fetchJwks(o, as), { refresh })) as oauth.JWKS
+  return (await cachedDocument(o.runtime, o.source, key, () => fetchJwks(o, as), {
+    refresh,
+  })) as oauth.JWKS
 }

@@ -10,7 +10,10 @@ export interface CachedDocument {
 }
 
 const isCachedDocument = (v: unknown): v is CachedDocument =>
-  typeof v === 'object' && v !== null && 'value' in v && typeof (v as CachedDocument).fetchedAt === 'number'
+  typeof v === 'object' &&
+  v !== null &&
+  'value' in v &&
+  typeof (v as CachedDocument).fetchedAt === 'number'
 
 /** KV trouble is a cache miss, never an outage: the IdP is asked instead. */
 async function readKv(kv: KVNamespace, key: string): Promise<CachedDocument | undefined> {
@@ -65,7 +68,9 @@ export async function cachedDocument(
     const fetched: CachedDocument = { value: await shared(runtime, key, load), fetchedAt: now }
     runtime.documents.set(key, fetched)
     source.waitUntil(
-      source.kv.put(key, JSON.stringify(fetched), { expirationTtl: staleForMs / 1000 }).catch(() => undefined),
+      source.kv
+        .put(key, JSON.stringify(fetched), { expirationTtl: staleForMs / 1000 })
+        .catch(() => undefined),
     )
     return fetched.value
   } catch (error) {

@@ -25,7 +25,8 @@ export async function authorizationRequest(
   redirectUri: string,
   loginHint: string | undefined,
 ): Promise<{ url: URL; state: string; nonce: string; verifier: string }> {
-  if (!as.authorization_endpoint) throw new AppError('idp_response_invalid', { cause: 'no authorization_endpoint' })
+  if (!as.authorization_endpoint)
+    throw new AppError('idp_response_invalid', { cause: 'no authorization_endpoint' })
   const verifier = oauth.generateRandomCodeVerifier()
   const state = oauth.generateRandomState()
   const nonce = oauth.generateRandomNonce()
@@ -42,16 +43,25 @@ export async function authorizationRequest(
   return { url, state, nonce, verifier }
 }
 
-const transportCodes = new Set([oauth.RESPONSE_IS_NOT_CONFORM, oauth.RESPONSE_IS_NOT_JSON, oauth.PARSE_ERROR])
+const transportCodes = new Set([
+  oauth.RESPONSE_IS_NOT_CONFORM,
+  oauth.RESPONSE_IS_NOT_JSON,
+  oauth.PARSE_ERROR,
+])
 
 /** Sorts what oauth4webapi threw into our codes: unreachable, untrustworthy response, or a token that failed. */
 function classify(error: unknown): AppError {
   if (error instanceof AppError) return error
-  if (error instanceof oauth.ResponseBodyError) return new AppError('code_rejected', { cause: error.error })
+  if (error instanceof oauth.ResponseBodyError)
+    return new AppError('code_rejected', { cause: error.error })
   if (error instanceof oauth.OperationProcessingError) {
-    return new AppError(transportCodes.has(error.code ?? '') ? 'idp_response_invalid' : 'token_invalid', { cause: error.code })
+    return new AppError(
+      transportCodes.has(error.code ?? '') ? 'idp_response_invalid' : 'token_invalid',
+      { cause: error.code },
+    )
   }
-  if (error instanceof oauth.UnsupportedOperationError) return new AppError('token_invalid', { cause: error.code })
+  if (error instanceof oauth.UnsupportedOperationError)
+    return new AppError('token_invalid', { cause: error.code })
   return new AppError('idp_unreachable', { cause: error instanceof Error ? error.name : 'unknown' })
 }
 
@@ -69,7 +79,9 @@ export function validateCallback(
       throw new AppError('idp_denied', { cause: error.error })
     }
     const stateProblem = error instanceof Error && /"state"/.test(error.message)
-    throw new AppError(stateProblem ? 'login_state_mismatch' : 'callback_invalid', { cause: (error as oauth.OperationProcessingError).code })
+    throw new AppError(stateProblem ? 'login_state_mismatch' : 'callback_invalid', {
+      cause: (error as oauth.OperationProcessingError).code,
+    })
   }
 }
 
@@ -93,8 +105,19 @@ export async function exchangeCode(
       ? oauth.ClientSecretPost(connection.clientSecret)
       : oauth.ClientSecretBasic(connection.clientSecret)
   try {
-    const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, redirectUri, tx.verifier, requestOptions(o, tokenTimeoutMs))
-    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: tx.nonce, requireIdToken: true })
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      clientAuth,
+      params,
+      redirectUri,
+      tx.verifier,
+      requestOptions(o, tokenTimeoutMs),
+    )
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
+      expectedNonce: tx.nonce,
+      requireIdToken: true,
+    })
     await verifySignature(o, as, response)
     const claims = oauth.getValidatedIdTokenClaims(tokens)
     if (!claims) throw new AppError('token_invalid', { cause: 'no id_token' })
@@ -113,28 +136,51 @@ export async function exchangeCode(
 }
 
 /** Signature check over the JWKS cache; an unknown `kid` earns one refetch (rate-limited per issuer). */
-async function verifySignature(o: UpstreamOptions, as: oauth.AuthorizationServer, tokenResponse: Response) {
+async function verifySignature(
+  o: UpstreamOptions,
+  as: oauth.AuthorizationServer,
+  tokenResponse: Response,
+) {
   const attempt = async (unknownKid: boolean) => {
     const jwks = await keySet(o, as, { unknownKid })
     // A copy of `as` and a just-stamped cache make oauth4webapi use our keys and never fetch its own.
     const cache = { jwks, uat: Math.floor(Date.now() / 1000) }
-    await oauth.validateApplicationLevelSignature({ ...as }, tokenResponse, { ...requestOptions(o), [oauth.jwksCache]: cache })
+    await oauth.validateApplicationLevelSignature({ ...as }, tokenResponse, {
+      ...requestOptions(o),
+      [oauth.jwksCache]: cache,
+    })
   }
   try {
     await attempt(false)
   } catch (error) {
-    if (!(error instanceof oauth.OperationProcessingError && error.code === oauth.KEY_SELECTION)) throw error
+    if (!(error instanceof oauth.OperationProcessingError && error.code === oauth.KEY_SELECTION))
+      throw error
     await attempt(true)
   }
 }
 
-function readClaims(claims: Record<string, unknown>): Omit<VerifiedClaims, 'sub'> & { sub: string } {
-  const email = typeof claims.email === 'string' && claims.email.includes('@') ? claims.email.trim().toLowerCase() : undefined
+function readClaims(
+  claims: Record<string, unknown>,
+): Omit<VerifiedClaims, 'sub'> & { sub: string } {
+  const email =
+    typeof claims.email === 'string' && claims.email.includes('@')
+      ? claims.email.trim().toLowerCase()
+      : undefined
   const verified = claims.email_verified
   return {
     sub: String(claims.sub),
     email,
-    emailVerified: typeof verified === 'boolean' ? verified : verified === 'true' ? true : verified === 'false' ? false : undefined,
-    name: typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 200) : undefined,
+    emailVerified:
+      typeof verified === 'boolean'
+        ? verified
+        : verified === 'true'
+          ? true
+          : verified === 'false'
+            ? false
+            : undefined,
+    name:
+      typeof claims.name === 'string' && claims.name.trim()
+        ? claims.name.trim().slice(0, 200)
+        : undefined,
   }
 }

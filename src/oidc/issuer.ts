@@ -1,5 +1,8 @@
 // What support pastes as "issuer" becomes the issuer identifier: a metadata URL is reduced to its issuer.
-const wellKnownSuffixes = ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']
+const wellKnownSuffixes = [
+  '/.well-known/openid-configuration',
+  '/.well-known/oauth-authorization-server',
+]
 
 /**
  * Reduces a pasted OpenID Provider Metadata URL to its issuer; returns undefined when the input is not a
@@ -16,7 +19,8 @@ export function normalizeIssuer(input: string, allowHttp: boolean): string | und
   if (url.protocol !== 'https:' && !(allowHttp && url.protocol === 'http:')) return undefined
   if (url.search || url.hash || url.username || url.password) return undefined
   let path = url.pathname
-  for (const suffix of wellKnownSuffixes) if (path.endsWith(suffix)) path = path.slice(0, -suffix.length)
+  for (const suffix of wellKnownSuffixes)
+    if (path.endsWith(suffix)) path = path.slice(0, -suffix.length)
   path = path.replace(/\/+$/, '')
   return `${url.origin}${path}`
 }

@@ -19,13 +19,22 @@ const transactionSchema = z.object({
 
 export type LoginTransaction = z.infer<typeof transactionSchema>
 
-export async function saveTransaction(c: Context, keys: readonly SessionKey[], tx: Omit<LoginTransaction, 'expiresAt'>, nowMs: number) {
+export async function saveTransaction(
+  c: Context,
+  keys: readonly SessionKey[],
+  tx: Omit<LoginTransaction, 'expiresAt'>,
+  nowMs: number,
+) {
   const expiresAt = Math.floor(nowMs / 1000) + transactionLifetimeSeconds
   await writeSignedCookie(c, cookieName, { ...tx, expiresAt }, keys, transactionLifetimeSeconds)
 }
 
 /** Reads and at once clears the transaction, so it serves exactly one callback. */
-export async function takeTransaction(c: Context, keys: readonly SessionKey[], nowMs: number): Promise<LoginTransaction | undefined> {
+export async function takeTransaction(
+  c: Context,
+  keys: readonly SessionKey[],
+  nowMs: number,
+): Promise<LoginTransaction | undefined> {
   const tx = await readSignedCookie(c, cookieName, keys, transactionSchema)
   clearCookie(c, cookieName)
   return tx && tx.expiresAt > nowMs / 1000 ? tx : undefined

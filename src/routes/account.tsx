@@ -18,13 +18,21 @@ export const accountRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())
     if (session) return c.redirect(c.var.config.appUrl, 302)
-    return c.html(<LoginPage returnTo={sameOriginPath(c.req.query('return_to'), c.var.config.publicOrigin)} />)
+    return c.html(
+      <LoginPage returnTo={sameOriginPath(c.req.query('return_to'), c.var.config.publicOrigin)} />,
+    )
   })
   .post('/login/password', sameOriginOnly, async (c) => {
     c.set('audit', { kind: 'login', action: 'password_login' })
     const input = await readInput(c, credentialsSchema)
     c.var.audit.email = input.email
-    const session = await signInWithPassword(db(c), input.email, input.password, c.var.audit, c.var.runtime.now())
+    const session = await signInWithPassword(
+      db(c),
+      input.email,
+      input.password,
+      c.var.audit,
+      c.var.runtime.now(),
+    )
     await writeSession(c, c.var.config, session)
     return c.redirect(c.var.config.appUrl, 303)
   })
@@ -32,14 +40,23 @@ export const accountRoutes = new Hono<AppEnv>()
     c.set('audit', { kind: 'login', action: 'register' })
     const input = await readInput(c, registerSchema)
     c.var.audit.email = input.email
-    const account = { email: input.email, name: input.name || null, passwordHash: await hashPassword(input.password) }
+    const account = {
+      email: input.email,
+      name: input.name || null,
+      passwordHash: await hashPassword(input.password),
+    }
     const session = await registerWithPassword(db(c), account, c.var.audit, c.var.runtime.now())
     await writeSession(c, c.var.config, session)
     return c.redirect(c.var.config.appUrl, 303)
   })
   .post('/logout', sameOriginOnly, async (c) => {
     const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())
-    if (session) await revokeSession(db(c), await sessionRowId(session), Math.floor(c.var.runtime.now() / 1000))
+    if (session)
+      await revokeSession(
+        db(c),
+        await sessionRowId(session),
+        Math.floor(c.var.runtime.now() / 1000),
+      )
     clearSession(c)
     return c.redirect('/', 303)
   })

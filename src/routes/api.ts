@@ -12,7 +12,10 @@ import { permission, text } from '../schemas'
 import { currentSession, writeSession } from '../session/session'
 import { validate } from './validation'
 
-const teamSchema = z.object({ name: text(200).check(z.minLength(1)), defaultPermission: permission })
+const teamSchema = z.object({
+  name: text(200).check(z.minLength(1)),
+  defaultPermission: permission,
+})
 
 /** 401 unless a live session is presented; the session is then `c.var.session`. */
 const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -37,12 +40,22 @@ export const apiRoutes = new Hono<AppEnv>()
     if (session.team) throw new AppError('already_in_team')
     c.set('audit', { kind: 'login', action: 'team_create', email: session.email })
     const body = c.req.valid('json')
-    const team = { id: randomId(), name: body.name, ownerUserId: session.userId, defaultPermission: body.defaultPermission }
+    const team = {
+      id: randomId(),
+      name: body.name,
+      ownerUserId: session.userId,
+      defaultPermission: body.defaultPermission,
+    }
     const domain = emailDomain(session.email)
     const client = db(c)
-    await client.batch(createTeamStatements(client, { ...team, domains: domain ? [domain] : [] }, true)).catch((error: unknown) => {
-      throw isUniqueViolation(error) ? new AppError('already_in_team') : error
-    })
+    await client
+      .batch(createTeamStatements(client, { ...team, domains: domain ? [domain] : [] }, true))
+      .catch((error: unknown) => {
+        throw isUniqueViolation(error) ? new AppError('already_in_team') : error
+      })
     await writeSession(c, c.var.config, { ...session, team: { id: team.id, name: team.name } })
-    return c.json({ team: { id: team.id, name: team.name, defaultPermission: team.defaultPermission } }, 201)
+    return c.json(
+      { team: { id: team.id, name: team.name, defaultPermission: team.defaultPermission } },
+      201,
+    )
   })

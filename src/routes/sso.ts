@@ -2,7 +2,13 @@
 import { Hono, type Context } from 'hono'
 import * as oauth from 'oauth4webapi'
 import * as z from 'zod/mini'
-import { type ConnectionRecord, connectionById, connectionForDomain, connectionsByIssuer, openSecrets } from '../db/connections'
+import {
+  type ConnectionRecord,
+  connectionById,
+  connectionForDomain,
+  connectionsByIssuer,
+  openSecrets,
+} from '../db/connections'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
 import { db, readInput, redirectUri, sameOriginOnly, sameOriginPath, upstream } from '../http'
@@ -21,28 +27,48 @@ const returnTo = z.optional(z.string().check(z.maxLength(4096)))
 /** OpenID Connect Core 1.0 §4: `iss` required, `login_hint` and `target_link_uri` optional; others ignored. */
 const issuer = z.string().check(z.maxLength(2048))
 const initiateSchema = z.object({ iss: issuer, login_hint: loginHint, target_link_uri: returnTo })
-const connectionInitiateSchema = z.object({ iss: z.optional(issuer), login_hint: loginHint, target_link_uri: returnTo })
+const connectionInitiateSchema = z.object({
+  iss: z.optional(issuer),
+  login_hint: loginHint,
+  target_link_uri: returnTo,
+})
 const startSchema = z.object({ email, return_to: returnTo })
 
 /** The IdP's metadata; a document we cannot trust (another issuer, bad JSON) is told apart from an outage. */
 const discoverForLogin = (c: Context<AppEnv>, issuer: string) =>
   discover(upstream(c), issuer).catch((cause: unknown) => {
-    throw new AppError(cause instanceof oauth.OperationProcessingError ? 'idp_response_invalid' : 'idp_unreachable', { cause })
+    throw new AppError(
+      cause instanceof oauth.OperationProcessingError ? 'idp_response_invalid' : 'idp_unreachable',
+      { cause },
+    )
   })
 
 /** Discovery from cache, then PKCE + state + nonce into the transaction cookie, then off to the IdP. */
-async function beginLogin(c: Context<AppEnv>, connection: ConnectionRecord, hint: string | undefined, returnTo: string | undefined) {
+async function beginLogin(
+  c: Context<AppEnv>,
+  connection: ConnectionRecord,
+  hint: string | undefined,
+  returnTo: string | undefined,
+) {
   c.var.audit.teamId = connection.teamId
   if (!connection.enabled) throw new AppError('connection_disabled')
   const as = await discoverForLogin(c, connection.issuer)
   const request = await authorizationRequest(as, connection.clientId, redirectUri(c), hint)
   const { state, nonce, verifier } = request
-  const tx = { state, nonce, verifier, connectionId: connection.id, issuer: connection.issuer, returnTo: returnTo ?? c.var.config.appUrl }
+  const tx = {
+    state,
+    nonce,
+    verifier,
+    connectionId: connection.id,
+    issuer: connection.issuer,
+    returnTo: returnTo ?? c.var.config.appUrl,
+  }
   await saveTransaction(c, c.var.config.sessionKeys, tx, c.var.runtime.now())
   return c.redirect(request.url.href, 302)
 }
 
-const returnPath = (c: Context<AppEnv>, input: string | undefined) => sameOriginPath(input, c.var.config.publicOrigin)
+const returnPath = (c: Context<AppEnv>, input: string | undefined) =>
+  sameOriginPath(input, c.var.config.publicOrigin)
 
 export const ssoRoutes = new Hono<AppEnv>()
   .use('*', async (c, next) => {
@@ -52,7 +78,8 @@ export const ssoRoutes = new Hono<AppEnv>()
   .on(['GET', 'POST'], '/initiate', async (c) => {
     const input = await readInput(c, initiateSchema)
     const issuer = normalizeIssuer(input.iss, c.var.config.allowHttpIssuers)
-    const matches = issuer === input.iss ? await connectionsByIssuer(db(c), c.var.runtime, issuer) : []
+    const matches =
+      issuer === input.iss ? await connectionsByIssuer(db(c), c.var.runtime, issuer) : []
     const enabled = matches.filter((m) => m.enabled)
     const [connection] = enabled.length ? enabled : matches
     if (!connection) throw new AppError('unknown_issuer')
@@ -61,15 +88,24 @@ export const ssoRoutes = new Hono<AppEnv>()
   })
   .on(['GET', 'POST'], '/initiate/:connectionId', async (c) => {
     const input = await readInput(c, connectionInitiateSchema)
-    const connection = await connectionById(db(c), c.var.runtime, c.req.param('connectionId').slice(0, 64))
+    const connection = await connectionById(
+      db(c),
+      c.var.runtime,
+      c.req.param('connectionId').slice(0, 64),
+    )
     if (!connection) throw new AppError('unknown_connection')
-    if (input.iss !== undefined && input.iss !== connection.issuer) throw new AppError('unknown_issuer')
+    if (input.iss !== undefined && input.iss !== connection.issuer)
+      throw new AppError('unknown_issuer')
     return beginLogin(c, connection, input.login_hint, returnPath(c, input.target_link_uri))
   })
   .on(['GET', 'POST'], '/start', sameOriginOnly, async (c) => {
     const input = await readInput(c, startSchema)
     c.var.audit.email = input.email
-    const connection = await connectionForDomain(db(c), c.var.runtime, emailDomain(input.email) ?? '')
+    const connection = await connectionForDomain(
+      db(c),
+      c.var.runtime,
+      emailDomain(input.email) ?? '',
+    )
     if (!connection) throw new AppError('no_sso_for_domain')
     return beginLogin(c, connection, input.email, returnPath(c, input.return_to))
   })
@@ -82,7 +118,14 @@ export const ssoRoutes = new Hono<AppEnv>()
     c.var.audit.teamId = connection.teamId
     const as = await discoverForLogin(c, tx.issuer)
     const params = validateCallback(as, connection.clientId, new URL(c.req.url), tx)
-    const claims = await exchangeCode(upstream(c), as, await openSecrets(config.dataKey, connection), params, redirectUri(c), tx)
+    const claims = await exchangeCode(
+      upstream(c),
+      as,
+      await openSecrets(config.dataKey, connection),
+      params,
+      redirectUri(c),
+      tx,
+    )
     c.var.audit.email = claims.email ?? null
     const session = await signInWithSso(db(c), connection.id, claims, c.var.audit, runtime.now())
     await writeSession(c, config, session)

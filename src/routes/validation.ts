@@ -4,10 +4,15 @@ import type { ValidationTargets } from 'hono'
 import type { ZodMiniType } from 'zod/mini'
 import { AppError } from '../errors'
 
-export const validate = <Target extends keyof ValidationTargets, T extends ZodMiniType>(target: Target, schema: T) =>
+export const validate = <Target extends keyof ValidationTargets, T extends ZodMiniType>(
+  target: Target,
+  schema: T,
+) =>
   zValidator(target, schema, (result) => {
     if (!result.success) {
       const fields = result.error.issues.map((issue) => issue.path.join('.') || '(body)')
-      throw new AppError('invalid_request', { message: `Invalid or missing fields: ${[...new Set(fields)].join(', ')}.` })
+      throw new AppError('invalid_request', {
+        message: `Invalid or missing fields: ${[...new Set(fields)].join(', ')}.`,
+      })
     }
   })

@@ -33,7 +33,13 @@ export async function newSessionSecret(): Promise<{ secret: string; rowId: strin
 export const sessionRowId = (session: Session) => sha256Hex(session.sid)
 
 export async function writeSession(c: Context, config: Config, session: Session) {
-  await writeSignedCookie(c, cookieName, session, config.sessionKeys, Math.max(0, session.expiresAt - session.checkedAt))
+  await writeSignedCookie(
+    c,
+    cookieName,
+    session,
+    config.sessionKeys,
+    Math.max(0, session.expiresAt - session.checkedAt),
+  )
 }
 
 export const clearSession = (c: Context) => clearCookie(c, cookieName)
@@ -42,13 +48,21 @@ export const clearSession = (c: Context) => clearCookie(c, cookieName)
  * The signed-in session, or undefined. Between rechecks this is one HMAC and no D1 read; once the recheck
  * interval has passed, one D1 read decides whether the session lives on (and re-signs it) or ends.
  */
-export async function currentSession(c: Context, config: Config, db: Database, nowMs: number): Promise<Session | undefined> {
+export async function currentSession(
+  c: Context,
+  config: Config,
+  db: Database,
+  nowMs: number,
+): Promise<Session | undefined> {
   const session = await readSignedCookie(c, cookieName, config.sessionKeys, sessionSchema)
   const now = Math.floor(nowMs / 1000)
   if (!session || session.expiresAt <= now) return undefined
   if (now - session.checkedAt < config.sessionRecheckSeconds) return session
   const facts = await loadSessionRecheck(db, await sessionRowId(session), session.userId, now)
-  if (!sessionStillValid(facts, { teamId: session.team?.id ?? null, method: session.method }) || !facts.user) {
+  if (
+    !sessionStillValid(facts, { teamId: session.team?.id ?? null, method: session.method }) ||
+    !facts.user
+  ) {
     clearSession(c)
     return undefined
   }

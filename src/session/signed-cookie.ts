@@ -5,10 +5,22 @@ import type * as z from 'zod/mini'
 import { fromBase64Url, toBase64Url } from '../crypto/encoding'
 import type { SessionKey } from '../env'
 
-const attributes = { prefix: 'host', httpOnly: true, secure: true, sameSite: 'Lax', path: '/' } as const
+const attributes = {
+  prefix: 'host',
+  httpOnly: true,
+  secure: true,
+  sameSite: 'Lax',
+  path: '/',
+} as const
 
 /** Signs `payload` with the first (current) key: the value is "<kid>.<base64url json>". */
-export async function writeSignedCookie(c: Context, name: string, payload: object, keys: readonly SessionKey[], maxAgeSeconds: number) {
+export async function writeSignedCookie(
+  c: Context,
+  name: string,
+  payload: object,
+  keys: readonly SessionKey[],
+  maxAgeSeconds: number,
+) {
   const [current] = keys
   if (!current) throw new Error('no session key')
   const value = `${current.kid}.${toBase64Url(new TextEncoder().encode(JSON.stringify(payload)))}`
@@ -16,7 +28,12 @@ export async function writeSignedCookie(c: Context, name: string, payload: objec
 }
 
 /** The payload if the cookie is present, signed by a known key and well-formed; otherwise undefined. */
-export async function readSignedCookie<T>(c: Context, name: string, keys: readonly SessionKey[], schema: z.ZodMiniType<T>): Promise<T | undefined> {
+export async function readSignedCookie<T>(
+  c: Context,
+  name: string,
+  keys: readonly SessionKey[],
+  schema: z.ZodMiniType<T>,
+): Promise<T | undefined> {
   const raw = getCookie(c, name, 'host')
   const kid = raw?.slice(0, raw.indexOf('.'))
   const key = keys.find((k) => k.kid === kid)
@@ -24,7 +41,9 @@ export async function readSignedCookie<T>(c: Context, name: string, keys: readon
   const value = await getSignedCookie(c, key.secret, name, 'host')
   if (!value) return undefined
   try {
-    const parsed = schema.safeParse(JSON.parse(new TextDecoder().decode(fromBase64Url(value.slice(kid!.length + 1)))))
+    const parsed = schema.safeParse(
+      JSON.parse(new TextDecoder().decode(fromBase64Url(value.slice(kid!.length + 1)))),
+    )
     return parsed.success ? parsed.data : undefined
   } catch {
     return undefined

@@ -22,15 +22,29 @@ export function AdminLoginPage() {
       <h1>Support console</h1>
       <form class="card" method="post" action="/admin/login">
         <label for="admin-token">Admin token</label>
-        <input id="admin-token" name="token" type="password" autocomplete="current-password" required />
-        <p class="muted">The ADMIN_TOKEN secret. After this check a signed cookie keeps you signed in for 8 hours.</p>
+        <input
+          id="admin-token"
+          name="token"
+          type="password"
+          autocomplete="current-password"
+          required
+        />
+        <p class="muted">
+          The ADMIN_TOKEN secret. After this check a signed cookie keeps you signed in for 8 hours.
+        </p>
         <button type="submit">Sign in</button>
       </form>
     </Layout>
   )
 }
 
-export type Notice = 'team_created' | 'connection_created' | 'connection_rotated' | 'connection_enabled' | 'connection_disabled' | 'connection_deleted'
+export type Notice =
+  | 'team_created'
+  | 'connection_created'
+  | 'connection_rotated'
+  | 'connection_enabled'
+  | 'connection_disabled'
+  | 'connection_deleted'
 
 function noticeText(notice: Notice, team: TeamView) {
   const issuer = team.connection?.issuer ?? ''
@@ -90,7 +104,13 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
             <label for={`rotate-id-${c.id}`}>Client ID</label>
             <input id={`rotate-id-${c.id}`} name="clientId" value={c.clientId} required />
             <label for={`rotate-secret-${c.id}`}>New client secret</label>
-            <input id={`rotate-secret-${c.id}`} name="clientSecret" type="password" autocomplete="off" required />
+            <input
+              id={`rotate-secret-${c.id}`}
+              name="clientSecret"
+              type="password"
+              autocomplete="off"
+              required
+            />
             <button type="submit">Save new secret</button>
           </form>
         </details>
@@ -98,7 +118,8 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
           <summary>Delete connection</summary>
           <form method="post" action={`${base}/delete`}>
             <label class="check">
-              <input type="checkbox" name="confirm" value="yes" required /> Members lose SSO; their accounts stay.
+              <input type="checkbox" name="confirm" value="yes" required /> Members lose SSO; their
+              accounts stay.
             </label>
             <button type="submit" class="secondary">
               Delete connection
@@ -116,7 +137,8 @@ function TeamCard(props: { team: TeamView }) {
     <article class="card" id={`team-${team.id}`} data-testid="team">
       <h3>{team.name}</h3>
       <p class="muted">
-        Owner {team.ownerEmail} · domains {team.domains.join(', ') || 'none'} · new members are {team.defaultPermission}
+        Owner {team.ownerEmail} · domains {team.domains.join(', ') || 'none'} · new members are{' '}
+        {team.defaultPermission}
       </p>
       <h4>Members ({team.members.length})</h4>
       <ul data-testid="members">
@@ -128,7 +150,11 @@ function TeamCard(props: { team: TeamView }) {
         ))}
       </ul>
       <h4>Okta connection</h4>
-      {team.connection ? <ConnectionPanel connection={team.connection} /> : <p class="muted">None: members sign in with a password.</p>}
+      {team.connection ? (
+        <ConnectionPanel connection={team.connection} />
+      ) : (
+        <p class="muted">None: members sign in with a password.</p>
+      )}
     </article>
   )
 }
@@ -161,7 +187,13 @@ function ConnectionForm() {
       <label for="conn-client-id">Client ID</label>
       <input id="conn-client-id" name="clientId" required autocomplete="off" />
       <label for="conn-client-secret">Client Secret</label>
-      <input id="conn-client-secret" name="clientSecret" type="password" required autocomplete="off" />
+      <input
+        id="conn-client-secret"
+        name="clientSecret"
+        type="password"
+        required
+        autocomplete="off"
+      />
       <label for="conn-issuer">Issuer or metadata URL</label>
       <input id="conn-issuer" name="issuer" required placeholder="https://acme.okta.com" />
       <label for="conn-owner">Team owner email</label>
@@ -176,9 +208,15 @@ function ConnectionForm() {
   )
 }
 
-export type UserLookup = { email: string; user: { email: string; name: string | null; teamId: string | null } | null }
+export type UserLookup = {
+  email: string
+  user: { email: string; name: string | null; teamId: string | null } | null
+}
 
-function LookupForm(props: { lookup: UserLookup | undefined; teamName: (id: string | null) => string }) {
+function LookupForm(props: {
+  lookup: UserLookup | undefined
+  teamName: (id: string | null) => string
+}) {
   const { lookup } = props
   return (
     <form class="card" method="get" action="/admin">
@@ -238,7 +276,12 @@ function EventsTable(props: { events: EventRecord[]; teamName: (id: string | nul
   )
 }
 
-export function AdminConsolePage(props: { teams: TeamView[]; events: EventRecord[]; notice?: { kind: Notice; team: TeamView }; lookup?: UserLookup }) {
+export function AdminConsolePage(props: {
+  teams: TeamView[]
+  events: EventRecord[]
+  notice?: { kind: Notice; team: TeamView }
+  lookup?: UserLookup
+}) {
   const names = new Map(props.teams.map((t) => [t.id, t.name]))
   const teamName = (id: string | null) => (id ? (names.get(id) ?? id) : '')
   return (

@@ -17,8 +17,16 @@ export function LoginPage(props: { returnTo?: string }) {
         <label for="pw-email">Email</label>
         <input id="pw-email" name="email" type="email" autocomplete="username" required />
         <label for="pw-password">Password</label>
-        <input id="pw-password" name="password" type="password" autocomplete="current-password" required />
-        <button type="submit" class="secondary">Sign in with password</button>
+        <input
+          id="pw-password"
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          required
+        />
+        <button type="submit" class="secondary">
+          Sign in with password
+        </button>
       </form>
       <details class="card">
         <summary>Create an account</summary>
@@ -28,8 +36,17 @@ export function LoginPage(props: { returnTo?: string }) {
           <label for="reg-email">Email</label>
           <input id="reg-email" name="email" type="email" autocomplete="email" required />
           <label for="reg-password">Password</label>
-          <input id="reg-password" name="password" type="password" autocomplete="new-password" minlength={8} required />
-          <button type="submit" class="secondary">Create account</button>
+          <input
+            id="reg-password"
+            name="password"
+            type="password"
+            autocomplete="new-password"
+            minlength={8}
+            required
+          />
+          <button type="submit" class="secondary">
+            Create account
+          </button>
         </form>
       </details>
     </Layout>
@@ -44,11 +61,16 @@ export function AppPage(props: { session: Session }) {
       <div class="card">
         <p>
           You are <strong data-testid="user-email">{session.email}</strong>
-          {session.name ? ` (${session.name})` : ''}, signed in with {session.method === 'sso' ? 'single sign-on' : 'a password'}.
+          {session.name ? ` (${session.name})` : ''}, signed in with{' '}
+          {session.method === 'sso' ? 'single sign-on' : 'a password'}.
         </p>
-        <p data-testid="team">{session.team ? `Team: ${session.team.name}` : 'You are not in a team yet.'}</p>
+        <p data-testid="team">
+          {session.team ? `Team: ${session.team.name}` : 'You are not in a team yet.'}
+        </p>
         <form method="post" action="/logout">
-          <button type="submit" class="secondary">Sign out</button>
+          <button type="submit" class="secondary">
+            Sign out
+          </button>
         </form>
       </div>
     </Layout>
@@ -56,18 +78,34 @@ export function AppPage(props: { session: Session }) {
 }
 
 /** The page for any refusal; on the support console it says so and leads back there. */
-export function ErrorPage(props: { code: ErrorCode; message: string; referenceId: string; status: number; console: boolean }) {
-  const heading = props.status >= 500 ? 'Something went wrong' : props.console ? 'That did not work' : 'We could not sign you in'
+export function ErrorPage(props: {
+  code: ErrorCode
+  message: string
+  referenceId: string
+  status: number
+  console: boolean
+}) {
+  const heading =
+    props.status >= 500
+      ? 'Something went wrong'
+      : props.console
+        ? 'That did not work'
+        : 'We could not sign you in'
   return (
     <Layout title={props.console ? 'Support console' : 'Sign-in problem'}>
       <h1>{heading}</h1>
       <div class="card error">
         <p data-testid="error-message">{props.message}</p>
         <p class="muted">
-          Error code <code data-testid="error-code">{props.code}</code> · reference <code data-testid="reference-id">{props.referenceId}</code>
+          Error code <code data-testid="error-code">{props.code}</code> · reference{' '}
+          <code data-testid="reference-id">{props.referenceId}</code>
         </p>
         <p>
-          {props.console ? <a href="/admin">Back to the support console</a> : <a href="/">Back to sign in</a>}
+          {props.console ? (
+            <a href="/admin">Back to the support console</a>
+          ) : (
+            <a href="/">Back to sign in</a>
+          )}
         </p>
       </div>
     </Layout>

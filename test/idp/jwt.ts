@@ -26,14 +26,20 @@ export type JoseObject = Record<string, unknown>
 
 export function base64url(data: Uint8Array | string): string {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data
-  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '')
 }
 
 /** A random, URL-safe token carrying `bytes` bytes of entropy. */
-export const randomToken = (bytes = 32): string => base64url(crypto.getRandomValues(new Uint8Array(bytes)))
+export const randomToken = (bytes = 32): string =>
+  base64url(crypto.getRandomValues(new Uint8Array(bytes)))
 
 export async function sha256Base64url(text: string): Promise<string> {
-  return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))))
+  return base64url(
+    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))),
+  )
 }
 
 /** A fresh RS256 key pair; `kid` defaults to a random one. */
@@ -41,14 +47,27 @@ export async function generateSigningKey(kid = randomToken(12)): Promise<Signing
   const pair = await crypto.subtle.generateKey(RS256, true, ['sign', 'verify'])
   if (!('privateKey' in pair)) throw new Error('expected an RSA key pair')
   const exported = await crypto.subtle.exportKey('jwk', pair.publicKey)
-  if (exported instanceof ArrayBuffer || !exported.n || !exported.e) throw new Error('expected an RSA public JWK')
-  return { kid, privateKey: pair.privateKey, jwk: { kty: 'RSA', n: exported.n, e: exported.e, kid, alg: 'RS256', use: 'sig' } }
+  if (exported instanceof ArrayBuffer || !exported.n || !exported.e)
+    throw new Error('expected an RSA public JWK')
+  return {
+    kid,
+    privateKey: pair.privateKey,
+    jwk: { kty: 'RSA', n: exported.n, e: exported.e, kid, alg: 'RS256', use: 'sig' },
+  }
 }
 
 /** Compact JWS over `header` and `claims`; with no key, an unsecured JWT (empty signature). */
-export async function signJwt(header: JoseObject, claims: JoseObject, privateKey?: CryptoKey): Promise<string> {
+export async function signJwt(
+  header: JoseObject,
+  claims: JoseObject,
+  privateKey?: CryptoKey,
+): Promise<string> {
   const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`
   if (!privateKey) return `${input}.`
-  const signature = await crypto.subtle.sign(RS256.name, privateKey, new TextEncoder().encode(input))
+  const signature = await crypto.subtle.sign(
+    RS256.name,
+    privateKey,
+    new TextEncoder().encode(input),
+  )
   return `${input}.${base64url(new Uint8Array(signature))}`
 }

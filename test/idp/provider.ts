@@ -202,7 +202,9 @@ export class TestIdp {
     const client = this.#clients.get(params.get('client_id') ?? '')
     if (!client) throw new Error(`TestIdp: unknown client_id ${params.get('client_id')}`)
     if (params.get('redirect_uri') !== client.redirect_uri) {
-      throw new Error(`TestIdp: redirect_uri ${params.get('redirect_uri')} is not registered for ${client.client_id}`)
+      throw new Error(
+        `TestIdp: redirect_uri ${params.get('redirect_uri')} is not registered for ${client.client_id}`,
+      )
     }
     const user = this.#user(sub)
 
@@ -211,13 +213,15 @@ export class TestIdp {
       for (const [name, value] of Object.entries(result)) back.searchParams.set(name, value)
       const state = params.get('state')
       if (state) back.searchParams.set('state', state)
-      if (this.behaviour.sendIssParam) back.searchParams.set('iss', this.behaviour.issParamValue ?? this.issuer)
+      if (this.behaviour.sendIssParam)
+        back.searchParams.set('iss', this.behaviour.issParamValue ?? this.issuer)
       return back.href
     }
 
     const problem = authorizationProblem(params)
     if (problem) return reply({ error: 'invalid_request', error_description: problem })
-    if (opts.deny) return reply({ error: 'access_denied', error_description: 'The user denied the request' })
+    if (opts.deny)
+      return reply({ error: 'access_denied', error_description: 'The user denied the request' })
 
     const code = randomToken()
     const now = this.#now()
@@ -238,7 +242,9 @@ export class TestIdp {
     signal.throwIfAborted()
     const url = new URL(request.url)
     if (url.origin !== this.#origin) throw new TypeError('fetch failed')
-    const path = url.pathname.startsWith(this.#basePath) ? url.pathname.slice(this.#basePath.length) : ''
+    const path = url.pathname.startsWith(this.#basePath)
+      ? url.pathname.slice(this.#basePath.length)
+      : ''
     const kind = KINDS.get(path) ?? 'other'
     this.requests.push({ method: request.method, url: url.href, path: url.pathname, kind })
     if (kind !== 'other') {
@@ -288,8 +294,21 @@ export class TestIdp {
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       code_challenge_methods_supported: ['S256'],
       scopes_supported: ['openid', 'profile', 'email'],
-      claims_supported: ['iss', 'sub', 'aud', 'iat', 'exp', 'nonce', 'auth_time', 'email', 'email_verified', 'name'],
-      ...(this.behaviour.sendIssParam ? { authorization_response_iss_parameter_supported: true } : {}),
+      claims_supported: [
+        'iss',
+        'sub',
+        'aud',
+        'iat',
+        'exp',
+        'nonce',
+        'auth_time',
+        'email',
+        'email_verified',
+        'name',
+      ],
+      ...(this.behaviour.sendIssParam
+        ? { authorization_response_iss_parameter_supported: true }
+        : {}),
     }
   }
 
@@ -304,7 +323,10 @@ export class TestIdp {
     const mode = this.behaviour.tokenResponse ?? 'ok'
     if (mode === 'html500') {
       const page = '<!doctype html><title>Error</title><h1>500 Internal Server Error</h1>'
-      return new Response(page, { status: 500, headers: { 'content-type': 'text/html; charset=utf-8' } })
+      return new Response(page, {
+        status: 500,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+      })
     }
     if (typeof mode === 'object') await sleep(mode.delayMs, signal)
     try {
@@ -312,7 +334,10 @@ export class TestIdp {
       if (mode !== 'redirect') return tokenResponse(tokens)
       const id = randomToken()
       this.#redirectedTokens.set(id, tokens)
-      return new Response(null, { status: 302, headers: { location: `${this.#base}${REDIRECTED_TOKEN_PATH}?id=${id}` } })
+      return new Response(null, {
+        status: 302,
+        headers: { location: `${this.#base}${REDIRECTED_TOKEN_PATH}?id=${id}` },
+      })
     } catch (error) {
       if (error instanceof OAuthError) return error.response()
       throw error
@@ -328,7 +353,11 @@ export class TestIdp {
 
   async #exchangeCode(request: Request): Promise<TokenSet> {
     if (!/^application\/x-www-form-urlencoded\b/i.test(request.headers.get('content-type') ?? '')) {
-      throw new OAuthError(400, 'invalid_request', 'expected an application/x-www-form-urlencoded body')
+      throw new OAuthError(
+        400,
+        'invalid_request',
+        'expected an application/x-www-form-urlencoded body',
+      )
     }
     // Decoded by hand: workerd warns when .text() is called on a form-encoded body.
     const form = new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()))
@@ -341,18 +370,32 @@ export class TestIdp {
     const grant = this.#codes.get(code)
     this.#codes.delete(code)
     if (!grant || grant.clientId !== client.client_id || this.#now() > grant.expiresAt) {
-      throw new OAuthError(400, 'invalid_grant', 'the authorization code is invalid, expired or already used')
+      throw new OAuthError(
+        400,
+        'invalid_grant',
+        'the authorization code is invalid, expired or already used',
+      )
     }
     if (form.get('redirect_uri') !== grant.redirectUri) {
-      throw new OAuthError(400, 'invalid_grant', 'redirect_uri does not match the authorization request')
+      throw new OAuthError(
+        400,
+        'invalid_grant',
+        'redirect_uri does not match the authorization request',
+      )
     }
     const verifier = form.get('code_verifier') ?? ''
-    if (!CODE_VERIFIER.test(verifier) || (await sha256Base64url(verifier)) !== grant.codeChallenge) {
+    if (
+      !CODE_VERIFIER.test(verifier) ||
+      (await sha256Base64url(verifier)) !== grant.codeChallenge
+    ) {
       throw new OAuthError(400, 'invalid_grant', 'PKCE verification failed')
     }
 
     const accessToken = randomToken()
-    this.#accessTokens.set(accessToken, { sub: grant.sub, expiresAt: this.#now() + TOKEN_TTL_S * 1000 })
+    this.#accessTokens.set(accessToken, {
+      sub: grant.sub,
+      expiresAt: this.#now() + TOKEN_TTL_S * 1000,
+    })
     return {
       access_token: accessToken,
       token_type: 'Bearer',
@@ -369,12 +412,20 @@ export class TestIdp {
       throw new OAuthError(400, 'invalid_request', 'more than one client authentication method')
     }
     if (basic && form.has('client_id') && form.get('client_id') !== basic.id) {
-      throw new OAuthError(400, 'invalid_request', 'client_id does not match the Authorization header')
+      throw new OAuthError(
+        400,
+        'invalid_request',
+        'client_id does not match the Authorization header',
+      )
     }
     const method = basic ? 'client_secret_basic' : 'client_secret_post'
     const client = this.#clients.get(basic?.id ?? form.get('client_id') ?? '')
     const secret = basic?.secret ?? form.get('client_secret')
-    if (!client || (client.auth_method ?? 'client_secret_basic') !== method || secret !== client.client_secret) {
+    if (
+      !client ||
+      (client.auth_method ?? 'client_secret_basic') !== method ||
+      secret !== client.client_secret
+    ) {
       throw new OAuthError(401, 'invalid_client', 'client authentication failed', {
         'www-authenticate': 'Basic realm="idp"',
       })
@@ -444,7 +495,9 @@ export class TestIdp {
 export function routeFetch(...idps: TestIdp[]): typeof fetch {
   const longestFirst = [...idps].sort((a, b) => b.issuer.length - a.issuer.length)
   return async (input, init) => {
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url)
+    const url = new URL(
+      typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+    )
     const idp =
       longestFirst.find((i) => url.href.startsWith(`${i.issuer.replace(/\/$/, '')}/`)) ??
       longestFirst.find((i) => new URL(i.issuer).origin === url.origin)
@@ -461,7 +514,8 @@ function authorizationProblem(params: URLSearchParams): string | undefined {
   if (params.get('response_type') !== 'code') return 'response_type must be code'
   if (!(params.get('scope') ?? '').split(' ').includes('openid')) return 'scope must contain openid'
   if (params.get('code_challenge_method') !== 'S256') return 'code_challenge_method must be S256'
-  if (!CODE_CHALLENGE.test(params.get('code_challenge') ?? '')) return 'code_challenge is missing or malformed'
+  if (!CODE_CHALLENGE.test(params.get('code_challenge') ?? ''))
+    return 'code_challenge is missing or malformed'
   if (!params.get('state')) return 'state is required'
   if (!params.get('nonce')) return 'nonce is required'
   return undefined
@@ -496,7 +550,10 @@ function merge(base: JoseObject, overrides: Record<string, unknown> = {}): JoseO
 }
 
 function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  })
 }
 
 function tokenResponse(tokens: TokenSet): Response {
