@@ -147,7 +147,7 @@ async function checkIssuer(s: AdminScope, input: string): Promise<string> {
       error instanceof oauth.OperationProcessingError &&
       error.code === oauth.JSON_ATTRIBUTE_COMPARISON
     throw new AppError(mismatch ? 'issuer_mismatch' : 'discovery_unreachable', {
-      cause: error instanceof Error ? error.message : undefined,
+      cause: error,
     })
   }
   return issuer

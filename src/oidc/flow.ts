@@ -62,7 +62,7 @@ function classify(error: unknown): AppError {
   }
   if (error instanceof oauth.UnsupportedOperationError)
     return new AppError('token_invalid', { cause: error.code })
-  return new AppError('idp_unreachable', { cause: error instanceof Error ? error.name : 'unknown' })
+  return new AppError('idp_unreachable', { cause: error })
 }
 
 /** Checks the authorization response against the transaction: state, RFC 9207 `iss`, `error=`. */
