@@ -5,7 +5,8 @@ import { database } from './db/client'
 import { isStorageFailure } from './db/errors'
 import { type AppEnv, readConfig } from './env'
 import { AppError, type ErrorCode } from './errors'
-import { type Audit, eventRow, insertEvent, newReferenceId } from './events'
+import { insertEvent } from './db/events'
+import { type Audit, eventRow, newReferenceId } from './events'
 import { accountRoutes } from './routes/account'
 import { adminApiRoutes } from './routes/admin-api'
 import { adminPageRoutes } from './routes/admin-page'
@@ -40,11 +41,12 @@ async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
   const referenceId = newReferenceId()
   const audit: Audit = c.get('audit') ?? {
     kind: c.req.path.startsWith('/admin') ? 'admin' : 'login',
-    action: c.req.path.slice(0, 64),
+    action: 'request',
   }
   const failed = error.status >= 500
   const outcome = failed ? 'error' : 'refused'
   log(failed ? 'error' : 'info', audit.action, {
+    path: c.req.path.slice(0, 256),
     outcome,
     code: error.code,
     referenceId,

@@ -5,8 +5,8 @@ import {
   decideSsoLogin,
   emailDomain,
   sessionStillValid,
-  type SsoLoginFacts,
 } from '../src/provisioning'
+import type { SsoLoginFacts } from '../src/db/facts'
 
 const connection = {
   id: 'c1',

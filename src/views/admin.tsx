@@ -1,5 +1,6 @@
 // The support console's pages: the admin-token sign-in, and teams, connections, forms and events on one page.
-import type { ConnectionView, EventRecord, TeamView } from '../admin/operations'
+import type { ConnectionView, TeamView } from '../admin/operations'
+import type { EventRecord } from '../db/events'
 import { Layout } from './layout'
 
 const css = `
