@@ -11,7 +11,7 @@ export interface Audit extends AuditFacts {
 }
 
 /** What an operation learnt about whom it concerned, for the route to record. */
-export interface AuditFacts {
+interface AuditFacts {
   teamId?: string | null
   email?: string | null
 }

@@ -1,7 +1,7 @@
 // Structured JSON log lines for Workers Logs: one line per event, the cause of a failure spelt out.
-export type LogLevel = 'info' | 'warn' | 'error'
+type LogLevel = 'info' | 'warn' | 'error'
 
-export interface LoggedCause {
+interface LoggedCause {
   name: string
   message: string
   field?: string

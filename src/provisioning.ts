@@ -10,8 +10,7 @@ export interface SsoClaims {
   name: string | undefined
 }
 
-export type SsoDecision =
-  { outcome: 'refuse'; code: ErrorCode } | ({ outcome: 'sign_in' } & SignInWrites)
+type SsoDecision = { outcome: 'refuse'; code: ErrorCode } | ({ outcome: 'sign_in' } & SignInWrites)
 
 /**
  * The SSO login rule. A user is found by (connection, sub), else by email. A member of this team signs

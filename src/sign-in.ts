@@ -100,7 +100,7 @@ export async function signInWithSso(
 }
 
 /** A password sign-in's outcome; a refusal names the user's team (if any) for its event row. */
-export type PasswordSignIn = { session: Session } | { refuse: ErrorCode; teamId: string | null }
+type PasswordSignIn = { session: Session } | { refuse: ErrorCode; teamId: string | null }
 
 /** Password: the user, their team and whether that team has SSO enabled, in one read. */
 export async function signInWithPassword(

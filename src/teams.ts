@@ -8,7 +8,7 @@ import { AppError } from './errors'
 import { emailDomain } from './provisioning'
 import type { Permission } from './vocabulary'
 
-export interface NewTeam {
+interface NewTeam {
   name: string
   defaultPermission: Permission
   owner: { id: string; email: string }

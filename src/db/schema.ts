@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import {
+  auditActions,
   authMethods,
   eventKinds,
   eventOutcomes,
@@ -132,7 +133,7 @@ export const events = sqliteTable(
     id: text('id').primaryKey(),
     at: integer('at').notNull(),
     kind: text('kind', { enum: eventKinds }).notNull(),
-    action: text('action').notNull(),
+    action: text('action', { enum: auditActions }).notNull(),
     outcome: text('outcome', { enum: eventOutcomes }).notNull(),
     errorCode: text('error_code'),
     teamId: text('team_id'),

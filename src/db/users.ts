@@ -28,7 +28,5 @@ export const selectUserWithTeam = <Extra extends SelectedFields>(db: Database, e
 export const userWithTeam = (db: Database, email: string) =>
   selectUserWithTeam(db, {}).where(eq(users.email, email)).get()
 
-export type UserWithTeam = NonNullable<Awaited<ReturnType<typeof userWithTeam>>>
-
 export const insertUser = (db: Database, row: typeof users.$inferInsert) =>
   db.insert(users).values(row)

@@ -30,7 +30,7 @@ export async function newSessionSecret(): Promise<{ secret: string; rowId: strin
 export const sessionRowId = (session: Session) => sha256Hex(session.sid)
 
 /** What to do with the cookie: keep it, re-sign it with the renewed session, or clear it. */
-export type SessionCheck =
+type SessionCheck =
   | { session: Session; cookie: 'keep' | 'rewrite' }
   | { session: undefined; cookie: 'keep' | 'clear' }
 
