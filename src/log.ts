@@ -1,5 +1,6 @@
 // Structured JSON log lines for Workers Logs: one line per event, the cause of a failure spelt out.
-type LogLevel = 'info' | 'warn' | 'error'
+import { DrizzleQueryError } from 'drizzle-orm'
+type LogLevel = 'info' | 'error'
 
 interface LoggedCause {
   name: string
@@ -7,10 +8,15 @@ interface LoggedCause {
   field?: string
 }
 
+/** drizzle's wrapper quotes the statement's parameters (emails, password hashes): log D1's own error. */
+const withoutParameters = (error: Error): Error =>
+  error instanceof DrizzleQueryError && error.cause instanceof Error ? error.cause : error
+
 /** The error's name, message and (for a configuration error) the field at fault; never a stack. */
-export function describeCause(error: unknown): LoggedCause | undefined {
-  if (error === undefined || error === null) return undefined
-  if (!(error instanceof Error)) return { name: typeof error, message: String(error) }
+export function describeCause(cause: unknown): LoggedCause | undefined {
+  if (cause === undefined || cause === null) return undefined
+  if (!(cause instanceof Error)) return { name: typeof cause, message: String(cause) }
+  const error = withoutParameters(cause)
   const field = (error as { field?: unknown }).field
   return {
     name: error.name,

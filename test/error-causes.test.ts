@@ -86,4 +86,30 @@ describe('a reference id leads to a cause', () => {
       }),
     )
   })
+
+  it('logs D1’s own error for a failed query, never the statement’s parameters', async () => {
+    const lines = captureLogs()
+    const fail = () => {
+      throw new Error('D1_ERROR: storage unavailable')
+    }
+    const statement = { bind: () => statement, raw: fail, all: fail, first: fail, run: fail }
+    const failingDb = { prepare: () => statement } as unknown as D1Database
+    const email = 'storage@logs.example'
+    const response = await createApp().request(
+      `${url}/login/password`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
+        body: new URLSearchParams({ email, password: 'correct horse battery' }),
+      },
+      { ...env, DB: failingDb },
+    )
+    expect(response.status).toBe(503)
+    const line = lines.find((l) => l.code === 'storage_unavailable')
+    expect(line).toMatchObject({
+      referenceId: referenceIn(await response.text()),
+      cause: { name: 'Error', message: 'D1_ERROR: storage unavailable' },
+    })
+    expect(JSON.stringify(line)).not.toContain(email)
+  })
 })
