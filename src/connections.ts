@@ -10,8 +10,6 @@ import {
 import type { Runtime } from './runtime'
 import type { TokenEndpointAuthMethod } from './vocabulary'
 
-export type { ConnectionRecord }
-
 export interface ConnectionSecrets {
   clientId: string
   clientSecret: string

@@ -3,12 +3,12 @@ import { Hono, type Context } from 'hono'
 import * as oauth from 'oauth4webapi'
 import * as z from 'zod/mini'
 import {
-  type ConnectionRecord,
   connectionById,
   connectionForDomain,
   connectionsForIssuer,
   openSecrets,
 } from '../connections'
+import type { ConnectionRecord } from '../db/connections'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
 import { db, upstream } from '../http/context'
