@@ -11,8 +11,6 @@ const catalogue = {
     'The support console needs the admin token: sign in again at /admin.',
   ],
   not_found: [404, 'There is nothing here.'],
-  method_not_allowed: [405, 'That method is not allowed here.'],
-  payload_too_large: [413, 'The request is too large.'],
   unknown_issuer: [404, 'This identity provider is not connected to any team.'],
   ambiguous_issuer: [
     400,
@@ -75,6 +73,7 @@ export type ErrorCode = keyof typeof catalogue
 
 /** The one error class: a stable code (which fixes status and sentence) and an optional cause. */
 export class AppError extends Error {
+  override readonly name = 'AppError'
   readonly status: ContentfulStatusCode
   constructor(
     readonly code: ErrorCode,

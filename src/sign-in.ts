@@ -1,15 +1,15 @@
 // Turning a verified identity into a session: SSO (provision just in time) and password, with their events.
-import { eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { randomId } from './crypto/encoding'
 import { verifyPassword } from './crypto/password'
 import type { Database } from './db/client'
 import { isUniqueViolation } from './db/errors'
 import { loadSsoLoginFacts, signInStatements } from './db/login'
-import { memberships, ssoConnections, teams, users } from './db/schema'
+import { insertEvent } from './db/events'
 import { insertSession } from './db/sessions'
-import { AppError } from './errors'
-import { type Audit, eventRow, insertEvent, newReferenceId } from './events'
+import { insertUser, userWithTeam } from './db/users'
+import { AppError, type ErrorCode } from './errors'
+import { type Audit, eventRow, newReferenceId } from './events'
 import { decidePasswordLogin, decideSsoLogin, emailDomain, type SsoClaims } from './provisioning'
 import { newSessionSecret, type Session, sessionLifetimeSeconds } from './session/session'
 
@@ -82,7 +82,7 @@ export async function signInWithSso(
     const facts = await loadSsoLoginFacts(db, input)
     const decision = decideSsoLogin(facts, claims, randomId())
     if (decision.outcome === 'refuse') throw new AppError(decision.code)
-    const team = { id: decision.teamId, name: facts.connection!.teamName }
+    const team = { id: decision.teamId, name: facts.connection?.teamName ?? '' }
     try {
       return await commitSignIn(
         db,
@@ -99,6 +99,9 @@ export async function signInWithSso(
   }
 }
 
+/** A password sign-in's outcome; a refusal names the user's team (if any) for its event row. */
+type PasswordSignIn = { session: Session } | { refuse: ErrorCode; teamId: string | null }
+
 /** Password: the user, their team and whether that team has SSO enabled, in one read. */
 export async function signInWithPassword(
   db: Database,
@@ -106,31 +109,18 @@ export async function signInWithPassword(
   password: string,
   audit: Audit,
   nowMs: number,
-): Promise<Session> {
-  const row = await db
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      passwordHash: users.passwordHash,
-      teamId: teams.id,
-      teamName: teams.name,
-      sso: ssoConnections.enabled,
-    })
-    .from(users)
-    .leftJoin(memberships, eq(memberships.userId, users.id))
-    .leftJoin(teams, eq(teams.id, memberships.teamId))
-    .leftJoin(ssoConnections, eq(ssoConnections.teamId, teams.id))
-    .where(eq(users.email, email))
-    .get()
-  audit.teamId = row?.teamId ?? null
+): Promise<PasswordSignIn> {
+  const row = await userWithTeam(db, email)
+  const teamId = row?.teamId ?? null
   const refusal = decidePasswordLogin(
     await verifyPassword(password, row?.passwordHash),
-    row?.sso === true,
+    row?.ssoEnabled === true,
   )
-  if (refusal || !row) throw new AppError(refusal ?? 'invalid_credentials')
+  if (refusal || !row) return { refuse: refusal ?? 'invalid_credentials', teamId }
   const team = row.teamId ? { id: row.teamId, name: row.teamName ?? '' } : null
-  return commitSignIn(db, [], { user: row, team }, 'password', audit, nowMs)
+  const who = { user: { id: row.id, email: row.email, name: row.name }, team }
+  const session = await commitSignIn(db, [], who, 'password', { ...audit, teamId }, nowMs)
+  return { session }
 }
 
 /** Registration: a new user with a password, signed in at once. */
@@ -144,7 +134,7 @@ export async function registerWithPassword(
   try {
     return await commitSignIn(
       db,
-      [db.insert(users).values({ ...user, passwordHash: account.passwordHash })],
+      [insertUser(db, { ...user, passwordHash: account.passwordHash })],
       { user, team: null },
       'password',
       audit,

@@ -1,6 +1,6 @@
 // Open redirects and CSRF: return paths never leave our origin; forged, replayed or foreign callbacks and admin tokens are refused.
 import { describe, expect, it } from 'vitest'
-import { sameOriginPath } from '../src/http'
+import { sameOriginPath } from '../src/http/same-origin'
 import { Tally } from './figures'
 import { adminToken, Browser, createRig, me, publicOrigin, query, unique } from './harness'
 import { expectSignedIn, initiatePath, scene, type Scene, sub } from './scene'

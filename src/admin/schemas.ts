@@ -1,12 +1,13 @@
 // The admin inputs in zod/mini: JSON bodies and queries for the API, and the admin page's forms over the same fields.
 import * as z from 'zod/mini'
 import { email, permission, text } from '../schemas'
+import { tokenEndpointAuthMethods } from '../vocabulary'
 
 const domain = z
   .string()
   .check(z.trim(), z.toLowerCase(), z.regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/), z.maxLength(253))
 const domains = z.array(domain).check(z.minLength(1), z.maxLength(50))
-const authMethod = z.enum(['client_secret_basic', 'client_secret_post'])
+const authMethod = z.enum(tokenEndpointAuthMethods)
 const secret = z.string().check(z.minLength(1), z.maxLength(2048))
 const clientId = text(512).check(z.minLength(1))
 const teamFields = {

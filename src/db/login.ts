@@ -1,8 +1,8 @@
 // The callback's D1 work: one batched read of the facts, one batched write of the outcome.
 import { and, eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
-import type { KnownUser, SsoDecision, SsoLoginFacts } from '../provisioning'
 import type { Database } from './client'
+import type { KnownUser, SignInWrites, SsoLoginFacts } from './facts'
 import { identities, memberships, ssoConnections, teamDomains, teams, users } from './schema'
 
 const knownUser = { id: users.id, email: users.email, name: users.name, teamId: memberships.teamId }
@@ -65,7 +65,7 @@ export async function loadSsoLoginFacts(
  */
 export function signInStatements(
   db: Database,
-  decision: Extract<SsoDecision, { outcome: 'sign_in' }>,
+  decision: SignInWrites,
   connectionId: string,
   subject: string,
 ): BatchItem<'sqlite'>[] {
@@ -75,14 +75,12 @@ export function signInStatements(
     statements.push(db.insert(users).values({ id: user.id, email: user.email, name: user.name }))
   if (decision.joinWith) {
     statements.push(
-      db
-        .insert(memberships)
-        .values({
-          userId: user.id,
-          teamId: decision.teamId,
-          role: 'member',
-          permission: decision.joinWith,
-        }),
+      db.insert(memberships).values({
+        userId: user.id,
+        teamId: decision.teamId,
+        role: 'member',
+        permission: decision.joinWith,
+      }),
     )
   }
   if (decision.link) {

@@ -1,8 +1,9 @@
 // Session rows: the insert at login, the one-query recheck, revocation.
 import { and, eq, isNull } from 'drizzle-orm'
-import type { SessionFacts } from '../provisioning'
 import type { Database } from './client'
-import { memberships, sessions, ssoConnections, teams, users } from './schema'
+import type { SessionFacts } from './facts'
+import { sessions, users } from './schema'
+import { selectUserWithTeam } from './users'
 
 export const insertSession = (db: Database, row: typeof sessions.$inferInsert) =>
   db.insert(sessions).values(row)
@@ -13,7 +14,7 @@ export const revokeSession = (db: Database, id: string, atSeconds: number) =>
     .set({ revokedAt: atSeconds })
     .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
 
-export interface SessionRecheck extends SessionFacts {
+interface SessionRecheck extends SessionFacts {
   user: { email: string; name: string | null } | undefined
   team: { id: string; name: string } | undefined
 }
@@ -25,21 +26,11 @@ export async function loadSessionRecheck(
   userId: string,
   nowSeconds: number,
 ): Promise<SessionRecheck> {
-  const row = await db
-    .select({
-      email: users.email,
-      name: users.name,
-      revokedAt: sessions.revokedAt,
-      expiresAt: sessions.expiresAt,
-      teamId: teams.id,
-      teamName: teams.name,
-      ssoEnabled: ssoConnections.enabled,
-    })
-    .from(users)
+  const row = await selectUserWithTeam(db, {
+    revokedAt: sessions.revokedAt,
+    expiresAt: sessions.expiresAt,
+  })
     .leftJoin(sessions, and(eq(sessions.id, sessionId), eq(sessions.userId, users.id)))
-    .leftJoin(memberships, eq(memberships.userId, users.id))
-    .leftJoin(teams, eq(teams.id, memberships.teamId))
-    .leftJoin(ssoConnections, eq(ssoConnections.teamId, teams.id))
     .where(eq(users.id, userId))
     .get()
   return {

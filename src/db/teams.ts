@@ -1,5 +1,6 @@
 // Teams, their domains and members: the queries behind team creation and the admin views.
 import { eq, inArray } from 'drizzle-orm'
+import type { Permission } from '../vocabulary'
 import type { Database } from './client'
 import { memberships, ssoConnections, teamDomains, teams, users } from './schema'
 
@@ -13,7 +14,7 @@ export function createTeamStatements(
     id: string
     name: string
     ownerUserId: string
-    defaultPermission: 'public' | 'private'
+    defaultPermission: Permission
     domains: string[]
   },
   skipTakenDomains = false,
@@ -22,14 +23,12 @@ export function createTeamStatements(
   const domainRow = (domain: string) => db.insert(teamDomains).values({ domain, teamId: team.id })
   return [
     db.insert(teams).values(row),
-    db
-      .insert(memberships)
-      .values({
-        userId: team.ownerUserId,
-        teamId: team.id,
-        role: 'owner',
-        permission: team.defaultPermission,
-      }),
+    db.insert(memberships).values({
+      userId: team.ownerUserId,
+      teamId: team.id,
+      role: 'owner',
+      permission: team.defaultPermission,
+    }),
     ...domains.map((domain) =>
       skipTakenDomains ? domainRow(domain).onConflictDoNothing() : domainRow(domain),
     ),

@@ -1,5 +1,7 @@
 // The support console's pages: the admin-token sign-in, and teams, connections, forms and events on one page.
-import type { ConnectionView, EventRecord, TeamView } from '../admin/operations'
+import type { ConnectionView, TeamView } from '../admin/operations'
+import type { EventRecord } from '../db/events'
+import { permissions, tokenEndpointAuthMethods } from '../vocabulary'
 import { Layout } from './layout'
 
 const css = `
@@ -169,8 +171,11 @@ function TeamForm() {
       <input id="team-owner" name="ownerEmail" type="email" required />
       <label for="team-permission">New members are</label>
       <select id="team-permission" name="defaultPermission">
-        <option value="private">private</option>
-        <option value="public">public</option>
+        {permissions.map((p) => (
+          <option value={p} selected={p === 'private'}>
+            {p}
+          </option>
+        ))}
       </select>
       <label for="team-domains">Email domains</label>
       <input id="team-domains" name="domains" placeholder="the owner's domain if empty" />
@@ -200,8 +205,9 @@ function ConnectionForm() {
       <input id="conn-owner" name="ownerEmail" type="email" required />
       <label for="conn-auth">Client authentication</label>
       <select id="conn-auth" name="tokenEndpointAuthMethod">
-        <option value="client_secret_basic">client_secret_basic (Okta's default)</option>
-        <option value="client_secret_post">client_secret_post</option>
+        {tokenEndpointAuthMethods.map((m, i) => (
+          <option value={m}>{i === 0 ? `${m} (Okta's default)` : m}</option>
+        ))}
       </select>
       <button type="submit">Check and save</button>
     </form>
