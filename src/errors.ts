@@ -65,6 +65,7 @@ const catalogue = {
   issuer_mismatch: [400, 'The discovery document names a different issuer than the one given.'],
   issuer_invalid: [400, 'The issuer must be an https URL.'],
   discovery_unreachable: [502, 'The issuer’s discovery document could not be fetched.'],
+  rate_limited: [429, 'Too many attempts. Please wait a moment and try again.'],
   storage_unavailable: [503, 'The service is busy. Please try again in a moment.'],
   internal_error: [500, 'Something went wrong on our side. Please try again.'],
 } as const satisfies Record<string, readonly [ContentfulStatusCode, string]>
