@@ -96,13 +96,17 @@ export function chooseConnection<C extends Candidate>(
   return { connection: chosen }
 }
 
-/** Password login: refused for members of a team whose SSO connection is enabled. */
+/**
+ * Password login. A member of a team whose SSO connection is enabled is refused `sso_required` whatever
+ * password they typed, so the answer never tells a right password from a wrong one (the caller verifies
+ * the password either way, so the work done is the same too).
+ */
 export function decidePasswordLogin(
   passwordMatches: boolean,
   teamHasEnabledSso: boolean,
 ): ErrorCode | undefined {
-  if (!passwordMatches) return 'invalid_credentials'
   if (teamHasEnabledSso) return 'sso_required'
+  if (!passwordMatches) return 'invalid_credentials'
   return undefined
 }
 

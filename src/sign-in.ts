@@ -112,10 +112,9 @@ export async function signInWithPassword(
 ): Promise<PasswordSignIn> {
   const row = await userWithTeam(db, email)
   const teamId = row?.teamId ?? null
-  const refusal = decidePasswordLogin(
-    await verifyPassword(password, row?.passwordHash),
-    row?.ssoEnabled === true,
-  )
+  // Verified even for a member of an SSO-only team, so that refusal costs the same whatever was typed.
+  const passwordMatches = await verifyPassword(password, row?.passwordHash)
+  const refusal = decidePasswordLogin(passwordMatches, row?.ssoEnabled === true)
   if (refusal || !row) return { refuse: refusal ?? 'invalid_credentials', teamId }
   const team = row.teamId ? { id: row.teamId, name: row.teamName ?? '' } : null
   const who = { user: { id: row.id, email: row.email, name: row.name }, team }

@@ -169,11 +169,13 @@ describe('chooseConnection', () => {
 })
 
 describe('decidePasswordLogin', () => {
-  it('refuses a wrong password, then SSO teams, and lets the rest in', () => {
-    expect(decidePasswordLogin(false, false)).toBe('invalid_credentials')
-    expect(decidePasswordLogin(false, true)).toBe('invalid_credentials')
-    expect(decidePasswordLogin(true, true)).toBe('sso_required')
-    expect(decidePasswordLogin(true, false)).toBeUndefined()
+  it.each([
+    ['right password, no SSO', true, false, undefined],
+    ['wrong password, no SSO', false, false, 'invalid_credentials'],
+    ['right password, SSO-only team', true, true, 'sso_required'],
+    ['wrong password, SSO-only team: the same answer as the right one', false, true, 'sso_required'],
+  ] as const)('%s', (_name, passwordMatches, teamHasEnabledSso, expected) => {
+    expect(decidePasswordLogin(passwordMatches, teamHasEnabledSso)).toBe(expected)
   })
 })
 
