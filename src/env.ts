@@ -26,6 +26,7 @@ export interface Config {
   publicOrigin: string
   appUrl: string
   sessionRecheckSeconds: number
+  /** `DEV_ALLOW_HTTP_ISSUERS=1`, honoured only while PUBLIC_URL and the request are on loopback. */
   allowHttpIssuers: boolean
   adminToken: string
   sessionKeys: SessionKey[]
@@ -131,7 +132,8 @@ export function readConfig(env: Env, requestUrl: string): Config {
     publicOrigin: c.PUBLIC_URL,
     appUrl: new URL(c.APP_URL ?? '/app', c.PUBLIC_URL).href,
     sessionRecheckSeconds: c.SESSION_RECHECK_SECONDS,
-    allowHttpIssuers: c.DEV_ALLOW_HTTP_ISSUERS === '1',
+    // Like the dev secrets: honoured only on loopback (wrangler dev); a deployed Worker ignores it.
+    allowHttpIssuers: c.DEV_ALLOW_HTTP_ISSUERS === '1' && loopback,
     adminToken: c.ADMIN_TOKEN,
     sessionKeys: c.SESSION_KEYS,
     dataKey: c.DATA_KEY,
