@@ -50,6 +50,10 @@ describe('password oracle for SSO-only members', () => {
       "select error_code from events where email = ? and action = 'password_login' order by at",
       team.ownerEmail,
     )
-    expect(events.map((e) => e.error_code)).toEqual(['sso_required', 'sso_required', 'sso_required'])
+    expect(events.map((e) => e.error_code)).toEqual([
+      'sso_required',
+      'sso_required',
+      'sso_required',
+    ])
   })
 })

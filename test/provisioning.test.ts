@@ -173,7 +173,12 @@ describe('decidePasswordLogin', () => {
     ['right password, no SSO', true, false, undefined],
     ['wrong password, no SSO', false, false, 'invalid_credentials'],
     ['right password, SSO-only team', true, true, 'sso_required'],
-    ['wrong password, SSO-only team: the same answer as the right one', false, true, 'sso_required'],
+    [
+      'wrong password, SSO-only team: the same answer as the right one',
+      false,
+      true,
+      'sso_required',
+    ],
   ] as const)('%s', (_name, passwordMatches, teamHasEnabledSso, expected) => {
     expect(decidePasswordLogin(passwordMatches, teamHasEnabledSso)).toBe(expected)
   })

@@ -199,8 +199,3 @@ export async function deleteConnection(d: AdminDeps, id: string, audit: Audit): 
 export async function listEvents(d: AdminDeps, query: EventsQuery): Promise<EventRecord[]> {
   return selectEvents(d.db, query)
 }
-
-/** A success event for an admin action that changes no row (signing in to the admin page). */
-export async function recordAdminSuccess(d: AdminDeps, audit: Audit): Promise<void> {
-  await success(d, audit)
-}

@@ -1,4 +1,4 @@
-// The D1 tables: teams, their domains, users, memberships, SSO connections, identities, sessions, events.
+// The D1 tables: teams, domains, users, memberships, SSO connections, identities, sessions, console sessions, events.
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import {
@@ -84,6 +84,8 @@ export const ssoConnections = sqliteTable(
     updatedAt: integer('updated_at')
       .notNull()
       .default(sql`(unixepoch())`),
+    /** When a login through this connection last succeeded: it has proven its credentials at the issuer. */
+    lastLoginAt: integer('last_login_at'),
   },
   (t) => [
     uniqueIndex('sso_connections_team').on(t.teamId),
@@ -125,6 +127,22 @@ export const sessions = sqliteTable(
     revokedAt: integer('revoked_at'),
   },
   (t) => [index('sessions_user').on(t.userId)],
+)
+
+/**
+ * Support console sign-ins. The row id is the SHA-256 of the id the cookie carries; the fingerprint is
+ * HMAC-SHA256(ADMIN_TOKEN, salt), so a new ADMIN_TOKEN ends every console session made under the old one.
+ */
+export const consoleSessions = sqliteTable(
+  'console_sessions',
+  {
+    id: text('id').primaryKey(),
+    salt: text('salt').notNull(),
+    tokenFingerprint: text('token_fingerprint').notNull(),
+    createdAt: createdAt(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('console_sessions_expires').on(t.expiresAt)],
 )
 
 export const events = sqliteTable(

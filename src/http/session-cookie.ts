@@ -11,6 +11,7 @@ export async function writeSession(c: Context, config: Config, session: Session)
   await writeSignedCookie(
     c,
     cookieName,
+    'session',
     session,
     config.sessionKeys,
     Math.max(0, session.expiresAt - session.checkedAt),
@@ -26,7 +27,7 @@ export async function currentSession(
   db: Database,
   nowMs: number,
 ): Promise<Session | undefined> {
-  const cookie = await readSignedCookie(c, cookieName, config.sessionKeys, sessionSchema)
+  const cookie = await readSignedCookie(c, cookieName, 'session', config.sessionKeys, sessionSchema)
   const check = await checkSession(cookie, config.sessionRecheckSeconds, db, nowMs)
   if (check.cookie === 'clear') clearSession(c)
   if (check.cookie === 'rewrite') await writeSession(c, config, check.session)

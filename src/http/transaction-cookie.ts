@@ -17,7 +17,14 @@ export async function saveTransaction(
   nowMs: number,
 ) {
   const expiresAt = Math.floor(nowMs / 1000) + transactionLifetimeSeconds
-  await writeSignedCookie(c, cookieName, { ...tx, expiresAt }, keys, transactionLifetimeSeconds)
+  await writeSignedCookie(
+    c,
+    cookieName,
+    'login-transaction',
+    { ...tx, expiresAt },
+    keys,
+    transactionLifetimeSeconds,
+  )
 }
 
 /** Reads and at once clears the transaction, so it serves exactly one callback. */
@@ -26,7 +33,7 @@ export async function takeTransaction(
   keys: readonly SessionKey[],
   nowMs: number,
 ): Promise<LoginTransaction | undefined> {
-  const tx = await readSignedCookie(c, cookieName, keys, transactionSchema)
+  const tx = await readSignedCookie(c, cookieName, 'login-transaction', keys, transactionSchema)
   clearCookie(c, cookieName)
   return tx && tx.expiresAt > nowMs / 1000 ? tx : undefined
 }

@@ -16,7 +16,7 @@ dt{color:#5b6475}dd{margin:0;overflow-wrap:anywhere}ul{margin:.25rem 0;padding-l
 @media (max-width:32rem){dl{grid-template-columns:1fr}dd{margin-bottom:.35rem}}
 `
 
-/** The admin-token form: the token is checked once and then kept in a signed cookie. */
+/** The admin-token form: the token is checked once, then a console session keeps support signed in. */
 export function AdminLoginPage() {
   return (
     <Layout title="Support console">
@@ -32,7 +32,8 @@ export function AdminLoginPage() {
           required
         />
         <p class="muted">
-          The ADMIN_TOKEN secret. After this check a signed cookie keeps you signed in for 8 hours.
+          The ADMIN_TOKEN secret. After this check a console session keeps you signed in for 8
+          hours.
         </p>
         <button type="submit">Sign in</button>
       </form>
