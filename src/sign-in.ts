@@ -3,6 +3,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { randomId } from './crypto/encoding'
 import { verifyPassword } from './crypto/password'
 import type { Database } from './db/client'
+import { markConnectionUsed } from './db/connections'
 import { isUniqueViolation } from './db/errors'
 import { loadSsoLoginFacts, signInStatements } from './db/login'
 import { insertEvent } from './db/events'
@@ -86,7 +87,10 @@ export async function signInWithSso(
     try {
       return await commitSignIn(
         db,
-        signInStatements(db, decision, connectionId, claims.sub),
+        [
+          ...signInStatements(db, decision, connectionId, claims.sub),
+          markConnectionUsed(db, connectionId, Math.floor(nowMs / 1000)),
+        ],
         { user: decision.user, team },
         'sso',
         audit,
