@@ -5,6 +5,7 @@ import { database } from './db/client'
 import { isStorageFailure } from './db/errors'
 import { type AppEnv, readConfig } from './env'
 import { AppError, type ErrorCode } from './errors'
+import { securityHeaders } from './http/secure-headers'
 import { insertEvent } from './db/events'
 import { type Audit, eventRow, newReferenceId } from './events'
 import { accountRoutes } from './routes/account'
@@ -83,6 +84,7 @@ async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
 /** The app for one isolate; tests build their own with an upstream fetch that reaches their IdP. */
 export function createApp(runtime: Runtime = createRuntime()) {
   const app = new Hono<AppEnv>()
+  app.use('*', securityHeaders)
   app.use('*', async (c, next) => {
     c.set('config', readConfig(c.env, c.req.url))
     c.set('runtime', runtime)

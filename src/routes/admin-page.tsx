@@ -58,11 +58,9 @@ async function signedIn(c: Context<AppEnv>): Promise<boolean> {
   return cookie !== undefined && consoleSessionLive(adminDeps(c), cookie.sid)
 }
 
-/** Pages hold support data: never cached, never framed. */
+/** Pages hold support data: never cached (never framed: src/http/secure-headers.ts, as every page). */
 const pageHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.header('cache-control', 'no-store')
-  c.header('x-frame-options', 'DENY')
-  c.header('content-security-policy', "frame-ancestors 'none'")
   await next()
 }
 
