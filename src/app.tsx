@@ -9,6 +9,7 @@ import { securityHeaders } from './http/secure-headers'
 import { insertEvent } from './db/events'
 import { type Audit, eventRow, newReferenceId } from './events'
 import { accountRoutes } from './routes/account'
+import { accountSwitchRoutes } from './routes/account-switch'
 import { adminApiRoutes } from './routes/admin-api'
 import { adminPageRoutes } from './routes/admin-page'
 import { apiRoutes } from './routes/api'
@@ -92,6 +93,7 @@ export function createApp(runtime: Runtime = createRuntime()) {
   })
   app.route('/', accountRoutes)
   app.route('/sso', ssoRoutes)
+  app.route('/sso/switch', accountSwitchRoutes)
   app.route('/api', apiRoutes)
   app.route('/admin', adminPageRoutes)
   app.route('/admin/api', adminApiRoutes)

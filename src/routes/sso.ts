@@ -15,7 +15,8 @@ import { db, upstream } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
 import { readInput } from '../http/input'
 import { sameOriginPath } from '../http/same-origin'
-import { writeSession } from '../http/session-cookie'
+import { presentedSession, writeSession } from '../http/session-cookie'
+import { askToSwitch } from './account-switch'
 import { saveTransaction, takeTransaction } from '../http/transaction-cookie'
 import { discover } from '../oidc/discovery'
 import { authorizationRequest, exchangeCode, validateCallback } from '../oidc/flow'
@@ -132,7 +133,18 @@ export const ssoRoutes = new Hono<AppEnv>()
       tx,
     )
     c.var.audit.email = claims.email ?? null
-    const session = await signInWithSso(db(c), connection.id, claims, c.var.audit, runtime.now())
-    await writeSession(c, config, session)
-    return c.redirect(tx.returnTo, 302)
+    const current = await presentedSession(c, config, runtime.now())
+    const outcome = await signInWithSso(
+      db(c),
+      connection.id,
+      claims,
+      c.var.audit,
+      runtime.now(),
+      current,
+    )
+    if ('session' in outcome) {
+      await writeSession(c, config, outcome.session)
+      return c.redirect(tx.returnTo, 302)
+    }
+    return askToSwitch(c, outcome.replaces, outcome.pendingSwitch, connection.id, tx.returnTo)
   })
