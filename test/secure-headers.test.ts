@@ -56,7 +56,7 @@ describe('security headers (the old code sent none outside /admin)', () => {
       try {
         await expectSecured(response)
       } catch (error) {
-        throw new Error(`${name}: ${String(error)}`)
+        throw new Error(`${name}: ${String(error)}`, { cause: error })
       }
     }
   })
