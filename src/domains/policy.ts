@@ -32,7 +32,9 @@ export function normaliseDomain(domain: string): string | undefined {
   } catch {
     return undefined
   }
-  if (!host.includes('.') || /^[\d.]+$/.test(host)) return undefined
+  const labels = host.split('.')
+  if (labels.length < 2 || labels.some((l) => !l || l.length > 63)) return undefined
+  if (/^[\d.]+$/.test(host)) return undefined // an IPv4 address, however it was written
   return host
 }
 
