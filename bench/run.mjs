@@ -220,7 +220,7 @@ async function countSteps(ours, peerTarget, idp) {
   return {
     cold: { ours: cold.ours.perRun(), peer: cold.peer.perRun() },
     warm: { ours: warm.ours.perRun(), peer: warm.peer.perRun() },
-    sessions: { ours: session.cookieHeader(), peer: peerSession.cookieHeader() },
+    sessions: { ours: session.header(), peer: peerSession.header() },
   }
 }
 

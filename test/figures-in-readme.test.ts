@@ -11,7 +11,10 @@ function speedRows(text: string): string[] {
   const start = text.indexOf('| measure | goal | edge-sso | @hono/oidc-auth |')
   expect(start, 'the README speed table').toBeGreaterThan(-1)
   const lines = text.slice(start).split('\n')
-  return lines.slice(2, lines.findIndex((l, i) => i > 1 && !l.startsWith('|')))
+  return lines.slice(
+    2,
+    lines.findIndex((l, i) => i > 1 && !l.startsWith('|')),
+  )
 }
 
 describe('README figures', () => {

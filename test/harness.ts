@@ -3,29 +3,15 @@ import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:
 import { expect } from 'vitest'
 import { createApp } from '../src/app'
 import { createRuntime, type Runtime } from '../src/runtime'
+import type { CookieJar as Browser } from '../instrumentation/cookie-jar'
 import { type Counters, countingD1, countingKv, newCounters } from '../instrumentation/counting'
 import { TestIdp } from './idp/provider'
 
 export const publicOrigin = 'https://sso.example.com'
 export const adminToken = 'test-admin-token-0123456789abcdef'
 
-/** Cookies as a browser keeps them for one origin (enough for __Host- cookies on Path=/). */
-export class Browser {
-  readonly cookies = new Map<string, string>()
-  remember(response: Response) {
-    for (const header of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = header.split(';')
-      const eq = pair.indexOf('=')
-      const name = pair.slice(0, eq).trim()
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a))
-      if (expired) this.cookies.delete(name)
-      else this.cookies.set(name, pair.slice(eq + 1).trim())
-    }
-  }
-  header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-  }
-}
+/** A browser's cookies for our origin (the jar the bench's client uses too). */
+export { CookieJar as Browser } from '../instrumentation/cookie-jar'
 
 let sequence = 0
 /** A fresh name for each test's data, so tests never see each other's rows. */

@@ -1,4 +1,7 @@
 // A real, in-process OpenID Connect provider (Okta org style) for tests inside workerd, with hostile-behaviour knobs.
+// Why a third provider beside scripts/okta-standin.mjs and bench/idp.mjs: it runs inside workerd (no Node, no
+// socket), is reached through the fetch the worker is given, and misbehaves on request; the other two are Node
+// servers. Its RS256 keys and JWS come from ./jwt.ts (WebCrypto), over src/crypto/encoding.
 import {
   generateSigningKey,
   randomToken,
