@@ -112,10 +112,8 @@ describe('teams', () => {
       ownerEmail: 'not-an-email',
       defaultPermission: 'secret',
     })
-    expect(bad.status).toBe(400)
-    const body = await json(bad)
-    expect(body.error.code).toBe('invalid_request')
-    expect(body.error.message).toMatch(/name.*ownerEmail.*defaultPermission/)
+    const { body } = await expectRefusal(bad, { status: 400, code: 'invalid_request' })
+    expect(JSON.parse(body).error.message).toMatch(/name.*ownerEmail.*defaultPermission/)
     expect((await rig.admin('GET', '/admin/api/teams/nope')).status).toBe(404)
   })
 })
@@ -222,19 +220,19 @@ describe('SSO connections', () => {
       ...base,
       issuer: rig.idp.issuer,
     })
-    expect([down.status, (await json(down)).error.code]).toEqual([502, 'discovery_unreachable'])
+    await expectRefusal(down, { status: 502, code: 'discovery_unreachable' })
     rig.idp.behaviour.down = {}
     const http = await rig.admin('POST', '/admin/api/sso-connections', {
       ...base,
       issuer: 'http://insecure.example.test',
     })
-    expect([http.status, (await json(http)).error.code]).toEqual([400, 'issuer_invalid'])
+    await expectRefusal(http, { status: 400, code: 'issuer_invalid' })
     const noTeam = await rig.admin('POST', '/admin/api/sso-connections', {
       ...base,
       ownerEmail: 'nobody@nowhere.example',
       issuer: rig.idp.issuer,
     })
-    expect([noTeam.status, (await json(noTeam)).error.code]).toEqual([404, 'team_not_found'])
+    await expectRefusal(noTeam, { status: 404, code: 'team_not_found' })
     expect(
       (await rig.admin('POST', '/admin/api/sso-connections', { ...base, issuer: rig.idp.issuer }))
         .status,
@@ -243,7 +241,7 @@ describe('SSO connections', () => {
       ...base,
       issuer: rig.idp.issuer,
     })
-    expect([second.status, (await json(second)).error.code]).toEqual([409, 'connection_exists'])
+    await expectRefusal(second, { status: 409, code: 'connection_exists' })
   })
 
   it('patches secret, client id, method and enabled; deletes; never discloses the secret in responses or events', async () => {
