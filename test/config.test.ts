@@ -3,7 +3,8 @@ import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../src/app'
 import { readConfig } from '../src/env'
-import { adminToken, createRig, publicOrigin, setUpTeam } from './harness'
+import { adminToken, expectRefusal, jsonPost, publicOrigin } from './harness'
+import { scene } from './scene'
 
 const bare = {
   ...env,
@@ -68,36 +69,28 @@ describe('DEV_ALLOW_HTTP_ISSUERS', () => {
   })
 
   it('http issuer on a deployed worker: refused by the admin API and by /sso/initiate even with the flag set (the old code honoured it on any host)', async () => {
-    const rig = await createRig()
-    const team = await setUpTeam(rig)
+    const { rig, team } = await scene()
     const deployedEnv = { ...rig.testEnv, DEV_ALLOW_HTTP_ISSUERS: '1' } as Env
     const app = createApp(rig.runtime)
     rig.resetCounters()
+    const body = {
+      ownerEmail: team.ownerEmail,
+      clientId: 'c',
+      clientSecret: 's',
+      issuer: 'http://insecure.example.test',
+    }
     const created = await app.request(
       `${publicOrigin}/admin/api/sso-connections`,
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          ownerEmail: team.ownerEmail,
-          clientId: 'c',
-          clientSecret: 's',
-          issuer: 'http://insecure.example.test',
-        }),
-      },
+      jsonPost(body, { authorization: `Bearer ${adminToken}` }),
       deployedEnv,
     )
-    expect([created.status, ((await created.json()) as any).error.code]).toEqual([
-      400,
-      'issuer_invalid',
-    ])
+    await expectRefusal(created, { status: 400, code: 'issuer_invalid' })
     const initiate = await app.request(
-      `${publicOrigin}/sso/initiate?iss=${encodeURIComponent('http://insecure.example.test')}`,
+      `${publicOrigin}/sso/initiate?iss=${encodeURIComponent(body.issuer)}`,
       {},
       deployedEnv,
     )
-    expect(initiate.status).toBe(404)
-    expect(await initiate.text()).toContain('data-testid="error-code">unknown_issuer<')
+    await expectRefusal(initiate, { status: 404, code: 'unknown_issuer' })
     expect(rig.counters.upstream).toBe(0)
   })
 })

@@ -4,28 +4,14 @@ import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { readConfig } from '../src/env'
 import { type CookiePurpose, writeSignedCookie } from '../src/http/signed-cookie'
-import {
-  adminToken,
-  Browser,
-  createRig,
-  me,
-  publicOrigin,
-  setUpTeam,
-  tileLogin,
-  unique,
-} from './harness'
+import { adminToken, Browser, createRig, formPost, me, publicOrigin, unique } from './harness'
+import { expectSignedIn, initiatePath, scene } from './scene'
 
 const names = {
   session: '__Host-edge_sso_session',
   transaction: '__Host-edge_sso_tx',
   console: '__Host-edge_sso_admin',
 }
-
-const post = (fields: Record<string, string>) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded', origin: publicOrigin },
-  body: new URLSearchParams(fields),
-})
 
 /** The value the product's own signer gives `payload` under `purpose`. */
 async function mint(purpose: CookiePurpose, payload: object): Promise<string> {
@@ -46,24 +32,21 @@ const browserWith = (name: string, value: string) => {
 
 describe('cookie purposes', () => {
   it('refuses a login transaction cookie copied into the session cookie, and a session cookie copied into the console cookie', async () => {
-    const rig = await createRig()
-    const team = await setUpTeam(rig)
-    rig.idp.addUser({ sub: 'okta-ada', email: `ada@${team.domain}`, email_verified: true })
+    const s = await scene()
+    const { rig } = s
     const pending = new Browser()
-    await rig.fetch(pending, `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`)
+    await rig.fetch(pending, initiatePath(s))
     const transaction = pending.cookies.get(names.transaction)!
     expect(transaction).toBeTruthy()
     expect((await me(rig, browserWith(names.session, transaction))).status).toBe(401)
 
-    const signedIn = new Browser()
-    expect((await tileLogin(rig, signedIn, 'okta-ada')).callback.status).toBe(302)
+    const signedIn = await expectSignedIn(s)
     const session = signedIn.cookies.get(names.session)!
-    expect((await me(rig, signedIn)).status).toBe(200)
     const asConsole = await rig.fetch(browserWith(names.console, session), '/admin')
     expect(await asConsole.text()).toContain('id="admin-token"')
 
     const support = new Browser()
-    await rig.fetch(support, '/admin/login', post({ token: adminToken }))
+    await rig.fetch(support, '/admin/login', formPost({ token: adminToken }))
     const consoleValue = support.cookies.get(names.console)!
     expect((await me(rig, browserWith(names.session, consoleValue))).status).toBe(401)
   })

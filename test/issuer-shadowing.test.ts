@@ -1,23 +1,18 @@
 // Another tenant's connection on the same issuer cannot take an existing team's Okta tile.
 import { describe, expect, it } from 'vitest'
-import { Browser, createRig, me, query, setUpTeam, tileLogin, unique } from './harness'
+import { Browser, me, query, tileLogin } from './harness'
+import { addTeam, scene } from './scene'
 
 describe('issuer shadowing', () => {
   it('a connection registered later with the victim’s issuer and bogus credentials leaves the victim’s bare tile working (the old code answered ambiguous_issuer)', async () => {
-    const rig = await createRig()
-    const victim = await setUpTeam(rig)
+    const { rig, team: victim } = await scene()
     rig.idp.addUser({ sub: 'okta-vic', email: `vic@${victim.domain}`, email_verified: true })
     rig.idp.addUser({ sub: 'okta-val', email: `val@${victim.domain}`, email_verified: true })
     expect((await tileLogin(rig, new Browser(), 'okta-vic')).callback.status).toBe(302)
 
-    const attackerDomain = `${unique('attacker')}.example`
-    const team = await rig.admin('POST', '/admin/api/teams', {
-      name: 'Shadow Co',
-      ownerEmail: `boss@${attackerDomain}`,
-    })
-    expect(team.status).toBe(201)
+    const attacker = await addTeam(rig, { connect: false })
     const shadow = await rig.admin('POST', '/admin/api/sso-connections', {
-      ownerEmail: `boss@${attackerDomain}`,
+      ownerEmail: attacker.ownerEmail,
       clientId: 'bogus-client',
       clientSecret: 'bogus-secret',
       issuer: rig.idp.issuer,
@@ -44,8 +39,8 @@ describe('issuer shadowing', () => {
   })
 
   it('two teams on one issuer that have both signed in: the bare issuer is ambiguous, each per-connection URI works', async () => {
-    const rig = await createRig()
-    const teams = [await setUpTeam(rig), await setUpTeam(rig)]
+    const { rig, team } = await scene()
+    const teams = [team, await addTeam(rig)]
     for (const [i, team] of teams.entries()) {
       rig.idp.addUser({ sub: `okta-${i}`, email: `kim@${team.domain}`, email_verified: true })
       const path = `/sso/initiate/${team.connectionId}`
