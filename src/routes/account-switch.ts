@@ -19,11 +19,11 @@ export async function askToSwitch(
   returnTo: string,
 ) {
   const { config, runtime } = c.var
-  const replaces = { email: current.email, rowId: await sessionRowId(current) }
+  const replacesRowId = await sessionRowId(current)
   await savePendingSwitch(
     c,
     config.sessionKeys,
-    { session: next, connectionId, replaces, returnTo },
+    { session: next, connectionId, replacesRowId, returnTo },
     runtime.now(),
   )
   c.header('cache-control', 'no-store')
@@ -31,10 +31,14 @@ export async function askToSwitch(
 }
 
 export const accountSwitchRoutes = new Hono<AppEnv>()
-  .use('*', sameOriginOnly, async (c, next) => {
-    c.set('audit', { kind: 'login', action: 'sso_switch' })
-    await next()
-  })
+  .use(
+    '*',
+    async (c, next) => {
+      c.set('audit', { kind: 'login', action: 'sso_switch' })
+      await next()
+    },
+    sameOriginOnly,
+  )
   .post('/', async (c) => {
     const { config, runtime } = c.var
     const pending = await takePendingSwitch(c, config.sessionKeys, runtime.now())
@@ -42,7 +46,7 @@ export const accountSwitchRoutes = new Hono<AppEnv>()
     c.var.audit.teamId = pending.session.team?.id ?? null
     c.var.audit.email = pending.session.email
     const presented = await presentedSession(c, config, runtime.now())
-    const replaced = new Set([pending.replaces.rowId])
+    const replaced = new Set([pending.replacesRowId])
     if (presented) replaced.add(await sessionRowId(presented))
     await confirmSwitch(db(c), pending, [...replaced], c.var.audit, runtime.now())
     await writeSession(c, config, pending.session)

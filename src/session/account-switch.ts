@@ -9,8 +9,8 @@ export const pendingSwitchSchema = z.object({
   /** The session to start on confirmation; its row does not exist until then. */
   session: sessionSchema,
   connectionId: z.string(),
-  /** The signed-in session the switch replaces (revoked on confirmation). */
-  replaces: z.object({ email: z.string(), rowId: z.string() }),
+  /** The row of the signed-in session the switch replaces (revoked on confirmation). */
+  replacesRowId: z.string(),
   returnTo: z.string(),
   expiresAt: z.number(),
 })
