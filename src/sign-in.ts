@@ -27,10 +27,10 @@ interface SignedIn {
   team: { id: string; name: string } | null
 }
 
-/** A new session for `who`; its row is written by the caller, in the same batch as the rest. */
+/** A new session for `who` and the id of the row that will store it (the caller writes it, batched). */
 async function newSession(who: SignedIn, method: Session['method'], nowMs: number) {
   const now = Math.floor(nowMs / 1000)
-  const { secret } = await newSessionSecret()
+  const { secret, rowId } = await newSessionSecret()
   const session: Session = {
     sid: secret,
     userId: who.user.id,
@@ -41,7 +41,7 @@ async function newSession(who: SignedIn, method: Session['method'], nowMs: numbe
     checkedAt: now,
     expiresAt: now + sessionLifetimeSeconds,
   }
-  return session
+  return { session, rowId }
 }
 
 /** The row that stores the session: the id is the hash of its secret (a query builder: never awaited here). */
@@ -76,8 +76,7 @@ async function commitSignIn(
   nowMs: number,
   connectionId: string | null = null,
 ): Promise<Session> {
-  const session = await newSession(who, method, nowMs)
-  const rowId = await sessionRowId(session)
+  const { session, rowId } = await newSession(who, method, nowMs)
   await db.batch([
     successEvent(db, audit, who, nowMs),
     ...writes,
@@ -93,9 +92,10 @@ async function commitSignIn(
 export type SsoSignIn = { session: Session } | { pendingSwitch: Session; replaces: Session }
 
 /**
- * SSO: one read of the facts, the rule, one batched write. Refusals throw AppError and write nothing here.
- * The same user signing in again replaces the `current` session (its row is revoked in the batch); another user's
- * sign-in writes its user, link and event but no session row until the switch is confirmed.
+ * SSO: one read of the facts, the rule, one batched write. Refusals throw AppError and write nothing
+ * here. The same user signing in again replaces the `current` session (its row is revoked in the
+ * batch); another user's sign-in writes its user, link and event, but no session row until the
+ * switch is confirmed.
  */
 export async function signInWithSso(
   db: Database,
@@ -127,7 +127,8 @@ export async function signInWithSso(
     try {
       if (current && current.userId !== who.user.id) {
         await db.batch([successEvent(db, audit, who, nowMs), ...writes])
-        return { pendingSwitch: await newSession(who, 'sso', nowMs), replaces: current }
+        const { session } = await newSession(who, 'sso', nowMs)
+        return { pendingSwitch: session, replaces: current }
       }
       if (current) writes.push(revokeSession(db, await sessionRowId(current), now))
       return {
