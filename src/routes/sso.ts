@@ -16,7 +16,6 @@ import { sameOriginOnly } from '../http/csrf'
 import { readInput } from '../http/input'
 import { sameOriginPath } from '../http/same-origin'
 import { presentedSession, writeSession } from '../http/session-cookie'
-import { askToSwitch } from './account-switch'
 import { saveTransaction, takeTransaction } from '../http/transaction-cookie'
 import { discover } from '../oidc/discovery'
 import { authorizationRequest, exchangeCode, validateCallback } from '../oidc/flow'
@@ -25,6 +24,7 @@ import { type ConnectionChoice, chooseConnection, emailDomain } from '../provisi
 import { email, text } from '../schemas'
 import { signInWithSso } from '../sign-in'
 import { type AuditAction, redirectUri } from '../vocabulary'
+import { askToSwitch } from './account-switch'
 
 const loginHint = z.optional(text(320))
 const returnTo = z.optional(z.string().check(z.maxLength(4096)))
