@@ -1,10 +1,11 @@
 // Turning a verified identity into a session: SSO (provision just in time) and password, with their events.
 import type { BatchItem } from 'drizzle-orm/batch'
 import { randomId } from './crypto/encoding'
+import { hashToken } from './crypto/tokens'
 import { verifyPassword } from './crypto/password'
 import type { Database } from './db/client'
 import { isUniqueViolation } from './db/errors'
-import { loadSsoLoginFacts, signInStatements } from './db/login'
+import { loadSsoLoginFacts, markStateUsed, signInStatements, usedStateTable } from './db/login'
 import { insertEvent } from './db/events'
 import { insertSession } from './db/sessions'
 import { insertUser, userWithTeam } from './db/users'
@@ -64,14 +65,25 @@ async function commitSignIn(
   }
 }
 
-/** SSO: one read of the facts, the rule, one batched write. Refusals throw AppError and write nothing here. */
+/** The login transaction a callback completes: its state is used once, and remembered until it expires. */
+interface CompletedLogin {
+  state: string
+  expiresAt: number
+}
+
+/**
+ * SSO: one read of the facts, the rule, one batched write that also records the login's state as used.
+ * Refusals throw AppError and write nothing here; a state already used is `login_expired`, never retried.
+ */
 export async function signInWithSso(
   db: Database,
   connectionId: string,
   claims: SsoClaims,
+  login: CompletedLogin,
   audit: Audit,
   nowMs: number,
 ): Promise<Session> {
+  const stateHash = await hashToken(login.state)
   const input = {
     connectionId,
     subject: claims.sub,
@@ -86,7 +98,10 @@ export async function signInWithSso(
     try {
       return await commitSignIn(
         db,
-        signInStatements(db, decision, connectionId, claims.sub),
+        [
+          markStateUsed(db, stateHash, login.expiresAt),
+          ...signInStatements(db, decision, connectionId, claims.sub),
+        ],
         { user: decision.user, team },
         'sso',
         audit,
@@ -94,6 +109,8 @@ export async function signInWithSso(
         connectionId,
       )
     } catch (error) {
+      if (isUniqueViolation(error, usedStateTable))
+        throw new AppError('login_expired', { cause: 'state already used' })
       if (attempt >= ssoAttempts || !isUniqueViolation(error)) throw error
     }
   }

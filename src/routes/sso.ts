@@ -132,7 +132,14 @@ export const ssoRoutes = new Hono<AppEnv>()
       tx,
     )
     c.var.audit.email = claims.email ?? null
-    const session = await signInWithSso(db(c), connection.id, claims, c.var.audit, runtime.now())
+    const session = await signInWithSso(
+      db(c),
+      connection.id,
+      claims,
+      tx,
+      c.var.audit,
+      runtime.now(),
+    )
     await writeSession(c, config, session)
     return c.redirect(tx.returnTo, 302)
   })

@@ -58,6 +58,8 @@ export interface Behaviour {
   userinfo?: { sub?: string }
   /** Unrelated RSA public keys listed in the JWKS ahead of the real ones. */
   extraJwksKeys?: number
+  /** The token endpoint redeems a code every time it is sent (a lax IdP), not once. */
+  reusableCodes?: boolean
   /** Delay before answering any server-to-server endpoint. */
   delayMs?: number
 }
@@ -368,7 +370,7 @@ export class TestIdp {
 
     const code = form.get('code') ?? ''
     const grant = this.#codes.get(code)
-    this.#codes.delete(code)
+    if (!this.behaviour.reusableCodes) this.#codes.delete(code)
     if (!grant || grant.clientId !== client.client_id || this.#now() > grant.expiresAt) {
       throw new OAuthError(
         400,

@@ -1,0 +1,4 @@
+CREATE TABLE `used_login_states` (
+	`state_hash` text PRIMARY KEY NOT NULL,
+	`expires_at` integer NOT NULL
+);
