@@ -300,10 +300,10 @@ describe('callback refusals', () => {
     )
     const callbackUrl = rig.idp.authorize(initiate.headers.get('location')!, 'okta-r')
     await expectRefusal(await rig.fetch(new Browser(), callbackUrl), 400, 'login_expired')
-    const stolenTx = browser.header()
+    const stolenTx = [...browser.cookies]
     expect((await rig.fetch(browser, callbackUrl)).status).toBe(302)
     const replay = new Browser()
-    replay.cookies.set('__Host-edge_sso_tx', stolenTx.split('=').slice(1).join('='))
+    for (const [name, value] of stolenTx) replay.cookies.set(name, value)
     const replayed = await rig.fetch(replay, callbackUrl)
     await expectRefusal(replayed, 400, 'code_rejected')
   })
