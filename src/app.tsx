@@ -1,5 +1,6 @@
 // Assembles the Hono app: configuration and runtime per request, the routers, one error handler.
 import { Hono, type Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { database } from './db/client'
 import { isStorageFailure } from './db/errors'
@@ -80,6 +81,15 @@ async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
   return c.html(page, error.status)
 }
 
+/** Request bodies over 64 KB (a declared length, or counted as they arrive) are refused before any parsing. */
+export const maxBodyBytes = 64 * 1024
+const refuseLargeBodies = bodyLimit({
+  maxSize: maxBodyBytes,
+  onError: () => {
+    throw new AppError('payload_too_large')
+  },
+})
+
 /** The app for one isolate; tests build their own with an upstream fetch that reaches their IdP. */
 export function createApp(runtime: Runtime = createRuntime()) {
   const app = new Hono<AppEnv>()
@@ -88,6 +98,7 @@ export function createApp(runtime: Runtime = createRuntime()) {
     c.set('runtime', runtime)
     await next()
   })
+  app.use('*', refuseLargeBodies)
   app.route('/', accountRoutes)
   app.route('/sso', ssoRoutes)
   app.route('/api', apiRoutes)
