@@ -6,8 +6,9 @@ import { database } from './db/client'
 import { isStorageFailure } from './db/errors'
 import { type AppEnv, readConfig } from './env'
 import { AppError, type ErrorCode } from './errors'
-import { insertEvent } from './db/events'
-import { type Audit, eventRow, newReferenceId } from './events'
+import { countAnonymousRefusal, insertEvent } from './db/events'
+import { type Audit, concernsIdentity, eventRow, newReferenceId } from './events'
+import { guardAnonymousLoginRoutes } from './http/anonymous-routes'
 import { accountRoutes } from './routes/account'
 import { adminApiRoutes } from './routes/admin-api'
 import { adminPageRoutes } from './routes/admin-page'
@@ -55,7 +56,8 @@ async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
   })
   if (c.env?.DB && !routine.has(error.code)) {
     const row = eventRow(audit, outcome, error.code, referenceId, Date.now())
-    await insertEvent(database(c.env.DB), row).catch((cause: unknown) =>
+    const write = concernsIdentity(audit) ? insertEvent : countAnonymousRefusal
+    await write(database(c.env.DB), row).catch((cause: unknown) =>
       log('error', 'event_write_failed', {
         referenceId,
         code: error.code,
@@ -98,6 +100,7 @@ export function createApp(runtime: Runtime = createRuntime()) {
     c.set('runtime', runtime)
     await next()
   })
+  guardAnonymousLoginRoutes(app)
   app.use('*', refuseLargeBodies)
   app.route('/', accountRoutes)
   app.route('/sso', ssoRoutes)

@@ -117,7 +117,8 @@ export async function signInWithSso(
 }
 
 /** A password sign-in's outcome; a refusal names the user's team (if any) for its event row. */
-type PasswordSignIn = { session: Session } | { refuse: ErrorCode; teamId: string | null }
+type PasswordSignIn =
+  { session: Session } | { refuse: ErrorCode; teamId: string | null; identified: boolean }
 
 /** Password: the user, their team and whether that team has SSO enabled, in one read. */
 export async function signInWithPassword(
@@ -133,7 +134,8 @@ export async function signInWithPassword(
     await verifyPassword(password, row?.passwordHash),
     row?.ssoEnabled === true,
   )
-  if (refusal || !row) return { refuse: refusal ?? 'invalid_credentials', teamId }
+  if (refusal || !row)
+    return { refuse: refusal ?? 'invalid_credentials', teamId, identified: row !== undefined }
   const team = row.teamId ? { id: row.teamId, name: row.teamName ?? '' } : null
   const who = { user: { id: row.id, email: row.email, name: row.name }, team }
   const session = await commitSignIn(db, [], who, 'password', { ...audit, teamId }, nowMs)

@@ -8,9 +8,18 @@ import { routeFetch, TestIdp } from './idp/provider'
 export const publicOrigin = 'https://sso.example.com'
 export const adminToken = 'test-admin-token-0123456789abcdef'
 
-/** Cookies as a browser keeps them for one origin (enough for __Host- cookies on Path=/). */
+/** Client addresses: a random start per test file, so files running side by side do not share counters. */
+let clients = Math.floor(Math.random() * 0xffffff)
+const nextClientIp = () => {
+  clients = (clients + 1) % 0xffffff
+  return `10.${clients >> 16}.${(clients >> 8) & 255}.${clients & 255}`
+}
+
+/** Cookies as a browser keeps them for one origin (enough for __Host- cookies on Path=/), and its address. */
 export class Browser {
   readonly cookies = new Map<string, string>()
+  /** Sent as `CF-Connecting-IP`, as Cloudflare's edge does. */
+  readonly ip = nextClientIp()
   remember(response: Response) {
     for (const header of response.headers.getSetCookie()) {
       const [pair = '', ...attributes] = header.split(';')
@@ -86,6 +95,7 @@ export async function createRig(
       const headers = new Headers(init.headers)
       if (browser.cookies.size) headers.set('cookie', browser.header())
       if (!headers.has('sec-fetch-site')) headers.set('sec-fetch-site', 'same-origin')
+      if (!headers.has('cf-connecting-ip')) headers.set('cf-connecting-ip', browser.ip)
       const response = await send(
         new Request(new URL(path, publicOrigin), { ...init, headers, redirect: 'manual' }),
       )

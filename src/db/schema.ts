@@ -139,6 +139,8 @@ export const events = sqliteTable(
     teamId: text('team_id'),
     email: text('email'),
     referenceId: text('reference_id').notNull(),
+    /** Refusals this row stands for: anonymous ones are counted per minute on one row. */
+    count: integer('count').notNull().default(1),
   },
   (t) => [index('events_team_at').on(t.teamId, t.at), index('events_at').on(t.at)],
 )
