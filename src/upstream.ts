@@ -8,23 +8,21 @@ export class ResponseTooLarge extends Error {
   }
 }
 
-/** Upstream bodies we accept at most: discovery documents, JWKS, token and userinfo responses are a few KB. */
-export const maxUpstreamBytes = 256 * 1024
-
 /**
- * The body's bytes, streamed and cut off past `maxBytes`: a declared `Content-Length` over the cap is
+ * The body as text, streamed and cut off past `maxBytes`: a declared `Content-Length` over the cap is
  * refused before reading, and a body that grows past it (chunked, or lying about its length) is cancelled
- * there.
+ * there. Decoded as UTF-8, as JSON must be (RFC 8259 §8.1).
  */
-async function readBytesCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
+export async function readTextCapped(response: Response, maxBytes: number): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? NaN)
   if (declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined)
     throw new ResponseTooLarge(maxBytes)
   }
-  if (!response.body) return new Uint8Array(0)
+  if (!response.body) return ''
   const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
+  let text = ''
   let length = 0
   for (;;) {
     const { done, value } = await reader.read()
@@ -34,46 +32,41 @@ async function readBytesCapped(response: Response, maxBytes: number): Promise<Ui
       await reader.cancel().catch(() => undefined)
       throw new ResponseTooLarge(maxBytes)
     }
-    chunks.push(value)
+    text += decoder.decode(value, { stream: true })
   }
-  const bytes = new Uint8Array(length)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return bytes
-}
-
-/** The body as text after a capped read, decoded as UTF-8, as JSON must be (RFC 8259 §8.1). */
-export async function readTextCapped(response: Response, maxBytes: number): Promise<string> {
-  const bytes = await readBytesCapped(response, maxBytes)
-  return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
-}
-
-/** Statuses whose response can carry no body (the Response constructor refuses one). */
-const nullBodyStatuses = new Set([101, 103, 204, 205, 304])
-
-/**
- * A fetch whose responses are read here with a cap and handed on buffered: a body over `maxBytes` makes
- * the fetch itself throw `ResponseTooLarge`, so no caller (oauth4webapi included) reads one unbounded.
- */
-export function cappedFetch(inner: typeof fetch, maxBytes: number): typeof fetch {
-  return async (input, init) => {
-    const response = await inner(input, init)
-    const bytes = await readBytesCapped(response, maxBytes)
-    const headers = new Headers(response.headers)
-    headers.delete('content-length')
-    const { status, statusText } = response
-    return new Response(nullBodyStatuses.has(status) ? null : bytes, {
-      status,
-      statusText,
-      headers,
-    })
-  }
+  return text + decoder.decode()
 }
 
 /** The body parsed as JSON after a capped read; throws `ResponseTooLarge` or the parser's `SyntaxError`. */
 export async function readJsonCapped(response: Response, maxBytes: number): Promise<unknown> {
   return JSON.parse(await readTextCapped(response, maxBytes)) as unknown
+}
+
+/**
+ * The same response with a body that errors (`ResponseTooLarge`) once past `maxBytes`, for readers we
+ * do not control: oauth4webapi calls `response.json()` itself on discovery, token and userinfo answers.
+ */
+export function capBody(response: Response, maxBytes: number): Response {
+  if (!response.body) return response
+  const declared = Number(response.headers.get('content-length') ?? NaN)
+  let length = 0
+  const counter = new TransformStream<Uint8Array, Uint8Array>({
+    start(controller) {
+      if (declared > maxBytes) controller.error(new ResponseTooLarge(maxBytes))
+    },
+    transform(chunk, controller) {
+      length += chunk.byteLength
+      if (length > maxBytes) controller.error(new ResponseTooLarge(maxBytes))
+      else controller.enqueue(chunk)
+    },
+  })
+  return new Response(response.body.pipeThrough(counter), response)
+}
+
+/** Upstream bodies we accept at most: discovery documents, JWKS, token and userinfo responses are a few KB. */
+export const maxUpstreamBytes = 256 * 1024
+
+/** `fetcher` with every response body capped at `maxBytes` (see `capBody`); for `Runtime.fetch`. */
+export function cappedFetch(fetcher: typeof fetch, maxBytes: number): typeof fetch {
+  return async (input, init) => capBody(await fetcher(input, init), maxBytes)
 }

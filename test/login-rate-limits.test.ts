@@ -1,6 +1,6 @@
 // Logins cannot be ground down: the product's own rate limits (wrangler.toml) on anonymous routes, password attempts and console login.
 import { describe, expect, it } from 'vitest'
-import { adminToken, Browser, me, query, unique } from './harness'
+import { adminToken, Browser, formPost, me, query, unique } from './harness'
 import { initiatePath, type Scene, scene } from './scene'
 
 /**
@@ -23,11 +23,7 @@ async function inOneWindow<T>(
   }
 }
 
-const form = (body: Record<string, string>): RequestInit => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams(body).toString(),
-})
+const form = (fields: Record<string, string>) => formPost(fields)
 
 async function expectRateLimited(s: Scene, answer: Response, retryAfter: string) {
   expect(answer.headers.get('retry-after')).toBe(retryAfter)
@@ -40,7 +36,7 @@ describe('anonymous login routes: 100 per 10 seconds per client', () => {
     { timeout: 30_000 },
     async (ctx) => {
       // Broke before: nothing limited the anonymous routes, so one client could send any number.
-      const s = await scene(ctx, 'rate limits')
+      const s = await scene({ ctx, area: 'rate limits' })
       const unknownIssuer = `/sso/initiate?iss=${encodeURIComponent('https://nobody.okta.test')}`
       const { flooder, refused } = await inOneWindow(10, 6000, async () => {
         const flooder = new Browser()
@@ -74,7 +70,7 @@ describe('password attempts: 10 a minute per email', () => {
     { timeout: 40_000 },
     async (ctx) => {
       // Broke before: any number of guesses per email; the right one after 10 wrong ones signed in.
-      const s = await scene(ctx, 'rate limits')
+      const s = await scene({ ctx, area: 'rate limits' })
       const email = `${unique('grind')}@example.org`
       const password = 'the right password'
       expect(
@@ -120,7 +116,7 @@ describe('console login: 10 a minute per client', () => {
     { timeout: 40_000 },
     async (ctx) => {
       // Broke before: the console login took any number of token guesses.
-      const s = await scene(ctx, 'rate limits')
+      const s = await scene({ ctx, area: 'rate limits' })
       const { guesser, right } = await inOneWindow(60, 10_000, async () => {
         const guesser = new Browser()
         for (let i = 1; i <= 10; i++) {

@@ -1,14 +1,9 @@
 // Anonymous refusals are counted on one event row per minute, action and code; refusals that concern someone keep their own rows.
 import { describe, expect, it, vi } from 'vitest'
-import { Browser, query, unique } from './harness'
-import { refusalOf } from './figures'
+import { Browser, formPost, query, refusalOf, unique } from './harness'
 import { scene } from './scene'
 
-const form = (body: Record<string, string>): RequestInit => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams(body).toString(),
-})
+const form = (fields: Record<string, string>) => formPost(fields)
 
 interface EventRow {
   id: string
@@ -24,7 +19,7 @@ describe('anonymous refusals', () => {
     { timeout: 30_000 },
     async (ctx) => {
       // Broke before: every anonymous refusal wrote its own row: 200 requests, 200 rows.
-      const s = await scene(ctx, 'refusal aggregation')
+      const s = await scene({ ctx, area: 'refusal aggregation' })
       const startedAt = Date.now()
       const flooder = new Browser()
       const unknownIssuer = `/sso/initiate?iss=${encodeURIComponent(`https://${unique('n')}.okta.test`)}`
@@ -56,7 +51,7 @@ describe('anonymous refusals', () => {
   )
 
   it('every refusal’s reference id is in its log line, counted row or not', async (ctx) => {
-    const s = await scene(ctx, 'refusal aggregation')
+    const s = await scene({ ctx, area: 'refusal aggregation' })
     const lines: string[] = []
     const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
       lines.push(String(line))
@@ -77,7 +72,7 @@ describe('anonymous refusals', () => {
 
 describe('refusals that concern someone', () => {
   it('wrong passwords for an existing account keep one row each, with the email', async (ctx) => {
-    const s = await scene(ctx, 'refusal aggregation')
+    const s = await scene({ ctx, area: 'refusal aggregation' })
     const email = `${unique('pw')}@example.org`
     await s.rig.fetch(new Browser(), '/register', form({ email, password: 'the right one' }))
     for (let i = 0; i < 3; i++)
@@ -90,7 +85,7 @@ describe('refusals that concern someone', () => {
   })
 
   it('a refusal naming a team keeps its own row', async (ctx) => {
-    const s = await scene(ctx, 'refusal aggregation')
+    const s = await scene({ ctx, area: 'refusal aggregation' })
     await s.rig.admin('PATCH', `/admin/api/sso-connections/${s.team.connectionId}`, {
       enabled: false,
     })

@@ -24,7 +24,6 @@ import { maxReturnToLength } from '../oidc/transaction'
 import { type ConnectionChoice, chooseConnection, emailDomain } from '../provisioning'
 import { email, text } from '../schemas'
 import { signInWithSso } from '../sign-in'
-import { ResponseTooLarge } from '../upstream'
 import { type AuditAction, redirectUri } from '../vocabulary'
 
 const loginHint = z.optional(text(320))
@@ -44,9 +43,7 @@ const startSchema = z.object({ email, return_to: returnTo })
 const discoverForLogin = (c: Context<AppEnv>, issuer: string) =>
   discover(upstream(c), issuer).catch((cause: unknown) => {
     throw new AppError(
-      cause instanceof oauth.OperationProcessingError || cause instanceof ResponseTooLarge
-        ? 'idp_response_invalid'
-        : 'idp_unreachable',
+      cause instanceof oauth.OperationProcessingError ? 'idp_response_invalid' : 'idp_unreachable',
       { cause },
     )
   })
