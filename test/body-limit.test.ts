@@ -31,7 +31,7 @@ describe('body limit', () => {
   for (const path of ['/login/password', '/register', '/sso/start']) {
     it(`a 40 MB form to ${path} is refused 413 after 64 KB, never parsed`, async (ctx) => {
       // Broke before: the whole 40 MB form was read and parsed (payload_too_large never produced).
-      const s = await scene({ ctx, area: 'body limit' })
+      const s = await scene({ ctx, area: 'Body limit' })
       const { body, seen } = streamedForm(40 * 1024 * 1024)
       await s.tally.baseline()
       const answer = await s.rig.fetch(new Browser(), path, {
@@ -45,7 +45,7 @@ describe('body limit', () => {
   }
 
   it('a declared Content-Length over 64 KB is refused before reading anything', async (ctx) => {
-    const s = await scene({ ctx, area: 'body limit' })
+    const s = await scene({ ctx, area: 'Body limit' })
     const form = `email=ada%40acme.example&password=${'a'.repeat(maxBodyBytes)}`
     await s.tally.baseline()
     const answer = await s.rig.fetch(new Browser(), '/login/password', {
@@ -57,7 +57,7 @@ describe('body limit', () => {
   })
 
   it('a 65 KB JSON body to the admin API is refused 413 with the JSON error, no team created', async (ctx) => {
-    const s = await scene({ ctx, area: 'body limit' })
+    const s = await scene({ ctx, area: 'Body limit' })
     const teamsBefore = await countRows('teams')
     await s.tally.baseline()
     const answer = await s.rig.admin('POST', '/admin/api/teams', {
@@ -70,7 +70,7 @@ describe('body limit', () => {
   })
 
   it('a 65 KB JSON body to the app API is refused 413', async (ctx) => {
-    const s = await scene({ ctx, area: 'body limit' })
+    const s = await scene({ ctx, area: 'Body limit' })
     await s.tally.baseline()
     const answer = await s.rig.fetch(new Browser(), '/api/team', {
       method: 'POST',
@@ -81,7 +81,7 @@ describe('body limit', () => {
   })
 
   it('a body just under the limit is parsed as before', async (ctx) => {
-    const s = await scene({ ctx, area: 'body limit' })
+    const s = await scene({ ctx, area: 'Body limit' })
     const form = `email=nobody%40${s.team.domain}&password=${'a'.repeat(1000)}`
     const answer = await s.rig.fetch(new Browser(), '/login/password', {
       method: 'POST',

@@ -36,7 +36,7 @@ describe('anonymous login routes: 100 per 10 seconds per client', () => {
     { timeout: 30_000 },
     async (ctx) => {
       // Broke before: nothing limited the anonymous routes, so one client could send any number.
-      const s = await scene({ ctx, area: 'rate limits' })
+      const s = await scene({ ctx, area: 'Rate limits' })
       const unknownIssuer = `/sso/initiate?iss=${encodeURIComponent('https://nobody.okta.test')}`
       const { flooder, refused } = await inOneWindow(10, 6000, async () => {
         const flooder = new Browser()
@@ -70,7 +70,7 @@ describe('password attempts: 10 a minute per email', () => {
     { timeout: 40_000 },
     async (ctx) => {
       // Broke before: any number of guesses per email; the right one after 10 wrong ones signed in.
-      const s = await scene({ ctx, area: 'rate limits' })
+      const s = await scene({ ctx, area: 'Rate limits' })
       const email = `${unique('grind')}@example.org`
       const password = 'the right password'
       expect(
@@ -116,7 +116,7 @@ describe('console login: 10 a minute per client', () => {
     { timeout: 40_000 },
     async (ctx) => {
       // Broke before: the console login took any number of token guesses.
-      const s = await scene({ ctx, area: 'rate limits' })
+      const s = await scene({ ctx, area: 'Rate limits' })
       const { guesser, right } = await inOneWindow(60, 10_000, async () => {
         const guesser = new Browser()
         for (let i = 1; i <= 10; i++) {

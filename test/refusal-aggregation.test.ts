@@ -19,7 +19,7 @@ describe('anonymous refusals', () => {
     { timeout: 30_000 },
     async (ctx) => {
       // Broke before: every anonymous refusal wrote its own row: 200 requests, 200 rows.
-      const s = await scene({ ctx, area: 'refusal aggregation' })
+      const s = await scene({ ctx, area: 'Refusal aggregation' })
       const startedAt = Date.now()
       const flooder = new Browser()
       const unknownIssuer = `/sso/initiate?iss=${encodeURIComponent(`https://${unique('n')}.okta.test`)}`
@@ -51,7 +51,7 @@ describe('anonymous refusals', () => {
   )
 
   it('every refusal’s reference id is in its log line, counted row or not', async (ctx) => {
-    const s = await scene({ ctx, area: 'refusal aggregation' })
+    const s = await scene({ ctx, area: 'Refusal aggregation' })
     const lines: string[] = []
     const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
       lines.push(String(line))
@@ -72,7 +72,7 @@ describe('anonymous refusals', () => {
 
 describe('refusals that concern someone', () => {
   it('wrong passwords for an existing account keep one row each, with the email', async (ctx) => {
-    const s = await scene({ ctx, area: 'refusal aggregation' })
+    const s = await scene({ ctx, area: 'Refusal aggregation' })
     const email = `${unique('pw')}@example.org`
     await s.rig.fetch(new Browser(), '/register', form({ email, password: 'the right one' }))
     for (let i = 0; i < 3; i++)
@@ -85,7 +85,7 @@ describe('refusals that concern someone', () => {
   })
 
   it('a refusal naming a team keeps its own row', async (ctx) => {
-    const s = await scene({ ctx, area: 'refusal aggregation' })
+    const s = await scene({ ctx, area: 'Refusal aggregation' })
     await s.rig.admin('PATCH', `/admin/api/sso-connections/${s.team.connectionId}`, {
       enabled: false,
     })

@@ -7,7 +7,7 @@ describe('callback replay', () => {
   it('replayed callback with a copied transaction cookie is refused when the IdP redeems the code twice', async (ctx) => {
     // Broke before: the transaction cookie was the only record, so a copy of it plus a code the IdP
     // accepted again signed in a second time (two sessions from one login).
-    const s = await scene({ ctx, area: 'state replay' })
+    const s = await scene({ ctx, area: 'Login replay' })
     s.rig.idp.behaviour.reusableCodes = true
     const browser = new Browser()
     const initiate = await s.rig.fetch(
@@ -40,7 +40,7 @@ describe('callback replay', () => {
   })
 
   it('a used state is never retried as a lost race: the replay costs one batch, not three', async (ctx) => {
-    const s = await scene({ ctx, area: 'state replay' })
+    const s = await scene({ ctx, area: 'Login replay' })
     s.rig.idp.behaviour.reusableCodes = true
     const browser = new Browser()
     const initiate = await s.rig.fetch(

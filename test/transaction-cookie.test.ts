@@ -22,7 +22,7 @@ describe('two tabs', () => {
     it(`second tab's login no longer clobbers the first: both callbacks succeed ${order}`, async (ctx) => {
       // Broke before: one transaction cookie per browser, so the second login overwrote the first
       // and the first tab's callback was refused (login_state_mismatch).
-      const s = await scene({ ctx, area: 'transaction cookie' })
+      const s = await scene({ ctx, area: 'Transaction cookies' })
       const browser = new Browser()
       const first = await startLogin(s, browser)
       const second = await startLogin(s, browser)
@@ -43,7 +43,7 @@ describe('two tabs', () => {
   }
 
   it(`keeps at most ${maxTransactions} logins in progress: the oldest is dropped, the newest complete`, async (ctx) => {
-    const s = await scene({ ctx, area: 'transaction cookie' })
+    const s = await scene({ ctx, area: 'Transaction cookies' })
     const browser = new Browser()
     const logins = []
     for (let i = 0; i < maxTransactions + 2; i++) logins.push(await startLogin(s, browser))
@@ -66,7 +66,7 @@ describe('transaction cookie size', () => {
   it('a hostile non-ASCII target_link_uri no longer makes an oversized Set-Cookie: it falls back to the app', async (ctx) => {
     // Broke before: 2,040 "€" (18 KB percent-encoded) went into the cookie whole: a 24 KB Set-Cookie
     // that browsers drop, so the login could never finish.
-    const s = await scene({ ctx, area: 'transaction cookie' })
+    const s = await scene({ ctx, area: 'Transaction cookies' })
     const browser = new Browser()
     const hostile = `/${'€'.repeat(2040)}`
     const path = `${initiatePath(s)}&target_link_uri=${encodeURIComponent(hostile)}`
@@ -79,7 +79,7 @@ describe('transaction cookie size', () => {
   })
 
   it('keeps a return path of up to 1 KB encoded, non-ASCII included', async (ctx) => {
-    const s = await scene({ ctx, area: 'transaction cookie' })
+    const s = await scene({ ctx, area: 'Transaction cookies' })
     const browser = new Browser()
     const target = `/reports/${'ü'.repeat(100)}?tab=2`
     const path = `${initiatePath(s)}&target_link_uri=${encodeURIComponent(target)}`

@@ -10,7 +10,7 @@ const fiftyMegabytes = 50 * 1024 * 1024
 describe('upstream response caps', () => {
   it('a 50 MB discovery document is cut off at the cap: initiate answers 502 idp_response_invalid', async (ctx) => {
     // Broke before: oauth4webapi read the whole discovery body (no cap), so a hostile IdP held the worker.
-    const s = await scene({ ctx, area: 'upstream caps' })
+    const s = await scene({ ctx, area: 'Upstream caps' })
     s.rig.idp.behaviour.oversized = { discovery: fiftyMegabytes }
     await s.tally.baseline()
     const initiate = await s.rig.fetch(new Browser(), initiatePath(s))
@@ -21,7 +21,7 @@ describe('upstream response caps', () => {
   for (const endpoint of ['jwks', 'token', 'userinfo'] as const satisfies IdpEndpoint[]) {
     it(`a 50 MB ${endpoint} response is cut off at the cap: the callback answers 502, no session`, async (ctx) => {
       // Broke before: token and userinfo bodies were read whole by oauth4webapi, the JWKS by response.json().
-      const s = await scene({ ctx, area: 'upstream caps' })
+      const s = await scene({ ctx, area: 'Upstream caps' })
       if (endpoint === 'userinfo') s.rig.idp.behaviour.thinIdToken = true
       const browser = new Browser()
       const initiate = await s.rig.fetch(browser, initiatePath(s), {
@@ -41,7 +41,7 @@ describe('upstream response caps', () => {
   }
 
   it('a response within the cap is unchanged (padding of 1 KB still signs in)', async (ctx) => {
-    const s = await scene({ ctx, area: 'upstream caps' })
+    const s = await scene({ ctx, area: 'Upstream caps' })
     s.rig.idp.behaviour.oversized = { discovery: 1024, jwks: 1024, token: 1024 }
     const browser = new Browser()
     const initiate = await s.rig.fetch(browser, initiatePath(s))
