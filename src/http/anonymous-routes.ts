@@ -1,8 +1,8 @@
 // The anonymous login routes in one list: each one's audit action, and the per-client rate limit they share.
-import type { Hono, MiddlewareHandler } from 'hono'
+import type { Hono } from 'hono'
 import type { AppEnv } from '../env'
-import type { Audit } from '../events'
 import type { AuditAction } from '../vocabulary'
+import { audited } from './audit'
 import { clientKey, rateLimit, rateLimits } from './rate-limit'
 
 /**
@@ -17,14 +17,6 @@ const anonymousLoginRoutes: readonly (readonly [path: string, action: AuditActio
   ['/register', 'register'],
   ['/password/forgot', 'request'],
 ]
-
-/** Names the attempt a request serves before anything can refuse it, so every refusal's event says what it was. */
-export const audited =
-  (audit: Audit): MiddlewareHandler<AppEnv> =>
-  async (c, next) => {
-    c.set('audit', { ...audit })
-    await next()
-  }
 
 /** Puts the audit and the rate limit in front of every anonymous login route. */
 export function guardAnonymousLoginRoutes(app: Hono<AppEnv>) {

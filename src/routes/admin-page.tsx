@@ -25,7 +25,7 @@ import {
 import { safeEqual, sha256Hex } from '../crypto/encoding'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
-import { audited } from '../http/anonymous-routes'
+import { audited } from '../http/audit'
 import { adminDeps } from '../http/context'
 import { clientKey, rateLimit, rateLimits } from '../http/rate-limit'
 import { sameOriginOnly } from '../http/csrf'
