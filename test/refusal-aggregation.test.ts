@@ -16,7 +16,7 @@ interface EventRow {
 describe('anonymous refusals', () => {
   it(
     '200 anonymous bad requests write at most 4 event rows, not 200',
-    { timeout: 30_000 },
+    { timeout: 60_000 },
     async (ctx) => {
       // Broke before: every anonymous refusal wrote its own row: 200 requests, 200 rows.
       const s = await scene({ ctx, area: 'Refusal aggregation' })
