@@ -1,11 +1,12 @@
 // Turning a verified identity into a session: SSO (provision just in time) and password, with their events.
 import type { BatchItem } from 'drizzle-orm/batch'
 import { randomId } from './crypto/encoding'
+import { hashToken } from './crypto/tokens'
 import { verifyPassword } from './crypto/password'
 import type { Database } from './db/client'
 import { markConnectionUsed } from './db/connections'
 import { isUniqueViolation } from './db/errors'
-import { loadSsoLoginFacts, signInStatements } from './db/login'
+import { loadSsoLoginFacts, markStateUsed, signInStatements, usedStateTable } from './db/login'
 import { insertEvent } from './db/events'
 import { insertSession, revokeSession } from './db/sessions'
 import { insertUser, userWithTeam } from './db/users'
@@ -85,6 +86,12 @@ async function commitSignIn(
   return session
 }
 
+/** The login transaction a callback completes: its state is used once, and remembered until it expires. */
+interface CompletedLogin {
+  state: string
+  expiresAt: number
+}
+
 /**
  * An SSO sign-in's outcome: the session, or, when the browser is signed in as someone else, the session
  * it would get, whose row is written only once the person confirms the switch (`confirmSwitch`).
@@ -92,19 +99,22 @@ async function commitSignIn(
 export type SsoSignIn = { session: Session } | { pendingSwitch: Session; replaces: Session }
 
 /**
- * SSO: one read of the facts, the rule, one batched write. Refusals throw AppError and write nothing
- * here. The same user signing in again replaces the `current` session (its row is revoked in the
- * batch); another user's sign-in writes its user, link and event, but no session row until the
- * switch is confirmed.
+ * SSO: one read of the facts, the rule, one batched write that also records the login's state as used.
+ * Refusals throw AppError and write nothing here; a state already used is `login_expired`, never retried.
+ * The same user signing in again replaces the `current` session (its row is revoked in the batch);
+ * another user's sign-in writes its user, link, state and event, but no session row until the switch
+ * is confirmed.
  */
 export async function signInWithSso(
   db: Database,
   connectionId: string,
   claims: SsoClaims,
+  login: CompletedLogin,
   audit: Audit,
   nowMs: number,
   current?: Session,
 ): Promise<SsoSignIn> {
+  const stateHash = await hashToken(login.state)
   const input = {
     connectionId,
     subject: claims.sub,
@@ -121,6 +131,7 @@ export async function signInWithSso(
       team: { id: decision.teamId, name: facts.connection?.teamName ?? '' },
     }
     const writes = [
+      markStateUsed(db, stateHash, login.expiresAt),
       ...signInStatements(db, decision, connectionId, claims.sub),
       markConnectionUsed(db, connectionId, now),
     ]
@@ -135,6 +146,8 @@ export async function signInWithSso(
         session: await commitSignIn(db, writes, who, 'sso', audit, nowMs, connectionId),
       }
     } catch (error) {
+      if (isUniqueViolation(error, usedStateTable))
+        throw new AppError('login_expired', { cause: 'state already used' })
       if (attempt >= ssoAttempts || !isUniqueViolation(error)) throw error
     }
   }
@@ -170,7 +183,8 @@ export async function confirmSwitch(
 }
 
 /** A password sign-in's outcome; a refusal names the user's team (if any) for its event row. */
-type PasswordSignIn = { session: Session } | { refuse: ErrorCode; teamId: string | null }
+type PasswordSignIn =
+  { session: Session } | { refuse: ErrorCode; teamId: string | null; identified: boolean }
 
 /** Password: the user, their team and whether that team has SSO enabled, in one read. */
 export async function signInWithPassword(
@@ -185,7 +199,8 @@ export async function signInWithPassword(
   // Verified even for a member of an SSO-only team, so that refusal costs the same whatever was typed.
   const passwordMatches = await verifyPassword(password, row?.passwordHash)
   const refusal = decidePasswordLogin(passwordMatches, row?.ssoEnabled === true)
-  if (refusal || !row) return { refuse: refusal ?? 'invalid_credentials', teamId }
+  if (refusal || !row)
+    return { refuse: refusal ?? 'invalid_credentials', teamId, identified: row !== undefined }
   const team = row.teamId ? { id: row.teamId, name: row.teamName ?? '' } : null
   const who = { user: { id: row.id, email: row.email, name: row.name }, team }
   const session = await commitSignIn(db, [], who, 'password', { ...audit, teamId }, nowMs)
