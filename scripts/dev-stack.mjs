@@ -90,8 +90,8 @@ async function waitFor(url, proc) {
 }
 
 /**
- * Applies the local D1 migrations, starts the stand-in and `wrangler dev` (http issuers allowed) and waits
- * for both. `persistTo` is wrangler's local state folder; the stand-in keeps its signing key beside it.
+ * Applies the local D1 migrations, starts the stand-in and `wrangler dev` (http issuers allowed, every mail
+ * kept in the dev outbox at /dev/outbox) and waits for both. `persistTo` is wrangler's local state folder; the stand-in keeps its signing key beside it.
  */
 export async function startStack({ ports, persistTo, log = console.log }) {
   const publicUrl = `http://localhost:${ports.worker}`
@@ -115,6 +115,8 @@ export async function startStack({ ports, persistTo, log = console.log }) {
     'DEV_ALLOW_HTTP_ISSUERS:1',
     '--var',
     `PUBLIC_URL:${publicUrl}`,
+    '--var',
+    'DEV_MAIL_OUTBOX:1',
   ]
   procs.push(
     start(

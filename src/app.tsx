@@ -11,6 +11,7 @@ import { accountRoutes } from './routes/account'
 import { adminApiRoutes } from './routes/admin-api'
 import { adminPageRoutes } from './routes/admin-page'
 import { apiRoutes } from './routes/api'
+import { devOutboxRoutes } from './routes/dev-outbox'
 import { ssoRoutes } from './routes/sso'
 import { describeCause, log } from './log'
 import { createRuntime, type Runtime } from './runtime'
@@ -93,6 +94,7 @@ export function createApp(runtime: Runtime = createRuntime()) {
   app.route('/api', apiRoutes)
   app.route('/admin', adminPageRoutes)
   app.route('/admin/api', adminApiRoutes)
+  app.route('/dev', devOutboxRoutes)
   app.notFound((c) => refuse(c, new AppError('not_found')))
   app.onError((error, c) => refuse(c, asAppError(error)))
   return app

@@ -4,20 +4,29 @@ import { randomId } from './crypto/encoding'
 import { verifyPassword } from './crypto/password'
 import type { Database } from './db/client'
 import { isUniqueViolation } from './db/errors'
+import { connectionsForDomain } from './db/connections'
+import { insertEmailToken } from './db/email-tokens'
 import { loadSsoLoginFacts, signInStatements } from './db/login'
+import { newEmailLink } from './email-links'
 import { insertEvent } from './db/events'
 import { insertSession } from './db/sessions'
 import { insertUser, userWithTeam } from './db/users'
 import { AppError, type ErrorCode } from './errors'
 import { type Audit, eventRow, newReferenceId } from './events'
-import { decidePasswordLogin, decideSsoLogin, emailDomain, type SsoClaims } from './provisioning'
+import {
+  comparableEmail,
+  decidePasswordLogin,
+  decideSsoLogin,
+  emailDomain,
+  type SsoClaims,
+} from './provisioning'
 import { newSessionSecret, type Session, sessionLifetimeSeconds } from './session/session'
 
 /** A lost race (another first login created the user meanwhile) is retried on fresh facts. */
 const ssoAttempts = 3
 
 interface SignedIn {
-  user: { id: string; email: string; name: string | null }
+  user: { id: string; email: string; name: string | null; emailVerified: boolean }
   team: { id: string; name: string } | null
 }
 
@@ -57,6 +66,7 @@ async function commitSignIn(
     userId: who.user.id,
     email: who.user.email,
     name: who.user.name,
+    emailVerified: who.user.emailVerified,
     team: who.team,
     method,
     checkedAt: now,
@@ -72,22 +82,26 @@ export async function signInWithSso(
   audit: Audit,
   nowMs: number,
 ): Promise<Session> {
+  const email = comparableEmail(claims.email)
+  const comparable = email === 'invalid' ? undefined : email
   const input = {
     connectionId,
     subject: claims.sub,
-    email: claims.email,
-    domain: claims.email ? emailDomain(claims.email) : undefined,
+    email: comparable,
+    domain: comparable ? emailDomain(comparable) : undefined,
   }
   for (let attempt = 1; ; attempt++) {
     const facts = await loadSsoLoginFacts(db, input)
     const decision = decideSsoLogin(facts, claims, randomId())
     if (decision.outcome === 'refuse') throw new AppError(decision.code)
     const team = { id: decision.teamId, name: facts.connection?.teamName ?? '' }
+    const known = facts.linkedUser ?? facts.emailUser
+    const emailVerified = decision.create || decision.markVerified || known?.emailVerified === true
     try {
       return await commitSignIn(
         db,
-        signInStatements(db, decision, connectionId, claims.sub),
-        { user: decision.user, team },
+        signInStatements(db, decision, connectionId, claims.sub, Math.floor(nowMs / 1000)),
+        { user: { ...decision.user, emailVerified }, team },
         'sso',
         audit,
         nowMs,
@@ -118,28 +132,44 @@ export async function signInWithPassword(
   )
   if (refusal || !row) return { refuse: refusal ?? 'invalid_credentials', teamId }
   const team = row.teamId ? { id: row.teamId, name: row.teamName ?? '' } : null
-  const who = { user: { id: row.id, email: row.email, name: row.name }, team }
+  const user = { id: row.id, email: row.email, name: row.name, emailVerified: row.emailVerified }
+  const who = { user, team }
   const session = await commitSignIn(db, [], who, 'password', { ...audit, teamId }, nowMs)
   return { session }
 }
 
-/** Registration: a new user with a password, signed in at once. */
+/**
+ * Registration: a new user with a password, signed in at once, and the token of the link that proves the
+ * email (stored hashed, in the same batch). An email whose domain a team with enabled SSO has verified
+ * belongs to that team's IdP: refused (`sso_required`).
+ */
 export async function registerWithPassword(
   db: Database,
   account: { email: string; passwordHash: string; name: string | null },
   audit: Audit,
   nowMs: number,
-): Promise<Session> {
-  const user = { id: randomId(), email: account.email, name: account.name }
+): Promise<{ session: Session; verificationToken: string }> {
+  const domain = emailDomain(account.email)
+  const connections = domain ? await connectionsForDomain(db, domain) : []
+  if (connections.some((c) => c.enabled)) {
+    audit.teamId = connections[0]?.teamId ?? null
+    throw new AppError('sso_required')
+  }
+  const user = { id: randomId(), email: account.email, name: account.name, emailVerified: false }
+  const link = await newEmailLink(user.id, 'verify_email', nowMs)
   try {
-    return await commitSignIn(
+    const session = await commitSignIn(
       db,
-      [insertUser(db, { ...user, passwordHash: account.passwordHash })],
+      [
+        insertUser(db, { ...user, passwordHash: account.passwordHash }),
+        insertEmailToken(db, link.row),
+      ],
       { user, team: null },
       'password',
       audit,
       nowMs,
     )
+    return { session, verificationToken: link.token }
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError('email_taken')
     throw error

@@ -1,6 +1,6 @@
 // The account side: login page, registration, password login, team management, /app, logout, CSRF.
 import { describe, expect, it } from 'vitest'
-import { Browser, createRig, me, publicOrigin, query, unique } from './harness'
+import { Browser, createRig, lastMailTo, linkIn, me, publicOrigin, query, unique } from './harness'
 
 const form = (
   fields: Record<string, string>,
@@ -102,12 +102,17 @@ describe('accounts', () => {
         body: JSON.stringify(body),
       })
     expect((await post({ name: 'T', defaultPermission: 'everyone' })).status).toBe(400)
+    // Second stage: an unproven email cannot create a team; the mailed link proves it.
+    const unverified = await post({ name: 'T', defaultPermission: 'private' })
+    expect(unverified.status).toBe(403)
+    expect(((await unverified.json()) as any).error.code).toBe('email_unverified')
+    await rig.fetch(browser, linkIn(lastMailTo(rig, `own@${domain}`), '/verify-email/'))
     const created = await post({ name: 'T', defaultPermission: 'private' })
     expect(created.status).toBe(201)
     const { team } = (await created.json()) as { team: { id: string } }
-    expect(await query('select domain from team_domains where team_id = ?', team.id)).toEqual([
-      { domain },
-    ])
+    expect(
+      await query('select domain, verified from team_domains where team_id = ?', team.id),
+    ).toEqual([{ domain, verified: 0 }])
     expect(
       await query('select role, permission from memberships where team_id = ?', team.id),
     ).toEqual([{ role: 'owner', permission: 'private' }])

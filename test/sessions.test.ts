@@ -8,7 +8,7 @@ import {
   me,
   publicOrigin,
   query,
-  setUpTeam,
+  register,
   tileLogin,
   unique,
 } from './harness'
@@ -132,7 +132,7 @@ describe('SSO only', () => {
     const domain = `${unique('sso')}.example`
     const ownerEmail = `owner@${domain}`
     const owner = new Browser()
-    await rig.fetch(owner, '/register', form({ email: ownerEmail, password: 'owner password 1' }))
+    await register(rig, owner, ownerEmail, { password: 'owner password 1' })
     const created = await rig.fetch(owner, '/api/team', {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: publicOrigin },
