@@ -1,4 +1,7 @@
 // A local OpenID provider standing in for an Okta org (dev only): oidc-provider, demo users, a dashboard tile.
+// Why not one of the test IdPs: this is for people (the demo and the browser tests), so it is the certified
+// `oidc-provider` with real sign-in pages and sessions; test/idp/provider.ts runs inside workerd for the unit
+// suites and bench/idp.mjs answers without pages after a fixed delay for the bench.
 import { generateKeyPairSync, randomUUID } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'

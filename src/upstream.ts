@@ -41,3 +41,29 @@ export async function readTextCapped(response: Response, maxBytes: number): Prom
 export async function readJsonCapped(response: Response, maxBytes: number): Promise<unknown> {
   return JSON.parse(await readTextCapped(response, maxBytes)) as unknown
 }
+
+/**
+ * The same response with a body that errors (`ResponseTooLarge`) once past `maxBytes`, for readers we
+ * do not control: oauth4webapi calls `response.json()` itself on discovery, token and userinfo answers.
+ */
+export function capBody(response: Response, maxBytes: number): Response {
+  if (!response.body) return response
+  const declared = Number(response.headers.get('content-length') ?? NaN)
+  let length = 0
+  const counter = new TransformStream<Uint8Array, Uint8Array>({
+    start(controller) {
+      if (declared > maxBytes) controller.error(new ResponseTooLarge(maxBytes))
+    },
+    transform(chunk, controller) {
+      length += chunk.byteLength
+      if (length > maxBytes) controller.error(new ResponseTooLarge(maxBytes))
+      else controller.enqueue(chunk)
+    },
+  })
+  return new Response(response.body.pipeThrough(counter), response)
+}
+
+/** `fetcher` with every response body capped at `maxBytes` (see `capBody`); for `Runtime.fetch`. */
+export function cappedFetch(fetcher: typeof fetch, maxBytes: number): typeof fetch {
+  return async (input, init) => capBody(await fetcher(input, init), maxBytes)
+}

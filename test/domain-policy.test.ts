@@ -32,6 +32,10 @@ describe('teamDomainRefusal', () => {
     'user@acme.example',
     'acme.example/path',
     'http://acme.example',
+    'acme..example',
+    '.acme.example',
+    '0x7f.1',
+    `${'a'.repeat(64)}.example`,
   ])('refuses %j, which is not a domain name', (domain) =>
     expect(teamDomainRefusal(domain)).toBe('domain_not_allowed'),
   )

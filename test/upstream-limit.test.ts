@@ -1,6 +1,13 @@
 // Upstream bodies are read with a cap: an oversized or endless body is cut off, never read whole.
 import { describe, expect, it } from 'vitest'
-import { readJsonCapped, readTextCapped, ResponseTooLarge } from '../src/upstream'
+import * as oauth from 'oauth4webapi'
+import {
+  capBody,
+  cappedFetch,
+  readJsonCapped,
+  readTextCapped,
+  ResponseTooLarge,
+} from '../src/upstream'
 
 /** A body that never ends, as a hostile or broken peer sends it; records how much was pulled and the cancel. */
 function endlessBody(chunkBytes = 1024) {
@@ -78,5 +85,42 @@ describe('readJsonCapped', () => {
 describe('readTextCapped', () => {
   it('reads an empty body as the empty string', async () => {
     expect(await readTextCapped(new Response(null), 10)).toBe('')
+  })
+})
+
+describe('capBody and cappedFetch', () => {
+  it('pass a body within the cap through unchanged, with status and headers', async () => {
+    const response = capBody(
+      Response.json({ ok: true }, { status: 201, headers: { 'x-id': '7' } }),
+      1024,
+    )
+    expect(response.status).toBe(201)
+    expect(response.headers.get('x-id')).toBe('7')
+    expect(await response.json()).toEqual({ ok: true })
+  })
+
+  it('make response.json() fail on an endless body, and cancel it', async () => {
+    const { stream, seen } = endlessBody()
+    const error = await capBody(new Response(stream), 16 * 1024)
+      .json()
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ResponseTooLarge)
+    expect(seen.cancelled).toBe(true)
+    expect(seen.pulled).toBeLessThan(32 * 1024)
+  })
+
+  it('bound what oauth4webapi reads itself: an oversized discovery document is refused', async () => {
+    const issuer = new URL('https://org.okta.test')
+    const document = { issuer: issuer.href, padding: 'x'.repeat(200_000) }
+    const idp: typeof fetch = async () => Response.json(document)
+    // Uncapped, the same document is accepted: the cap is what refuses it below.
+    const plain = await oauth.discoveryRequest(issuer, { [oauth.customFetch]: idp })
+    expect((await oauth.processDiscoveryResponse(issuer, plain)).issuer).toBe(issuer.href)
+    const capped = await oauth.discoveryRequest(issuer, {
+      [oauth.customFetch]: cappedFetch(idp, 64 * 1024),
+    })
+    const error = await oauth.processDiscoveryResponse(issuer, capped).catch((e: unknown) => e)
+    const causes = [error, (error as Error).cause]
+    expect(causes.some((e) => e instanceof ResponseTooLarge)).toBe(true)
   })
 })

@@ -1,4 +1,7 @@
 // A real, in-process OpenID Connect provider (Okta org style) for tests inside workerd, with hostile-behaviour knobs.
+// Why a third provider beside scripts/okta-standin.mjs and bench/idp.mjs: it runs inside workerd (no Node, no
+// socket), is reached through the fetch the worker is given, and misbehaves on request; the other two are Node
+// servers. Its RS256 keys and JWS come from ./jwt.ts (WebCrypto), over src/crypto/encoding.
 import {
   generateSigningKey,
   randomToken,
@@ -58,8 +61,6 @@ export interface Behaviour {
   userinfo?: { sub?: string }
   /** Unrelated RSA public keys listed in the JWKS ahead of the real ones. */
   extraJwksKeys?: number
-  /** Delay before answering any server-to-server endpoint. */
-  delayMs?: number
 }
 
 export interface TestIdpOptions {
@@ -176,10 +177,9 @@ export class TestIdp {
     this.requests.length = 0
   }
 
-  /** Generates a new signing key; `keep: true` keeps the old public keys in the JWKS. */
-  async rotateKeys(opts: { keep?: boolean } = {}): Promise<void> {
-    const key = await generateSigningKey()
-    this.#keys = opts.keep ? [key, ...this.#keys] : [key]
+  /** Replaces the signing key (and the JWKS with it). */
+  async rotateKeys(): Promise<void> {
+    this.#keys = [await generateSigningKey()]
   }
 
   /** The upstream fetch: serves URLs on the issuer's origin, fails any other like a network error. */
@@ -247,10 +247,7 @@ export class TestIdp {
       : ''
     const kind = KINDS.get(path) ?? 'other'
     this.requests.push({ method: request.method, url: url.href, path: url.pathname, kind })
-    if (kind !== 'other') {
-      if (this.behaviour.down?.[kind]) throw new TypeError('fetch failed')
-      await sleep(this.behaviour.delayMs ?? 0, signal)
-    }
+    if (kind !== 'other' && this.behaviour.down?.[kind]) throw new TypeError('fetch failed')
 
     const response = await this.#respond(path, request, url, signal)
     signal.throwIfAborted()
@@ -488,21 +485,6 @@ export class TestIdp {
     const user = this.#users.get(sub)
     if (!user) throw new Error(`TestIdp: unknown user ${sub}`)
     return user
-  }
-}
-
-/** A fetch over several IdPs: the one whose issuer the URL falls under (longest first), else the first on its origin. */
-export function routeFetch(...idps: TestIdp[]): typeof fetch {
-  const longestFirst = [...idps].sort((a, b) => b.issuer.length - a.issuer.length)
-  return async (input, init) => {
-    const url = new URL(
-      typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
-    )
-    const idp =
-      longestFirst.find((i) => url.href.startsWith(`${i.issuer.replace(/\/$/, '')}/`)) ??
-      longestFirst.find((i) => new URL(i.issuer).origin === url.origin)
-    if (!idp) throw new TypeError('fetch failed')
-    return idp.fetch(input, init)
   }
 }
 
