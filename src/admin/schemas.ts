@@ -75,6 +75,15 @@ export const enableConnectionForm = z.strictObject({
   ),
 })
 
+/** The page's domain form: a ticked box is support's attestation. */
+export const addDomainForm = z.strictObject({
+  domain: text(253).check(z.minLength(1)),
+  verified: z.pipe(
+    z.optional(z.literal('true')),
+    z.transform((v) => v === 'true'),
+  ),
+})
+
 /** Deleting also forgets which IdP subjects belong to which users, so the form asks for a tick first. */
 export const deleteConnectionForm = z.strictObject({ confirm: z.literal('yes') })
 
