@@ -35,6 +35,10 @@ function asAppError(error: unknown): AppError {
 /** Routine answers (not signed in, no such page) are not attempts worth an event row. */
 const routine = new Set<ErrorCode>(['unauthorized', 'not_found'])
 
+/** The path as logged: a mailed link's token (verification, reset) is a bearer secret and never logged. */
+const loggedPath = (path: string) =>
+  path.slice(0, 256).replace(/^(\/verify-email|\/password\/reset)\/[^/]+/, '$1/:token')
+
 const wantsJson = (path: string) => path.startsWith('/api/') || path.startsWith('/admin/api/')
 
 /** The refusal as a person or a program meets it, with its event row (best effort: a failed write is logged). */
@@ -47,7 +51,7 @@ async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
   const failed = error.status >= 500
   const outcome = failed ? 'error' : 'refused'
   log(failed ? 'error' : 'info', audit.action, {
-    path: c.req.path.slice(0, 256),
+    path: loggedPath(c.req.path),
     outcome,
     code: error.code,
     referenceId,

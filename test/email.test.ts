@@ -160,6 +160,21 @@ describe('password reset', () => {
     expect((await signIn('the new password')).status).toBe(303)
   })
 
+  it('a refused link’s log line names the route, never the token', async () => {
+    const { rig, email } = await solo()
+    await register(rig, new Browser(), email, { verify: false })
+    const link = linkIn(lastMailTo(rig, email), '/verify-email/')
+    await rig.fetch(new Browser(), link)
+    const lines: string[] = []
+    vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line))
+    await rig.fetch(new Browser(), link)
+    await rig.fetch(new Browser(), link.replace('/verify-email/', '/password/reset/'))
+    const token = link.split('/').pop()!
+    expect(lines.join('\n')).toContain('"code":"link_invalid"')
+    expect(lines.join('\n')).not.toContain(token)
+    expect(lines.join('\n')).toContain('/password/reset/:token')
+  })
+
   it('a reset link expires after an hour', async () => {
     const { rig, email, advance } = await solo()
     await register(rig, new Browser(), email, { verify: false })
