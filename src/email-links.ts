@@ -56,8 +56,6 @@ export async function verifyEmail(
   const id = await hashToken(token)
   const user = await liveEmailToken(db, id, 'verify_email', now)
   if (!user) throw new AppError('link_invalid')
-  audit.email = user.email
-  audit.teamId = user.teamId
   const use = tokenUse(db, id, randomId(), now)
   const [used] = await db.batch([
     use.consume,
@@ -72,16 +70,9 @@ export async function verifyEmail(
  * The account a reset link is for, while it is live: `link_invalid` when it is not, `sso_required` when
  * the user's team has turned SSO on since (there is no password to set then).
  */
-export async function passwordResetAccount(
-  db: Database,
-  token: string,
-  audit: Audit,
-  nowMs: number,
-) {
+export async function passwordResetAccount(db: Database, token: string, nowMs: number) {
   const user = await liveEmailToken(db, await hashToken(token), 'reset_password', nowMs / 1000)
   if (!user) throw new AppError('link_invalid')
-  audit.email = user.email
-  audit.teamId = user.teamId
   if (user.ssoEnabled) throw new AppError('sso_required')
   return user
 }
@@ -97,7 +88,7 @@ export async function resetPassword(
   audit: Audit,
   nowMs: number,
 ): Promise<void> {
-  const user = await passwordResetAccount(db, token, audit, nowMs)
+  const user = await passwordResetAccount(db, token, nowMs)
   const now = Math.floor(nowMs / 1000)
   const use = tokenUse(db, await hashToken(token), randomId(), now)
   const [used] = await db.batch([

@@ -151,10 +151,7 @@ export async function registerWithPassword(
 ): Promise<{ session: Session; verificationToken: string }> {
   const domain = emailDomain(account.email)
   const connections = domain ? await connectionsForDomain(db, domain) : []
-  if (connections.some((c) => c.enabled)) {
-    audit.teamId = connections[0]?.teamId ?? null
-    throw new AppError('sso_required')
-  }
+  if (connections.some((c) => c.enabled)) throw new AppError('sso_required')
   const user = { id: randomId(), email: account.email, name: account.name, emailVerified: false }
   const link = await newEmailLink(user.id, 'verify_email', nowMs)
   try {

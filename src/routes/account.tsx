@@ -116,7 +116,7 @@ export const accountRoutes = new Hono<AppEnv>()
     c.set('audit', { kind: 'login', action: 'password_reset' })
     c.header('referrer-policy', 'no-referrer')
     const token = linkToken(c.req.param('token'))
-    const user = await passwordResetAccount(db(c), token, c.var.audit, c.var.runtime.now())
+    const user = await passwordResetAccount(db(c), token, c.var.runtime.now())
     return c.html(<ResetPasswordPage email={user.email} action={`/password/reset/${token}`} />)
   })
   .post('/password/reset/:token', sameOriginOnly, async (c) => {
