@@ -117,7 +117,7 @@ export const accountRoutes = new Hono<AppEnv>()
     c.header('referrer-policy', 'no-referrer')
     const token = linkToken(c.req.param('token'))
     const user = await passwordResetAccount(db(c), token, c.var.runtime.now())
-    return c.html(<ResetPasswordPage email={user.email} action={`/password/reset/${token}`} />)
+    return c.html(<ResetPasswordPage email={user.email} />)
   })
   .post('/password/reset/:token', sameOriginOnly, async (c) => {
     c.set('audit', { kind: 'login', action: 'password_reset' })

@@ -51,11 +51,12 @@ export function ForgotPasswordSentPage() {
   )
 }
 
-export function ResetPasswordPage(props: { email: string; action: string }) {
+/** The form posts back to the link's own URL (no `action`), so the page never carries the token itself. */
+export function ResetPasswordPage(props: { email: string }) {
   return (
     <Layout title="Choose a new password">
       <h1>Choose a new password</h1>
-      <form class="card" method="post" action={props.action}>
+      <form class="card" method="post">
         <p>
           For <strong>{props.email}</strong>. Every other sign-in of this account ends.
         </p>
