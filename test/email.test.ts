@@ -177,6 +177,24 @@ describe('password reset', () => {
     expect(lines.join('\n')).toContain('/password/reset/:token')
   })
 
+  it('two concurrent uses of one reset link: exactly one sets its password', async () => {
+    const { rig, email } = await solo()
+    await register(rig, new Browser(), email, { verify: false })
+    await forgot(rig, email)
+    const link = linkIn(lastMailTo(rig, email), '/password/reset/')
+    const passwords = ['first racer pw', 'second racer pw']
+    const answers = await Promise.all(
+      passwords.map((password) => rig.fetch(new Browser(), link, formPost({ password }))),
+    )
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 400])
+    const winner = passwords[answers.findIndex((a) => a.status === 200)]!
+    const loser = passwords.find((p) => p !== winner)!
+    const signIn = (password: string) =>
+      rig.fetch(new Browser(), '/login/password', formPost({ email, password }))
+    expect((await signIn(winner)).status).toBe(303)
+    expect((await signIn(loser)).status).toBe(401)
+  })
+
   it('a reset link expires after an hour', async () => {
     const { rig, email, advance } = await solo()
     await register(rig, new Browser(), email, { verify: false })
