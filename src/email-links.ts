@@ -29,7 +29,7 @@ const validSeconds: Record<EmailTokenPurpose, number> = {
 
 /** The links' paths: the token is the last segment. */
 export const verifyEmailPath = (token: string) => `/verify-email/${token}`
-export const passwordResetPath = (token: string) => `/password/reset/${token}`
+const passwordResetPath = (token: string) => `/password/reset/${token}`
 
 /** A new link's token (for the mail) and its row (only the token's hash is stored). */
 export async function newEmailLink(

@@ -3,8 +3,6 @@ import { and, eq } from 'drizzle-orm'
 import type { Database } from './client'
 import { teamDomains } from './schema'
 
-export type DomainRow = typeof teamDomains.$inferSelect
-
 /** One team's claim: verified, or pending with the token its TXT record must carry. */
 export interface DomainClaim {
   domain: string
@@ -47,4 +45,4 @@ export const markDomainVerified = (db: Database, teamId: string, domain: string)
     .where(ofTeam(teamId, domain))
 
 export const deleteDomain = (db: Database, teamId: string, domain: string) =>
-  db.delete(teamDomains).where(ofTeam(teamId, domain)).returning({ domain: teamDomains.domain })
+  db.delete(teamDomains).where(ofTeam(teamId, domain))
