@@ -10,6 +10,7 @@ import {
   ssoConnections,
   teamDomains,
   teams,
+  usedLoginStates,
   users,
 } from './schema'
 
@@ -133,3 +134,13 @@ export const endAccessStatements = (db: Database, userId: string, nowSeconds: nu
       .set({ revokedAt: nowSeconds })
       .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))),
   ] as const
+
+/** The table the used-state record lives in, for telling a replay apart from a lost users_email race. */
+export const usedStateTable = 'used_login_states'
+
+/**
+ * Records a callback's state as used; a second use fails the primary key, and with it the login's whole
+ * batch (nothing of the second login is written).
+ */
+export const markStateUsed = (db: Database, stateHash: string, expiresAt: number) =>
+  db.insert(usedLoginStates).values({ stateHash, expiresAt })

@@ -13,6 +13,7 @@ import {
   verifyEmailPath,
 } from '../email-links'
 import { db, mailer } from '../http/context'
+import { countRequest, rateLimits } from '../http/rate-limit'
 import { sameOriginOnly } from '../http/csrf'
 import { readInput } from '../http/input'
 import { sameOriginPath } from '../http/same-origin'
@@ -54,6 +55,8 @@ export const accountRoutes = new Hono<AppEnv>()
     c.set('audit', { kind: 'login', action: 'password_login' })
     const input = await readInput(c, credentialsSchema)
     c.var.audit.email = input.email
+    // Counted before the password is checked: past the limit even the right one is refused, unhashed.
+    await countRequest(c, rateLimits.loginFailures, `email:${input.email}`)
     const outcome = await signInWithPassword(
       db(c),
       input.email,
@@ -63,6 +66,7 @@ export const accountRoutes = new Hono<AppEnv>()
     )
     if ('refuse' in outcome) {
       c.var.audit.teamId = outcome.teamId
+      c.var.audit.identified = outcome.identified
       throw new AppError(outcome.refuse)
     }
     await writeSession(c, c.var.config, outcome.session)
@@ -82,7 +86,10 @@ export const accountRoutes = new Hono<AppEnv>()
       account,
       c.var.audit,
       c.var.runtime.now(),
-    )
+    ).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'email_taken') c.var.audit.identified = true
+      throw error
+    })
     const link = `${c.var.config.publicOrigin}${verifyEmailPath(verificationToken)}`
     mailer(c)('email_verification', emailVerificationMail({ to: session.email, link }))
     await writeSession(c, c.var.config, session)
