@@ -13,8 +13,8 @@ const harmless =
   /Unable to fetch the `?Request\.cf`? object|getaddrinfo ENOTFOUND workers\.cloudflare\.com|at GetAddrInfoReqWrap|Missing required secrets/
 
 /**
- * Applies the local D1 migrations, starts the stand-in and `wrangler dev` (http issuers allowed) and waits
- * for both. `persistTo` is wrangler's local state folder; the stand-in keeps its signing key beside it.
+ * Applies the local D1 migrations, starts the stand-in and `wrangler dev` (http issuers allowed, every mail
+ * kept in the dev outbox at /dev/outbox) and waits for both. `persistTo` is wrangler's local state folder; the stand-in keeps its signing key beside it.
  */
 export async function startStack({ ports, persistTo, log: print = console.log }) {
   const log = (line) => harmless.test(line) || print(line)
@@ -39,6 +39,8 @@ export async function startStack({ ports, persistTo, log: print = console.log })
     'DEV_ALLOW_HTTP_ISSUERS:1',
     '--var',
     `PUBLIC_URL:${publicUrl}`,
+    '--var',
+    'DEV_MAIL_OUTBOX:1',
   ]
   procs.push(
     startWrangler('wrangler', [...devArgs, '--show-interactive-dev-session=false', ...persist], {

@@ -15,6 +15,7 @@ import { accountSwitchRoutes } from './routes/account-switch'
 import { adminApiRoutes } from './routes/admin-api'
 import { adminPageRoutes } from './routes/admin-page'
 import { apiRoutes } from './routes/api'
+import { devOutboxRoutes } from './routes/dev-outbox'
 import { ssoRoutes } from './routes/sso'
 import { describeCause, log } from './log'
 import { createRuntime, type Runtime } from './runtime'
@@ -38,6 +39,10 @@ function asAppError(error: unknown): AppError {
 /** Routine answers (not signed in, no such page) are not attempts worth an event row. */
 const routine = new Set<ErrorCode>(['unauthorized', 'not_found'])
 
+/** The path as logged: a mailed link's token (verification, reset) is a bearer secret and never logged. */
+const loggedPath = (path: string) =>
+  path.slice(0, 256).replace(/^(\/verify-email|\/password\/reset)\/[^/]+/, '$1/:token')
+
 const wantsJson = (path: string) => path.startsWith('/api/') || path.startsWith('/admin/api/')
 
 /** The refusal as a person or a program meets it, with its event row (best effort: a failed write is logged). */
@@ -50,7 +55,7 @@ async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
   const failed = error.status >= 500
   const outcome = failed ? 'error' : 'refused'
   log(failed ? 'error' : 'info', audit.action, {
-    path: c.req.path.slice(0, 256),
+    path: loggedPath(c.req.path),
     outcome,
     code: error.code,
     referenceId,
@@ -111,6 +116,7 @@ export function createApp(runtime: Runtime = createRuntime()) {
   app.route('/api', apiRoutes)
   app.route('/admin', adminPageRoutes)
   app.route('/admin/api', adminApiRoutes)
+  app.route('/dev', devOutboxRoutes)
   app.notFound((c) => refuse(c, new AppError('not_found')))
   app.onError((error, c) => refuse(c, asAppError(error)))
   return app

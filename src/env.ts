@@ -1,6 +1,8 @@
 // Bindings, context variables and the configuration read from the Worker's env on every request.
 import * as z from 'zod/mini'
+import { defaultResolverUrl } from './domains/dns'
 import type { Audit } from './events'
+import { outboxEnabled } from './mail/outbox'
 import type { Runtime } from './runtime'
 import type { Session } from './session/session'
 
@@ -31,6 +33,12 @@ export interface Config {
   adminToken: string
   sessionKeys: SessionKey[]
   dataKey: Uint8Array
+  /** The sender of every mail, `MAIL_FROM`. */
+  mailFrom: string
+  /** `DEV_MAIL_OUTBOX=1`, honoured only on loopback: every mail is also kept for `GET /dev/outbox`. */
+  devMailOutbox: boolean
+  /** The DNS-over-HTTPS JSON resolver that checks a domain's TXT record, `DNS_RESOLVER_URL`. */
+  dnsResolverUrl: string
 }
 
 /**
@@ -84,6 +92,11 @@ const configSchema = z.object({
   ADMIN_TOKEN: z.string().check(z.minLength(16)),
   SESSION_KEYS: sessionKeysSchema,
   DATA_KEY: base64Bytes({ min: 32, max: 32 }),
+  MAIL_FROM: z._default(
+    z.string().check(z.minLength(3), z.maxLength(320)),
+    'edge-sso <no-reply@localhost>',
+  ),
+  DNS_RESOLVER_URL: z._default(z.url({ protocol: /^https?$/ }), defaultResolverUrl),
 })
 
 const isLoopback = (url: string) =>
@@ -113,8 +126,15 @@ export function readConfig(env: Env, requestUrl: string): Config {
     ADMIN_TOKEN: env.ADMIN_TOKEN,
     SESSION_KEYS: env.SESSION_KEYS,
     DATA_KEY: env.DATA_KEY,
+    MAIL_FROM: env.MAIL_FROM || undefined,
+    DNS_RESOLVER_URL: env.DNS_RESOLVER_URL || undefined,
   }
-  const cacheKey = JSON.stringify({ ...raw, loopback })
+  const devMailOutbox = outboxEnabled({
+    devMailOutbox: env.DEV_MAIL_OUTBOX,
+    publicUrl: env.PUBLIC_URL,
+    requestUrl,
+  })
+  const cacheKey = JSON.stringify({ ...raw, loopback, devMailOutbox })
   const cached = cache.get(cacheKey)
   if (cached) return cached
   for (const name of Object.keys(devSecrets) as (keyof typeof devSecrets)[]) {
@@ -137,6 +157,9 @@ export function readConfig(env: Env, requestUrl: string): Config {
     adminToken: c.ADMIN_TOKEN,
     sessionKeys: c.SESSION_KEYS,
     dataKey: c.DATA_KEY,
+    mailFrom: c.MAIL_FROM,
+    devMailOutbox,
+    dnsResolverUrl: c.DNS_RESOLVER_URL,
   }
   cache.set(cacheKey, config)
   return config

@@ -5,6 +5,7 @@ import type { AuthMethod } from './vocabulary'
 
 export interface SsoClaims {
   sub: string
+  /** As the IdP sent it (trimmed); `comparableEmail` decides whether and how it is compared. */
   email: string | undefined
   emailVerified: boolean | undefined
   name: string | undefined
@@ -13,9 +14,22 @@ export interface SsoClaims {
 type SsoDecision = { outcome: 'refuse'; code: ErrorCode } | ({ outcome: 'sign_in' } & SignInWrites)
 
 /**
+ * An IdP's email as we compare it: NFKC, lower case. Non-ASCII is refused (`'invalid'`): our accounts'
+ * emails are ASCII, and a lookalike such as "\u212Aelvin" (Kelvin sign) folds onto "kelvin".
+ */
+export function comparableEmail(raw: string | undefined): string | 'invalid' | undefined {
+  if (raw === undefined) return undefined
+  if (raw.length > 320 || !/^[\x21-\x7e]+$/.test(raw)) return 'invalid'
+  return raw.normalize('NFKC').toLowerCase()
+}
+
+/**
  * The SSO login rule. A user is found by (connection, sub), else by email. A member of this team signs
  * in; a member of another team is refused. Anyone joining the team (new or without a team) must have an
- * email in one of the team's domains, so a tenant's IdP cannot claim accounts outside its domains.
+ * email in one of the team's verified domains, so a tenant's IdP cannot claim accounts outside its domains.
+ * An account found by email is linked only when it has no identity at this connection yet (a second `sub`
+ * with a member's email is someone else), and linking it ends what came before: its password is cleared
+ * and its sessions end.
  */
 export function decideSsoLogin(
   facts: SsoLoginFacts,
@@ -26,35 +40,46 @@ export function decideSsoLogin(
   if (!connection) return { outcome: 'refuse', code: 'unknown_connection' }
   if (!connection.enabled) return { outcome: 'refuse', code: 'connection_disabled' }
   if (claims.emailVerified === false) return { outcome: 'refuse', code: 'email_unverified' }
-  if (!claims.email) return { outcome: 'refuse', code: 'email_missing' }
-  const user = facts.linkedUser ?? facts.emailUser
-  const link = !facts.linkedUser
-  if (user?.teamId === connection.teamId) {
-    return {
-      outcome: 'sign_in',
-      teamId: connection.teamId,
-      user,
-      create: false,
-      joinWith: undefined,
-      link,
-    }
+  const email = comparableEmail(claims.email)
+  if (email === undefined) return { outcome: 'refuse', code: 'email_missing' }
+  if (email === 'invalid') return { outcome: 'refuse', code: 'email_invalid' }
+  const { linkedUser, emailUser } = facts
+  if (!linkedUser && emailUser?.linkedAtConnection)
+    return { outcome: 'refuse', code: 'identity_conflict' }
+  const user = linkedUser ?? emailUser
+  const link = !linkedUser
+  const existing = user && {
+    user: { id: user.id, email: user.email, name: user.name },
+    create: false,
+    link,
+    claimAccount: link,
+    markVerified: !user.emailVerified && user.email === email,
   }
+  const teamId = connection.teamId
+  if (existing && user.teamId === teamId)
+    return { outcome: 'sign_in', teamId, joinWith: undefined, ...existing }
   if (user?.teamId) return { outcome: 'refuse', code: 'member_of_another_team' }
-  if (facts.domainTeamId !== connection.teamId)
-    return { outcome: 'refuse', code: 'domain_not_allowed' }
+  if (facts.domainTeamId !== teamId) return { outcome: 'refuse', code: 'domain_not_allowed' }
   const joinWith = connection.defaultPermission
-  if (user)
-    return { outcome: 'sign_in', teamId: connection.teamId, user, create: false, joinWith, link }
-  const created = { id: newUserId, email: claims.email, name: claims.name ?? null }
+  if (existing) return { outcome: 'sign_in', teamId, joinWith, ...existing }
   return {
     outcome: 'sign_in',
-    teamId: connection.teamId,
-    user: created,
+    teamId,
+    user: { id: newUserId, email, name: claims.name ?? null },
     create: true,
     joinWith,
     link: true,
+    claimAccount: false,
+    markVerified: false,
   }
 }
+
+/**
+ * Support naming an existing account as a team's owner: an account whose email was never proven, or that
+ * holds a password someone chose before the team existed, loses that password and its sessions.
+ */
+export const adoptionEndsAccess = (owner: { emailVerified: boolean; hasPassword: boolean }) =>
+  !owner.emailVerified || owner.hasPassword
 
 /** A connection as the login start sees it. */
 interface Candidate {
@@ -121,15 +146,16 @@ export function decidePasswordLogin(
 }
 
 /**
- * The recheck rule: the session row is live, the user is still in the team the session was issued for
- * (or has just joined one), and the team's policy still allows the session's method.
+ * The recheck rule: the session row is live, the user is in exactly the team the session was issued for
+ * (a session's team changes only through its own login, never at a recheck: a team-less session ends when
+ * its user lands in a team), and the team's policy still allows the session's method.
  */
 export function sessionStillValid(
   facts: SessionFacts,
   session: { teamId: string | null; method: AuthMethod },
 ): boolean {
   if (facts.revoked || facts.expired || !facts.userExists) return false
-  if (session.teamId !== null && facts.teamId !== session.teamId) return false
+  if (facts.teamId !== session.teamId) return false
   return !(session.method === 'password' && facts.teamHasEnabledSso)
 }
 

@@ -4,15 +4,23 @@ import { randomId } from './crypto/encoding'
 import { hashToken } from './crypto/tokens'
 import { verifyPassword } from './crypto/password'
 import type { Database } from './db/client'
-import { markConnectionUsed } from './db/connections'
+import { connectionsForDomain, markConnectionUsed } from './db/connections'
+import { insertEmailToken } from './db/email-tokens'
 import { isUniqueViolation } from './db/errors'
 import { loadSsoLoginFacts, markStateUsed, signInStatements, usedStateTable } from './db/login'
 import { insertEvent } from './db/events'
+import { newEmailLink } from './email-links'
 import { insertSession, revokeSession } from './db/sessions'
 import { insertUser, userWithTeam } from './db/users'
 import { AppError, type ErrorCode } from './errors'
 import { type Audit, eventRow, newReferenceId } from './events'
-import { decidePasswordLogin, decideSsoLogin, emailDomain, type SsoClaims } from './provisioning'
+import {
+  comparableEmail,
+  decidePasswordLogin,
+  decideSsoLogin,
+  emailDomain,
+  type SsoClaims,
+} from './provisioning'
 import {
   newSessionSecret,
   type Session,
@@ -24,7 +32,7 @@ import {
 const ssoAttempts = 3
 
 interface SignedIn {
-  user: { id: string; email: string; name: string | null }
+  user: { id: string; email: string; name: string | null; emailVerified: boolean }
   team: { id: string; name: string } | null
 }
 
@@ -37,6 +45,7 @@ async function newSession(who: SignedIn, method: Session['method'], nowMs: numbe
     userId: who.user.id,
     email: who.user.email,
     name: who.user.name,
+    emailVerified: who.user.emailVerified,
     team: who.team,
     method,
     checkedAt: now,
@@ -114,25 +123,29 @@ export async function signInWithSso(
   nowMs: number,
   current?: Session,
 ): Promise<SsoSignIn> {
+  const email = comparableEmail(claims.email)
+  const comparable = email === 'invalid' ? undefined : email
   const stateHash = await hashToken(login.state)
   const input = {
     connectionId,
     subject: claims.sub,
-    email: claims.email,
-    domain: claims.email ? emailDomain(claims.email) : undefined,
+    email: comparable,
+    domain: comparable ? emailDomain(comparable) : undefined,
   }
   const now = Math.floor(nowMs / 1000)
   for (let attempt = 1; ; attempt++) {
     const facts = await loadSsoLoginFacts(db, input)
     const decision = decideSsoLogin(facts, claims, randomId())
     if (decision.outcome === 'refuse') throw new AppError(decision.code)
+    const known = facts.linkedUser ?? facts.emailUser
+    const emailVerified = decision.create || decision.markVerified || known?.emailVerified === true
     const who = {
-      user: decision.user,
+      user: { ...decision.user, emailVerified },
       team: { id: decision.teamId, name: facts.connection?.teamName ?? '' },
     }
     const writes = [
       markStateUsed(db, stateHash, login.expiresAt),
-      ...signInStatements(db, decision, connectionId, claims.sub),
+      ...signInStatements(db, decision, connectionId, claims.sub, now),
       markConnectionUsed(db, connectionId, now),
     ]
     try {
@@ -166,7 +179,12 @@ export async function confirmSwitch(
 ): Promise<void> {
   const { session } = pending
   const who = {
-    user: { id: session.userId, email: session.email, name: session.name },
+    user: {
+      id: session.userId,
+      email: session.email,
+      name: session.name,
+      emailVerified: session.emailVerified,
+    },
     team: session.team,
   }
   const revocations = replacedRowIds.map((id) => revokeSession(db, id, Math.floor(nowMs / 1000)))
@@ -202,28 +220,41 @@ export async function signInWithPassword(
   if (refusal || !row)
     return { refuse: refusal ?? 'invalid_credentials', teamId, identified: row !== undefined }
   const team = row.teamId ? { id: row.teamId, name: row.teamName ?? '' } : null
-  const who = { user: { id: row.id, email: row.email, name: row.name }, team }
+  const user = { id: row.id, email: row.email, name: row.name, emailVerified: row.emailVerified }
+  const who = { user, team }
   const session = await commitSignIn(db, [], who, 'password', { ...audit, teamId }, nowMs)
   return { session }
 }
 
-/** Registration: a new user with a password, signed in at once. */
+/**
+ * Registration: a new user with a password, signed in at once, and the token of the link that proves the
+ * email (stored hashed, in the same batch). An email whose domain a team with enabled SSO has verified
+ * belongs to that team's IdP: refused (`sso_required`).
+ */
 export async function registerWithPassword(
   db: Database,
   account: { email: string; passwordHash: string; name: string | null },
   audit: Audit,
   nowMs: number,
-): Promise<Session> {
-  const user = { id: randomId(), email: account.email, name: account.name }
+): Promise<{ session: Session; verificationToken: string }> {
+  const domain = emailDomain(account.email)
+  const connections = domain ? await connectionsForDomain(db, domain) : []
+  if (connections.some((c) => c.enabled)) throw new AppError('sso_required')
+  const user = { id: randomId(), email: account.email, name: account.name, emailVerified: false }
+  const link = await newEmailLink(user.id, 'verify_email', nowMs)
   try {
-    return await commitSignIn(
+    const session = await commitSignIn(
       db,
-      [insertUser(db, { ...user, passwordHash: account.passwordHash })],
+      [
+        insertUser(db, { ...user, passwordHash: account.passwordHash }),
+        insertEmailToken(db, link.row),
+      ],
       { user, team: null },
       'password',
       audit,
       nowMs,
     )
+    return { session, verificationToken: link.token }
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError('email_taken')
     throw error

@@ -9,6 +9,15 @@ import { TestIdp } from './idp/provider'
 
 export const publicOrigin = 'https://sso.example.com'
 export const adminToken = 'test-admin-token-0123456789abcdef'
+/** The DNS-over-HTTPS resolver the rig answers itself (DNS_RESOLVER_URL), from `rig.dns`. */
+export const resolverUrl = 'https://dns.test/dns-query'
+
+/** A mail as the rig's `send_email` binding was handed it. */
+export interface SentMail {
+  to: string
+  subject: string
+  text: string
+}
 
 /** Client addresses: a random start per test file, so files running side by side do not share counters. */
 let clients = Math.floor(Math.random() * 0xffffff)
@@ -33,8 +42,12 @@ export interface Rig {
   runtime: Runtime
   idp: TestIdp
   counters: Counters
-  faults: { d1Batch: boolean; kvDown: boolean }
+  faults: { d1Batch: boolean; kvDown: boolean; mailDown: boolean }
   testEnv: Env
+  /** Every mail sent, oldest first (through miniflare's real binding unless `faults.mailDown`). */
+  mails: SentMail[]
+  /** TXT records the rig's resolver answers: name → texts; `'servfail'` answers a resolver failure. */
+  dns: Map<string, string[] | 'servfail'>
   resetCounters(): void
   /** A request as a browser with `browser`'s cookies sends it (Sec-Fetch-Site same-origin unless given). */
   fetch(browser: Browser, path: string, init?: RequestInit): Promise<Response>
@@ -48,19 +61,33 @@ export async function createRig(
     issuer: options.issuer ?? `https://${unique('org')}.okta.test`,
   })
   const counters = newCounters()
+  const dns = new Map<string, string[] | 'servfail'>()
   const runtime = createRuntime({
     fetch: (input, init) => {
       counters.upstream++
+      const url = new URL(input instanceof Request ? input.url : String(input))
+      if (url.href.startsWith(resolverUrl)) return Promise.resolve(dohAnswer(dns, url))
       return idp.fetch(input, init)
     },
     now: options.now,
   })
   const app = createApp(runtime)
-  const faults = { d1Batch: false, kvDown: false }
+  const faults = { d1Batch: false, kvDown: false, mailDown: false }
+  const mails: SentMail[] = []
+  const email = {
+    send: async (message: EmailMessageBuilder) => {
+      if (faults.mailDown) throw new Error('send_email: service unavailable')
+      const result = await env.EMAIL.send(message)
+      mails.push({ to: String(message.to), subject: message.subject, text: message.text ?? '' })
+      return result
+    },
+  }
   const testEnv = {
     ...env,
     DB: countingD1(env.DB, counters, () => faults.d1Batch),
     CACHE: countingKv(env.CACHE, counters, () => faults.kvDown),
+    EMAIL: email,
+    DNS_RESOLVER_URL: resolverUrl,
   } as Env
   const send = async (request: Request) => {
     const ctx = createExecutionContext()
@@ -75,6 +102,8 @@ export async function createRig(
     counters,
     faults,
     testEnv,
+    mails,
+    dns,
     resetCounters() {
       Object.assign(counters, newCounters())
     },
@@ -201,4 +230,46 @@ export async function expectRefusal(
       { error_code: expected.code, outcome: expected.status >= 500 ? 'error' : 'refused' },
     ])
   return { code: expected.code, referenceId, body }
+}
+
+/** The resolver's JSON answer (Cloudflare's DoH JSON shape) for `?name=&type=TXT`. */
+function dohAnswer(dns: Map<string, string[] | 'servfail'>, url: URL): Response {
+  const name = url.searchParams.get('name') ?? ''
+  const records = dns.get(name)
+  if (records === 'servfail') return Response.json({ Status: 2 })
+  if (!records) return Response.json({ Status: 3 })
+  const Answer = records.map((text) => ({ name, type: 16, TTL: 300, data: JSON.stringify(text) }))
+  return Response.json(
+    { Status: 0, Answer },
+    { headers: { 'content-type': 'application/dns-json' } },
+  )
+}
+
+/** The newest mail to `to`, or a failure naming what was sent. */
+export function lastMailTo(rig: Rig, to: string): SentMail {
+  const mail = rig.mails.findLast((m) => m.to === to)
+  if (!mail) throw new Error(`no mail to ${to}; sent: ${rig.mails.map((m) => m.to).join(', ')}`)
+  return mail
+}
+
+/** The path of the link to our origin in `mail` that starts with `prefix` (as a person would click it). */
+export function linkIn(mail: SentMail, prefix: string): string {
+  const link = mail.text.split(/\s+/).find((word) => word.startsWith(`${publicOrigin}${prefix}`))
+  if (!link) throw new Error(`no ${prefix} link in: ${mail.text}`)
+  return link.slice(publicOrigin.length)
+}
+
+/** Registers `email` in `browser` and, unless told not to, clicks the verification link mailed to it. */
+export async function register(
+  rig: Rig,
+  browser: Browser,
+  email: string,
+  options: { password?: string; verify?: boolean } = {},
+): Promise<void> {
+  const password = options.password ?? 'a good password'
+  const response = await rig.fetch(browser, '/register', formPost({ email, password }))
+  if (response.status !== 303) throw new Error(`register: ${response.status}`)
+  if (options.verify === false) return
+  const verified = await rig.fetch(browser, linkIn(lastMailTo(rig, email), '/verify-email/'))
+  if (verified.status !== 200) throw new Error(`verify: ${verified.status}`)
 }

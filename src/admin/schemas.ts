@@ -35,6 +35,11 @@ export const patchConnectionSchema = z
   })
   .check(z.refine((patch) => Object.keys(patch).length > 0, 'no field to change'))
 
+export const addDomainSchema = z.strictObject({
+  domain: text(253).check(z.minLength(1)),
+  verified: z.optional(z.boolean()),
+})
+
 export const eventsQuerySchema = z.object({
   teamId: z.optional(z.string().check(z.maxLength(64))),
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500)), 50),
@@ -45,6 +50,7 @@ export type CreateTeamInput = z.output<typeof createTeamSchema>
 export type CreateConnectionInput = z.output<typeof createConnectionSchema>
 export type ConnectionPatch = z.output<typeof patchConnectionSchema>
 export type EventsQuery = z.output<typeof eventsQuerySchema>
+export type AddDomainInput = z.output<typeof addDomainSchema>
 
 /** The page's team form: domains typed as a comma- or space-separated list, empty meaning the owner's domain. */
 const domainList = z.pipe(
@@ -65,6 +71,15 @@ export const rotateConnectionForm = z.strictObject({ clientId, clientSecret: sec
 export const enableConnectionForm = z.strictObject({
   enabled: z.pipe(
     z.enum(['true', 'false']),
+    z.transform((v) => v === 'true'),
+  ),
+})
+
+/** The page's domain form: a ticked box is support's attestation. */
+export const addDomainForm = z.strictObject({
+  domain: text(253).check(z.minLength(1)),
+  verified: z.pipe(
+    z.optional(z.literal('true')),
     z.transform((v) => v === 'true'),
   ),
 })

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import {
   auditActions,
+  emailTokenPurposes,
   authMethods,
   eventKinds,
   eventOutcomes,
@@ -24,16 +25,31 @@ export const teams = sqliteTable('teams', {
   createdAt: createdAt(),
 })
 
-/** A domain belongs to at most one team: it is how an email finds its team. */
+/**
+ * A team's claim on a domain: verified (support attested it, or its DNS proved it) or pending with the
+ * token its TXT record must carry. A verified domain belongs to at most one team and is how an email finds
+ * its team; pending claims block no one (several teams may claim one domain). Rows before the second stage
+ * were created by support: verified.
+ */
 export const teamDomains = sqliteTable(
   'team_domains',
   {
-    domain: text('domain').primaryKey(),
     teamId: text('team_id')
       .notNull()
       .references(() => teams.id, { onDelete: 'cascade' }),
+    domain: text('domain').notNull(),
+    verified: integer('verified', { mode: 'boolean' }).notNull().default(true),
+    /** The `edge-sso-verify=<token>` value a pending domain's TXT record must carry (public, not a secret). */
+    verificationToken: text('verification_token'),
+    createdAt: createdAt(),
   },
-  (t) => [index('team_domains_team').on(t.teamId)],
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.domain] }),
+    uniqueIndex('team_domains_verified')
+      .on(t.domain)
+      .where(sql`${t.verified} = 1`),
+    index('team_domains_domain').on(t.domain),
+  ],
 )
 
 /** Emails are stored lower-cased, so the unique index is case-insensitive. */
@@ -44,9 +60,30 @@ export const users = sqliteTable(
     email: text('email').notNull(),
     name: text('name'),
     passwordHash: text('password_hash'),
+    /** Proven by a mailed link, a password reset or an SSO login; rows before the second stage: not proven. */
+    emailVerified: integer('email_verified', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('users_email').on(t.email)],
+)
+
+/**
+ * Single-use links mailed to a user (email verification, password reset). The row id is the SHA-256 of
+ * the token; `consumedBy` is set once, by the request that used it, and guards that request's writes.
+ */
+export const emailTokens = sqliteTable(
+  'email_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: emailTokenPurposes }).notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    consumedBy: text('consumed_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('email_tokens_user').on(t.userId)],
 )
 
 /** The primary key on user_id is the rule "a user belongs to at most one team". */

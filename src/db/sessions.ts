@@ -15,7 +15,7 @@ export const revokeSession = (db: Database, id: string, atSeconds: number) =>
     .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
 
 interface SessionRecheck extends SessionFacts {
-  user: { email: string; name: string | null } | undefined
+  user: { email: string; name: string | null; emailVerified: boolean } | undefined
   team: { id: string; name: string } | undefined
 }
 
@@ -39,7 +39,7 @@ export async function loadSessionRecheck(
     expired: (row?.expiresAt ?? 0) <= nowSeconds,
     teamId: row?.teamId ?? null,
     teamHasEnabledSso: row?.ssoEnabled === true,
-    user: row && { email: row.email, name: row.name },
+    user: row && { email: row.email, name: row.name, emailVerified: row.emailVerified },
     team: row?.teamId ? { id: row.teamId, name: row.teamName ?? '' } : undefined,
   }
 }

@@ -2,11 +2,12 @@
 import { eq, inArray } from 'drizzle-orm'
 import type { Permission } from '../vocabulary'
 import type { Database } from './client'
+import { type DomainClaim, insertDomain } from './domains'
 import { memberships, ssoConnections, teamDomains, teams, users } from './schema'
 
 /**
- * The statements that create a team with its owner's membership and its domains (run them in one batch).
- * A domain another team holds fails the batch, unless `skipTakenDomains` leaves it to that team.
+ * The statements that create a team with its owner's membership and its domain claims (run them in one
+ * batch). A verified domain another team has verified fails the batch on team_domains_verified.
  */
 export function createTeamStatements(
   db: Database,
@@ -15,12 +16,10 @@ export function createTeamStatements(
     name: string
     ownerUserId: string
     defaultPermission: Permission
-    domains: string[]
+    domains: DomainClaim[]
   },
-  skipTakenDomains = false,
 ) {
   const { domains, ...row } = team
-  const domainRow = (domain: string) => db.insert(teamDomains).values({ domain, teamId: team.id })
   return [
     db.insert(teams).values(row),
     db.insert(memberships).values({
@@ -29,9 +28,7 @@ export function createTeamStatements(
       role: 'owner',
       permission: team.defaultPermission,
     }),
-    ...domains.map((domain) =>
-      skipTakenDomains ? domainRow(domain).onConflictDoNothing() : domainRow(domain),
-    ),
+    ...domains.map((claim) => insertDomain(db, team.id, claim)),
   ] as const
 }
 
@@ -48,7 +45,8 @@ export async function loadTeams(db: Database, ids?: string[]) {
     db
       .select()
       .from(teamDomains)
-      .where(ids ? inArray(teamDomains.teamId, ids) : undefined),
+      .where(ids ? inArray(teamDomains.teamId, ids) : undefined)
+      .orderBy(teamDomains.createdAt, teamDomains.domain),
     db
       .select({ teamId: memberships.teamId, id: users.id, email: users.email, name: users.name })
       .from(memberships)
@@ -63,7 +61,7 @@ export async function loadTeams(db: Database, ids?: string[]) {
   return teamRows.map(({ team, ownerEmail }) => ({
     team,
     ownerEmail,
-    domains: domainRows.filter((d) => d.teamId === team.id).map((d) => d.domain),
+    domains: domainRows.filter((d) => d.teamId === team.id),
     members: memberRows
       .filter((m) => m.teamId === team.id)
       .map(({ id, email, name }) => ({ id, email, name })),

@@ -1,9 +1,11 @@
 // The support admin API: teams, user lookup, SSO connections and events, behind the admin bearer token.
 import { Hono, type MiddlewareHandler } from 'hono'
 import {
+  addTeamDomain,
   createConnection,
   createTeam,
   deleteConnection,
+  deleteTeamDomain,
   findUser,
   getConnection,
   getTeam,
@@ -11,8 +13,10 @@ import {
   listTeams,
   patchConnection,
   teamOwnedBy,
+  verifyTeamDomain,
 } from '../admin/operations'
 import {
+  addDomainSchema,
   createConnectionSchema,
   createTeamSchema,
   eventsQuerySchema,
@@ -67,6 +71,30 @@ export const adminApiRoutes = new Hono<AppEnv>()
   .get('/teams/:id', audited('get_team'), async (c) =>
     c.json(await getTeam(adminDeps(c), c.req.param('id'))),
   )
+  .post(
+    '/teams/:id/domains',
+    audited('post_team_domain'),
+    validate('json', addDomainSchema),
+    async (c) => {
+      const teamId = c.req.param('id')
+      c.var.audit.teamId = teamId
+      return c.json(
+        await addTeamDomain(adminDeps(c), teamId, c.req.valid('json'), c.var.audit),
+        201,
+      )
+    },
+  )
+  .post('/teams/:id/domains/:domain/verify', audited('verify_team_domain'), async (c) => {
+    const teamId = c.req.param('id')
+    c.var.audit.teamId = teamId
+    return c.json(await verifyTeamDomain(adminDeps(c), teamId, c.req.param('domain'), c.var.audit))
+  })
+  .delete('/teams/:id/domains/:domain', audited('delete_team_domain'), async (c) => {
+    const teamId = c.req.param('id')
+    c.var.audit.teamId = teamId
+    await deleteTeamDomain(adminDeps(c), teamId, c.req.param('domain'), c.var.audit)
+    return c.body(null, 204)
+  })
   .get('/users', audited('get_users'), validate('query', userQuerySchema), async (c) =>
     c.json({ user: await findUser(adminDeps(c), c.req.valid('query').email) }),
   )

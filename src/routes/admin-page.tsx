@@ -2,17 +2,21 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import * as z from 'zod/mini'
 import {
+  addTeamDomain,
   createConnection,
   createTeam,
   deleteConnection,
+  deleteTeamDomain,
   findUser,
   getConnection,
   listEvents,
   listTeams,
   patchConnection,
   teamOwnedBy,
+  verifyTeamDomain,
 } from '../admin/operations'
 import {
+  addDomainForm,
   adminLoginForm,
   consoleQuerySchema,
   createConnectionSchema,
@@ -50,6 +54,9 @@ const notices = new Set<string>([
   'connection_enabled',
   'connection_disabled',
   'connection_deleted',
+  'domain_added',
+  'domain_verified',
+  'domain_deleted',
 ])
 
 const consoleCookie = (c: Context<AppEnv>) =>
@@ -197,6 +204,43 @@ export const adminPageRoutes = new Hono<AppEnv>()
       const { deps, id } = await auditConnection(c)
       const connection = await patchConnection(deps, id, { enabled }, c.var.audit)
       return done(c, enabled ? 'connection_enabled' : 'connection_disabled', connection.teamId)
+    },
+  )
+  .post(
+    '/teams/:id/domains',
+    pageHeaders,
+    sameOriginOnly,
+    action('console_domain_add'),
+    validate('form', addDomainForm),
+    async (c) => {
+      const teamId = c.req.param('id')
+      c.var.audit.teamId = teamId
+      await addTeamDomain(adminDeps(c), teamId, c.req.valid('form'), c.var.audit)
+      return done(c, 'domain_added', teamId)
+    },
+  )
+  .post(
+    '/teams/:id/domains/:domain/verify',
+    pageHeaders,
+    sameOriginOnly,
+    action('console_domain_verify'),
+    async (c) => {
+      const teamId = c.req.param('id')
+      c.var.audit.teamId = teamId
+      await verifyTeamDomain(adminDeps(c), teamId, c.req.param('domain'), c.var.audit)
+      return done(c, 'domain_verified', teamId)
+    },
+  )
+  .post(
+    '/teams/:id/domains/:domain/delete',
+    pageHeaders,
+    sameOriginOnly,
+    action('console_domain_delete'),
+    async (c) => {
+      const teamId = c.req.param('id')
+      c.var.audit.teamId = teamId
+      await deleteTeamDomain(adminDeps(c), teamId, c.req.param('domain'), c.var.audit)
+      return done(c, 'domain_deleted', teamId)
     },
   )
   .post(

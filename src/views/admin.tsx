@@ -37,6 +37,9 @@ export type Notice =
   | 'connection_enabled'
   | 'connection_disabled'
   | 'connection_deleted'
+  | 'domain_added'
+  | 'domain_verified'
+  | 'domain_deleted'
 
 function noticeText(notice: Notice, team: TeamView) {
   const issuer = team.connection?.issuer ?? ''
@@ -53,6 +56,12 @@ function noticeText(notice: Notice, team: TeamView) {
       return `SSO disabled for ${team.name}: nobody can sign in through it until it is enabled again.`
     case 'connection_deleted':
       return `The Okta connection of ${team.name} was deleted.`
+    case 'domain_added':
+      return `Domain claim saved for ${team.name}.`
+    case 'domain_verified':
+      return `Domain verified for ${team.name}: its emails now find this team.`
+    case 'domain_deleted':
+      return `Domain removed from ${team.name}.`
   }
 }
 
@@ -123,6 +132,57 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
   )
 }
 
+/** Verified domains, pending ones with the TXT record that proves them, and the forms over both. */
+function DomainsPanel(props: { team: TeamView }) {
+  const { team } = props
+  const base = `/admin/teams/${encodeURIComponent(team.id)}/domains`
+  const remove = (domain: string) => (
+    <form method="post" action={`${base}/${encodeURIComponent(domain)}/delete`} class="inline">
+      <button type="submit" class="secondary">
+        Remove
+      </button>
+    </form>
+  )
+  return (
+    <>
+      <h4>Domains</h4>
+      <ul data-testid="domains">
+        {team.domains.map((domain) => (
+          <li>
+            <code>{domain}</code> <span class="ok">verified</span> {remove(domain)}
+          </li>
+        ))}
+        {team.pendingDomains.map((p) => (
+          <li data-testid="pending-domain">
+            <code>{p.domain}</code> <span class="bad">pending</span>: TXT record{' '}
+            <code>{p.dnsName}</code> = <code data-testid="dns-value">{p.dnsValue}</code>
+            <form
+              method="post"
+              action={`${base}/${encodeURIComponent(p.domain)}/verify`}
+              class="inline"
+            >
+              <button type="submit">Check DNS</button>
+            </form>
+            {remove(p.domain)}
+          </li>
+        ))}
+      </ul>
+      <details>
+        <summary>Add a domain</summary>
+        <form method="post" action={base}>
+          <label for={`domain-${team.id}`}>Domain</label>
+          <input id={`domain-${team.id}`} name="domain" placeholder="acme.com" required />
+          <label class="check">
+            <input type="checkbox" name="verified" value="true" /> Support attests it (verified at
+            once); otherwise it waits for its DNS record
+          </label>
+          <button type="submit">Add domain</button>
+        </form>
+      </details>
+    </>
+  )
+}
+
 function TeamCard(props: { team: TeamView }) {
   const { team } = props
   return (
@@ -132,6 +192,7 @@ function TeamCard(props: { team: TeamView }) {
         Owner {team.ownerEmail} · domains {team.domains.join(', ') || 'none'} · new members are{' '}
         {team.defaultPermission}
       </p>
+      <DomainsPanel team={team} />
       <h4>Members ({team.members.length})</h4>
       <ul data-testid="members">
         {team.members.map((m) => (

@@ -27,6 +27,9 @@ export function LoginPage(props: { returnTo?: string }) {
         <button type="submit" class="secondary">
           Sign in with password
         </button>
+        <p class="muted">
+          <a href="/password/forgot">Forgot your password?</a>
+        </p>
       </form>
       <details class="card">
         <summary>Create an account</summary>
@@ -67,6 +70,11 @@ export function AppPage(props: { session: Session }) {
         <p data-testid="team">
           {session.team ? `Team: ${session.team.name}` : 'You are not in a team yet.'}
         </p>
+        {session.emailVerified ? null : (
+          <p class="muted" data-testid="email-unverified">
+            Your email address is not confirmed yet: follow the link we mailed you.
+          </p>
+        )}
         <form method="post" action="/logout">
           <button type="submit" class="secondary">
             Sign out
@@ -123,6 +131,11 @@ export function ErrorPage(props: {
           Error code <code data-testid="error-code">{props.code}</code> · reference{' '}
           <code data-testid="reference-id">{props.referenceId}</code>
         </p>
+        {props.code === 'sso_required' ? (
+          <p>
+            <a href="/#sso-email">Continue with SSO</a>
+          </p>
+        ) : null}
         <p>
           {props.console ? (
             <a href="/admin">Back to the support console</a>
