@@ -119,7 +119,8 @@ describe('self-service claims are pending', () => {
       '/login/password',
       formPost({ email: `newhire@${domain}`, password: 'squatter password' }),
     )
-    await expectRefusal(squatterLogin, { status: 401, code: 'invalid_credentials' })
+    // Its password is gone, and as a member of an SSO-only team it meets sso_required whatever is typed.
+    await expectRefusal(squatterLogin, { status: 403, code: 'sso_required' })
   })
 })
 

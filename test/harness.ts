@@ -199,8 +199,9 @@ export async function refusalOf(
   return { code: field('error-code'), referenceId: field('reference-id'), body }
 }
 
+/** A stack frame (`at fn (file:1:2)`, `at file:1:2`, `(file:1:2)`), an exception or a storage message. */
 const internals =
-  /\bat \S+ \(|\bat .+:\d+:\d+|Error:|D1_|SQLITE|DrizzleQueryError|Failed query|TypeError|ZodError|\bstack\b/
+  /\bat \S+ \(|\bat \S+:\d+:\d+|\(\S+:\d+:\d+\)|Error:|D1_|SQLITE|DrizzleQueryError|Failed query|TypeError|ZodError|\bstack\b/
 
 /** Whether a body shows a stack, an exception or a storage message (reference ids are random, so they are left out). */
 export const showsInternals = (body: string) =>
