@@ -16,13 +16,18 @@ const createdAt = () =>
     .notNull()
     .default(sql`(unixepoch())`)
 
-export const teams = sqliteTable('teams', {
-  id: text('id').primaryKey(),
-  name: text('name').notNull(),
-  ownerUserId: text('owner_user_id').notNull(),
-  defaultPermission: text('default_permission', { enum: permissions }).notNull(),
-  createdAt: createdAt(),
-})
+/** (created_at, id) is the admin listing's order and cursor. */
+export const teams = sqliteTable(
+  'teams',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    ownerUserId: text('owner_user_id').notNull(),
+    defaultPermission: text('default_permission', { enum: permissions }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('teams_created').on(t.createdAt, t.id)],
+)
 
 /** A domain belongs to at most one team: it is how an email finds its team. */
 export const teamDomains = sqliteTable(
@@ -49,7 +54,10 @@ export const users = sqliteTable(
   (t) => [uniqueIndex('users_email').on(t.email)],
 )
 
-/** The primary key on user_id is the rule "a user belongs to at most one team". */
+/**
+ * The primary key on user_id is the rule "a user belongs to at most one team"; (team, created_at, user) is
+ * a team's member list in order, read a page at a time.
+ */
 export const memberships = sqliteTable(
   'memberships',
   {
@@ -63,7 +71,7 @@ export const memberships = sqliteTable(
     permission: text('permission', { enum: permissions }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('memberships_team').on(t.teamId)],
+  (t) => [index('memberships_team').on(t.teamId, t.createdAt, t.userId)],
 )
 
 export const ssoConnections = sqliteTable(
@@ -110,7 +118,7 @@ export const identities = sqliteTable(
   ],
 )
 
-/** The row id is the SHA-256 of the session secret the cookie carries. */
+/** The row id is the SHA-256 of the session secret the cookie carries; expired rows go by expires_at. */
 export const sessions = sqliteTable(
   'sessions',
   {
@@ -124,9 +132,10 @@ export const sessions = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
     revokedAt: integer('revoked_at'),
   },
-  (t) => [index('sessions_user').on(t.userId)],
+  (t) => [index('sessions_user').on(t.userId), index('sessions_expires').on(t.expiresAt)],
 )
 
+/** Listed newest first by (at, id), the admin listing's cursor; retention deletes by at. */
 export const events = sqliteTable(
   'events',
   {
@@ -140,5 +149,5 @@ export const events = sqliteTable(
     email: text('email'),
     referenceId: text('reference_id').notNull(),
   },
-  (t) => [index('events_team_at').on(t.teamId, t.at), index('events_at').on(t.at)],
+  (t) => [index('events_team_at').on(t.teamId, t.at, t.id), index('events_at').on(t.at, t.id)],
 )
