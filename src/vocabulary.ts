@@ -37,6 +37,7 @@ export const auditActions = [
   'post_teams',
   'get_teams',
   'get_team',
+  'get_team_members',
   'get_users',
   'post_sso_connections',
   'get_sso_connection',
