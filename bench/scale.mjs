@@ -99,7 +99,6 @@ async function sqliteTimes(dir, sent) {
   return result
 }
 
-
 const work = await mkdtemp(join(tmpdir(), 'edge-sso-scale-'))
 try {
   const smallDir = join(work, 'small')
