@@ -25,7 +25,12 @@ interface Sample {
 }
 
 async function pick(db: Database, maxRowid: number, maxEventRowid: number): Promise<Sample> {
-  const rowid = 1 + Math.floor(Math.random() * maxRowid)
+  const user = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`${users}.rowid >= ${1 + Math.floor(Math.random() * maxRowid)}`)
+    .limit(1)
+    .get()
   const person = await db
     .select({
       userId: users.id,
@@ -41,8 +46,7 @@ async function pick(db: Database, maxRowid: number, maxEventRowid: number): Prom
     .innerJoin(memberships, eq(memberships.userId, users.id))
     .innerJoin(identities, eq(identities.userId, users.id))
     .innerJoin(ssoConnections, eq(ssoConnections.id, identities.connectionId))
-    .where(sql`${users}.rowid >= ${rowid}`)
-    .limit(1)
+    .where(eq(users.id, user?.id ?? ''))
     .get()
   const event = await db
     .select({ at: events.at, id: events.id })
