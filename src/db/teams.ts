@@ -37,8 +37,9 @@ export function createTeamStatements(
   ] as const
 }
 
-/** Members shown with a team; the rest a page at a time (`listMembers`). */
+/** Members shown with one team, and with each team of a listing; the rest a page at a time (`listMembers`). */
 export const membersShown = 100
+const membersShownInListing = 10
 
 /** Which teams to load: one by id, or a page newest first by (created_at, id) after `before`. */
 export type TeamSelection = { id: string } | { limit: number; before?: Position }
@@ -75,10 +76,12 @@ const memberView = ({ id, email, name }: MemberRow) => ({ id, email, name })
 
 /**
  * Teams with owner email, domains, their first members and connection, for the admin API: one batch whose
- * statements share the selection as a subquery, and each team's members bounded through the team's index.
+ * statements share the selection as a subquery, and each team's members bounded through the team's index
+ * (a page of 50 teams reads at most 550 members).
  */
 export async function loadTeams(db: Database, selection: TeamSelection) {
   const ids = selectedTeamIds(db, selection)
+  const shown = 'id' in selection ? membersShown : membersShownInListing
   const firstMembers = alias(memberships, 'first_members')
   const [teamRows, domainRows, memberRows, connectionRows] = await db.batch([
     db
@@ -100,7 +103,7 @@ export async function loadTeams(db: Database, selection: TeamSelection) {
             .from(firstMembers)
             .where(eq(firstMembers.teamId, teams.id))
             .orderBy(firstMembers.createdAt, firstMembers.userId)
-            .limit(membersShown + 1),
+            .limit(shown + 1),
         ),
       )
       .innerJoin(users, eq(users.id, memberships.userId))
@@ -115,7 +118,7 @@ export async function loadTeams(db: Database, selection: TeamSelection) {
   const rows = page.rows.map(({ team, ownerEmail }) => {
     const members = pageOf(
       memberRows.filter((m) => m.teamId === team.id),
-      membersShown,
+      shown,
       memberPosition,
     )
     return {
