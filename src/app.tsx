@@ -1,13 +1,17 @@
 // Assembles the Hono app: configuration and runtime per request, the routers, one error handler.
 import { Hono, type Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { database } from './db/client'
 import { isStorageFailure } from './db/errors'
 import { type AppEnv, readConfig } from './env'
 import { AppError, type ErrorCode } from './errors'
-import { insertEvent } from './db/events'
-import { type Audit, eventRow, newReferenceId } from './events'
+import { securityHeaders } from './http/secure-headers'
+import { countAnonymousRefusal, insertEvent } from './db/events'
+import { type Audit, concernsIdentity, eventRow, newReferenceId } from './events'
+import { guardAnonymousLoginRoutes } from './http/anonymous-routes'
 import { accountRoutes } from './routes/account'
+import { accountSwitchRoutes } from './routes/account-switch'
 import { adminApiRoutes } from './routes/admin-api'
 import { adminPageRoutes } from './routes/admin-page'
 import { apiRoutes } from './routes/api'
@@ -54,7 +58,8 @@ async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
   })
   if (c.env?.DB && !routine.has(error.code)) {
     const row = eventRow(audit, outcome, error.code, referenceId, Date.now())
-    await insertEvent(database(c.env.DB), row).catch((cause: unknown) =>
+    const write = concernsIdentity(audit) ? insertEvent : countAnonymousRefusal
+    await write(database(c.env.DB), row).catch((cause: unknown) =>
       log('error', 'event_write_failed', {
         referenceId,
         code: error.code,
@@ -80,16 +85,29 @@ async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
   return c.html(page, error.status)
 }
 
+/** Request bodies over 64 KB (a declared length, or counted as they arrive) are refused before any parsing. */
+export const maxBodyBytes = 64 * 1024
+const refuseLargeBodies = bodyLimit({
+  maxSize: maxBodyBytes,
+  onError: () => {
+    throw new AppError('payload_too_large')
+  },
+})
+
 /** The app for one isolate; tests build their own with an upstream fetch that reaches their IdP. */
 export function createApp(runtime: Runtime = createRuntime()) {
   const app = new Hono<AppEnv>()
+  app.use('*', securityHeaders)
   app.use('*', async (c, next) => {
     c.set('config', readConfig(c.env, c.req.url))
     c.set('runtime', runtime)
     await next()
   })
+  guardAnonymousLoginRoutes(app)
+  app.use('*', refuseLargeBodies)
   app.route('/', accountRoutes)
   app.route('/sso', ssoRoutes)
+  app.route('/sso/switch', accountSwitchRoutes)
   app.route('/api', apiRoutes)
   app.route('/admin', adminPageRoutes)
   app.route('/admin/api', adminApiRoutes)

@@ -28,6 +28,7 @@ export interface Config {
   sessionRecheckSeconds: number
   /** Events older than this many days are deleted by the scheduled retention run. */
   eventRetentionDays: number
+  /** `DEV_ALLOW_HTTP_ISSUERS=1`, honoured only while PUBLIC_URL and the request are on loopback. */
   allowHttpIssuers: boolean
   adminToken: string
   sessionKeys: SessionKey[]
@@ -139,7 +140,8 @@ export function readConfig(env: Env, requestUrl: string): Config {
     appUrl: new URL(c.APP_URL ?? '/app', c.PUBLIC_URL).href,
     sessionRecheckSeconds: c.SESSION_RECHECK_SECONDS,
     eventRetentionDays: c.EVENT_RETENTION_DAYS,
-    allowHttpIssuers: c.DEV_ALLOW_HTTP_ISSUERS === '1',
+    // Like the dev secrets: honoured only on loopback (wrangler dev); a deployed Worker ignores it.
+    allowHttpIssuers: c.DEV_ALLOW_HTTP_ISSUERS === '1' && loopback,
     adminToken: c.ADMIN_TOKEN,
     sessionKeys: c.SESSION_KEYS,
     dataKey: c.DATA_KEY,

@@ -61,6 +61,8 @@ interface Candidate {
   enabled: boolean
   issuer: string
   teamId: string
+  /** When a login through it last succeeded (it has proven its credentials at the issuer), or null. */
+  lastLoginAt: number | null
 }
 
 /** How the login start found its candidates: by issuer (the Okta tile), by connection id, by email domain. */
@@ -78,17 +80,18 @@ const missing = {
 } as const
 
 /**
- * The connection a login starts with. By issuer, an enabled connection wins over disabled ones, and two
- * enabled teams on one issuer are ambiguous; by id, an `iss` given must be the connection's own; a disabled
- * connection is refused.
+ * The connection a login starts with. By issuer, an enabled connection wins over disabled ones; among
+ * several enabled ones, the one that has had a successful login wins, so a connection registered later
+ * (perhaps with bogus credentials) never takes an existing team's tile; none or several such is
+ * ambiguous (the per-connection URI always works). By id, an `iss` given must be the connection's own.
+ * A disabled connection is refused.
  */
 export function chooseConnection<C extends Candidate>(
   candidates: readonly C[],
   lookup: ConnectionLookup,
 ): ConnectionChoice<C> {
-  const enabled = candidates.filter((c) => c.enabled)
-  if (lookup.by === 'issuer' && enabled.length > 1) return { refuse: 'ambiguous_issuer' }
-  const chosen = lookup.by === 'issuer' ? (enabled[0] ?? candidates[0]) : candidates[0]
+  const chosen = lookup.by === 'issuer' ? byIssuer(candidates) : candidates[0]
+  if (chosen === 'ambiguous') return { refuse: 'ambiguous_issuer' }
   if (!chosen) return { refuse: missing[lookup.by] }
   if (lookup.by === 'id' && lookup.issuer !== undefined && lookup.issuer !== chosen.issuer)
     return { refuse: 'unknown_issuer' }
@@ -96,13 +99,24 @@ export function chooseConnection<C extends Candidate>(
   return { connection: chosen }
 }
 
-/** Password login: refused for members of a team whose SSO connection is enabled. */
+function byIssuer<C extends Candidate>(candidates: readonly C[]): C | 'ambiguous' | undefined {
+  const enabled = candidates.filter((c) => c.enabled)
+  if (enabled.length <= 1) return enabled[0] ?? candidates[0]
+  const proven = enabled.filter((c) => c.lastLoginAt !== null)
+  return proven.length === 1 ? proven[0] : 'ambiguous'
+}
+
+/**
+ * Password login. A member of a team whose SSO connection is enabled is refused `sso_required` whatever
+ * password they typed, so the answer never tells a right password from a wrong one (the caller verifies
+ * the password either way, so the work done is the same too).
+ */
 export function decidePasswordLogin(
   passwordMatches: boolean,
   teamHasEnabledSso: boolean,
 ): ErrorCode | undefined {
-  if (!passwordMatches) return 'invalid_credentials'
   if (teamHasEnabledSso) return 'sso_required'
+  if (!passwordMatches) return 'invalid_credentials'
   return undefined
 }
 

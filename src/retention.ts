@@ -1,16 +1,18 @@
-// The scheduled retention run: expired sessions and old events deleted in bounded batches, under the CPU limit.
+// The scheduled retention run: expired sessions, used login states and old events deleted in bounded batches.
 import { getTableName } from 'drizzle-orm'
 import type { Database } from './db/client'
 import { deleteBatch, type ExpiringRows } from './db/retention'
-import { events, sessions } from './db/schema'
+import { consoleSessions, events, sessions, usedLoginStates } from './db/schema'
 import type { Config } from './env'
 
 const dayMs = 86_400_000
 
-/** What goes, and below which cutoff; one line a table (`at` is in ms, `expires_at` in seconds). */
+/** What goes, and below which cutoff; one line a table (`at` is in ms, every `expires_at` in seconds). */
 const retentionRules = (config: Config, nowMs: number): (ExpiringRows & { cutoff: number })[] => [
   { table: sessions, column: sessions.expiresAt, cutoff: Math.floor(nowMs / 1000) },
   { table: events, column: events.at, cutoff: nowMs - config.eventRetentionDays * dayMs },
+  { table: usedLoginStates, column: usedLoginStates.expiresAt, cutoff: Math.floor(nowMs / 1000) },
+  { table: consoleSessions, column: consoleSessions.expiresAt, cutoff: Math.floor(nowMs / 1000) },
 ]
 
 export interface RetentionLimits {

@@ -1,17 +1,24 @@
 // Turning a verified identity into a session: SSO (provision just in time) and password, with their events.
 import type { BatchItem } from 'drizzle-orm/batch'
 import { randomId } from './crypto/encoding'
+import { hashToken } from './crypto/tokens'
 import { verifyPassword } from './crypto/password'
 import type { Database } from './db/client'
+import { markConnectionUsed } from './db/connections'
 import { isUniqueViolation } from './db/errors'
-import { loadSsoLoginFacts, signInStatements } from './db/login'
+import { loadSsoLoginFacts, markStateUsed, signInStatements, usedStateTable } from './db/login'
 import { insertEvent } from './db/events'
-import { insertSession } from './db/sessions'
+import { insertSession, revokeSession } from './db/sessions'
 import { insertUser, userWithTeam } from './db/users'
 import { AppError, type ErrorCode } from './errors'
 import { type Audit, eventRow, newReferenceId } from './events'
 import { decidePasswordLogin, decideSsoLogin, emailDomain, type SsoClaims } from './provisioning'
-import { newSessionSecret, type Session, sessionLifetimeSeconds } from './session/session'
+import {
+  newSessionSecret,
+  type Session,
+  sessionLifetimeSeconds,
+  sessionRowId,
+} from './session/session'
 
 /** A lost race (another first login created the user meanwhile) is retried on fresh facts. */
 const ssoAttempts = 3
@@ -20,6 +27,45 @@ interface SignedIn {
   user: { id: string; email: string; name: string | null }
   team: { id: string; name: string } | null
 }
+
+/** A new session for `who` and the id of the row that will store it (the caller writes it, batched). */
+async function newSession(who: SignedIn, method: Session['method'], nowMs: number) {
+  const now = Math.floor(nowMs / 1000)
+  const { secret, rowId } = await newSessionSecret()
+  const session: Session = {
+    sid: secret,
+    userId: who.user.id,
+    email: who.user.email,
+    name: who.user.name,
+    team: who.team,
+    method,
+    checkedAt: now,
+    expiresAt: now + sessionLifetimeSeconds,
+  }
+  return { session, rowId }
+}
+
+/** The row that stores the session: the id is the hash of its secret (a query builder: never awaited here). */
+const sessionRow = (db: Database, session: Session, rowId: string, connectionId: string | null) =>
+  insertSession(db, {
+    id: rowId,
+    userId: session.userId,
+    authMethod: session.method,
+    connectionId,
+    expiresAt: session.expiresAt,
+  })
+
+const successEvent = (db: Database, audit: Audit, who: SignedIn, nowMs: number) =>
+  insertEvent(
+    db,
+    eventRow(
+      { ...audit, teamId: who.team?.id ?? null, email: who.user.email },
+      'success',
+      null,
+      newReferenceId(),
+      nowMs,
+    ),
+  )
 
 /** The session row, success event and the given writes, all in one batch; returns the new session. */
 async function commitSignIn(
@@ -31,76 +77,114 @@ async function commitSignIn(
   nowMs: number,
   connectionId: string | null = null,
 ): Promise<Session> {
-  const now = Math.floor(nowMs / 1000)
-  const { secret, rowId } = await newSessionSecret()
-  const expiresAt = now + sessionLifetimeSeconds
-  const success = eventRow(
-    { ...audit, teamId: who.team?.id ?? null, email: who.user.email },
-    'success',
-    null,
-    newReferenceId(),
-    nowMs,
-  )
+  const { session, rowId } = await newSession(who, method, nowMs)
   await db.batch([
-    insertEvent(db, success),
+    successEvent(db, audit, who, nowMs),
     ...writes,
-    insertSession(db, {
-      id: rowId,
-      userId: who.user.id,
-      authMethod: method,
-      connectionId,
-      expiresAt,
-    }),
+    sessionRow(db, session, rowId, connectionId),
   ])
-  return {
-    sid: secret,
-    userId: who.user.id,
-    email: who.user.email,
-    name: who.user.name,
-    team: who.team,
-    method,
-    checkedAt: now,
-    expiresAt,
-  }
+  return session
 }
 
-/** SSO: one read of the facts, the rule, one batched write. Refusals throw AppError and write nothing here. */
+/** The login transaction a callback completes: its state is used once, and remembered until it expires. */
+interface CompletedLogin {
+  state: string
+  expiresAt: number
+}
+
+/**
+ * An SSO sign-in's outcome: the session, or, when the browser is signed in as someone else, the session
+ * it would get, whose row is written only once the person confirms the switch (`confirmSwitch`).
+ */
+export type SsoSignIn = { session: Session } | { pendingSwitch: Session; replaces: Session }
+
+/**
+ * SSO: one read of the facts, the rule, one batched write that also records the login's state as used.
+ * Refusals throw AppError and write nothing here; a state already used is `login_expired`, never retried.
+ * The same user signing in again replaces the `current` session (its row is revoked in the batch);
+ * another user's sign-in writes its user, link, state and event, but no session row until the switch
+ * is confirmed.
+ */
 export async function signInWithSso(
   db: Database,
   connectionId: string,
   claims: SsoClaims,
+  login: CompletedLogin,
   audit: Audit,
   nowMs: number,
-): Promise<Session> {
+  current?: Session,
+): Promise<SsoSignIn> {
+  const stateHash = await hashToken(login.state)
   const input = {
     connectionId,
     subject: claims.sub,
     email: claims.email,
     domain: claims.email ? emailDomain(claims.email) : undefined,
   }
+  const now = Math.floor(nowMs / 1000)
   for (let attempt = 1; ; attempt++) {
     const facts = await loadSsoLoginFacts(db, input)
     const decision = decideSsoLogin(facts, claims, randomId())
     if (decision.outcome === 'refuse') throw new AppError(decision.code)
-    const team = { id: decision.teamId, name: facts.connection?.teamName ?? '' }
+    const who = {
+      user: decision.user,
+      team: { id: decision.teamId, name: facts.connection?.teamName ?? '' },
+    }
+    const writes = [
+      markStateUsed(db, stateHash, login.expiresAt),
+      ...signInStatements(db, decision, connectionId, claims.sub),
+      markConnectionUsed(db, connectionId, now),
+    ]
     try {
-      return await commitSignIn(
-        db,
-        signInStatements(db, decision, connectionId, claims.sub),
-        { user: decision.user, team },
-        'sso',
-        audit,
-        nowMs,
-        connectionId,
-      )
+      if (current && current.userId !== who.user.id) {
+        await db.batch([successEvent(db, audit, who, nowMs), ...writes])
+        const { session } = await newSession(who, 'sso', nowMs)
+        return { pendingSwitch: session, replaces: current }
+      }
+      if (current) writes.push(revokeSession(db, await sessionRowId(current), now))
+      return {
+        session: await commitSignIn(db, writes, who, 'sso', audit, nowMs, connectionId),
+      }
     } catch (error) {
+      if (isUniqueViolation(error, usedStateTable))
+        throw new AppError('login_expired', { cause: 'state already used' })
       if (attempt >= ssoAttempts || !isUniqueViolation(error)) throw error
     }
   }
 }
 
+/**
+ * The confirmed switch: the pending session's row, the replaced sessions revoked, the event, one batch.
+ * A pending switch confirmed twice (a copied cookie) meets the session id's primary key: expired.
+ */
+export async function confirmSwitch(
+  db: Database,
+  pending: { session: Session; connectionId: string },
+  replacedRowIds: readonly string[],
+  audit: Audit,
+  nowMs: number,
+): Promise<void> {
+  const { session } = pending
+  const who = {
+    user: { id: session.userId, email: session.email, name: session.name },
+    team: session.team,
+  }
+  const revocations = replacedRowIds.map((id) => revokeSession(db, id, Math.floor(nowMs / 1000)))
+  const rowId = await sessionRowId(session)
+  await db
+    .batch([
+      successEvent(db, audit, who, nowMs),
+      sessionRow(db, session, rowId, pending.connectionId),
+      ...revocations,
+    ])
+    .catch((error: unknown) => {
+      throw isUniqueViolation(error) ? new AppError('login_expired', { cause: error }) : error
+    })
+}
+
 /** A password sign-in's outcome; a refusal names the user's team (if any) for its event row. */
-type PasswordSignIn = { session: Session } | { refuse: ErrorCode; teamId: string | null }
+type PasswordSignIn =
+  { session: Session } | { refuse: ErrorCode; teamId: string | null; identified: boolean }
 
 /** Password: the user, their team and whether that team has SSO enabled, in one read. */
 export async function signInWithPassword(
@@ -112,11 +196,11 @@ export async function signInWithPassword(
 ): Promise<PasswordSignIn> {
   const row = await userWithTeam(db, email)
   const teamId = row?.teamId ?? null
-  const refusal = decidePasswordLogin(
-    await verifyPassword(password, row?.passwordHash),
-    row?.ssoEnabled === true,
-  )
-  if (refusal || !row) return { refuse: refusal ?? 'invalid_credentials', teamId }
+  // Verified even for a member of an SSO-only team, so that refusal costs the same whatever was typed.
+  const passwordMatches = await verifyPassword(password, row?.passwordHash)
+  const refusal = decidePasswordLogin(passwordMatches, row?.ssoEnabled === true)
+  if (refusal || !row)
+    return { refuse: refusal ?? 'invalid_credentials', teamId, identified: row !== undefined }
   const team = row.teamId ? { id: row.teamId, name: row.teamName ?? '' } : null
   const who = { user: { id: row.id, email: row.email, name: row.name }, team }
   const session = await commitSignIn(db, [], who, 'password', { ...audit, teamId }, nowMs)

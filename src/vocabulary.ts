@@ -23,6 +23,8 @@ export const auditActions = [
   'sso_initiate',
   'sso_start',
   'sso_callback',
+  /** The answer to "continue as …?" after a tile login while someone else was signed in. */
+  'sso_switch',
   'password_login',
   'register',
   'team_create',

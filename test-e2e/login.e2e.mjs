@@ -16,11 +16,20 @@ after(async () => {
   await stack?.stop()
 })
 
-/** Runs `body` with a fresh browser (no cookies from any other test) and closes it whatever happens. */
+/**
+ * Runs `body` with a fresh browser (no cookies from any other test) and closes it whatever happens; the
+ * pages must render under their CSP (no violation reported in the console).
+ */
 async function withBrowser(body) {
   const browser = await launchBrowser()
+  const violations = []
+  browser.page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text())
+  })
   try {
-    return await body(browser.page, browser.context)
+    const result = await body(browser.page, browser.context)
+    assert.deepEqual(violations, [])
+    return result
   } finally {
     await browser.close()
   }
@@ -73,7 +82,8 @@ describe('signing in through the Okta stand-in', { timeout: testTimeoutMs }, () 
         [session.secure, session.httpOnly, session.sameSite, session.path],
         [true, true, 'Lax', '/'],
       )
-      const me = await page.evaluate(() => fetch('/api/me').then((r) => r.json()))
+      // The browser's own cookies (the pages run no script: their CSP allows no fetch).
+      const me = await (await context.request.get(`${stack.publicUrl}/api/me`)).json()
       assert.deepEqual(
         [me.user.email, me.team.name, me.authMethod],
         ['ada@demo.example', 'Demo Co', 'sso'],
@@ -137,7 +147,7 @@ describe('signing in through the Okta stand-in', { timeout: testTimeoutMs }, () 
         (await context.cookies(stack.publicUrl)).find((c) => c.name === '__Host-edge_sso_session'),
         undefined,
       )
-      assert.equal(await page.evaluate(() => fetch('/api/me').then((r) => r.status)), 401)
+      assert.equal((await context.request.get(`${stack.publicUrl}/api/me`)).status(), 401)
       await page.goto(`${stack.publicUrl}/app`)
       assert.equal(page.url(), `${stack.publicUrl}/`)
     })

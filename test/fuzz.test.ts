@@ -156,6 +156,8 @@ const routes: readonly Route[] = [
     fields: ['code', 'state', 'iss', 'error', 'error_description'],
     body: 'query',
   },
+  { methods: ['POST'], path: '/sso/switch', fields: [], body: 'form' },
+  { methods: ['POST'], path: '/sso/switch/cancel', fields: [], body: 'form' },
   { methods: ['GET'], path: '/api/me', fields: [], body: 'query' },
   { methods: ['POST'], path: '/api/team', fields: ['name', 'defaultPermission'], body: 'json' },
   {

@@ -111,8 +111,10 @@ describe('decideSsoLogin', () => {
 
 describe('chooseConnection', () => {
   const issuer = 'https://acme.okta.test'
-  const on = (teamId: string) => ({ enabled: true, issuer, teamId })
-  const off = (teamId: string) => ({ enabled: false, issuer, teamId })
+  const on = (teamId: string) => ({ enabled: true, issuer, teamId, lastLoginAt: null })
+  const off = (teamId: string) => ({ enabled: false, issuer, teamId, lastLoginAt: null })
+  const proven = (teamId: string) => ({ ...on(teamId), lastLoginAt: 1_800_000_000 })
+  const provenOff = (teamId: string) => ({ ...proven(teamId), enabled: false })
   const byIssuer: ConnectionLookup = { by: 'issuer' }
   it.each([
     ['one enabled connection for the issuer', [on('t1')], byIssuer, { connection: on('t1') }],
@@ -128,6 +130,36 @@ describe('chooseConnection', () => {
       [on('t1'), on('t2')],
       byIssuer,
       { refuse: 'ambiguous_issuer' },
+    ],
+    [
+      'the one with a successful login among several enabled (a later one never takes its tile)',
+      [proven('t1'), on('t2')],
+      byIssuer,
+      { connection: proven('t1') },
+    ],
+    [
+      'the one with a successful login, whatever the order',
+      [on('t2'), on('t3'), proven('t1')],
+      byIssuer,
+      { connection: proven('t1') },
+    ],
+    [
+      'two enabled with successful logins',
+      [proven('t1'), proven('t2')],
+      byIssuer,
+      { refuse: 'ambiguous_issuer' },
+    ],
+    [
+      'a disabled proven one does not count',
+      [provenOff('t1'), on('t2'), on('t3')],
+      byIssuer,
+      { refuse: 'ambiguous_issuer' },
+    ],
+    [
+      'one enabled beside a disabled proven one',
+      [provenOff('t1'), on('t2')],
+      byIssuer,
+      { connection: on('t2') },
     ],
     [
       'only disabled connections for the issuer',
@@ -169,11 +201,18 @@ describe('chooseConnection', () => {
 })
 
 describe('decidePasswordLogin', () => {
-  it('refuses a wrong password, then SSO teams, and lets the rest in', () => {
-    expect(decidePasswordLogin(false, false)).toBe('invalid_credentials')
-    expect(decidePasswordLogin(false, true)).toBe('invalid_credentials')
-    expect(decidePasswordLogin(true, true)).toBe('sso_required')
-    expect(decidePasswordLogin(true, false)).toBeUndefined()
+  it.each([
+    ['right password, no SSO', true, false, undefined],
+    ['wrong password, no SSO', false, false, 'invalid_credentials'],
+    ['right password, SSO-only team', true, true, 'sso_required'],
+    [
+      'wrong password, SSO-only team: the same answer as the right one',
+      false,
+      true,
+      'sso_required',
+    ],
+  ] as const)('%s', (_name, passwordMatches, teamHasEnabledSso, expected) => {
+    expect(decidePasswordLogin(passwordMatches, teamHasEnabledSso)).toBe(expected)
   })
 })
 

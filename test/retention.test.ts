@@ -1,4 +1,4 @@
-// Retention: the cron trigger deletes expired sessions and events past EVENT_RETENTION_DAYS, in bounded batches.
+// Retention: the cron trigger deletes expired sessions and login states, and events past EVENT_RETENTION_DAYS, in bounded batches.
 import { createScheduledController, env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import worker from '../src/index'
@@ -38,19 +38,23 @@ async function oldEvents(teamId: string, count: number, ageDays: number, nowMs: 
 }
 
 describe('the scheduled retention run', () => {
-  it('keeps live sessions and recent events, deletes a session once it has expired and events after 90 days', async () => {
+  it('keeps live sessions and recent events, deletes a session and used login states once expired and events after 90 days', async () => {
     const s = await scene()
     const browser = await expectSignedIn(s)
     const now = Date.now()
     const loginEvents = await eventsOf(s.team.teamId)
     expect(loginEvents.length).toBeGreaterThan(0)
 
+    const usedStates = () =>
+      query<{ n: number }>('select count(*) as n from used_login_states').then((r) => r[0]?.n)
+    expect(await usedStates()).toBeGreaterThan(0)
     await cronAt(now + 60_000)
     expect(await sessionsOf(s.email)).toHaveLength(1)
 
     const afterExpiry = now + (sessionLifetimeSeconds + 60) * 1000
     await cronAt(afterExpiry)
     expect(await sessionsOf(s.email)).toEqual([])
+    expect(await usedStates()).toBe(0)
     expect(await eventsOf(s.team.teamId)).toEqual(loginEvents)
     s.advance(afterExpiry - now)
     expect((await s.rig.fetch(browser, '/api/me')).status).toBe(401)

@@ -232,8 +232,3 @@ export async function listEvents(
   })
   return { events: page.rows, nextCursor: encodeCursor(page.next) }
 }
-
-/** A success event for an admin action that changes no row (signing in to the admin page). */
-export async function recordAdminSuccess(d: AdminDeps, audit: Audit): Promise<void> {
-  await success(d, audit)
-}

@@ -12,6 +12,7 @@ export type ConnectionRecord = Pick<
   | 'clientSecretSealed'
   | 'enabled'
   | 'tokenEndpointAuthMethod'
+  | 'lastLoginAt'
 >
 
 /** The columns of a ConnectionRecord, for every select that yields one. */
@@ -23,6 +24,7 @@ const connectionColumns = {
   clientSecretSealed: ssoConnections.clientSecretSealed,
   enabled: ssoConnections.enabled,
   tokenEndpointAuthMethod: ssoConnections.tokenEndpointAuthMethod,
+  lastLoginAt: ssoConnections.lastLoginAt,
 }
 
 export const connectionsByIssuer = (db: Database, issuer: string): Promise<ConnectionRecord[]> =>
@@ -39,6 +41,10 @@ export const connectionsForDomain = (db: Database, domain: string): Promise<Conn
     .innerJoin(ssoConnections, eq(ssoConnections.teamId, teamDomains.teamId))
     .where(eq(teamDomains.domain, domain))
     .all()
+
+/** In the login's one batched write: the connection has proven its credentials at the issuer. */
+export const markConnectionUsed = (db: Database, id: string, atSeconds: number) =>
+  db.update(ssoConnections).set({ lastLoginAt: atSeconds }).where(eq(ssoConnections.id, id))
 
 export type ConnectionRow = typeof ssoConnections.$inferSelect
 

@@ -1,4 +1,4 @@
-// The D1 tables: teams, their domains, users, memberships, SSO connections, identities, sessions, events.
+// The D1 tables: teams, domains, users, memberships, SSO connections, identities, sessions, console sessions, events.
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import {
@@ -92,6 +92,8 @@ export const ssoConnections = sqliteTable(
     updatedAt: integer('updated_at')
       .notNull()
       .default(sql`(unixepoch())`),
+    /** When a login through this connection last succeeded: it has proven its credentials at the issuer. */
+    lastLoginAt: integer('last_login_at'),
   },
   (t) => [
     uniqueIndex('sso_connections_team').on(t.teamId),
@@ -135,6 +137,22 @@ export const sessions = sqliteTable(
   (t) => [index('sessions_user').on(t.userId), index('sessions_expires').on(t.expiresAt)],
 )
 
+/**
+ * Support console sign-ins. The row id is the SHA-256 of the id the cookie carries; the fingerprint is
+ * HMAC-SHA256(ADMIN_TOKEN, salt), so a new ADMIN_TOKEN ends every console session made under the old one.
+ */
+export const consoleSessions = sqliteTable(
+  'console_sessions',
+  {
+    id: text('id').primaryKey(),
+    salt: text('salt').notNull(),
+    tokenFingerprint: text('token_fingerprint').notNull(),
+    createdAt: createdAt(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('console_sessions_expires').on(t.expiresAt)],
+)
+
 /** Listed newest first by (at, id), the admin listing's cursor; retention deletes by at. */
 export const events = sqliteTable(
   'events',
@@ -148,6 +166,21 @@ export const events = sqliteTable(
     teamId: text('team_id'),
     email: text('email'),
     referenceId: text('reference_id').notNull(),
+    /** Refusals this row stands for: anonymous ones are counted per minute on one row. */
+    count: integer('count').notNull().default(1),
   },
   (t) => [index('events_team_at').on(t.teamId, t.at, t.id), index('events_at').on(t.at, t.id)],
+)
+
+/**
+ * A login's `state`, by hash, once its callback has signed someone in: the primary key lets each state
+ * sign in once, even when the IdP would accept its code twice. Rows past `expires_at` are only history.
+ */
+export const usedLoginStates = sqliteTable(
+  'used_login_states',
+  {
+    stateHash: text('state_hash').primaryKey(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('used_login_states_expires').on(t.expiresAt)],
 )

@@ -1,4 +1,4 @@
-// The support console at /admin: the admin token once, kept in a signed cookie, then forms over the admin operations.
+// The support console at /admin: the admin token once, then a console session, then forms over the admin operations.
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import * as z from 'zod/mini'
 import {
@@ -12,7 +12,6 @@ import {
   listEvents,
   listTeams,
   patchConnection,
-  recordAdminSuccess,
   teamOwnedBy,
   teamWithMembersFrom,
 } from '../admin/operations'
@@ -25,10 +24,18 @@ import {
   enableConnectionForm,
   rotateConnectionForm,
 } from '../admin/schemas'
-import { safeEqual, sha256Hex } from '../crypto/encoding'
+import {
+  closeConsoleSession,
+  consoleSessionLive,
+  consoleSessionSeconds,
+  openConsoleSession,
+} from '../admin/console-session'
+import { safeEqual } from '../crypto/encoding'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
+import { audited } from '../http/audit'
 import { adminDeps } from '../http/context'
+import { clientKey, rateLimit, rateLimits } from '../http/rate-limit'
 import { sameOriginOnly } from '../http/csrf'
 import { validate } from '../http/input'
 import { clearCookie, readSignedCookie, writeSignedCookie } from '../http/signed-cookie'
@@ -36,10 +43,10 @@ import type { AuditAction } from '../vocabulary'
 import { AdminConsolePage, AdminLoginPage, type Notice, type UserLookup } from '../views/admin'
 
 const cookieName = 'edge_sso_admin'
-const adminCookieSeconds = 8 * 60 * 60
 const eventsShown = 50
 const teamsShown = 20
-const adminCookieSchema = z.object({ tokenDigest: z.string(), exp: z.number() })
+/** The cookie carries only the console session's random id (nothing derived from the admin token). */
+const consoleCookieSchema = z.object({ sid: z.string().check(z.maxLength(64)) })
 const notices = new Set<string>([
   'team_created',
   'connection_created',
@@ -49,20 +56,17 @@ const notices = new Set<string>([
   'connection_deleted',
 ])
 
-/** The cookie names the token by a digest, so a new ADMIN_TOKEN ends every console sign-in made with the old one. */
-const tokenDigest = (token: string) => sha256Hex(`edge-sso admin console:${token}`)
+const consoleCookie = (c: Context<AppEnv>) =>
+  readSignedCookie(c, cookieName, 'console', c.var.config.sessionKeys, consoleCookieSchema)
 
 async function signedIn(c: Context<AppEnv>): Promise<boolean> {
-  const cookie = await readSignedCookie(c, cookieName, c.var.config.sessionKeys, adminCookieSchema)
-  if (!cookie || cookie.exp <= c.var.runtime.now() / 1000) return false
-  return safeEqual(cookie.tokenDigest, await tokenDigest(c.var.config.adminToken))
+  const cookie = await consoleCookie(c)
+  return cookie !== undefined && consoleSessionLive(adminDeps(c), cookie.sid)
 }
 
-/** Pages hold support data: never cached, never framed. */
+/** Pages hold support data: never cached (never framed: src/http/secure-headers.ts, as every page). */
 const pageHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.header('cache-control', 'no-store')
-  c.header('x-frame-options', 'DENY')
-  c.header('content-security-policy', "frame-ancestors 'none'")
   await next()
 }
 
@@ -72,6 +76,7 @@ const action =
   async (c, next) => {
     c.set('audit', { kind: 'admin', action: name })
     if (!(await signedIn(c))) throw new AppError('admin_login_required')
+    c.var.audit.identified = true
     await next()
   }
 
@@ -144,22 +149,31 @@ export const adminPageRoutes = new Hono<AppEnv>()
       />,
     )
   })
-  .post('/login', pageHeaders, sameOriginOnly, validate('form', adminLoginForm), async (c) => {
-    c.set('audit', { kind: 'admin', action: 'console_login' })
-    if (!(await safeEqual(c.req.valid('form').token, c.var.config.adminToken)))
-      throw new AppError('admin_login_required')
-    const exp = Math.floor(c.var.runtime.now() / 1000) + adminCookieSeconds
-    await writeSignedCookie(
-      c,
-      cookieName,
-      { tokenDigest: await tokenDigest(c.var.config.adminToken), exp },
-      c.var.config.sessionKeys,
-      adminCookieSeconds,
-    )
-    await recordAdminSuccess(adminDeps(c), c.var.audit)
-    return c.redirect('/admin', 303)
-  })
+  .post(
+    '/login',
+    pageHeaders,
+    audited({ kind: 'admin', action: 'console_login' }),
+    rateLimit(rateLimits.console, clientKey),
+    sameOriginOnly,
+    validate('form', adminLoginForm),
+    async (c) => {
+      if (!(await safeEqual(c.req.valid('form').token, c.var.config.adminToken)))
+        throw new AppError('admin_login_required')
+      const sid = await openConsoleSession(adminDeps(c), c.var.audit)
+      await writeSignedCookie(
+        c,
+        cookieName,
+        'console',
+        { sid },
+        c.var.config.sessionKeys,
+        consoleSessionSeconds,
+      )
+      return c.redirect('/admin', 303)
+    },
+  )
   .post('/logout', pageHeaders, sameOriginOnly, async (c) => {
+    const cookie = await consoleCookie(c)
+    if (cookie) await closeConsoleSession(adminDeps(c), cookie.sid)
     clearCookie(c, cookieName)
     return c.redirect('/admin', 303)
   })

@@ -15,15 +15,17 @@ import { db, upstream } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
 import { readInput } from '../http/input'
 import { sameOriginPath } from '../http/same-origin'
-import { writeSession } from '../http/session-cookie'
+import { presentedSession, writeSession } from '../http/session-cookie'
 import { saveTransaction, takeTransaction } from '../http/transaction-cookie'
 import { discover } from '../oidc/discovery'
 import { authorizationRequest, exchangeCode, validateCallback } from '../oidc/flow'
 import { normalizeIssuer } from '../oidc/issuer'
+import { maxReturnToLength } from '../oidc/transaction'
 import { type ConnectionChoice, chooseConnection, emailDomain } from '../provisioning'
 import { email, text } from '../schemas'
 import { signInWithSso } from '../sign-in'
 import { type AuditAction, redirectUri } from '../vocabulary'
+import { askToSwitch } from './account-switch'
 
 const loginHint = z.optional(text(320))
 const returnTo = z.optional(z.string().check(z.maxLength(4096)))
@@ -70,7 +72,7 @@ async function beginLogin(
     verifier,
     connectionId: connection.id,
     issuer: connection.issuer,
-    returnTo: returnTo ?? c.var.config.appUrl,
+    returnTo: returnTo && returnTo.length <= maxReturnToLength ? returnTo : c.var.config.appUrl,
   }
   await saveTransaction(c, c.var.config.sessionKeys, tx, c.var.runtime.now())
   return c.redirect(request.url.href, 302)
@@ -117,7 +119,6 @@ export const ssoRoutes = new Hono<AppEnv>()
   .get('/callback', async (c) => {
     const { config, runtime } = c.var
     const tx = await takeTransaction(c, config.sessionKeys, runtime.now())
-    if (!tx) throw new AppError('login_expired')
     const connection = await connectionById(db(c), runtime, tx.connectionId)
     if (!connection || connection.issuer !== tx.issuer) throw new AppError('unknown_connection')
     c.var.audit.teamId = connection.teamId
@@ -132,7 +133,19 @@ export const ssoRoutes = new Hono<AppEnv>()
       tx,
     )
     c.var.audit.email = claims.email ?? null
-    const session = await signInWithSso(db(c), connection.id, claims, c.var.audit, runtime.now())
-    await writeSession(c, config, session)
-    return c.redirect(tx.returnTo, 302)
+    const current = await presentedSession(c, config, runtime.now())
+    const outcome = await signInWithSso(
+      db(c),
+      connection.id,
+      claims,
+      tx,
+      c.var.audit,
+      runtime.now(),
+      current,
+    )
+    if ('session' in outcome) {
+      await writeSession(c, config, outcome.session)
+      return c.redirect(tx.returnTo, 302)
+    }
+    return askToSwitch(c, outcome.replaces, outcome.pendingSwitch, connection.id, tx.returnTo)
   })

@@ -3,24 +3,13 @@ import type { ConnectionView, TeamView } from '../admin/operations'
 import type { EventRecord } from '../db/events'
 import { permissions, tokenEndpointAuthMethods } from '../vocabulary'
 import { Layout } from './layout'
+import { Style } from './styles'
 
-const css = `
-main{max-width:76rem}h2{font-size:1.2rem;margin:1.5rem 0 .75rem}h3{margin:0 0 .25rem}h4{margin:1rem 0 .25rem;font-size:1rem}
-.bar{display:flex;justify-content:space-between;align-items:center;gap:1rem}.bar h1{margin:0}.bar button{margin:0}
-.grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,22rem),1fr))}.grid>.card{margin:0}
-.teams{grid-template-columns:repeat(auto-fit,minmax(min(100%,30rem),1fr))}
-.notice{border-color:#17803d}dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .75rem;margin:.5rem 0}
-dt{color:#5b6475}dd{margin:0;overflow-wrap:anywhere}ul{margin:.25rem 0;padding-left:1.25rem}
-.actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-start}.actions>*{flex:1 1 14rem}summary{cursor:pointer;margin-top:.75rem}
-.check{display:flex;gap:.5rem;align-items:center;font-weight:400}.check input{width:auto}.table td:first-child,.table code{white-space:nowrap}
-@media (max-width:32rem){dl{grid-template-columns:1fr}dd{margin-bottom:.35rem}}
-`
-
-/** The admin-token form: the token is checked once and then kept in a signed cookie. */
+/** The admin-token form: the token is checked once, then a console session keeps support signed in. */
 export function AdminLoginPage() {
   return (
     <Layout title="Support console">
-      <style>{css}</style>
+      <Style sheet="console" />
       <h1>Support console</h1>
       <form class="card" method="post" action="/admin/login">
         <label for="admin-token">Admin token</label>
@@ -32,7 +21,8 @@ export function AdminLoginPage() {
           required
         />
         <p class="muted">
-          The ADMIN_TOKEN secret. After this check a signed cookie keeps you signed in for 8 hours.
+          The ADMIN_TOKEN secret. After this check a console session keeps you signed in for 8
+          hours.
         </p>
         <button type="submit">Sign in</button>
       </form>
@@ -316,7 +306,7 @@ export function AdminConsolePage(props: {
   const teamName = (id: string | null) => (id ? (names.get(id) ?? id) : '')
   return (
     <Layout title="Support console">
-      <style>{css}</style>
+      <Style sheet="console" />
       <div class="bar">
         <h1>Support console</h1>
         <form method="post" action="/admin/logout">

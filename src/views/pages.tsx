@@ -1,4 +1,4 @@
-// The account pages: login (SSO by email and password), the signed-in app page, the error page.
+// The account pages: login (SSO by email and password), the signed-in app page, the account switch, the error page.
 import type { ErrorCode } from '../errors'
 import type { Session } from '../session/session'
 import { Layout } from './layout'
@@ -70,6 +70,29 @@ export function AppPage(props: { session: Session }) {
         <form method="post" action="/logout">
           <button type="submit" class="secondary">
             Sign out
+          </button>
+        </form>
+      </div>
+    </Layout>
+  )
+}
+
+/** A tile login for someone else while signed in: only confirming (a same-origin POST) switches. */
+export function SwitchAccountPage(props: { current: string; next: string }) {
+  return (
+    <Layout title="Switch account">
+      <h1>Switch account?</h1>
+      <div class="card">
+        <p>
+          You are signed in as <strong data-testid="current-email">{props.current}</strong>.
+          Continue as <strong data-testid="next-email">{props.next}</strong>?
+        </p>
+        <form method="post" action="/sso/switch">
+          <button type="submit">Continue as {props.next}</button>
+        </form>
+        <form method="post" action="/sso/switch/cancel">
+          <button type="submit" class="secondary">
+            Stay signed in as {props.current}
           </button>
         </form>
       </div>
