@@ -28,6 +28,8 @@ export interface Config {
   publicOrigin: string
   appUrl: string
   sessionRecheckSeconds: number
+  /** Events older than this many days are deleted by the scheduled retention run. */
+  eventRetentionDays: number
   /** `DEV_ALLOW_HTTP_ISSUERS=1`, honoured only while PUBLIC_URL and the request are on loopback. */
   allowHttpIssuers: boolean
   adminToken: string
@@ -88,6 +90,10 @@ const configSchema = z.object({
     z.coerce.number().check(z.int(), z.minimum(1), z.maximum(86_400)),
     300,
   ),
+  EVENT_RETENTION_DAYS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3650)),
+    90,
+  ),
   DEV_ALLOW_HTTP_ISSUERS: z.optional(z.string()),
   ADMIN_TOKEN: z.string().check(z.minLength(16)),
   SESSION_KEYS: sessionKeysSchema,
@@ -122,6 +128,7 @@ export function readConfig(env: Env, requestUrl: string): Config {
     PUBLIC_URL: env.PUBLIC_URL,
     APP_URL: env.APP_URL || undefined,
     SESSION_RECHECK_SECONDS: env.SESSION_RECHECK_SECONDS || undefined,
+    EVENT_RETENTION_DAYS: env.EVENT_RETENTION_DAYS || undefined,
     DEV_ALLOW_HTTP_ISSUERS: env.DEV_ALLOW_HTTP_ISSUERS,
     ADMIN_TOKEN: env.ADMIN_TOKEN,
     SESSION_KEYS: env.SESSION_KEYS,
@@ -152,6 +159,7 @@ export function readConfig(env: Env, requestUrl: string): Config {
     publicOrigin: c.PUBLIC_URL,
     appUrl: new URL(c.APP_URL ?? '/app', c.PUBLIC_URL).href,
     sessionRecheckSeconds: c.SESSION_RECHECK_SECONDS,
+    eventRetentionDays: c.EVENT_RETENTION_DAYS,
     // Like the dev secrets: honoured only on loopback (wrangler dev); a deployed Worker ignores it.
     allowHttpIssuers: c.DEV_ALLOW_HTTP_ISSUERS === '1' && loopback,
     adminToken: c.ADMIN_TOKEN,

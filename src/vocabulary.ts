@@ -49,6 +49,7 @@ export const auditActions = [
   'post_teams',
   'get_teams',
   'get_team',
+  'get_team_members',
   'get_users',
   'post_team_domain',
   'verify_team_domain',

@@ -177,7 +177,7 @@ const routes: readonly Route[] = [
   {
     methods: ['GET'],
     path: '/admin',
-    fields: ['done', 'id', 'email'],
+    fields: ['done', 'id', 'email', 'teams', 'events', 'team', 'members'],
     body: 'query',
     console: true,
   },
@@ -252,7 +252,13 @@ const routes: readonly Route[] = [
     body: 'json',
     admin: true,
   },
-  { methods: ['GET'], path: '/admin/api/teams', fields: [], body: 'query', admin: true },
+  {
+    methods: ['GET'],
+    path: '/admin/api/teams',
+    fields: ['limit', 'cursor'],
+    body: 'query',
+    admin: true,
+  },
   { methods: ['GET'], path: '/admin/api/teams/:id', fields: [], body: 'query', admin: true },
   { methods: ['GET'], path: '/admin/api/users', fields: ['email'], body: 'query', admin: true },
   {
@@ -272,7 +278,7 @@ const routes: readonly Route[] = [
   {
     methods: ['GET'],
     path: '/admin/api/events',
-    fields: ['teamId', 'limit'],
+    fields: ['teamId', 'limit', 'cursor'],
     body: 'query',
     admin: true,
   },

@@ -6,6 +6,7 @@ import { createRuntime, type Runtime } from '../src/runtime'
 import { CookieJar } from '../instrumentation/cookie-jar'
 import { type Counters, countingD1, countingKv, newCounters } from '../instrumentation/counting'
 import { TestIdp } from './idp/provider'
+import { recordingD1 } from './statements'
 
 export const publicOrigin = 'https://sso.example.com'
 export const adminToken = 'test-admin-token-0123456789abcdef'
@@ -84,7 +85,7 @@ export async function createRig(
   }
   const testEnv = {
     ...env,
-    DB: countingD1(env.DB, counters, () => faults.d1Batch),
+    DB: countingD1(recordingD1(env.DB), counters, () => faults.d1Batch),
     CACHE: countingKv(env.CACHE, counters, () => faults.kvDown),
     EMAIL: email,
     DNS_RESOLVER_URL: resolverUrl,

@@ -21,7 +21,8 @@ import {
 import { isUniqueViolation } from '../db/errors'
 import { type EventRecord, insertEvent, listEvents as selectEvents } from '../db/events'
 import { endAccessStatements } from '../db/login'
-import { loadTeams } from '../db/teams'
+import type { Position } from '../db/pages'
+import { listMembers as selectMembers, loadTeams, membersShown, teamExists } from '../db/teams'
 import { insertUser, userWithTeam } from '../db/users'
 import { defaultDomains, domainClaim, domainsView, requestedDomain } from '../domains/claims'
 import { checkTxt, verificationRecord } from '../domains/dns'
@@ -37,12 +38,15 @@ import { adoptionEndsAccess } from '../provisioning'
 import type { Runtime } from '../runtime'
 import { createTeam as createTeamRows, uniqueViolationCode } from '../teams'
 import { initiateLoginUri, redirectUri } from '../vocabulary'
+import { encodeCursor } from './cursor'
 import type {
   AddDomainInput,
   ConnectionPatch,
   CreateConnectionInput,
   CreateTeamInput,
   EventsQuery,
+  MembersQuery,
+  TeamsQuery,
 } from './schemas'
 
 /** What an operation needs: storage, configuration, the isolate's runtime, upstream access and mail. */
@@ -54,7 +58,7 @@ export interface AdminDeps {
   mail: Mailer
 }
 
-type LoadedTeam = Awaited<ReturnType<typeof loadTeams>>[number]
+type LoadedTeam = Awaited<ReturnType<typeof loadTeams>>['rows'][number]
 
 /** The public shape of a connection: never the secret. */
 function connectionView(config: Config, row: ConnectionRow) {
@@ -78,6 +82,8 @@ function teamView(config: Config, t: LoadedTeam) {
     ...domainsView(t.domains),
     defaultPermission: t.team.defaultPermission,
     members: t.members,
+    /** Set when the team has more than the members shown: `GET /admin/api/teams/:id/members?cursor=`. */
+    membersNextCursor: encodeCursor(t.moreMembers),
     connection: t.connection ? connectionView(config, t.connection) : null,
   }
 }
@@ -192,14 +198,23 @@ export async function deleteTeamDomain(
   await d.db.batch([deleteDomain(d.db, teamId, row.domain), success(d, audit)])
 }
 
-export async function listTeams(d: AdminDeps): Promise<TeamView[]> {
-  return (await loadTeams(d.db)).map((t) => teamView(d.config, t))
+/** Teams newest first, a page at a time. */
+export async function listTeams(d: AdminDeps, query: TeamsQuery) {
+  const page = await loadTeams(d.db, { limit: query.limit, before: query.cursor })
+  return { teams: page.rows.map((t) => teamView(d.config, t)), nextCursor: encodeCursor(page.next) }
 }
 
 export async function getTeam(d: AdminDeps, id: string): Promise<TeamView> {
-  const [loaded] = await loadTeams(d.db, [id])
+  const [loaded] = (await loadTeams(d.db, { id })).rows
   if (!loaded) throw new AppError('not_found')
   return teamView(d.config, loaded)
+}
+
+/** A team's members in the order they joined, a page at a time; 404 for an unknown team. */
+export async function listMembers(d: AdminDeps, teamId: string, query: MembersQuery) {
+  const page = await selectMembers(d.db, teamId, { limit: query.limit, after: query.cursor })
+  if (page.rows.length === 0 && !(await teamExists(d.db, teamId))) throw new AppError('not_found')
+  return { members: page.rows, nextCursor: encodeCursor(page.next) }
 }
 
 /** Support's answer to "why can't this person join?": the user and the team they already belong to. */
@@ -207,6 +222,16 @@ export async function findUser(d: AdminDeps, email: string) {
   const user = await userWithTeam(d.db, email)
   if (!user) throw new AppError('not_found')
   return { id: user.id, email: user.email, name: user.name, teamId: user.teamId ?? null }
+}
+
+/** One team with its members a page at a time from `cursor` (the console's "more members" link). */
+export async function teamWithMembersFrom(d: AdminDeps, teamId: string, cursor?: Position) {
+  const team = await getTeam(d, teamId)
+  const page = await listMembers(d, teamId, { limit: membersShown, cursor })
+  return {
+    teams: [{ ...team, members: page.members, membersNextCursor: page.nextCursor }],
+    nextCursor: null,
+  }
 }
 
 /** The team whose owner has this email: the audit fact a connection's creation is recorded under. */
@@ -306,7 +331,15 @@ export async function deleteConnection(d: AdminDeps, id: string, audit: Audit): 
   forgetConnection(d.runtime, id)
 }
 
-/** Login attempts and admin actions, newest first. */
-export async function listEvents(d: AdminDeps, query: EventsQuery): Promise<EventRecord[]> {
-  return selectEvents(d.db, query)
+/** Login attempts and admin actions, newest first, a page at a time. */
+export async function listEvents(
+  d: AdminDeps,
+  query: EventsQuery,
+): Promise<{ events: EventRecord[]; nextCursor: string | null }> {
+  const page = await selectEvents(d.db, {
+    teamId: query.teamId,
+    limit: query.limit,
+    before: query.cursor,
+  })
+  return { events: page.rows, nextCursor: encodeCursor(page.next) }
 }

@@ -17,13 +17,18 @@ const createdAt = () =>
     .notNull()
     .default(sql`(unixepoch())`)
 
-export const teams = sqliteTable('teams', {
-  id: text('id').primaryKey(),
-  name: text('name').notNull(),
-  ownerUserId: text('owner_user_id').notNull(),
-  defaultPermission: text('default_permission', { enum: permissions }).notNull(),
-  createdAt: createdAt(),
-})
+/** (created_at, id) is the admin listing's order and cursor. */
+export const teams = sqliteTable(
+  'teams',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    ownerUserId: text('owner_user_id').notNull(),
+    defaultPermission: text('default_permission', { enum: permissions }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('teams_created').on(t.createdAt, t.id)],
+)
 
 /**
  * A team's claim on a domain: verified (support attested it, or its DNS proved it) or pending with the
@@ -86,7 +91,10 @@ export const emailTokens = sqliteTable(
   (t) => [index('email_tokens_user').on(t.userId)],
 )
 
-/** The primary key on user_id is the rule "a user belongs to at most one team". */
+/**
+ * The primary key on user_id is the rule "a user belongs to at most one team"; (team, created_at, user) is
+ * a team's member list in order, read a page at a time.
+ */
 export const memberships = sqliteTable(
   'memberships',
   {
@@ -100,7 +108,7 @@ export const memberships = sqliteTable(
     permission: text('permission', { enum: permissions }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('memberships_team').on(t.teamId)],
+  (t) => [index('memberships_team').on(t.teamId, t.createdAt, t.userId)],
 )
 
 export const ssoConnections = sqliteTable(
@@ -149,7 +157,7 @@ export const identities = sqliteTable(
   ],
 )
 
-/** The row id is the SHA-256 of the session secret the cookie carries. */
+/** The row id is the SHA-256 of the session secret the cookie carries; expired rows go by expires_at. */
 export const sessions = sqliteTable(
   'sessions',
   {
@@ -163,7 +171,7 @@ export const sessions = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
     revokedAt: integer('revoked_at'),
   },
-  (t) => [index('sessions_user').on(t.userId)],
+  (t) => [index('sessions_user').on(t.userId), index('sessions_expires').on(t.expiresAt)],
 )
 
 /**
@@ -182,6 +190,7 @@ export const consoleSessions = sqliteTable(
   (t) => [index('console_sessions_expires').on(t.expiresAt)],
 )
 
+/** Listed newest first by (at, id), the admin listing's cursor; retention deletes by at. */
 export const events = sqliteTable(
   'events',
   {
@@ -197,14 +206,18 @@ export const events = sqliteTable(
     /** Refusals this row stands for: anonymous ones are counted per minute on one row. */
     count: integer('count').notNull().default(1),
   },
-  (t) => [index('events_team_at').on(t.teamId, t.at), index('events_at').on(t.at)],
+  (t) => [index('events_team_at').on(t.teamId, t.at, t.id), index('events_at').on(t.at, t.id)],
 )
 
 /**
  * A login's `state`, by hash, once its callback has signed someone in: the primary key lets each state
  * sign in once, even when the IdP would accept its code twice. Rows past `expires_at` are only history.
  */
-export const usedLoginStates = sqliteTable('used_login_states', {
-  stateHash: text('state_hash').primaryKey(),
-  expiresAt: integer('expires_at').notNull(),
-})
+export const usedLoginStates = sqliteTable(
+  'used_login_states',
+  {
+    stateHash: text('state_hash').primaryKey(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('used_login_states_expires').on(t.expiresAt)],
+)

@@ -10,6 +10,7 @@ import {
   getConnection,
   getTeam,
   listEvents,
+  listMembers,
   listTeams,
   patchConnection,
   teamOwnedBy,
@@ -20,7 +21,9 @@ import {
   createConnectionSchema,
   createTeamSchema,
   eventsQuerySchema,
+  membersQuerySchema,
   patchConnectionSchema,
+  teamsQuerySchema,
   userQuerySchema,
 } from '../admin/schemas'
 import { safeEqual } from '../crypto/encoding'
@@ -65,8 +68,8 @@ export const adminApiRoutes = new Hono<AppEnv>()
     c.var.audit.email = input.ownerEmail
     return c.json(await createTeam(adminDeps(c), input, c.var.audit), 201)
   })
-  .get('/teams', audited('get_teams'), async (c) =>
-    c.json({ teams: await listTeams(adminDeps(c)) }),
+  .get('/teams', audited('get_teams'), validate('query', teamsQuerySchema), async (c) =>
+    c.json(await listTeams(adminDeps(c), c.req.valid('query'))),
   )
   .get('/teams/:id', audited('get_team'), async (c) =>
     c.json(await getTeam(adminDeps(c), c.req.param('id'))),
@@ -95,6 +98,12 @@ export const adminApiRoutes = new Hono<AppEnv>()
     await deleteTeamDomain(adminDeps(c), teamId, c.req.param('domain'), c.var.audit)
     return c.body(null, 204)
   })
+  .get(
+    '/teams/:id/members',
+    audited('get_team_members'),
+    validate('query', membersQuerySchema),
+    async (c) => c.json(await listMembers(adminDeps(c), c.req.param('id'), c.req.valid('query'))),
+  )
   .get('/users', audited('get_users'), validate('query', userQuerySchema), async (c) =>
     c.json({ user: await findUser(adminDeps(c), c.req.valid('query').email) }),
   )
@@ -132,6 +141,7 @@ export const adminApiRoutes = new Hono<AppEnv>()
     await deleteConnection(deps, id, c.var.audit)
     return c.body(null, 204)
   })
-  .get('/events', audited('get_events'), validate('query', eventsQuerySchema), async (c) =>
-    c.json({ events: (await listEvents(adminDeps(c), c.req.valid('query'))).map(eventView) }),
-  )
+  .get('/events', audited('get_events'), validate('query', eventsQuerySchema), async (c) => {
+    const page = await listEvents(adminDeps(c), c.req.valid('query'))
+    return c.json({ events: page.events.map(eventView), nextCursor: page.nextCursor })
+  })

@@ -3,17 +3,20 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import * as z from 'zod/mini'
 import {
   addTeamDomain,
+  type AdminDeps,
   createConnection,
   createTeam,
   deleteConnection,
   deleteTeamDomain,
   findUser,
   getConnection,
+  getTeam,
   listEvents,
   listTeams,
   patchConnection,
   teamOwnedBy,
   verifyTeamDomain,
+  teamWithMembersFrom,
 } from '../admin/operations'
 import {
   addDomainForm,
@@ -45,6 +48,7 @@ import { AdminConsolePage, AdminLoginPage, type Notice, type UserLookup } from '
 
 const cookieName = 'edge_sso_admin'
 const eventsShown = 50
+const teamsShown = 20
 /** The cookie carries only the console session's random id (nothing derived from the admin token). */
 const consoleCookieSchema = z.object({ sid: z.string().check(z.maxLength(64)) })
 const notices = new Set<string>([
@@ -96,6 +100,25 @@ async function auditConnection(c: Context<AppEnv>) {
   return { deps, id, teamId }
 }
 
+const teamIfAny = (deps: AdminDeps, id: string) =>
+  getTeam(deps, id).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === 'not_found') return undefined
+    throw error
+  })
+
+/** The current page's address with `param` moved on to `cursor`, or none when there is no next page. */
+function nextPageLink(url: string, param: 'teams' | 'events', cursor: string | null) {
+  if (!cursor) return undefined
+  const { searchParams } = new URL(url)
+  const kept = new URLSearchParams()
+  for (const name of ['teams', 'events']) {
+    const value = searchParams.get(name)
+    if (value) kept.set(name, value)
+  }
+  kept.set(param, cursor)
+  return `/admin?${kept}`
+}
+
 async function lookUp(c: Context<AppEnv>, email: string): Promise<UserLookup> {
   const user = await findUser(adminDeps(c), email).catch((error: unknown) => {
     if (error instanceof AppError && error.code === 'not_found') return null
@@ -110,18 +133,27 @@ export const adminPageRoutes = new Hono<AppEnv>()
     c.set('audit', { kind: 'admin', action: 'console_view' })
     const query = c.req.valid('query')
     const deps = adminDeps(c)
-    const [teams, events, lookup] = await Promise.all([
-      listTeams(deps),
-      listEvents(deps, { limit: eventsShown }),
+    const [teams, events, lookup, noticeTeam] = await Promise.all([
+      query.team
+        ? teamWithMembersFrom(deps, query.team, query.members)
+        : listTeams(deps, { limit: teamsShown, cursor: query.teams }),
+      listEvents(deps, { limit: eventsShown, cursor: query.events }),
       query.email ? lookUp(c, query.email) : undefined,
+      query.done && notices.has(query.done) && query.id ? teamIfAny(deps, query.id) : undefined,
     ])
-    const team = teams.find((t) => t.id === query.id)
-    const notice =
-      query.done && notices.has(query.done) && team
-        ? { kind: query.done as Notice, team }
-        : undefined
+    const notice = noticeTeam && { kind: query.done as Notice, team: noticeTeam }
+    const pages = {
+      teams: nextPageLink(c.req.url, 'teams', teams.nextCursor),
+      events: nextPageLink(c.req.url, 'events', events.nextCursor),
+    }
     return c.html(
-      <AdminConsolePage teams={teams} events={events} notice={notice} lookup={lookup} />,
+      <AdminConsolePage
+        teams={teams.teams}
+        events={events.events}
+        pages={pages}
+        notice={notice}
+        lookup={lookup}
+      />,
     )
   })
   .post(

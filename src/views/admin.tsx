@@ -193,7 +193,9 @@ function TeamCard(props: { team: TeamView }) {
         {team.defaultPermission}
       </p>
       <DomainsPanel team={team} />
-      <h4>Members ({team.members.length})</h4>
+      <h4>
+        Members ({team.membersNextCursor ? `first ${team.members.length}` : team.members.length})
+      </h4>
       <ul data-testid="members">
         {team.members.map((m) => (
           <li>
@@ -202,6 +204,15 @@ function TeamCard(props: { team: TeamView }) {
           </li>
         ))}
       </ul>
+      <NextPage
+        href={
+          team.membersNextCursor
+            ? `/admin?${new URLSearchParams({ team: team.id, members: team.membersNextCursor })}`
+            : undefined
+        }
+        label="More members"
+        testId="next-members"
+      />
       <h4>Okta connection</h4>
       {team.connection ? (
         <ConnectionPanel connection={team.connection} />
@@ -333,9 +344,22 @@ function EventsTable(props: { events: EventRecord[]; teamName: (id: string | nul
   )
 }
 
+/** A "next page" link, when the listing has one. */
+function NextPage(props: { href: string | undefined; label: string; testId: string }) {
+  return props.href ? (
+    <p>
+      <a href={props.href} data-testid={props.testId}>
+        {props.label} →
+      </a>
+    </p>
+  ) : null
+}
+
 export function AdminConsolePage(props: {
   teams: TeamView[]
   events: EventRecord[]
+  /** Next-page links of the teams and events listings. */
+  pages: { teams?: string; events?: string }
   notice?: { kind: Notice; team: TeamView }
   lookup?: UserLookup
 }) {
@@ -357,12 +381,13 @@ export function AdminConsolePage(props: {
           {noticeText(props.notice.kind, props.notice.team)}
         </p>
       ) : null}
-      <h2>Teams ({props.teams.length})</h2>
+      <h2>Teams</h2>
       <div class="grid teams">
         {props.teams.map((team) => (
           <TeamCard team={team} />
         ))}
       </div>
+      <NextPage href={props.pages.teams} label="Next page of teams" testId="next-teams" />
       <h2>Add</h2>
       <div class="grid">
         <ConnectionForm />
@@ -371,6 +396,7 @@ export function AdminConsolePage(props: {
       </div>
       <h2>Recent events</h2>
       <EventsTable events={props.events} teamName={teamName} />
+      <NextPage href={props.pages.events} label="Older events" testId="next-events" />
     </Layout>
   )
 }
