@@ -3,14 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import {
-  freePort,
-  root,
-  start,
-  startWrangler,
-  stopAll,
-  waitUntilUp,
-} from '../scripts/processes.mjs'
+import { freePort, root, start, startDev, stopAll, waitUntilUp } from '../scripts/processes.mjs'
 
 const { values: args } = parseArgs({
   options: {
@@ -41,23 +34,13 @@ async function seed(dir, users) {
 /** Serves the probe worker over the local D1 in `dir` and asks it for `rounds` timings, after a warm-up. */
 async function measure(dir, rounds) {
   const [port, inspector] = [await freePort(), await freePort()]
-  const dev = startWrangler('wrangler dev (scale probe)', [
-    'dev',
-    'bench/scale-probe.ts',
-    '-c',
-    'wrangler.toml',
-    '--ip',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--inspector-port',
-    String(inspector),
-    '--persist-to',
-    dir,
-    '--show-interactive-dev-session=false',
-    '--log-level',
-    'warn',
-  ])
+  const dev = startDev('wrangler dev (scale probe)', {
+    entry: 'bench/scale-probe.ts',
+    config: 'wrangler.toml',
+    port,
+    inspector,
+    persist: dir,
+  })
   const url = `http://127.0.0.1:${port}/`
   await waitUntilUp(dev, url)
   await fetch(`${url}probe?rounds=20`).then((r) => r.json())

@@ -57,6 +57,27 @@ export function start(name, args, { env = {}, log } = {}) {
 
 export const startWrangler = (name, args, options) => start(name, [wranglerJs, ...args], options)
 
+/** Starts a quiet `wrangler dev` of `entry` on `port`, its state kept in `persist`; `args` follow. */
+export const startDev = (name, { entry, config, port, inspector, persist, args = [] }) =>
+  startWrangler(name, [
+    'dev',
+    entry,
+    '-c',
+    config,
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--inspector-port',
+    String(inspector),
+    '--persist-to',
+    persist,
+    '--show-interactive-dev-session=false',
+    '--log-level',
+    'warn',
+    ...args,
+  ])
+
 const tail = (entry) => entry.recent.slice(-30).join('\n')
 
 /** Runs a wrangler command to completion (bounded), returning its output. */

@@ -26,6 +26,7 @@ import {
   type Session,
   sessionLifetimeSeconds,
   sessionRowId,
+  signedInAs,
 } from './session/session'
 
 /** A lost race (another first login created the user meanwhile) is retried on fresh facts. */
@@ -178,15 +179,7 @@ export async function confirmSwitch(
   nowMs: number,
 ): Promise<void> {
   const { session } = pending
-  const who = {
-    user: {
-      id: session.userId,
-      email: session.email,
-      name: session.name,
-      emailVerified: session.emailVerified,
-    },
-    team: session.team,
-  }
+  const who = signedInAs(session)
   const revocations = replacedRowIds.map((id) => revokeSession(db, id, Math.floor(nowMs / 1000)))
   const rowId = await sessionRowId(session)
   await db

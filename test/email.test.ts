@@ -30,6 +30,10 @@ const emailVerified = async (rig: Rig, browser: Browser) =>
   ((await (await me(rig, browser)).json()) as { user: { emailVerified: boolean } }).user
     .emailVerified
 
+/** Sends the password form (register or sign in) for `email` with the password `register` uses. */
+const passwordForm = (rig: Rig, browser: Browser, path: string, email: string) =>
+  rig.fetch(browser, path, formPost({ email, password: 'a good password' }))
+
 const forgot = (rig: Rig, email: string) =>
   rig.fetch(new Browser(), '/password/forgot', formPost({ email }))
 
@@ -81,11 +85,7 @@ describe('email verification', () => {
     const { rig, email } = await solo()
     await register(rig, new Browser(), email, { verify: false })
     const browser = new Browser()
-    const login = await rig.fetch(
-      browser,
-      '/login/password',
-      formPost({ email, password: 'a good password' }),
-    )
+    const login = await passwordForm(rig, browser, '/login/password', email)
     expect(login.status).toBe(303)
     const { body } = await expectRefusal(
       await rig.fetch(browser, '/api/team', jsonPost({ name: 'T', defaultPermission: 'public' })),
@@ -260,11 +260,7 @@ describe('mail failures', () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
     rig.faults.mailDown = true
     const browser = new Browser()
-    const registered = await rig.fetch(
-      browser,
-      '/register',
-      formPost({ email, password: 'a good password' }),
-    )
+    const registered = await passwordForm(rig, browser, '/register', email)
     expect(registered.status).toBe(303)
     expect((await forgot(rig, email)).status).toBe(200)
     const team = await addTeam(rig)

@@ -4,7 +4,6 @@ import {
   adoptionEndsAccess,
   chooseConnection,
   comparableEmail,
-  type ConnectionLookup,
   decidePasswordLogin,
   decideSsoLogin,
   emailDomain,
@@ -165,58 +164,45 @@ describe('chooseConnection', () => {
   const off = (teamId: string) => ({ enabled: false, issuer, teamId, lastLoginAt: null })
   const proven = (teamId: string) => ({ ...on(teamId), lastLoginAt: 1_800_000_000 })
   const provenOff = (teamId: string) => ({ ...proven(teamId), enabled: false })
-  const byIssuer: ConnectionLookup = { by: 'issuer' }
   it.each([
-    ['one enabled connection for the issuer', [on('t1')], byIssuer, { connection: on('t1') }],
-    [
-      'the enabled one among disabled ones',
-      [off('t1'), on('t2')],
-      byIssuer,
-      { connection: on('t2') },
-    ],
-    ['no connection for the issuer', [], byIssuer, { refuse: 'unknown_issuer' }],
-    [
-      'two enabled teams on one issuer',
-      [on('t1'), on('t2')],
-      byIssuer,
-      { refuse: 'ambiguous_issuer' },
-    ],
+    ['one enabled connection for the issuer', [on('t1')], { connection: on('t1') }],
+    ['the enabled one among disabled ones', [off('t1'), on('t2')], { connection: on('t2') }],
+    ['no connection for the issuer', [], { refuse: 'unknown_issuer' }],
+    ['two enabled teams on one issuer', [on('t1'), on('t2')], { refuse: 'ambiguous_issuer' }],
     [
       'the one with a successful login among several enabled (a later one never takes its tile)',
       [proven('t1'), on('t2')],
-      byIssuer,
       { connection: proven('t1') },
     ],
     [
       'the one with a successful login, whatever the order',
       [on('t2'), on('t3'), proven('t1')],
-      byIssuer,
       { connection: proven('t1') },
     ],
     [
       'two enabled with successful logins',
       [proven('t1'), proven('t2')],
-      byIssuer,
       { refuse: 'ambiguous_issuer' },
     ],
     [
       'a disabled proven one does not count',
       [provenOff('t1'), on('t2'), on('t3')],
-      byIssuer,
       { refuse: 'ambiguous_issuer' },
     ],
     [
       'one enabled beside a disabled proven one',
       [provenOff('t1'), on('t2')],
-      byIssuer,
       { connection: on('t2') },
     ],
     [
       'only disabled connections for the issuer',
       [off('t1'), off('t2')],
-      byIssuer,
       { refuse: 'connection_disabled', teamId: 't1' },
     ],
+  ] as const)('%s', (_name, candidates, expected) => {
+    expect(chooseConnection(candidates, { by: 'issuer' })).toEqual(expected)
+  })
+  it.each([
     ['the connection by id', [on('t1')], { by: 'id' }, { connection: on('t1') }],
     [
       'the connection by id with its own iss',

@@ -1,23 +1,23 @@
 // A callback's state signs in once: replaying the callback (copied cookie, an IdP that redeems a code twice) is refused.
 import { describe, expect, it } from 'vitest'
 import { Browser, me, query } from './harness'
-import { scene, sub } from './scene'
+import { pendingLogin, type Scene, scene } from './scene'
+
+/** A login waiting at an IdP that redeems a code twice, and a second browser holding a copy of its cookies. */
+async function copiedLogin(s: Scene) {
+  s.rig.idp.behaviour.reusableCodes = true
+  const { browser, callbackUrl } = await pendingLogin(s)
+  const copy = new Browser()
+  for (const [name, value] of browser.cookies) copy.cookies.set(name, value)
+  return { browser, copy, callbackUrl }
+}
 
 describe('callback replay', () => {
   it('replayed callback with a copied transaction cookie is refused when the IdP redeems the code twice', async (ctx) => {
     // Broke before: the transaction cookie was the only record, so a copy of it plus a code the IdP
     // accepted again signed in a second time (two sessions from one login).
     const s = await scene({ ctx, area: 'Login replay' })
-    s.rig.idp.behaviour.reusableCodes = true
-    const browser = new Browser()
-    const initiate = await s.rig.fetch(
-      browser,
-      `/sso/initiate?iss=${encodeURIComponent(s.rig.idp.issuer)}`,
-      { headers: { 'sec-fetch-site': 'cross-site' } },
-    )
-    const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location') ?? '', sub)
-    const copy = new Browser()
-    for (const [name, value] of browser.cookies) copy.cookies.set(name, value)
+    const { browser, copy, callbackUrl } = await copiedLogin(s)
 
     const first = await s.rig.fetch(browser, callbackUrl, {
       headers: { 'sec-fetch-site': 'cross-site' },
@@ -41,15 +41,7 @@ describe('callback replay', () => {
 
   it('a used state is never retried as a lost race: the replay costs one batch, not three', async (ctx) => {
     const s = await scene({ ctx, area: 'Login replay' })
-    s.rig.idp.behaviour.reusableCodes = true
-    const browser = new Browser()
-    const initiate = await s.rig.fetch(
-      browser,
-      `/sso/initiate?iss=${encodeURIComponent(s.rig.idp.issuer)}`,
-    )
-    const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location') ?? '', sub)
-    const copy = new Browser()
-    for (const [name, value] of browser.cookies) copy.cookies.set(name, value)
+    const { browser, copy, callbackUrl } = await copiedLogin(s)
     expect((await s.rig.fetch(browser, callbackUrl)).status).toBe(302)
     s.rig.resetCounters()
     const replay = await s.rig.fetch(copy, callbackUrl)

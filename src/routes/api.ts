@@ -8,6 +8,7 @@ import { sameOriginOnly } from '../http/csrf'
 import { validate } from '../http/input'
 import { currentSession, writeSession } from '../http/session-cookie'
 import { permission, text } from '../schemas'
+import { signedInAs } from '../session/session'
 import { createOwnTeam } from '../teams'
 
 const teamSchema = z.object({
@@ -27,16 +28,7 @@ export const apiRoutes = new Hono<AppEnv>()
   .use('*', signedIn)
   .get('/me', (c) => {
     const { session } = c.var
-    return c.json({
-      user: {
-        id: session.userId,
-        email: session.email,
-        name: session.name,
-        emailVerified: session.emailVerified,
-      },
-      team: session.team,
-      authMethod: session.method,
-    })
+    return c.json({ ...signedInAs(session), authMethod: session.method })
   })
   .post('/team', sameOriginOnly, validate('json', teamSchema), async (c) => {
     const { session } = c.var

@@ -31,6 +31,17 @@ export async function newSessionSecret(): Promise<{ secret: string; rowId: strin
 
 export const sessionRowId = (session: Session) => sha256Hex(session.sid)
 
+/** Who the session signs in: the user (as /api/me shows it) and their team. */
+export const signedInAs = (session: Session) => ({
+  user: {
+    id: session.userId,
+    email: session.email,
+    name: session.name,
+    emailVerified: session.emailVerified,
+  },
+  team: session.team,
+})
+
 /** What to do with the cookie: keep it, re-sign it with the renewed session, or clear it. */
 type SessionCheck =
   | { session: Session; cookie: 'keep' | 'rewrite' }

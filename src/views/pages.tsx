@@ -3,27 +3,45 @@ import type { ErrorCode } from '../errors'
 import type { Session } from '../session/session'
 import { Layout } from './layout'
 
+const inputTypes = { name: undefined, email: 'email', password: 'password' } as const
+
+/** A labelled input, required unless `optional`; its id is the form's prefix and the field's name. */
+function Field(props: {
+  form: string
+  name: keyof typeof inputTypes
+  label: string
+  autocomplete: string
+  minlength?: number
+  optional?: boolean
+}) {
+  const id = `${props.form}-${props.name}`
+  return (
+    <>
+      <label for={id}>{props.label}</label>
+      <input
+        id={id}
+        name={props.name}
+        type={inputTypes[props.name]}
+        autocomplete={props.autocomplete}
+        minlength={props.minlength}
+        required={!props.optional}
+      />
+    </>
+  )
+}
+
 export function LoginPage(props: { returnTo?: string }) {
   return (
     <Layout title="Sign in">
       <h1>Sign in</h1>
       <form class="card" method="post" action="/sso/start">
-        <label for="sso-email">Work email</label>
-        <input id="sso-email" name="email" type="email" autocomplete="email" required />
+        <Field form="sso" name="email" label="Work email" autocomplete="email" />
         {props.returnTo ? <input type="hidden" name="return_to" value={props.returnTo} /> : null}
         <button type="submit">Continue with SSO</button>
       </form>
       <form class="card" method="post" action="/login/password">
-        <label for="pw-email">Email</label>
-        <input id="pw-email" name="email" type="email" autocomplete="username" required />
-        <label for="pw-password">Password</label>
-        <input
-          id="pw-password"
-          name="password"
-          type="password"
-          autocomplete="current-password"
-          required
-        />
+        <Field form="pw" name="email" label="Email" autocomplete="username" />
+        <Field form="pw" name="password" label="Password" autocomplete="current-password" />
         <button type="submit" class="secondary">
           Sign in with password
         </button>
@@ -34,18 +52,14 @@ export function LoginPage(props: { returnTo?: string }) {
       <details class="card">
         <summary>Create an account</summary>
         <form method="post" action="/register">
-          <label for="reg-name">Name</label>
-          <input id="reg-name" name="name" autocomplete="name" />
-          <label for="reg-email">Email</label>
-          <input id="reg-email" name="email" type="email" autocomplete="email" required />
-          <label for="reg-password">Password</label>
-          <input
-            id="reg-password"
+          <Field form="reg" name="name" label="Name" autocomplete="name" optional />
+          <Field form="reg" name="email" label="Email" autocomplete="email" />
+          <Field
+            form="reg"
             name="password"
-            type="password"
+            label="Password"
             autocomplete="new-password"
             minlength={8}
-            required
           />
           <button type="submit" class="secondary">
             Create account
