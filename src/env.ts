@@ -77,7 +77,7 @@ const configSchema = z.object({
   APP_URL: z.optional(z.string()),
   SESSION_RECHECK_SECONDS: z._default(
     z.coerce.number().check(z.int(), z.minimum(1), z.maximum(86_400)),
-    300,
+    60,
   ),
   DEV_ALLOW_HTTP_ISSUERS: z.optional(z.string()),
   ADMIN_TOKEN: z.string().check(z.minLength(16)),

@@ -2,6 +2,28 @@
 import type { ErrorCode } from './errors'
 
 export type Permission = 'public' | 'private'
+export type Role = 'owner' | 'admin' | 'member'
+
+/** A candidate user's standing in the connection's team: membership role, SCIM status, admin group. */
+export interface TeamStanding {
+  userId: string
+  memberRole: 'owner' | 'member' | null
+  scimStatus: 'active' | 'inactive' | 'deleted' | null
+  admin: boolean
+}
+
+/** Owner by membership, admin by the team's admin group, member otherwise; null without a team. */
+export function roleOf(
+  standing: Pick<TeamStanding, 'memberRole' | 'admin'> | undefined,
+  inTeam: boolean,
+): Role | null {
+  if (!inTeam) return null
+  return standing?.memberRole === 'owner' ? 'owner' : standing?.admin ? 'admin' : 'member'
+}
+
+/** The team's Okta deactivated (or deleted) the user over SCIM and has not provisioned them again. */
+export const deprovisioned = (status: TeamStanding['scimStatus']) =>
+  status === 'inactive' || status === 'deleted'
 
 export interface KnownUser {
   id: string
@@ -26,6 +48,8 @@ export interface SsoLoginFacts {
   linkedUser: KnownUser | undefined
   /** The user whose email matches, case-insensitively. */
   emailUser: KnownUser | undefined
+  /** Standing in the connection's team of the linked and the email user (absent rows: no standing). */
+  standing?: TeamStanding[]
 }
 
 export interface SsoClaims {
@@ -66,6 +90,9 @@ export function decideSsoLogin(
   if (!claims.email) return { outcome: 'refuse', code: 'email_missing' }
   const user = facts.linkedUser ?? facts.emailUser
   const link = !facts.linkedUser
+  const standing = user && facts.standing?.find((s) => s.userId === user.id)
+  if (deprovisioned(standing?.scimStatus ?? null))
+    return { outcome: 'refuse', code: 'user_deactivated' }
   if (user?.teamId === connection.teamId) {
     return {
       outcome: 'sign_in',
@@ -110,17 +137,24 @@ export interface SessionFacts {
   /** The team the user belongs to now. */
   teamId: string | null
   teamHasEnabledSso: boolean
+  /** The team's Okta deactivated the user over SCIM. */
+  deactivated?: boolean
+  /** The connection an SSO session came through still exists and is enabled. */
+  connectionLive?: boolean
 }
 
 /**
  * The recheck rule: the session row is live, the user is still in the team the session was issued for
- * (or has just joined one), and the team's policy still allows the session's method.
+ * (or has just joined one) and not deactivated there, an SSO session's connection is still on, and the
+ * team's policy still allows the session's method.
  */
 export function sessionStillValid(
   facts: SessionFacts,
   session: { teamId: string | null; method: 'sso' | 'password' },
 ): boolean {
   if (facts.revoked || facts.expired || !facts.userExists) return false
+  if (facts.deactivated === true) return false
+  if (session.method === 'sso' && facts.connectionLive === false) return false
   if (session.teamId !== null && facts.teamId !== session.teamId) return false
   return !(session.method === 'password' && facts.teamHasEnabledSso)
 }

@@ -8,9 +8,17 @@ import { isUniqueViolation } from './db/errors'
 import { loadSsoLoginFacts, signInStatements } from './db/login'
 import { memberships, ssoConnections, teams, users } from './db/schema'
 import { insertSession } from './db/sessions'
+import { isTeamAdmin } from './db/standing'
 import { AppError } from './errors'
 import { type Audit, eventRow, insertEvent, newReferenceId } from './events'
-import { decidePasswordLogin, decideSsoLogin, emailDomain, type SsoClaims } from './provisioning'
+import {
+  decidePasswordLogin,
+  decideSsoLogin,
+  emailDomain,
+  type Role,
+  roleOf,
+  type SsoClaims,
+} from './provisioning'
 import { newSessionSecret, type Session, sessionLifetimeSeconds } from './session/session'
 
 /** A lost race (another first login created the user meanwhile) is retried on fresh facts. */
@@ -19,6 +27,12 @@ const ssoAttempts = 3
 interface SignedIn {
   user: { id: string; email: string; name: string | null }
   team: { id: string; name: string } | null
+  role?: Role | null
+}
+
+/** What an SSO login keeps beside its session row: the ID token, sealed under the row id by the caller. */
+export interface SsoSessionExtras {
+  sealIdToken?: (rowId: string) => Promise<string>
 }
 
 /** The session row, success event and the given writes, all in one batch; returns the new session. */
@@ -30,9 +44,11 @@ async function commitSignIn(
   audit: Audit,
   nowMs: number,
   connectionId: string | null = null,
+  extras: SsoSessionExtras = {},
 ): Promise<Session> {
   const now = Math.floor(nowMs / 1000)
   const { secret, rowId } = await newSessionSecret()
+  const idTokenSealed = extras.sealIdToken ? await extras.sealIdToken(rowId) : null
   const expiresAt = now + sessionLifetimeSeconds
   const success = eventRow(
     { ...audit, teamId: who.team?.id ?? null, email: who.user.email },
@@ -50,6 +66,7 @@ async function commitSignIn(
       authMethod: method,
       connectionId,
       expiresAt,
+      idTokenSealed,
     }),
   ])
   return {
@@ -59,6 +76,7 @@ async function commitSignIn(
     name: who.user.name,
     team: who.team,
     method,
+    role: who.role ?? null,
     checkedAt: now,
     expiresAt,
   }
@@ -71,6 +89,7 @@ export async function signInWithSso(
   claims: SsoClaims,
   audit: Audit,
   nowMs: number,
+  extras: SsoSessionExtras = {},
 ): Promise<Session> {
   const input = {
     connectionId,
@@ -83,15 +102,18 @@ export async function signInWithSso(
     const decision = decideSsoLogin(facts, claims, randomId())
     if (decision.outcome === 'refuse') throw new AppError(decision.code)
     const team = { id: decision.teamId, name: facts.connection!.teamName }
+    const standing = facts.standing?.find((s) => s.userId === decision.user.id)
+    const role = roleOf(standing, true)
     try {
       return await commitSignIn(
         db,
         signInStatements(db, decision, connectionId, claims.sub),
-        { user: decision.user, team },
+        { user: decision.user, team, role },
         'sso',
         audit,
         nowMs,
         connectionId,
+        extras,
       )
     } catch (error) {
       if (attempt >= ssoAttempts || !isUniqueViolation(error)) throw error
@@ -116,6 +138,8 @@ export async function signInWithPassword(
       teamId: teams.id,
       teamName: teams.name,
       sso: ssoConnections.enabled,
+      memberRole: memberships.role,
+      admin: isTeamAdmin(users.id, memberships.teamId),
     })
     .from(users)
     .leftJoin(memberships, eq(memberships.userId, users.id))
@@ -130,7 +154,8 @@ export async function signInWithPassword(
   )
   if (refusal || !row) throw new AppError(refusal ?? 'invalid_credentials')
   const team = row.teamId ? { id: row.teamId, name: row.teamName ?? '' } : null
-  return commitSignIn(db, [], { user: row, team }, 'password', audit, nowMs)
+  const role = roleOf({ memberRole: row.memberRole, admin: Boolean(row.admin) }, team !== null)
+  return commitSignIn(db, [], { user: row, team, role }, 'password', audit, nowMs)
 }
 
 /** Registration: a new user with a password, signed in at once. */

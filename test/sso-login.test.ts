@@ -43,6 +43,7 @@ describe('Okta tile login (third-party initiated)', () => {
       user: { id: users[0]!.id, email: `ada@${team.domain}`, name: 'Ada' },
       team: { id: team.teamId, name: `Team ${team.domain}` },
       authMethod: 'sso',
+      role: 'member',
     })
     const events = await query<{ outcome: string; action: string }>(
       'select * from events where team_id = ? and kind = ? order by at',

@@ -4,6 +4,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import type { KnownUser, SsoDecision, SsoLoginFacts } from '../provisioning'
 import type { Database } from './client'
 import { identities, memberships, ssoConnections, teamDomains, teams, users } from './schema'
+import { standingStatement } from './standing'
 
 const knownUser = { id: users.id, email: users.email, name: users.name, teamId: memberships.teamId }
 
@@ -20,7 +21,7 @@ export async function loadSsoLoginFacts(
     domain: string | undefined
   },
 ): Promise<SsoLoginFacts> {
-  const [connection, domainTeam, linked, byEmail] = await db.batch([
+  const [connection, domainTeam, linked, byEmail, standing] = await db.batch([
     db
       .select({
         id: ssoConnections.id,
@@ -49,12 +50,14 @@ export async function loadSsoLoginFacts(
       .from(users)
       .leftJoin(memberships, eq(memberships.userId, users.id))
       .where(eq(users.email, input.email ?? '')),
+    standingStatement(db, input),
   ])
   return {
     connection: connection[0],
     domainTeamId: domainTeam[0]?.teamId,
     linkedUser: linked[0] as KnownUser | undefined,
     emailUser: byEmail[0] as KnownUser | undefined,
+    standing: standing.map((s) => ({ ...s, admin: Boolean(s.admin) })),
   }
 }
 
@@ -75,14 +78,12 @@ export function signInStatements(
     statements.push(db.insert(users).values({ id: user.id, email: user.email, name: user.name }))
   if (decision.joinWith) {
     statements.push(
-      db
-        .insert(memberships)
-        .values({
-          userId: user.id,
-          teamId: decision.teamId,
-          role: 'member',
-          permission: decision.joinWith,
-        }),
+      db.insert(memberships).values({
+        userId: user.id,
+        teamId: decision.teamId,
+        role: 'member',
+        permission: decision.joinWith,
+      }),
     )
   }
   if (decision.link) {

@@ -1,8 +1,12 @@
 // Session rows: the insert at login, the one-query recheck, revocation.
 import { and, eq, isNull } from 'drizzle-orm'
-import type { SessionFacts } from '../provisioning'
+import { alias } from 'drizzle-orm/sqlite-core'
+import type { SessionFacts, TeamStanding } from '../provisioning'
 import type { Database } from './client'
-import { memberships, sessions, ssoConnections, teams, users } from './schema'
+import { memberships, scimUsers, sessions, ssoConnections, teams, users } from './schema'
+import { isTeamAdmin } from './standing'
+
+const sessionConnection = alias(ssoConnections, 'session_connection')
 
 export const insertSession = (db: Database, row: typeof sessions.$inferInsert) =>
   db.insert(sessions).values(row)
@@ -16,6 +20,7 @@ export const revokeSession = (db: Database, id: string, atSeconds: number) =>
 export interface SessionRecheck extends SessionFacts {
   user: { email: string; name: string | null } | undefined
   team: { id: string; name: string } | undefined
+  standing: Pick<TeamStanding, 'memberRole' | 'admin'>
 }
 
 /** Everything the recheck needs, in one statement (one D1 round trip). */
@@ -34,12 +39,21 @@ export async function loadSessionRecheck(
       teamId: teams.id,
       teamName: teams.name,
       ssoEnabled: ssoConnections.enabled,
+      memberRole: memberships.role,
+      scimStatus: scimUsers.status,
+      admin: isTeamAdmin(users.id, memberships.teamId),
+      sessionConnectionEnabled: sessionConnection.enabled,
     })
     .from(users)
     .leftJoin(sessions, and(eq(sessions.id, sessionId), eq(sessions.userId, users.id)))
     .leftJoin(memberships, eq(memberships.userId, users.id))
     .leftJoin(teams, eq(teams.id, memberships.teamId))
     .leftJoin(ssoConnections, eq(ssoConnections.teamId, teams.id))
+    .leftJoin(
+      scimUsers,
+      and(eq(scimUsers.userId, users.id), eq(scimUsers.teamId, memberships.teamId)),
+    )
+    .leftJoin(sessionConnection, eq(sessionConnection.id, sessions.connectionId))
     .where(eq(users.id, userId))
     .get()
   return {
@@ -48,6 +62,9 @@ export async function loadSessionRecheck(
     expired: (row?.expiresAt ?? 0) <= nowSeconds,
     teamId: row?.teamId ?? null,
     teamHasEnabledSso: row?.ssoEnabled === true,
+    deactivated: row?.scimStatus === 'inactive' || row?.scimStatus === 'deleted',
+    connectionLive: row?.sessionConnectionEnabled === true,
+    standing: { memberRole: row?.memberRole ?? null, admin: Boolean(row?.admin) },
     user: row && { email: row.email, name: row.name },
     team: row?.teamId ? { id: row.teamId, name: row.teamName ?? '' } : undefined,
   }

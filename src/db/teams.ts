@@ -22,14 +22,12 @@ export function createTeamStatements(
   const domainRow = (domain: string) => db.insert(teamDomains).values({ domain, teamId: team.id })
   return [
     db.insert(teams).values(row),
-    db
-      .insert(memberships)
-      .values({
-        userId: team.ownerUserId,
-        teamId: team.id,
-        role: 'owner',
-        permission: team.defaultPermission,
-      }),
+    db.insert(memberships).values({
+      userId: team.ownerUserId,
+      teamId: team.id,
+      role: 'owner',
+      permission: team.defaultPermission,
+    }),
     ...domains.map((domain) =>
       skipTakenDomains ? domainRow(domain).onConflictDoNothing() : domainRow(domain),
     ),

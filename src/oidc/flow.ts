@@ -13,6 +13,8 @@ export interface VerifiedClaims {
   email: string | undefined
   emailVerified: boolean | undefined
   name: string | undefined
+  /** The raw ID token, kept (sealed) with the session as the id_token_hint for RP-initiated logout. */
+  idToken?: string
 }
 
 /**
@@ -121,7 +123,7 @@ export async function exchangeCode(
     await verifySignature(o, as, response)
     const claims = oauth.getValidatedIdTokenClaims(tokens)
     if (!claims) throw new AppError('token_invalid', { cause: 'no id_token' })
-    const fromIdToken = readClaims(claims)
+    const fromIdToken = { ...readClaims(claims), idToken: tokens.id_token }
     if (fromIdToken.email) return fromIdToken
     const userinfo = await oauth.processUserInfoResponse(
       as,
@@ -129,7 +131,7 @@ export async function exchangeCode(
       claims.sub,
       await oauth.userInfoRequest(as, client, tokens.access_token, requestOptions(o)),
     )
-    return { ...readClaims(userinfo), sub: claims.sub }
+    return { ...readClaims(userinfo), sub: claims.sub, idToken: tokens.id_token }
   } catch (error) {
     throw classify(error)
   }

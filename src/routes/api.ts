@@ -33,6 +33,7 @@ export const apiRoutes = new Hono<AppEnv>()
       user: { id: session.userId, email: session.email, name: session.name },
       team: session.team,
       authMethod: session.method,
+      role: session.role === undefined ? (session.team ? 'member' : null) : session.role,
     })
   })
   .post('/team', sameOriginOnly, validate('json', teamSchema), async (c) => {

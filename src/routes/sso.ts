@@ -2,6 +2,7 @@
 import { Hono, type Context } from 'hono'
 import * as oauth from 'oauth4webapi'
 import * as z from 'zod/mini'
+import { seal } from '../crypto/secret-box'
 import {
   type ConnectionRecord,
   connectionById,
@@ -127,7 +128,13 @@ export const ssoRoutes = new Hono<AppEnv>()
       tx,
     )
     c.var.audit.email = claims.email ?? null
-    const session = await signInWithSso(db(c), connection.id, claims, c.var.audit, runtime.now())
+    const { idToken } = claims
+    const sealIdToken = idToken
+      ? (rowId: string) => seal(config.dataKey, idToken, rowId)
+      : undefined
+    const session = await signInWithSso(db(c), connection.id, claims, c.var.audit, runtime.now(), {
+      sealIdToken,
+    })
     await writeSession(c, config, session)
     return c.redirect(tx.returnTo, 302)
   })

@@ -5,7 +5,7 @@ import { randomId, sha256Hex } from '../crypto/encoding'
 import type { Database } from '../db/client'
 import { loadSessionRecheck } from '../db/sessions'
 import type { Config } from '../env'
-import { sessionStillValid } from '../provisioning'
+import { roleOf, sessionStillValid } from '../provisioning'
 import { clearCookie, readSignedCookie, writeSignedCookie } from './signed-cookie'
 
 const cookieName = 'edge_sso_session'
@@ -18,6 +18,8 @@ const sessionSchema = z.object({
   name: z.nullable(z.string()),
   team: z.nullable(z.object({ id: z.string(), name: z.string() })),
   method: z.enum(['sso', 'password']),
+  /** Absent in cookies issued before roles existed; filled in at the next recheck. */
+  role: z.optional(z.nullable(z.enum(['owner', 'admin', 'member']))),
   checkedAt: z.number(),
   expiresAt: z.number(),
 })
@@ -66,7 +68,13 @@ export async function currentSession(
     clearSession(c)
     return undefined
   }
-  const renewed: Session = { ...session, ...facts.user, team: facts.team ?? null, checkedAt: now }
+  const renewed: Session = {
+    ...session,
+    ...facts.user,
+    team: facts.team ?? null,
+    role: roleOf(facts.standing, facts.team !== undefined),
+    checkedAt: now,
+  }
   await writeSession(c, config, renewed)
   return renewed
 }
