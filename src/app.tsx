@@ -7,9 +7,11 @@ import { type AppEnv, readConfig } from './env'
 import { AppError, type ErrorCode } from './errors'
 import { type Audit, eventRow, insertEvent, newReferenceId } from './events'
 import { accountRoutes } from './routes/account'
+import { adminAccessRoutes } from './routes/admin-access'
 import { adminApiRoutes } from './routes/admin-api'
 import { adminPageRoutes } from './routes/admin-page'
 import { apiRoutes } from './routes/api'
+import { scimRoutes } from './routes/scim'
 import { ssoRoutes } from './routes/sso'
 import { createRuntime, type Runtime } from './runtime'
 import { ErrorPage } from './views/pages'
@@ -84,6 +86,8 @@ export function createApp(runtime: Runtime = createRuntime()) {
   app.route('/api', apiRoutes)
   app.route('/admin', adminPageRoutes)
   app.route('/admin/api', adminApiRoutes)
+  app.route('/admin/api', adminAccessRoutes)
+  app.route('/scim/v2', scimRoutes)
   app.notFound((c) => refuse(c, new AppError('not_found')))
   app.onError((error, c) => refuse(c, asAppError(error)))
   return app

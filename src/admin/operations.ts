@@ -55,6 +55,8 @@ function connectionView(config: Config, row: Connection) {
     tokenEndpointAuthMethod: row.tokenEndpointAuthMethod,
     initiateLoginUri: `${config.publicOrigin}/sso/initiate/${row.id}`,
     redirectUri: `${config.publicOrigin}/sso/callback`,
+    scimEnabled: row.scimTokenHash !== null,
+    endIdpSession: row.endIdpSession,
   }
 }
 
@@ -65,6 +67,7 @@ function teamView(config: Config, t: LoadedTeam) {
     ownerEmail: t.ownerEmail,
     domains: t.domains,
     defaultPermission: t.team.defaultPermission,
+    adminGroup: t.team.adminGroup,
     members: t.members,
     connection: t.connection ? connectionView(config, t.connection) : null,
   }

@@ -31,6 +31,7 @@ export const patchConnectionSchema = z
     clientSecret: z.optional(secret),
     enabled: z.optional(z.boolean()),
     tokenEndpointAuthMethod: z.optional(authMethod),
+    endIdpSession: z.optional(z.boolean()),
   })
   .check(z.refine((patch) => Object.keys(patch).length > 0, 'no field to change'))
 

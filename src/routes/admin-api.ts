@@ -29,7 +29,7 @@ import { validate } from './validation'
 const credentialParams = ['access_token', 'token', 'admin_token', 'bearer', 'authorization']
 
 /** Bearer token in the Authorization header only, compared in constant time; a token in the URL is refused. */
-const requireAdminToken: MiddlewareHandler<AppEnv> = async (c, next) => {
+export const requireAdminToken: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set('audit', { kind: 'admin', action: `${c.req.method.toLowerCase()}_${routePath(c, -1)}` })
   const url = new URL(c.req.url)
   const inUrl = credentialParams.some((name) => url.searchParams.has(name))
