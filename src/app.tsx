@@ -13,6 +13,7 @@ import { adminPageRoutes } from './routes/admin-page'
 import { apiRoutes } from './routes/api'
 import { scimRoutes } from './routes/scim'
 import { ssoRoutes } from './routes/sso'
+import { universalLogoutRoutes } from './routes/universal-logout'
 import { createRuntime, type Runtime } from './runtime'
 import { ErrorPage } from './views/pages'
 
@@ -38,7 +39,10 @@ function asAppError(error: unknown): AppError {
 /** Routine answers (not signed in, no such page) are not attempts worth an event row. */
 const routine = new Set<ErrorCode>(['unauthorized', 'not_found', 'method_not_allowed'])
 
-const wantsJson = (path: string) => path.startsWith('/api/') || path.startsWith('/admin/api/')
+const wantsJson = (path: string) =>
+  path.startsWith('/api/') ||
+  path.startsWith('/admin/api/') ||
+  path.startsWith('/sso/universal-logout')
 
 /** The refusal as a person or a program meets it, with its event row (best effort: a failed write is logged). */
 async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
@@ -82,6 +86,7 @@ export function createApp(runtime: Runtime = createRuntime()) {
     await next()
   })
   app.route('/', accountRoutes)
+  app.route('/sso/universal-logout', universalLogoutRoutes)
   app.route('/sso', ssoRoutes)
   app.route('/api', apiRoutes)
   app.route('/admin', adminPageRoutes)

@@ -84,7 +84,7 @@ describe('SCIM token', () => {
 
 describe('Okta SCIM test flow (users)', () => {
   it('creates, finds by filter and id, updates, deactivates, reactivates; duplicate 409; unknown 404', async () => {
-    const { rig, team, scim } = await scimRig()
+    const { team, scim } = await scimRig()
     const email = `Ada.Lovelace@${team.domain}`
     const lower = email.toLowerCase()
 

@@ -100,6 +100,7 @@ const JWKS_PATH = '/v1/keys'
 const TOKEN_PATH = '/v1/token'
 const REDIRECTED_TOKEN_PATH = '/v1/token/redirected'
 const USERINFO_PATH = '/v1/userinfo'
+const LOGOUT_PATH = '/v1/logout'
 
 const KINDS = new Map<string, IdpEndpoint>([
   [DISCOVERY_PATH, 'discovery'],
@@ -174,6 +175,12 @@ export class TestIdp {
 
   resetCounts(): void {
     this.requests.length = 0
+  }
+
+  /** Signs any claims with the current key (RS256, its kid), as the org signs Universal Logout requests. */
+  async signToken(claims: JoseObject, header: JoseObject = {}): Promise<string> {
+    const key = await this.#signingKey()
+    return signJwt({ alg: 'RS256', kid: key.kid, ...header }, claims, key.privateKey)
   }
 
   /** Generates a new signing key; `keep: true` keeps the old public keys in the JWKS. */
@@ -286,6 +293,7 @@ export class TestIdp {
       token_endpoint: `${this.#base}${TOKEN_PATH}`,
       userinfo_endpoint: `${this.#base}${USERINFO_PATH}`,
       jwks_uri: `${this.#base}${JWKS_PATH}`,
+      end_session_endpoint: `${this.#base}${LOGOUT_PATH}`,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       grant_types_supported: ['authorization_code'],
