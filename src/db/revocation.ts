@@ -1,7 +1,7 @@
-// Ending sessions by user: every live session row of a user gets revoked_at, seen at its next recheck.
+// Ending sessions: every live session of a user revoked at once; the facts RP-initiated logout needs.
 import { and, eq, isNull } from 'drizzle-orm'
 import type { Database } from './client'
-import { sessions } from './schema'
+import { sessions, ssoConnections } from './schema'
 
 /** Marks every live session of `userId` revoked (a statement to run alone or in a batch). */
 export const revokeUserSessions = (db: Database, userId: string, atSeconds: number) =>
@@ -9,3 +9,18 @@ export const revokeUserSessions = (db: Database, userId: string, atSeconds: numb
     .update(sessions)
     .set({ revokedAt: atSeconds })
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+
+/** What RP-initiated logout needs from an SSO session row: its sealed ID token and its connection. */
+export async function loadEndSessionFacts(db: Database, sessionId: string) {
+  return db
+    .select({
+      idTokenSealed: sessions.idTokenSealed,
+      issuer: ssoConnections.issuer,
+      clientId: ssoConnections.clientId,
+      endIdpSession: ssoConnections.endIdpSession,
+    })
+    .from(sessions)
+    .innerJoin(ssoConnections, eq(ssoConnections.id, sessions.connectionId))
+    .where(eq(sessions.id, sessionId))
+    .get()
+}

@@ -5,6 +5,7 @@ import { hashPassword } from '../crypto/password'
 import { revokeSession } from '../db/sessions'
 import type { AppEnv } from '../env'
 import { db, readInput, sameOriginOnly, sameOriginPath } from '../http'
+import { idpLogoutLocation } from './idp-logout'
 import { clearSession, currentSession, sessionRowId, writeSession } from '../session/session'
 import { registerWithPassword, signInWithPassword } from '../sign-in'
 import { email, text } from '../schemas'
@@ -51,14 +52,14 @@ export const accountRoutes = new Hono<AppEnv>()
   })
   .post('/logout', sameOriginOnly, async (c) => {
     const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())
-    if (session)
-      await revokeSession(
-        db(c),
-        await sessionRowId(session),
-        Math.floor(c.var.runtime.now() / 1000),
-      )
+    let location: string | undefined
+    if (session) {
+      const rowId = await sessionRowId(session)
+      await revokeSession(db(c), rowId, Math.floor(c.var.runtime.now() / 1000))
+      if (session.method === 'sso') location = await idpLogoutLocation(c, rowId)
+    }
     clearSession(c)
-    return c.redirect('/', 303)
+    return c.redirect(location ?? '/', 303)
   })
   .get('/app', async (c) => {
     const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())

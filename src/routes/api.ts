@@ -33,7 +33,7 @@ export const apiRoutes = new Hono<AppEnv>()
       user: { id: session.userId, email: session.email, name: session.name },
       team: session.team,
       authMethod: session.method,
-      role: session.role === undefined ? (session.team ? 'member' : null) : session.role,
+      role: session.team ? (session.role ?? 'member') : null,
     })
   })
   .post('/team', sameOriginOnly, validate('json', teamSchema), async (c) => {
@@ -54,7 +54,11 @@ export const apiRoutes = new Hono<AppEnv>()
       .catch((error: unknown) => {
         throw isUniqueViolation(error) ? new AppError('already_in_team') : error
       })
-    await writeSession(c, c.var.config, { ...session, team: { id: team.id, name: team.name } })
+    await writeSession(c, c.var.config, {
+      ...session,
+      team: { id: team.id, name: team.name },
+      role: 'owner',
+    })
     return c.json(
       { team: { id: team.id, name: team.name, defaultPermission: team.defaultPermission } },
       201,
