@@ -1,12 +1,12 @@
 // Turning a verified identity into a session: SSO (provision just in time) and password, with their events.
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { randomId } from './crypto/encoding'
 import { verifyPassword } from './crypto/password'
 import type { Database } from './db/client'
 import { isUniqueViolation } from './db/errors'
 import { loadSsoLoginFacts, signInStatements } from './db/login'
-import { memberships, ssoConnections, teams, users } from './db/schema'
+import { memberships, scimUsers, ssoConnections, teams, users } from './db/schema'
 import { insertSession } from './db/sessions'
 import { isTeamAdmin } from './db/standing'
 import { AppError } from './errors'
@@ -14,6 +14,7 @@ import { type Audit, eventRow, insertEvent, newReferenceId } from './events'
 import {
   decidePasswordLogin,
   decideSsoLogin,
+  deprovisioned,
   emailDomain,
   type Role,
   roleOf,
@@ -140,11 +141,16 @@ export async function signInWithPassword(
       sso: ssoConnections.enabled,
       memberRole: memberships.role,
       admin: isTeamAdmin(users.id, memberships.teamId),
+      scimStatus: scimUsers.status,
     })
     .from(users)
     .leftJoin(memberships, eq(memberships.userId, users.id))
     .leftJoin(teams, eq(teams.id, memberships.teamId))
     .leftJoin(ssoConnections, eq(ssoConnections.teamId, teams.id))
+    .leftJoin(
+      scimUsers,
+      and(eq(scimUsers.userId, users.id), eq(scimUsers.teamId, memberships.teamId)),
+    )
     .where(eq(users.email, email))
     .get()
   audit.teamId = row?.teamId ?? null
@@ -153,6 +159,8 @@ export async function signInWithPassword(
     row?.sso === true,
   )
   if (refusal || !row) throw new AppError(refusal ?? 'invalid_credentials')
+  // The team's Okta deprovisioned them: no way in by password either (checked after the password).
+  if (deprovisioned(row.scimStatus)) throw new AppError('user_deactivated')
   const team = row.teamId ? { id: row.teamId, name: row.teamName ?? '' } : null
   const role = roleOf({ memberRole: row.memberRole, admin: Boolean(row.admin) }, team !== null)
   return commitSignIn(db, [], { user: row, team, role }, 'password', audit, nowMs)

@@ -430,6 +430,32 @@ describe('deprovisioning ends access', () => {
     expect(membership!.team_id).toBe(team.teamId)
     expect((await tileLogin(rig, new Browser(), 'okta-ada')).callback.status).toBe(302)
   })
+  it('a deactivated user cannot sign in with a password either, even once SSO is turned off', async () => {
+    const { rig, team, scim } = await scimRig()
+    const email = `pat@${team.domain}`
+    const form = (fields: Record<string, string>) => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: publicOrigin },
+      body: new URLSearchParams(fields),
+    })
+    await rig.fetch(new Browser(), '/register', form({ email, password: 'long enough password' }))
+    const user = await body(await scim('POST', '/Users', oktaUser(email)))
+    await rig.admin('PATCH', `/admin/api/sso-connections/${team.connectionId}`, { enabled: false })
+    const allowed = await rig.fetch(
+      new Browser(),
+      '/login/password',
+      form({ email, password: 'long enough password' }),
+    )
+    expect(allowed.status).toBe(303)
+    await scim('PATCH', `/Users/${user.id}`, patch({ op: 'replace', value: { active: false } }))
+    const refused = await rig.fetch(
+      new Browser(),
+      '/login/password',
+      form({ email, password: 'long enough password' }),
+    )
+    expect(refused.status).toBe(403)
+    expect(await refused.text()).toContain('data-testid="error-code">user_deactivated<')
+  })
 })
 
 describe('groups and the admin group', () => {

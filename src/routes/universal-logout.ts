@@ -10,7 +10,7 @@ import { AppError } from '../errors'
 import { eventRow, insertEvent, newReferenceId } from '../events'
 import { db, upstream } from '../http'
 import { discover, keySet } from '../oidc/discovery'
-import { unverifiedIssuer, verifyLogoutToken } from '../oidc/logout-token'
+import { maxTokenAgeSeconds, unverifiedIssuer, verifyLogoutToken } from '../oidc/logout-token'
 import { email as emailSchema } from '../schemas'
 
 const subjectSchema = z.discriminatedUnion('format', [
@@ -77,10 +77,11 @@ async function universalLogout(c: Context<AppEnv>, connections: ConnectionRecord
     subject = { format: 'iss_sub', connectionIds: connections.map((x) => x.id), sub: input.sub }
   }
   const client = db(c)
+  // Kept until the token could no longer pass the iat check anyway, whatever its exp says.
   const fresh = await consumeTokenId(client, {
     issuer: claims.iss,
     jti: claims.jti,
-    expiresAt: claims.exp,
+    expiresAt: Math.min(claims.exp, claims.iat + maxTokenAgeSeconds + 60),
   })
   if (!fresh) throw new AppError('logout_token_invalid', { cause: 'jti replayed' })
   // An issuer logs out its own teams' members only: another issuer's iss_sub names nobody here.
