@@ -63,6 +63,10 @@ const catalogue = {
     'Your team’s identity provider has deactivated your access to this team. Ask your IT admin.',
   ],
   owner_not_removable: [409, 'The team owner cannot be removed from the team.'],
+  scim_conflict: [
+    409,
+    'This user or group already exists here, or the user belongs to another team.',
+  ],
   logout_token_invalid: [
     401,
     'A valid logout token from the team’s identity provider is required.',

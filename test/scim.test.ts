@@ -278,11 +278,15 @@ describe('Okta SCIM test flow (users)', () => {
     const middle = await count()
     await expectScimError(await scim('POST', '/Users', oktaUser(email)), 409, 'uniqueness')
     expect(await count()).toBe(middle)
-    const [event] = await query<{ outcome: string; action: string }>(
-      "select outcome, action from events where team_id = ? and action = 'scim_post_users' and outcome = 'refused'",
+    const refusals = await query<{ error_code: string }>(
+      "select error_code from events where team_id = ? and action = 'scim_post_users' and outcome = 'refused' order by at, rowid",
       team.teamId,
     )
-    expect(event).toEqual({ outcome: 'refused', action: 'scim_post_users' })
+    expect(refusals.map((r) => r.error_code)).toEqual([
+      'invalid_request',
+      'invalid_request',
+      'scim_conflict',
+    ])
   })
 
   it('a user of another team is 404 to this token; a teamless account with the email joins with its id', async () => {

@@ -82,7 +82,7 @@ async function refuse(c: Context<AppEnv>, error: unknown): Promise<Response> {
     const row = eventRow(
       { ...c.var.audit, teamId: c.var.scimScope.teamId },
       outcome,
-      'invalid_request',
+      scimError.status === 409 ? 'scim_conflict' : 'invalid_request',
       referenceId,
       c.var.runtime.now(),
     )
