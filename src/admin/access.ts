@@ -30,14 +30,11 @@ export async function issueScimToken(
   connectionId: string,
 ): Promise<{ token: string; baseUrl: string }> {
   const token = randomId(32)
-  const [rows] = await s.db.batch([
-    s.db
-      .update(ssoConnections)
-      .set({ scimTokenHash: await sha256Hex(token), updatedAt: nowSeconds(s) })
-      .where(eq(ssoConnections.id, connectionId))
-      .returning({ teamId: ssoConnections.teamId }),
-  ])
-  const [row] = rows
+  const [row] = await s.db
+    .update(ssoConnections)
+    .set({ scimTokenHash: await sha256Hex(token), updatedAt: nowSeconds(s) })
+    .where(eq(ssoConnections.id, connectionId))
+    .returning({ teamId: ssoConnections.teamId })
   if (!row) throw new AppError('not_found')
   await insertEvent(s.db, success(s, row.teamId))
   return { token, baseUrl: scimBaseUrl(s.config.publicOrigin) }
@@ -49,14 +46,12 @@ export async function patchTeam(
   teamId: string,
   patch: TeamPatch,
 ): Promise<TeamView> {
-  const [rows] = await s.db.batch([
-    s.db
-      .update(teams)
-      .set({ adminGroup: patch.adminGroup })
-      .where(eq(teams.id, teamId))
-      .returning({ id: teams.id }),
-  ])
-  if (!rows[0]) throw new AppError('not_found')
+  const [row] = await s.db
+    .update(teams)
+    .set({ adminGroup: patch.adminGroup })
+    .where(eq(teams.id, teamId))
+    .returning({ id: teams.id })
+  if (!row) throw new AppError('not_found')
   await insertEvent(s.db, success(s, teamId))
   return getTeam(s, teamId)
 }
