@@ -214,6 +214,9 @@ describe('Okta SCIM test flow (users)', () => {
     )
     expect(emails.status).toBe(200)
     expect((await body(emails)).name).toMatchObject({ givenName: 'Amazing', familyName: 'Murray' })
+    expect(
+      (await query<{ name: string }>('select name from users where id = ?', user.id))[0]!.name,
+    ).toBe('Amazing Murray')
     const renamed = `grace.hopper@${team.domain}`
     const userName = await scim(
       'PATCH',

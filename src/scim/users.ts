@@ -286,8 +286,28 @@ export async function patchUser(s: ScimContext, id: string, body: unknown) {
   if (!request.success || !request.data.schemas.includes(patchOpSchema))
     throw new ScimError(400, 'The body must be a PatchOp with Operations.', 'invalidSyntax')
   const row = await loadUser(s, id)
-  const patched = applyPatch(userResource(row, s.baseUrl), request.data.Operations)
-  return applyUser(s, row, readUser(patched))
+  const before = userResource(row, s.baseUrl)
+  const patched = applyPatch(before, request.data.Operations)
+  return applyUser(s, row, readUser(withoutStaleDisplayName(before, patched)))
+}
+
+/**
+ * When a patch changes givenName or familyName but leaves the display name as it was, that display name
+ * is stale: drop it, so the stored name follows the new parts.
+ */
+function withoutStaleDisplayName(
+  before: ReturnType<typeof userResource>,
+  patched: Record<string, unknown>,
+): Record<string, unknown> {
+  const name = (patched.name ?? {}) as Record<string, unknown>
+  const partsChanged =
+    name.givenName !== before.name.givenName || name.familyName !== before.name.familyName
+  if (!partsChanged) return patched
+  const result: Record<string, unknown> = { ...patched, name: { ...name } }
+  if (patched.displayName === before.displayName) delete result.displayName
+  if (name.formatted === before.name.formatted)
+    delete (result.name as Record<string, unknown>).formatted
+  return result
 }
 
 /**
