@@ -388,8 +388,12 @@ describe('deprovisioning ends access', () => {
     advance(61)
     expect((await me(rig, browser)).status).toBe(401)
 
+    const rows = () =>
+      query('select id, revoked_at from sessions where user_id = ? order by id', user.id)
+    const sessionsBefore = await rows()
     const retry = new Browser()
     const { callback } = await tileLogin(rig, retry, 'okta-ada')
+    expect(await rows()).toEqual(sessionsBefore)
     expect(callback.status).toBe(403)
     expect(await callback.text()).toContain('data-testid="error-code">user_deactivated<')
     expect((await me(rig, retry)).status).toBe(401)

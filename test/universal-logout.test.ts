@@ -154,6 +154,18 @@ describe('Universal Logout', () => {
         s.rig.idp.signToken(s.claims({ iat: s.now() - 301, exp: s.now() + 300 })),
     ],
     [
+      'an iat in the future',
+      async (s: Awaited<ReturnType<typeof signedInMember>>) =>
+        s.rig.idp.signToken(s.claims({ iat: s.now() + 120, exp: s.now() + 400 })),
+    ],
+    [
+      'an RS256 header over an HS256-style signature',
+      async (s: Awaited<ReturnType<typeof signedInMember>>) => {
+        const [h, p] = (await s.rig.idp.signToken(s.claims())).split('.')
+        return `${h}.${p}.${btoa('hmac').replaceAll('=', '')}`
+      },
+    ],
+    [
       'no jti',
       async (s: Awaited<ReturnType<typeof signedInMember>>) =>
         s.rig.idp.signToken(s.claims({ jti: undefined })),
