@@ -1,6 +1,7 @@
 // SCIM 2.0 as Okta provisions: its test flow against the worker, token scoping, deactivation and groups.
 import { describe, expect, it } from 'vitest'
 import {
+  adminToken,
   Browser,
   createRig,
   me,
@@ -586,5 +587,24 @@ describe('groups and the admin group', () => {
     expect(
       (await rig.admin('PATCH', `/admin/api/teams/${team.teamId}`, { adminGroup: '' })).status,
     ).toBe(400)
+  })
+})
+
+describe('support console', () => {
+  it('shows whether SCIM is on, whether sign-out ends the Okta session, and the admin group', async () => {
+    const { rig, team } = await scimRig()
+    await rig.admin('PATCH', `/admin/api/teams/${team.teamId}`, { adminGroup: 'Acme Admins' })
+    const console = new Browser()
+    const login = await rig.fetch(console, '/admin/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: publicOrigin },
+      body: new URLSearchParams({ token: adminToken }),
+    })
+    expect(login.status).toBe(303)
+    const page = await (await rig.fetch(console, '/admin')).text()
+    const card = page.slice(page.indexOf(`id="team-${team.teamId}"`))
+    expect(card).toContain('data-testid="connection-scim">Token issued<')
+    expect(card).toContain('Sign-out ends the Okta session')
+    expect(card).toContain('admins: Okta group “Acme Admins”')
   })
 })

@@ -90,6 +90,10 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
         <dd>
           <code>{c.initiateLoginUri}</code>
         </dd>
+        <dt>SCIM provisioning</dt>
+        <dd data-testid="connection-scim">{c.scimEnabled ? 'Token issued' : 'Off'}</dd>
+        <dt>Sign-out ends the Okta session</dt>
+        <dd>{c.endIdpSession ? 'Yes' : 'No'}</dd>
       </dl>
       <div class="actions">
         <form method="post" action={`${base}/enabled`}>
@@ -139,6 +143,7 @@ function TeamCard(props: { team: TeamView }) {
       <p class="muted">
         Owner {team.ownerEmail} · domains {team.domains.join(', ') || 'none'} · new members are{' '}
         {team.defaultPermission}
+        {team.adminGroup ? ` · admins: Okta group “${team.adminGroup}”` : ''}
       </p>
       <h4>Members ({team.members.length})</h4>
       <ul data-testid="members">
