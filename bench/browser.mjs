@@ -1,15 +1,11 @@
-// The bench's "browser": manual redirects, a one-host cookie jar, and each request timed to its last byte.
-export class Browser {
-  cookies = new Map()
+// The bench's "browser": manual redirects, the shared one-host cookie jar, and each request timed to its last byte.
+import { CookieJar } from '../instrumentation/cookie-jar.ts'
 
-  cookieHeader() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-  }
-
+export class Browser extends CookieJar {
   /** Sends one request with the jar's cookies; returns the response, its body and the milliseconds it took. */
   async request(url, init = {}) {
     const headers = new Headers(init.headers)
-    if (this.cookies.size) headers.set('cookie', this.cookieHeader())
+    if (this.cookies.size) headers.set('cookie', this.header())
     const started = performance.now()
     const response = await fetch(url, {
       ...init,
@@ -19,18 +15,8 @@ export class Browser {
     })
     const body = await response.text()
     const ms = performance.now() - started
-    this.#remember(response)
+    this.remember(response)
     return { response, body, ms, location: response.headers.get('location') }
-  }
-
-  #remember(response) {
-    for (const header of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = header.split(';')
-      const eq = pair.indexOf('=')
-      const name = pair.slice(0, eq).trim()
-      if (attributes.some((a) => /^\s*max-age=0\s*$/i.test(a))) this.cookies.delete(name)
-      else this.cookies.set(name, pair.slice(eq + 1).trim())
-    }
   }
 }
 

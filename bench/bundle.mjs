@@ -2,7 +2,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { wrangler } from './processes.mjs'
+import { wrangler } from '../scripts/processes.mjs'
 
 /** "node_modules/@scope/name/…" → "@scope/name"; a repository file → its top folder ("src"). */
 function packageOf(input) {

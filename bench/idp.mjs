@@ -1,4 +1,7 @@
 // The bench's identity provider on loopback: Okta-org-shaped OIDC whose server-to-server endpoints answer IDP_DELAY_MS after a request arrives.
+// Why not the in-test provider (test/idp/provider.ts): both workers under `wrangler dev` must reach it over TCP, with a
+// fixed delay and per-endpoint counters the bench reads. Why not the stand-in (scripts/okta-standin.mjs): its
+// interaction pages need a person, and its own latency would blur the delay being measured.
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'

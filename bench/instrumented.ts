@@ -4,7 +4,7 @@ import { createApp } from '../src/app'
 import { database } from '../src/db/client'
 import { readConfig } from '../src/env'
 import { createRuntime } from '../src/runtime'
-import { currentSession } from '../src/session/session'
+import { currentSession } from '../src/http/session-cookie'
 import { countingD1, countingFetch, countingKv, newCounters } from '../instrumentation/counting'
 
 /** `BENCH_IDP_DELAYED_URL`: the IdP's delayed no-op endpoint, for the "floor + one IdP round trip" reference. */

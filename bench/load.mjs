@@ -1,7 +1,7 @@
 // Bounded load: requests per second and CPU per request for edge-sso's and the peer's floor and protected routes.
 import autocannon from 'autocannon'
 import { summarize } from './browser.mjs'
-import { groupCpuMs } from './processes.mjs'
+import { groupCpuMs } from '../scripts/processes.mjs'
 
 /** Throughput of one URL for a bounded time; any non-2xx answer or error fails the bench. */
 async function throughput(url, { seconds, connections, cookie }) {

@@ -15,7 +15,7 @@ import {
   stopAll,
   waitUntilUp,
   wrangler,
-} from './processes.mjs'
+} from '../scripts/processes.mjs'
 import { report } from './report.mjs'
 import { edgeSso, peer } from './targets.mjs'
 
@@ -132,9 +132,11 @@ async function startServers(work, entries) {
   ])
   log(`starting the IdP (delay ${settings.idpDelayMs} ms) and both workers under wrangler dev`)
   const idp = start('idp', ['bench/idp.mjs'], {
-    IDP_PORT: String(idpPort),
-    IDP_DELAY_MS: String(settings.idpDelayMs),
-    IDP_CLIENTS: JSON.stringify(Object.values(clients)),
+    env: {
+      IDP_PORT: String(idpPort),
+      IDP_DELAY_MS: String(settings.idpDelayMs),
+      IDP_CLIENTS: JSON.stringify(Object.values(clients)),
+    },
   })
   const devFlags = (port, inspector, persist) => [
     '--no-bundle',
@@ -218,7 +220,7 @@ async function countSteps(ours, peerTarget, idp) {
   return {
     cold: { ours: cold.ours.perRun(), peer: cold.peer.perRun() },
     warm: { ours: warm.ours.perRun(), peer: warm.peer.perRun() },
-    sessions: { ours: session.cookieHeader(), peer: peerSession.cookieHeader() },
+    sessions: { ours: session.header(), peer: peerSession.header() },
   }
 }
 

@@ -1,12 +1,10 @@
 // The local stack for `npm run dev` and the browser tests: migrations, the Okta stand-in, wrangler dev, demo seed.
-import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { demoClient, demoTeams, devAdminToken } from './demo.mjs'
+import { saveScimSettings } from './okta-offboarding.mjs'
+import { answers, start, startWrangler, stop, waitUntilUp, wrangler } from './processes.mjs'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
-const wrangler = fileURLToPath(new URL('../node_modules/wrangler/bin/wrangler.js', import.meta.url))
 const standinScript = fileURLToPath(new URL('./okta-standin.mjs', import.meta.url))
-const startupTimeoutMs = 90_000
 
 /**
  * Wrangler lines that only alarm a newcomer: request.cf cannot be fetched offline (the worker does not use it),
@@ -15,98 +13,27 @@ const startupTimeoutMs = 90_000
 const harmless =
   /Unable to fetch the `?Request\.cf`? object|getaddrinfo ENOTFOUND workers\.cloudflare\.com|at GetAddrInfoReqWrap|Missing required secrets/
 
-/** Runs `args` under this Node in its own process group (so a stop ends its children too), lines to `log`. */
-function start(name, args, env, log) {
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: { ...process.env, ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const recent = []
-  let pending = ''
-  const forward = (chunk) => {
-    const lines = (pending + chunk).split('\n')
-    pending = lines.pop() ?? ''
-    for (const line of lines.filter((l) => l.trim() && !harmless.test(l))) {
-      recent.push(line)
-      if (recent.length > 30) recent.shift()
-      log(`[${name}] ${line}`)
-    }
-  }
-  child.stdout.setEncoding('utf8').on('data', forward)
-  child.stderr.setEncoding('utf8').on('data', forward)
-  const exited = new Promise((resolve) =>
-    child.once('exit', (code, signal) => resolve(signal ?? code)),
-  )
-  return { name, child, exited, recent }
-}
-
-/** SIGTERM to the process group, SIGKILL if it has not gone after a few seconds. */
-async function stop(proc) {
-  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return
-  const signal = (name) => {
-    try {
-      process.kill(-proc.child.pid, name)
-    } catch {
-      // already gone
-    }
-  }
-  signal('SIGTERM')
-  const timer = setTimeout(() => signal('SIGKILL'), 5_000)
-  await proc.exited
-  clearTimeout(timer)
-}
-
-async function run(args, log) {
-  const proc = start('wrangler', args, {}, log)
-  const code = await proc.exited
-  if (code !== 0)
-    throw new Error(
-      `wrangler ${args.slice(1, 4).join(' ')} failed (${code}):\n${proc.recent.join('\n')}`,
-    )
-}
-
-const answers = (url) =>
-  fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(2_000) }).then(
-    () => true,
-    () => false,
-  )
-
-/** Resolves when `url` answers at all; rejects when `proc` exits first or the time is up. */
-async function waitFor(url, proc) {
-  const deadline = Date.now() + startupTimeoutMs
-  let gone = false
-  proc.exited.then(() => (gone = true))
-  while (Date.now() < deadline) {
-    if (gone)
-      throw new Error(`${proc.name} exited before ${url} answered:\n${proc.recent.join('\n')}`)
-    if (await answers(url)) return
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
-  throw new Error(
-    `${url} did not answer within ${startupTimeoutMs / 1000}s:\n${proc.recent.join('\n')}`,
-  )
-}
-
 /**
  * Applies the local D1 migrations, starts the stand-in and `wrangler dev` (http issuers allowed) and waits
  * for both. `persistTo` is wrangler's local state folder; the stand-in keeps its signing key beside it.
+ * `vars` are extra `wrangler dev --var`s (the browser tests shorten SESSION_RECHECK_SECONDS).
  */
-export async function startStack({ ports, persistTo, log = console.log }) {
+export async function startStack({ ports, persistTo, vars = {}, log: print = console.log }) {
+  const log = (line) => harmless.test(line) || print(line)
   const publicUrl = `http://localhost:${ports.worker}`
   const issuer = `http://localhost:${ports.standin}`
   for (const url of [publicUrl, issuer])
     if (await answers(url))
       throw new Error(`${url} is already taken (is \`npm run dev\` running elsewhere?)`)
   const persist = persistTo ? ['--persist-to', persistTo] : []
-  await run([wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', ...persist], log)
+  await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', ...persist], { log })
+  const standinState = `${persistTo ?? '.wrangler'}/okta-standin`
   const standinEnv = {
     OKTA_STANDIN_PORT: String(ports.standin),
     PUBLIC_URL: publicUrl,
-    OKTA_STANDIN_STATE: `${persistTo ?? '.wrangler'}/okta-standin`,
+    OKTA_STANDIN_STATE: standinState,
   }
-  const procs = [start('okta-standin', [standinScript], standinEnv, log)]
+  const procs = [start('okta-standin', [standinScript], { env: standinEnv, log })]
   const devArgs = [
     'dev',
     '--port',
@@ -115,25 +42,24 @@ export async function startStack({ ports, persistTo, log = console.log }) {
     'DEV_ALLOW_HTTP_ISSUERS:1',
     '--var',
     `PUBLIC_URL:${publicUrl}`,
+    ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
   ]
   procs.push(
-    start(
-      'wrangler',
-      [wrangler, ...devArgs, '--show-interactive-dev-session=false', ...persist],
-      { WRANGLER_SEND_METRICS: 'false' },
+    startWrangler('wrangler', [...devArgs, '--show-interactive-dev-session=false', ...persist], {
       log,
-    ),
+    }),
   )
   const stack = {
     publicUrl,
     issuer,
+    standinState,
     stop: () => Promise.all(procs.map(stop)),
     exited: Promise.race(procs.map((p) => p.exited)),
   }
   try {
     await Promise.all([
-      waitFor(`${stack.issuer}/.well-known/openid-configuration`, procs[0]),
-      waitFor(`${publicUrl}/`, procs[1]),
+      waitUntilUp(procs[0], `${stack.issuer}/.well-known/openid-configuration`),
+      waitUntilUp(procs[1], `${publicUrl}/`),
     ])
   } catch (error) {
     await stack.stop()
@@ -167,7 +93,23 @@ function expectStatus(result, allowed, what) {
  * Seeds the demo through the admin API, idempotently: the missing teams (409: made meanwhile) and Demo Co's
  * connection to the stand-in (created, or re-pointed: same issuer is patched, another issuer replaced).
  */
-export async function seedDemo({ publicUrl, issuer }) {
+export async function seedDemo({ publicUrl, issuer, standinState }) {
+  const connection = await seedConnection({ publicUrl, issuer })
+  await handScimTokenToStandin(publicUrl, connection.id, standinState)
+  return connection
+}
+
+/** Issues Demo Co's SCIM token (a new one on every start) and leaves it where the stand-in reads it. */
+async function handScimTokenToStandin(publicUrl, connectionId, standinState) {
+  const issued = expectStatus(
+    await adminApi(publicUrl, 'POST', `/sso-connections/${connectionId}/scim-token`),
+    [201],
+    'SCIM token',
+  ).body
+  saveScimSettings(standinState, { baseUrl: issued.baseUrl, token: issued.token })
+}
+
+async function seedConnection({ publicUrl, issuer }) {
   const teams = async () =>
     expectStatus(await adminApi(publicUrl, 'GET', '/teams'), [200], 'teams').body.teams
   const present = new Set((await teams()).map((t) => t.ownerEmail))

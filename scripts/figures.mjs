@@ -1,8 +1,14 @@
-// Vitest reporter (npm run figures): tallies the robustness figures the tests record and writes docs/robustness.md.
-import { mkdirSync, writeFileSync } from 'node:fs'
+// Vitest reporter (npm run figures): tallies the robustness figures the tests record, writes docs/robustness.md and
+// the same summary into README.md between its robustness markers (test/figures-in-readme.test.ts checks they agree).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 
 const output = resolve('docs/robustness.md')
+const readme = resolve('README.md')
+const markers = [
+  '<!-- robustness figures: written by npm run figures -->',
+  '<!-- /robustness figures -->',
+]
 const counted = [
   'refused',
   'accepted',
@@ -26,6 +32,9 @@ const rank = (area) => (areaOrder.includes(area) ? areaOrder.indexOf(area) : are
 const emptyRow = (area) => ({
   area,
   tests: 0,
+  loops: 0,
+  loopChecks: 0,
+  singles: 0,
   failed: 0,
   files: new Set(),
   names: [],
@@ -51,18 +60,39 @@ function tally(testModules) {
         continue
       }
       for (const key of counted) row[key] += figures[key]
+      // A test that checked more than one request is a loop: its checks are not separate cases.
+      const checks = figures.refused + figures.accepted + figures.handled
+      if (checks > 1) {
+        row.loops++
+        row.loopChecks += checks
+      } else if (checks === 1) row.singles++
     }
   }
   return [...areas.values()].sort((a, b) => rank(a.area) - rank(b.area))
 }
 
-function render(rows) {
-  const total = rows.reduce((sum, row) => {
-    for (const key of ['tests', 'failed', ...counted]) sum[key] += row[key]
+const totalOf = (rows) =>
+  rows.reduce((sum, row) => {
+    for (const key of ['tests', 'loops', 'loopChecks', 'singles', 'failed', ...counted])
+      sum[key] += row[key]
     return sum
   }, emptyRow('**Total**'))
+
+/** The one paragraph README.md quotes: test cases apart from the requests their loops checked. */
+function summary(rows) {
+  const t = totalOf(rows)
+  return [
+    `${t.tests} test cases, of which ${t.loops} are loops (or sequences) that checked ${t.loopChecks} requests between`,
+    `them, ${t.handled} of those fuzz requests; ${t.singles} check a single request. Over all cases`,
+    `${t.refused} refusals and ${t.accepted} successes were checked as expected, **${t.unexpected5xx}** unexpected 5xx`,
+    `were seen, **${t.rowsWrittenByRefusals}** rows were written by refused attempts, and ${t.failed} tests failed.`,
+  ].join('\n')
+}
+
+function render(rows) {
+  const total = totalOf(rows)
   const line = (r) =>
-    `| ${r.area} | ${r.tests} | ${r.refused + r.accepted + r.handled} | ${r.refused} | ${r.accepted} | ${r.handled} | ${r.unexpected5xx} | ${r.expected5xx} | ${r.rowsWrittenByRefusals} | ${r.failed} |`
+    `| ${r.area} | ${r.tests} | ${r.loops} | ${r.loopChecks} | ${r.refused} | ${r.accepted} | ${r.handled} | ${r.unexpected5xx} | ${r.expected5xx} | ${r.rowsWrittenByRefusals} | ${r.failed} |`
   const details = rows.flatMap((r) => [
     `### ${r.area} (${[...r.files].join(', ')})`,
     '',
@@ -76,11 +106,17 @@ function render(rows) {
     'Each case asserts its outcome: a refusal shows its status and stable error code, has an `events` row with that',
     'code and reference id, and leaves the users, memberships, identities and sessions tables unchanged.',
     '',
-    '| Area | tests | cases run | refused as expected | accepted as expected | fuzz requests handled | 5xx seen (goal 0) | deliberate 502/503 pages | rows written by refused logins (goal 0) | tests failed |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    markers[0],
+    summary(rows),
+    markers[1],
+    '',
+    '| Area | test cases | of which loops | requests the loops checked | refusals checked | successes checked | fuzz requests handled | 5xx seen (goal 0) | deliberate 502/503 pages | rows written by refused attempts (goal 0) | tests failed |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(line),
     line(total),
     '',
+    'A test case is one vitest test. A loop is a case that checks more than one request (the fuzz, the redirect',
+    'variants, the races); "refusals checked" and "successes checked" count requests, so a loop adds many.',
     '"5xx seen" counts every 5xx answer no case asked for. "Deliberate 502/503 pages" are the clean error pages a case',
     'provokes on purpose (the IdP answers with a 500 HTML page, times out or is unreachable; storage fails).',
     'Fuzz requests are counted as handled when they get an answer below 500 with no internals or secrets and write nothing.',
@@ -99,6 +135,14 @@ export default class FiguresReporter {
     if (rows.length === 0) return
     mkdirSync(dirname(output), { recursive: true })
     writeFileSync(output, render(rows))
-    console.log(`figures: wrote ${output}`)
+    const text = readFileSync(readme, 'utf8')
+    const [start, end] = markers.map((m) => text.indexOf(m))
+    if (start < 0 || end < start)
+      throw new Error(`README.md lacks the markers ${markers.join(' … ')}`)
+    writeFileSync(
+      readme,
+      `${text.slice(0, start)}${markers[0]}\n${summary(rows)}\n${text.slice(end)}`,
+    )
+    console.log(`figures: wrote ${output} and the summary in ${readme}`)
   }
 }

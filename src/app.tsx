@@ -5,7 +5,8 @@ import { database } from './db/client'
 import { isStorageFailure } from './db/errors'
 import { type AppEnv, readConfig } from './env'
 import { AppError, type ErrorCode } from './errors'
-import { type Audit, eventRow, insertEvent, newReferenceId } from './events'
+import { insertEvent } from './db/events'
+import { type Audit, eventRow, newReferenceId } from './events'
 import { accountRoutes } from './routes/account'
 import { adminAccessRoutes } from './routes/admin-access'
 import { adminApiRoutes } from './routes/admin-api'
@@ -13,6 +14,7 @@ import { adminPageRoutes } from './routes/admin-page'
 import { apiRoutes } from './routes/api'
 import { scimRoutes } from './routes/scim'
 import { ssoRoutes } from './routes/sso'
+import { describeCause, log } from './log'
 import { universalLogoutRoutes } from './routes/universal-logout'
 import { createRuntime, type Runtime } from './runtime'
 import { ErrorPage } from './views/pages'
@@ -21,23 +23,19 @@ const statusCodes: Partial<Record<number, ErrorCode>> = {
   400: 'invalid_request',
   401: 'unauthorized',
   404: 'not_found',
-  405: 'method_not_allowed',
-  413: 'payload_too_large',
 }
 
+/** Anything thrown becomes a catalogue code; the original error stays as the cause for the log. */
 function asAppError(error: unknown): AppError {
   if (error instanceof AppError) return error
   if (error instanceof HTTPException)
-    return new AppError(statusCodes[error.status] ?? 'invalid_request', { cause: error.status })
-  if (isStorageFailure(error))
-    return new AppError('storage_unavailable', { cause: (error as Error).name })
-  return new AppError('internal_error', {
-    cause: error instanceof Error ? error.name : typeof error,
-  })
+    return new AppError(statusCodes[error.status] ?? 'invalid_request', { cause: error })
+  if (isStorageFailure(error)) return new AppError('storage_unavailable', { cause: error })
+  return new AppError('internal_error', { cause: error })
 }
 
 /** Routine answers (not signed in, no such page) are not attempts worth an event row. */
-const routine = new Set<ErrorCode>(['unauthorized', 'not_found', 'method_not_allowed'])
+const routine = new Set<ErrorCode>(['unauthorized', 'not_found'])
 
 const wantsJson = (path: string) =>
   path.startsWith('/api/') ||
@@ -49,14 +47,25 @@ async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
   const referenceId = newReferenceId()
   const audit: Audit = c.get('audit') ?? {
     kind: c.req.path.startsWith('/admin') ? 'admin' : 'login',
-    action: c.req.path.slice(0, 64),
+    action: 'request',
   }
-  const outcome = error.status >= 500 ? 'error' : 'refused'
-  console.log(JSON.stringify({ event: audit.action, outcome, code: error.code, referenceId }))
+  const failed = error.status >= 500
+  const outcome = failed ? 'error' : 'refused'
+  log(failed ? 'error' : 'info', audit.action, {
+    path: c.req.path.slice(0, 256),
+    outcome,
+    code: error.code,
+    referenceId,
+    cause: describeCause(error.cause),
+  })
   if (c.env?.DB && !routine.has(error.code)) {
     const row = eventRow(audit, outcome, error.code, referenceId, Date.now())
-    await insertEvent(database(c.env.DB), row).catch(() =>
-      console.log(JSON.stringify({ event: 'event_write_failed', referenceId })),
+    await insertEvent(database(c.env.DB), row).catch((cause: unknown) =>
+      log('error', 'event_write_failed', {
+        referenceId,
+        code: error.code,
+        cause: describeCause(cause),
+      }),
     )
   }
   c.header('cache-control', 'no-store')

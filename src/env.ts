@@ -90,6 +90,17 @@ const isLoopback = (url: string) =>
 
 const cache = new Map<string, Config>()
 
+/** An operator's mistake in the deploy: names the setting at fault (never its value). */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`)
+  }
+}
+
 /** Reads and checks the configuration; throws when it is unusable (an operator's mistake, not a user's). */
 export function readConfig(env: Env, requestUrl: string): Config {
   const loopback = isLoopback(env.PUBLIC_URL) && isLoopback(requestUrl)
@@ -108,13 +119,13 @@ export function readConfig(env: Env, requestUrl: string): Config {
   for (const name of Object.keys(devSecrets) as (keyof typeof devSecrets)[]) {
     if (!raw[name] && loopback) raw[name] = devSecrets[name]
     if (raw[name] === devSecrets[name] && !loopback)
-      throw new Error(`${name} is a dev-only value; set a real secret`)
+      throw new ConfigError(name, 'a dev-only value; set a real secret')
   }
   const parsed = configSchema.safeParse(raw)
-  if (!parsed.success)
-    throw new Error(
-      `invalid configuration: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
-    )
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))].join(', ')
+    throw new ConfigError(fields, 'missing or malformed; invalid configuration')
+  }
   const c = parsed.data
   const config: Config = {
     publicOrigin: c.PUBLIC_URL,

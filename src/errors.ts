@@ -11,8 +11,6 @@ const catalogue = {
     'The support console needs the admin token: sign in again at /admin.',
   ],
   not_found: [404, 'There is nothing here.'],
-  method_not_allowed: [405, 'That method is not allowed here.'],
-  payload_too_large: [413, 'The request is too large.'],
   unknown_issuer: [404, 'This identity provider is not connected to any team.'],
   ambiguous_issuer: [
     400,
@@ -82,6 +80,7 @@ const catalogue = {
   issuer_mismatch: [400, 'The discovery document names a different issuer than the one given.'],
   issuer_invalid: [400, 'The issuer must be an https URL.'],
   discovery_unreachable: [502, 'The issuer’s discovery document could not be fetched.'],
+  rate_limited: [429, 'Too many attempts. Please wait a moment and try again.'],
   storage_unavailable: [503, 'The service is busy. Please try again in a moment.'],
   internal_error: [500, 'Something went wrong on our side. Please try again.'],
 } as const satisfies Record<string, readonly [ContentfulStatusCode, string]>
@@ -90,6 +89,7 @@ export type ErrorCode = keyof typeof catalogue
 
 /** The one error class: a stable code (which fixes status and sentence) and an optional cause. */
 export class AppError extends Error {
+  override readonly name = 'AppError'
   readonly status: ContentfulStatusCode
   constructor(
     readonly code: ErrorCode,

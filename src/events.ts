@@ -1,15 +1,17 @@
 // Event rows for support: every login attempt and admin action, with outcome, error code and reference id.
 import type { ErrorCode } from './errors'
 import { randomId } from './crypto/encoding'
-import type { Database } from './db/client'
-import { events } from './db/schema'
-
-export type EventRow = typeof events.$inferInsert
+import type { NewEvent, EventRecord } from './db/events'
+import type { AuditAction, EventOutcome } from './vocabulary'
 
 /** What a request has learnt so far about the attempt it serves: filled in as the route goes. */
-export interface Audit {
-  kind: 'login' | 'admin'
-  action: string
+export interface Audit extends AuditFacts {
+  kind: NewEvent['kind']
+  action: AuditAction
+}
+
+/** What an operation learnt about whom it concerned, for the route to record. */
+interface AuditFacts {
   teamId?: string | null
   email?: string | null
 }
@@ -18,11 +20,11 @@ export const newReferenceId = () => randomId(9)
 
 export function eventRow(
   audit: Audit,
-  outcome: EventRow['outcome'],
+  outcome: EventOutcome,
   errorCode: ErrorCode | null,
   referenceId: string,
   atMs: number,
-): EventRow {
+): NewEvent {
   return {
     id: randomId(),
     at: atMs,
@@ -36,10 +38,8 @@ export function eventRow(
   }
 }
 
-export const insertEvent = (db: Database, row: EventRow) => db.insert(events).values(row)
-
 /** The public shape of an event in the admin API. */
-export function eventView(row: typeof events.$inferSelect) {
+export function eventView(row: EventRecord) {
   return {
     id: row.id,
     at: new Date(row.at).toISOString(),

@@ -1,16 +1,7 @@
 // Who gets in: plain functions over plain data for SSO logins, password logins and session rechecks.
 import type { ErrorCode } from './errors'
-
-export type Permission = 'public' | 'private'
-export type Role = 'owner' | 'admin' | 'member'
-
-/** A candidate user's standing in the connection's team: membership role, SCIM status, admin group. */
-export interface TeamStanding {
-  userId: string
-  memberRole: 'owner' | 'member' | null
-  scimStatus: 'active' | 'inactive' | 'deleted' | null
-  admin: boolean
-}
+import type { SessionFacts, SignInWrites, SsoLoginFacts, TeamStanding } from './db/facts'
+import type { AuthMethod, Role } from './vocabulary'
 
 /** Owner by membership, admin by the team's admin group, member otherwise; null without a team. */
 export function roleOf(
@@ -25,33 +16,6 @@ export function roleOf(
 export const deprovisioned = (status: TeamStanding['scimStatus']) =>
   status === 'inactive' || status === 'deleted'
 
-export interface KnownUser {
-  id: string
-  email: string
-  name: string | null
-  teamId: string | null
-}
-
-export interface SsoLoginFacts {
-  connection:
-    | {
-        id: string
-        enabled: boolean
-        teamId: string
-        teamName: string
-        defaultPermission: Permission
-      }
-    | undefined
-  /** The team that owns the email's domain, if any. */
-  domainTeamId: string | undefined
-  /** The user linked to (connection, sub). */
-  linkedUser: KnownUser | undefined
-  /** The user whose email matches, case-insensitively. */
-  emailUser: KnownUser | undefined
-  /** Standing in the connection's team of the linked and the email user (absent rows: no standing). */
-  standing?: TeamStanding[]
-}
-
 export interface SsoClaims {
   sub: string
   email: string | undefined
@@ -59,19 +23,7 @@ export interface SsoClaims {
   name: string | undefined
 }
 
-export type SsoDecision =
-  | { outcome: 'refuse'; code: ErrorCode }
-  | {
-      outcome: 'sign_in'
-      teamId: string
-      user: { id: string; email: string; name: string | null }
-      /** Create the user row (just-in-time). */
-      create: boolean
-      /** Add the membership with this permission. */
-      joinWith: Permission | undefined
-      /** Link (connection, sub) to the user. */
-      link: boolean
-    }
+type SsoDecision = { outcome: 'refuse'; code: ErrorCode } | ({ outcome: 'sign_in' } & SignInWrites)
 
 /**
  * The SSO login rule. A user is found by (connection, sub), else by email. A member of this team signs
@@ -120,6 +72,46 @@ export function decideSsoLogin(
   }
 }
 
+/** A connection as the login start sees it. */
+interface Candidate {
+  enabled: boolean
+  issuer: string
+  teamId: string
+}
+
+/** How the login start found its candidates: by issuer (the Okta tile), by connection id, by email domain. */
+export type ConnectionLookup = { by: 'issuer' } | { by: 'id'; issuer?: string } | { by: 'domain' }
+
+export type ConnectionChoice<C> =
+  | { connection: C }
+  /** `teamId` when the refusal concerns one team's connection (for its event row). */
+  | { refuse: ErrorCode; teamId?: string }
+
+const missing = {
+  issuer: 'unknown_issuer',
+  id: 'unknown_connection',
+  domain: 'no_sso_for_domain',
+} as const
+
+/**
+ * The connection a login starts with. By issuer, an enabled connection wins over disabled ones, and two
+ * enabled teams on one issuer are ambiguous; by id, an `iss` given must be the connection's own; a disabled
+ * connection is refused.
+ */
+export function chooseConnection<C extends Candidate>(
+  candidates: readonly C[],
+  lookup: ConnectionLookup,
+): ConnectionChoice<C> {
+  const enabled = candidates.filter((c) => c.enabled)
+  if (lookup.by === 'issuer' && enabled.length > 1) return { refuse: 'ambiguous_issuer' }
+  const chosen = lookup.by === 'issuer' ? (enabled[0] ?? candidates[0]) : candidates[0]
+  if (!chosen) return { refuse: missing[lookup.by] }
+  if (lookup.by === 'id' && lookup.issuer !== undefined && lookup.issuer !== chosen.issuer)
+    return { refuse: 'unknown_issuer' }
+  if (!chosen.enabled) return { refuse: 'connection_disabled', teamId: chosen.teamId }
+  return { connection: chosen }
+}
+
 /** Password login: refused for members of a team whose SSO connection is enabled. */
 export function decidePasswordLogin(
   passwordMatches: boolean,
@@ -130,19 +122,6 @@ export function decidePasswordLogin(
   return undefined
 }
 
-export interface SessionFacts {
-  revoked: boolean
-  expired: boolean
-  userExists: boolean
-  /** The team the user belongs to now. */
-  teamId: string | null
-  teamHasEnabledSso: boolean
-  /** The team's Okta deactivated the user over SCIM. */
-  deactivated?: boolean
-  /** The connection an SSO session came through still exists and is enabled. */
-  connectionLive?: boolean
-}
-
 /**
  * The recheck rule: the session row is live, the user is still in the team the session was issued for
  * (or has just joined one) and not deactivated there, an SSO session's connection is still on, and the
@@ -150,7 +129,7 @@ export interface SessionFacts {
  */
 export function sessionStillValid(
   facts: SessionFacts,
-  session: { teamId: string | null; method: 'sso' | 'password' },
+  session: { teamId: string | null; method: AuthMethod },
 ): boolean {
   if (facts.revoked || facts.expired || !facts.userExists) return false
   if (facts.deactivated === true) return false

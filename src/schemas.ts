@@ -1,5 +1,6 @@
 // The input shapes several routes share, in zod/mini (the full zod would triple the bundle).
 import * as z from 'zod/mini'
+import { permissions } from './vocabulary'
 
 /** An email as we store it: trimmed, lower-cased (so comparisons are case-insensitive), at most 320 characters. */
 export const email = z.pipe(
@@ -10,4 +11,4 @@ export const email = z.pipe(
 /** Trimmed text of at most `max` characters (a person's or a team's name). */
 export const text = (max: number) => z.string().check(z.trim(), z.maxLength(max))
 
-export const permission = z.enum(['public', 'private'])
+export const permission = z.enum(permissions)

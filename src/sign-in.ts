@@ -1,25 +1,24 @@
 // Turning a verified identity into a session: SSO (provision just in time) and password, with their events.
-import { and, eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { randomId } from './crypto/encoding'
 import { verifyPassword } from './crypto/password'
 import type { Database } from './db/client'
 import { isUniqueViolation } from './db/errors'
 import { loadSsoLoginFacts, signInStatements } from './db/login'
-import { memberships, scimUsers, ssoConnections, teams, users } from './db/schema'
+import { insertEvent } from './db/events'
 import { insertSession } from './db/sessions'
-import { isTeamAdmin } from './db/standing'
-import { AppError } from './errors'
-import { type Audit, eventRow, insertEvent, newReferenceId } from './events'
+import { insertUser, userWithStanding } from './db/users'
+import { AppError, type ErrorCode } from './errors'
+import { type Audit, eventRow, newReferenceId } from './events'
 import {
   decidePasswordLogin,
   decideSsoLogin,
   deprovisioned,
   emailDomain,
-  type Role,
   roleOf,
   type SsoClaims,
 } from './provisioning'
+import type { Role } from './vocabulary'
 import { newSessionSecret, type Session, sessionLifetimeSeconds } from './session/session'
 
 /** A lost race (another first login created the user meanwhile) is retried on fresh facts. */
@@ -102,7 +101,7 @@ export async function signInWithSso(
     const facts = await loadSsoLoginFacts(db, input)
     const decision = decideSsoLogin(facts, claims, randomId())
     if (decision.outcome === 'refuse') throw new AppError(decision.code)
-    const team = { id: decision.teamId, name: facts.connection!.teamName }
+    const team = { id: decision.teamId, name: facts.connection?.teamName ?? '' }
     const standing = facts.standing?.find((s) => s.userId === decision.user.id)
     const role = roleOf(standing, true)
     try {
@@ -122,6 +121,9 @@ export async function signInWithSso(
   }
 }
 
+/** A password sign-in's outcome; a refusal names the user's team (if any) for its event row. */
+type PasswordSignIn = { session: Session } | { refuse: ErrorCode; teamId: string | null }
+
 /** Password: the user, their team and whether that team has SSO enabled, in one read. */
 export async function signInWithPassword(
   db: Database,
@@ -129,41 +131,21 @@ export async function signInWithPassword(
   password: string,
   audit: Audit,
   nowMs: number,
-): Promise<Session> {
-  const row = await db
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      passwordHash: users.passwordHash,
-      teamId: teams.id,
-      teamName: teams.name,
-      sso: ssoConnections.enabled,
-      memberRole: memberships.role,
-      admin: isTeamAdmin(users.id, memberships.teamId),
-      scimStatus: scimUsers.status,
-    })
-    .from(users)
-    .leftJoin(memberships, eq(memberships.userId, users.id))
-    .leftJoin(teams, eq(teams.id, memberships.teamId))
-    .leftJoin(ssoConnections, eq(ssoConnections.teamId, teams.id))
-    .leftJoin(
-      scimUsers,
-      and(eq(scimUsers.userId, users.id), eq(scimUsers.teamId, memberships.teamId)),
-    )
-    .where(eq(users.email, email))
-    .get()
-  audit.teamId = row?.teamId ?? null
+): Promise<PasswordSignIn> {
+  const row = await userWithStanding(db, email)
+  const teamId = row?.teamId ?? null
   const refusal = decidePasswordLogin(
     await verifyPassword(password, row?.passwordHash),
-    row?.sso === true,
+    row?.ssoEnabled === true,
   )
-  if (refusal || !row) throw new AppError(refusal ?? 'invalid_credentials')
+  if (refusal || !row) return { refuse: refusal ?? 'invalid_credentials', teamId }
   // The team's Okta deprovisioned them: no way in by password either (checked after the password).
-  if (deprovisioned(row.scimStatus)) throw new AppError('user_deactivated')
+  if (deprovisioned(row.scimStatus)) return { refuse: 'user_deactivated', teamId }
   const team = row.teamId ? { id: row.teamId, name: row.teamName ?? '' } : null
-  const role = roleOf({ memberRole: row.memberRole, admin: Boolean(row.admin) }, team !== null)
-  return commitSignIn(db, [], { user: row, team, role }, 'password', audit, nowMs)
+  const role = roleOf({ memberRole: row.role, admin: Boolean(row.admin) }, team !== null)
+  const who = { user: { id: row.id, email: row.email, name: row.name }, team, role }
+  const session = await commitSignIn(db, [], who, 'password', { ...audit, teamId }, nowMs)
+  return { session }
 }
 
 /** Registration: a new user with a password, signed in at once. */
@@ -177,7 +159,7 @@ export async function registerWithPassword(
   try {
     return await commitSignIn(
       db,
-      [db.insert(users).values({ ...user, passwordHash: account.passwordHash })],
+      [insertUser(db, { ...user, passwordHash: account.passwordHash })],
       { user, team: null },
       'password',
       audit,

@@ -39,3 +39,19 @@ export async function launchBrowser(viewport = viewports.desktop) {
     },
   }
 }
+
+/** Runs `body` with a fresh browser (no cookies from any other test) and closes it whatever happens. */
+export async function withBrowser(body) {
+  const browser = await launchBrowser()
+  try {
+    return await body(browser.page, browser.context)
+  } finally {
+    await browser.close()
+  }
+}
+
+/** At the Okta stand-in's sign-in page, picks the demo user whose email is given. */
+export async function signInAtStandin(page, issuer, email) {
+  await page.waitForURL(`${issuer}/interaction/**`)
+  await page.getByRole('button', { name: new RegExp(email.replace('.', '\\.')) }).click()
+}

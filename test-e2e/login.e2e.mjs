@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { demoClient, devAdminToken } from '../scripts/demo.mjs'
-import { launchBrowser, viewports } from './browser.mjs'
+import { signInAtStandin as signInAtStandinAs, viewports, withBrowser } from './browser.mjs'
 import { artifacts, startE2eStack } from './stack.mjs'
 
 const testTimeoutMs = 60_000
@@ -16,16 +16,6 @@ after(async () => {
   await stack?.stop()
 })
 
-/** Runs `body` with a fresh browser (no cookies from any other test) and closes it whatever happens. */
-async function withBrowser(body) {
-  const browser = await launchBrowser()
-  try {
-    return await body(browser.page, browser.context)
-  } finally {
-    await browser.close()
-  }
-}
-
 /** Full-page screenshots at 1280 px and at a phone's 390 px, into artifacts/e2e/. */
 async function screenshots(page, name) {
   for (const [label, viewport] of Object.entries(viewports)) {
@@ -35,11 +25,7 @@ async function screenshots(page, name) {
   await page.setViewportSize(viewports.desktop)
 }
 
-/** At the stand-in's sign-in page, picks the demo user whose email is given. */
-async function signInAtStandin(page, email) {
-  await page.waitForURL(`${stack.issuer}/interaction/**`)
-  await page.getByRole('button', { name: new RegExp(email.replace('.', '\\.')) }).click()
-}
+const signInAtStandin = (page, email) => signInAtStandinAs(page, stack.issuer, email)
 
 async function signInToConsole(page) {
   await page.goto(`${stack.publicUrl}/admin`)

@@ -1,12 +1,7 @@
 // The access rules of the second stage, called directly: deprovisioned users, live connections, roles.
 import { describe, expect, it } from 'vitest'
-import {
-  decideSsoLogin,
-  roleOf,
-  sessionStillValid,
-  type SsoLoginFacts,
-  type TeamStanding,
-} from '../src/provisioning'
+import type { SsoLoginFacts, TeamStanding } from '../src/db/facts'
+import { decideSsoLogin, roleOf, sessionStillValid } from '../src/provisioning'
 
 const connection = {
   id: 'c1',

@@ -1,22 +1,17 @@
 // The account side: login page, registration, password login, team management, /app, logout, CSRF.
 import { describe, expect, it } from 'vitest'
-import { Browser, createRig, me, publicOrigin, query, unique } from './harness'
+import { Browser, expectRefusal, formPost, jsonPost, me, publicOrigin, query } from './harness'
+import { scene } from './scene'
 
-const form = (
-  fields: Record<string, string>,
-  headers: Record<string, string> = { origin: publicOrigin },
-) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-  body: new URLSearchParams(fields),
-})
-
-const errorCode = async (response: Response) =>
-  /data-testid="error-code">([^<]+)</.exec(await response.text())?.[1]
+/** A fresh scene's rig and an email domain of its own (no team, no SSO). */
+async function solo() {
+  const { rig, team } = await scene({ connect: false })
+  return { rig, domain: `solo.${team.domain}` }
+}
 
 describe('accounts', () => {
   it('shows the login page with both forms', async () => {
-    const rig = await createRig()
+    const { rig } = await solo()
     const html = await (await rig.fetch(new Browser(), '/')).text()
     expect(html).toContain('action="/sso/start"')
     expect(html).toContain('Continue with SSO')
@@ -24,13 +19,13 @@ describe('accounts', () => {
   })
 
   it('registers with a PBKDF2 hash, signs in, and lands on /app', async () => {
-    const rig = await createRig()
-    const email = `reg@${unique('r')}.example`
+    const { rig, domain } = await solo()
+    const email = `reg@${domain}`
     const browser = new Browser()
     const response = await rig.fetch(
       browser,
       '/register',
-      form({ email: email.toUpperCase(), password: 'a good password', name: 'Reg' }),
+      formPost({ email: email.toUpperCase(), password: 'a good password', name: 'Reg' }),
     )
     expect([response.status, response.headers.get('location')]).toEqual([
       303,
@@ -52,27 +47,27 @@ describe('accounts', () => {
     const again = await rig.fetch(
       new Browser(),
       '/register',
-      form({ email, password: 'another password' }),
+      formPost({ email, password: 'another password' }),
     )
-    expect([again.status, await errorCode(again)]).toEqual([409, 'email_taken'])
+    await expectRefusal(again, { status: 409, code: 'email_taken' })
   })
 
   it('logs in with the right password only', async () => {
-    const rig = await createRig()
-    const email = `pw@${unique('p')}.example`
-    await rig.fetch(new Browser(), '/register', form({ email, password: 'right password' }))
+    const { rig, domain } = await solo()
+    const email = `pw@${domain}`
+    await rig.fetch(new Browser(), '/register', formPost({ email, password: 'right password' }))
     const wrong = await rig.fetch(
       new Browser(),
       '/login/password',
-      form({ email, password: 'wrong password' }),
+      formPost({ email, password: 'wrong password' }),
     )
-    expect([wrong.status, await errorCode(wrong)]).toEqual([401, 'invalid_credentials'])
+    await expectRefusal(wrong, { status: 401, code: 'invalid_credentials' })
     const unknown = await rig.fetch(
       new Browser(),
       '/login/password',
-      form({ email: 'nobody@nowhere.example', password: 'x' }),
+      formPost({ email: 'nobody@nowhere.example', password: 'x' }),
     )
-    expect([unknown.status, await errorCode(unknown)]).toEqual([401, 'invalid_credentials'])
+    await expectRefusal(unknown, { status: 401, code: 'invalid_credentials' })
     const [event] = await query<{ outcome: string; error_code: string }>(
       'select outcome, error_code from events where email = ? order by at desc limit 1',
       email,
@@ -80,27 +75,21 @@ describe('accounts', () => {
     expect(event).toEqual({ outcome: 'refused', error_code: 'invalid_credentials' })
     const browser = new Browser()
     expect(
-      (await rig.fetch(browser, '/login/password', form({ email, password: 'right password' })))
+      (await rig.fetch(browser, '/login/password', formPost({ email, password: 'right password' })))
         .status,
     ).toBe(303)
     expect((await me(rig, browser)).status).toBe(200)
   })
 
   it('turns on team management once, with the caller as owner and their domain', async () => {
-    const rig = await createRig()
-    const domain = `${unique('t')}.example`
+    const { rig, domain } = await solo()
     const browser = new Browser()
     await rig.fetch(
       browser,
       '/register',
-      form({ email: `own@${domain}`, password: 'owner password' }),
+      formPost({ email: `own@${domain}`, password: 'owner password' }),
     )
-    const post = (body: unknown) =>
-      rig.fetch(browser, '/api/team', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: publicOrigin },
-        body: JSON.stringify(body),
-      })
+    const post = (body: unknown) => rig.fetch(browser, '/api/team', jsonPost(body))
     expect((await post({ name: 'T', defaultPermission: 'everyone' })).status).toBe(400)
     const created = await post({ name: 'T', defaultPermission: 'private' })
     expect(created.status).toBe(201)
@@ -124,29 +113,26 @@ describe('accounts', () => {
   })
 
   it('sends /app to the login page without a session, and logout ends the session', async () => {
-    const rig = await createRig()
+    const { rig, domain } = await solo()
     const anonymous = await rig.fetch(new Browser(), '/app')
     expect([anonymous.status, anonymous.headers.get('location')]).toEqual([302, '/'])
     const browser = new Browser()
     await rig.fetch(
       browser,
       '/register',
-      form({ email: `out@${unique('o')}.example`, password: 'logout password' }),
+      formPost({ email: `out@${domain}`, password: 'logout password' }),
     )
-    expect(
-      (await rig.fetch(browser, '/logout', { method: 'POST', headers: { origin: publicOrigin } }))
-        .status,
-    ).toBe(303)
+    expect((await rig.fetch(browser, '/logout', formPost({}))).status).toBe(303)
     expect((await me(rig, browser)).status).toBe(401)
   })
 
   it('refuses cross-site form posts (CSRF) and writes no account', async () => {
-    const rig = await createRig()
-    const email = `csrf@${unique('c')}.example`
+    const { rig, domain } = await solo()
+    const email = `csrf@${domain}`
     const viaOrigin = await rig.fetch(
       new Browser(),
       '/register',
-      form(
+      formPost(
         { email, password: 'csrf password' },
         { origin: 'https://evil.example', 'sec-fetch-site': '' },
       ),
@@ -154,10 +140,10 @@ describe('accounts', () => {
     const viaSite = await rig.fetch(
       new Browser(),
       '/login/password',
-      form({ email, password: 'x' }, { 'sec-fetch-site': 'cross-site' }),
+      formPost({ email, password: 'x' }, { 'sec-fetch-site': 'cross-site' }),
     )
-    expect([viaOrigin.status, await errorCode(viaOrigin)]).toEqual([403, 'csrf_refused'])
-    expect([viaSite.status, await errorCode(viaSite)]).toEqual([403, 'csrf_refused'])
+    await expectRefusal(viaOrigin, { status: 403, code: 'csrf_refused' })
+    await expectRefusal(viaSite, { status: 403, code: 'csrf_refused' })
     expect(await query('select * from users where email = ?', email)).toEqual([])
   })
 })

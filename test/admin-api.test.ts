@@ -1,22 +1,14 @@
 // The support admin API: bearer auth, teams, user lookup, connections with the discovery check, events.
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { adminToken, createRig, publicOrigin, query, unique } from './harness'
+import { fromBase64Url } from '../src/crypto/encoding'
+import { adminToken, expectRefusal, publicOrigin, query, unique } from './harness'
+import { scene } from './scene'
 
 const json = (r: Response) => r.json() as Promise<any>
 
-async function newTeam(
-  rig: Awaited<ReturnType<typeof createRig>>,
-  body: Record<string, unknown> = {},
-) {
-  const domain = `${unique('corp')}.example`
-  const response = await rig.admin('POST', '/admin/api/teams', {
-    name: 'Corp',
-    ownerEmail: `Boss@${domain}`,
-    ...body,
-  })
-  return { response, domain, ownerEmail: `boss@${domain}` }
-}
+/** A scene whose team has no connection yet: support's starting point. */
+const teamOnly = () => scene({ connect: false })
 
 describe('admin authentication', () => {
   it.each([
@@ -25,28 +17,23 @@ describe('admin authentication', () => {
     ['a token of another scheme', { authorization: `Basic ${adminToken}` }],
     ['the right token with a suffix', { authorization: `Bearer ${adminToken}x` }],
   ])('refuses %s with 401, a stable code and an event', async (_name, headers) => {
-    const rig = await createRig()
+    const { rig } = await teamOnly()
     const response = await rig.app.request(
       `${publicOrigin}/admin/api/teams`,
       { headers },
       rig.testEnv,
     )
-    expect(response.status).toBe(401)
-    const body = await json(response)
-    expect(body.error.code).toBe('admin_unauthorized')
-    const [event] = await query<{ kind: string; outcome: string; error_code: string }>(
-      'select * from events where reference_id = ?',
-      body.error.referenceId,
-    )
-    expect(event).toMatchObject({
-      kind: 'admin',
-      outcome: 'refused',
-      error_code: 'admin_unauthorized',
+    const { referenceId } = await expectRefusal(response, {
+      status: 401,
+      code: 'admin_unauthorized',
     })
+    expect(await query('select kind from events where reference_id = ?', referenceId)).toEqual([
+      { kind: 'admin' },
+    ])
   })
 
   it('refuses the right token in the query string, even beside a valid header', async () => {
-    const rig = await createRig()
+    const { rig } = await teamOnly()
     const bare = await rig.app.request(
       `${publicOrigin}/admin/api/teams?access_token=${adminToken}`,
       {},
@@ -63,8 +50,13 @@ describe('admin authentication', () => {
 
 describe('teams', () => {
   it('creates a team with its owner (creating the user), the owner’s domain and the default permission', async () => {
-    const rig = await createRig()
-    const { response, domain, ownerEmail } = await newTeam(rig)
+    const { rig } = await teamOnly()
+    const domain = `${unique('corp')}.example`
+    const ownerEmail = `boss@${domain}`
+    const response = await rig.admin('POST', '/admin/api/teams', {
+      name: 'Corp',
+      ownerEmail: `Boss@${domain}`,
+    })
     expect(response.status).toBe(201)
     const team = await json(response)
     expect(team).toMatchObject({
@@ -87,50 +79,50 @@ describe('teams', () => {
   })
 
   it('uses an existing user as owner, and refuses (409) an owner who already has a team, writing nothing', async () => {
-    const rig = await createRig()
-    const { response, ownerEmail } = await newTeam(rig, { defaultPermission: 'public' })
-    expect((await json(response)).defaultPermission).toBe('public')
+    const { rig, team } = await scene({ connect: false, defaultPermission: 'public' })
+    const { ownerEmail } = team
+    expect(
+      (await json(await rig.admin('GET', `/admin/api/teams/${team.teamId}`))).defaultPermission,
+    ).toBe('public')
     const before = await query<{ n: number }>('select count(*) as n from teams')
     const again = await rig.admin('POST', '/admin/api/teams', { name: 'Second', ownerEmail })
-    expect(again.status).toBe(409)
-    expect((await json(again)).error.code).toBe('already_in_team')
+    await expectRefusal(again, { status: 409, code: 'already_in_team' })
     expect(await query<{ n: number }>('select count(*) as n from teams')).toEqual(before)
   })
 
   it('refuses a domain another team holds (409 domain_taken) and writes no team or user', async () => {
-    const rig = await createRig()
-    const { domain } = await newTeam(rig)
+    const {
+      rig,
+      team: { domain },
+    } = await teamOnly()
     const other = `someone@${unique('other')}.example`
     const response = await rig.admin('POST', '/admin/api/teams', {
       name: 'Copycat',
       ownerEmail: other,
       domains: [domain],
     })
-    expect(response.status).toBe(409)
-    expect((await json(response)).error.code).toBe('domain_taken')
+    await expectRefusal(response, { status: 409, code: 'domain_taken' })
     expect(await query('select * from users where email = ?', other)).toEqual([])
   })
 
   it('answers 400 with field names for invalid bodies and 404 for unknown teams', async () => {
-    const rig = await createRig()
+    const { rig } = await teamOnly()
     const bad = await rig.admin('POST', '/admin/api/teams', {
       name: '',
       ownerEmail: 'not-an-email',
       defaultPermission: 'secret',
     })
-    expect(bad.status).toBe(400)
-    const body = await json(bad)
-    expect(body.error.code).toBe('invalid_request')
-    expect(body.error.message).toMatch(/name.*ownerEmail.*defaultPermission/)
+    const { body } = await expectRefusal(bad, { status: 400, code: 'invalid_request' })
+    expect(JSON.parse(body).error.message).toMatch(/name.*ownerEmail.*defaultPermission/)
     expect((await rig.admin('GET', '/admin/api/teams/nope')).status).toBe(404)
   })
 })
 
 describe('user lookup', () => {
   it('finds a user case-insensitively with their team, and 404s an unknown email', async () => {
-    const rig = await createRig()
-    const { response, ownerEmail } = await newTeam(rig)
-    const team = await json(response)
+    const { rig, team: setup } = await teamOnly()
+    const { ownerEmail } = setup
+    const team = await json(await rig.admin('GET', `/admin/api/teams/${setup.teamId}`))
     const found = await json(
       await rig.admin(
         'GET',
@@ -148,9 +140,8 @@ describe('user lookup', () => {
 
 describe('SSO connections', () => {
   async function teamAndIdp(issuer?: string) {
-    const rig = await createRig({ issuer })
-    const { response, ownerEmail } = await newTeam(rig)
-    return { rig, team: await json(response), ownerEmail }
+    const { rig, team } = await scene({ issuer, connect: false })
+    return { rig, team: { id: team.teamId }, ownerEmail: team.ownerEmail }
   }
 
   it('saves a connection after the discovery check, reducing a pasted metadata URL to its issuer', async () => {
@@ -216,15 +207,11 @@ describe('SSO connections', () => {
       clientSecret: 's',
       issuer: rig.idp.issuer,
     })
-    expect(response.status).toBe(400)
-    const body = await json(response)
-    expect(body.error.code).toBe('issuer_mismatch')
+    const { referenceId } = await expectRefusal(response, { status: 400, code: 'issuer_mismatch' })
     expect(await query('select * from sso_connections where team_id = ?', team.id)).toEqual([])
-    const [event] = await query<{ error_code: string; team_id: string }>(
-      'select * from events where reference_id = ?',
-      body.error.referenceId,
-    )
-    expect(event).toMatchObject({ error_code: 'issuer_mismatch', team_id: team.id })
+    expect(await query('select team_id from events where reference_id = ?', referenceId)).toEqual([
+      { team_id: team.id },
+    ])
   })
 
   it('answers 502 when discovery is unreachable, 400 for an http or malformed issuer, 404 without a team, 409 for a second connection', async () => {
@@ -235,19 +222,19 @@ describe('SSO connections', () => {
       ...base,
       issuer: rig.idp.issuer,
     })
-    expect([down.status, (await json(down)).error.code]).toEqual([502, 'discovery_unreachable'])
+    await expectRefusal(down, { status: 502, code: 'discovery_unreachable' })
     rig.idp.behaviour.down = {}
     const http = await rig.admin('POST', '/admin/api/sso-connections', {
       ...base,
       issuer: 'http://insecure.example.test',
     })
-    expect([http.status, (await json(http)).error.code]).toEqual([400, 'issuer_invalid'])
+    await expectRefusal(http, { status: 400, code: 'issuer_invalid' })
     const noTeam = await rig.admin('POST', '/admin/api/sso-connections', {
       ...base,
       ownerEmail: 'nobody@nowhere.example',
       issuer: rig.idp.issuer,
     })
-    expect([noTeam.status, (await json(noTeam)).error.code]).toEqual([404, 'team_not_found'])
+    await expectRefusal(noTeam, { status: 404, code: 'team_not_found' })
     expect(
       (await rig.admin('POST', '/admin/api/sso-connections', { ...base, issuer: rig.idp.issuer }))
         .status,
@@ -256,7 +243,7 @@ describe('SSO connections', () => {
       ...base,
       issuer: rig.idp.issuer,
     })
-    expect([second.status, (await json(second)).error.code]).toEqual([409, 'connection_exists'])
+    await expectRefusal(second, { status: 409, code: 'connection_exists' })
   })
 
   it('patches secret, client id, method and enabled; deletes; never discloses the secret in responses or events', async () => {
@@ -289,7 +276,7 @@ describe('SSO connections', () => {
       'select client_secret_sealed from sso_connections where id = ?',
       created.id,
     )
-    const dataKey = Uint8Array.from(atob(env.DATA_KEY), (ch) => ch.charCodeAt(0))
+    const dataKey = fromBase64Url(env.DATA_KEY)
     expect(await unseal(dataKey, row!.client_secret_sealed, created.id)).toBe(secrets[1])
     expect(
       (await rig.admin('PATCH', `/admin/api/sso-connections/${created.id}`, { colour: 'blue' }))
@@ -314,9 +301,9 @@ describe('SSO connections', () => {
 
 describe('events', () => {
   it('lists a team’s events newest first in the public shape, bounded by limit', async () => {
-    const rig = await createRig()
-    const { response, ownerEmail } = await newTeam(rig)
-    const team = await json(response)
+    const { rig, team: setup } = await teamOnly()
+    const { ownerEmail } = setup
+    const team = { id: setup.teamId }
     await rig.admin('POST', '/admin/api/sso-connections', {
       ownerEmail,
       clientId: 'c',

@@ -5,6 +5,8 @@ declare global {
   namespace Cloudflare {
     interface Env {
       TEST_MIGRATIONS: D1Migration[]
+      /** 3 a minute (vitest.config.ts), for the rate-limit tests. */
+      RL_TEST: RateLimit
     }
   }
 }

@@ -1,30 +1,17 @@
-// The test rig: the real app over counting D1/KV/fetch wrappers, a cookie-keeping browser, admin helpers.
+// The test rig: the real app over counting D1/KV/fetch wrappers, a cookie-keeping browser, form posts, refusals.
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
+import { expect } from 'vitest'
 import { createApp } from '../src/app'
 import { createRuntime, type Runtime } from '../src/runtime'
+import type { CookieJar as Browser } from '../instrumentation/cookie-jar'
 import { type Counters, countingD1, countingKv, newCounters } from '../instrumentation/counting'
 import { routeFetch, TestIdp } from './idp/provider'
 
 export const publicOrigin = 'https://sso.example.com'
 export const adminToken = 'test-admin-token-0123456789abcdef'
 
-/** Cookies as a browser keeps them for one origin (enough for __Host- cookies on Path=/). */
-export class Browser {
-  readonly cookies = new Map<string, string>()
-  remember(response: Response) {
-    for (const header of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = header.split(';')
-      const eq = pair.indexOf('=')
-      const name = pair.slice(0, eq).trim()
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a))
-      if (expired) this.cookies.delete(name)
-      else this.cookies.set(name, pair.slice(eq + 1).trim())
-    }
-  }
-  header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-  }
-}
+/** A browser's cookies for our origin (the jar the bench's client uses too). */
+export { CookieJar as Browser } from '../instrumentation/cookie-jar'
 
 let sequence = 0
 /** A fresh name for each test's data, so tests never see each other's rows. */
@@ -51,6 +38,7 @@ export async function createRig(
     issuer: options.issuer ?? `https://${unique('org')}.okta.test`,
   })
   const counters = newCounters()
+  /** Other IdPs the worker can reach (a second Okta org), besides the rig's own. */
   const route = routeFetch(idp, ...(options.idps ?? []))
   const runtime = createRuntime({
     fetch: (input, init) => {
@@ -106,53 +94,6 @@ export async function createRig(
   }
 }
 
-export interface TeamSetup {
-  teamId: string
-  connectionId: string
-  domain: string
-  ownerEmail: string
-  clientId: string
-  clientSecret: string
-}
-
-/** What support does: create the team, then its connection to the rig's IdP (registered there as a client). */
-export async function setUpTeam(
-  rig: Rig,
-  options: {
-    defaultPermission?: 'public' | 'private'
-    authMethod?: 'client_secret_basic' | 'client_secret_post'
-  } = {},
-): Promise<TeamSetup> {
-  const domain = `${unique('acme')}.example`
-  const ownerEmail = `owner@${domain}`
-  const clientId = unique('client')
-  const clientSecret = `secret-${unique('s')}_with-symbols~`
-  rig.idp.addClient({
-    client_id: clientId,
-    client_secret: clientSecret,
-    redirect_uri: `${publicOrigin}/sso/callback`,
-    auth_method: options.authMethod,
-  })
-  const team = await rig.admin('POST', '/admin/api/teams', {
-    name: `Team ${domain}`,
-    ownerEmail,
-    defaultPermission: options.defaultPermission ?? 'private',
-  })
-  if (team.status !== 201) throw new Error(`team: ${team.status} ${await team.text()}`)
-  const { id: teamId } = (await team.json()) as { id: string }
-  const connection = await rig.admin('POST', '/admin/api/sso-connections', {
-    ownerEmail,
-    clientId,
-    clientSecret,
-    issuer: rig.idp.issuer,
-    ...(options.authMethod ? { tokenEndpointAuthMethod: options.authMethod } : {}),
-  })
-  if (connection.status !== 201)
-    throw new Error(`connection: ${connection.status} ${await connection.text()}`)
-  const { id: connectionId } = (await connection.json()) as { id: string }
-  return { teamId, connectionId, domain, ownerEmail, clientId, clientSecret }
-}
-
 /** The whole browser round trip from the Okta tile: initiate, the IdP's sign-in, the callback. */
 export async function tileLogin(
   rig: Rig,
@@ -179,3 +120,76 @@ export const query = <T>(sql: string, ...params: unknown[]) =>
     .bind(...params)
     .all<T>()
     .then((r) => r.results)
+
+/** A form post as a browser sends it from our own pages (Origin and Sec-Fetch-Site); `headers` override. */
+export const formPost = (
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+): RequestInit => ({
+  method: 'POST',
+  headers: {
+    'content-type': 'application/x-www-form-urlencoded',
+    origin: publicOrigin,
+    'sec-fetch-site': 'same-origin',
+    ...headers,
+  },
+  body: new URLSearchParams(fields),
+})
+
+/** A JSON post as our own pages' scripts send it; `headers` override. */
+export const jsonPost = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: 'POST',
+  headers: {
+    'content-type': 'application/json',
+    origin: publicOrigin,
+    'sec-fetch-site': 'same-origin',
+    ...headers,
+  },
+  body: JSON.stringify(body),
+})
+
+/** The stable code and reference id a refusal shows: JSON `{"error":{…}}` or the HTML error page. */
+export async function refusalOf(
+  response: Response,
+): Promise<{ code: string | undefined; referenceId: string | undefined; body: string }> {
+  const body = await response.text()
+  if ((response.headers.get('content-type') ?? '').includes('application/json')) {
+    const parsed = JSON.parse(body) as { error?: { code?: string; referenceId?: string } }
+    return { code: parsed.error?.code, referenceId: parsed.error?.referenceId, body }
+  }
+  const field = (id: string) => new RegExp(`data-testid="${id}">([^<]*)<`).exec(body)?.[1]
+  return { code: field('error-code'), referenceId: field('reference-id'), body }
+}
+
+const internals =
+  /\bat \S+ \(|\bat .+:\d+:\d+|Error:|D1_|SQLITE|DrizzleQueryError|Failed query|TypeError|ZodError|\bstack\b/
+
+/** Whether a body shows a stack, an exception or a storage message (reference ids are random, so they are left out). */
+export const showsInternals = (body: string) =>
+  internals.test(body.replace(/"referenceId":"[\w-]*"|data-testid="reference-id">[\w-]*</g, ''))
+
+/** Routine answers (not signed in, no such page, wrong method) write no event row, by design. */
+const routine = new Set(['unauthorized', 'not_found', 'method_not_allowed'])
+
+/**
+ * Asserts a refusal as a person or a client meets it: the status and stable code (HTML page or JSON), no
+ * internals in the body, and the event row behind its reference id (none for routine answers).
+ */
+export async function expectRefusal(
+  response: Response,
+  expected: { status: number; code: string },
+): Promise<{ code: string; referenceId: string | undefined; body: string }> {
+  const { code, referenceId, body } = await refusalOf(response)
+  expect({ status: response.status, code }).toEqual(expected)
+  expect(showsInternals(body), body).toBe(false)
+  const events = await query<{ error_code: string; outcome: string }>(
+    'select * from events where reference_id = ?',
+    referenceId,
+  )
+  if (routine.has(expected.code)) expect(events).toEqual([])
+  else
+    expect(events).toMatchObject([
+      { error_code: expected.code, outcome: expected.status >= 500 ? 'error' : 'refused' },
+    ])
+  return { code: expected.code, referenceId, body }
+}

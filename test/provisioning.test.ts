@@ -1,12 +1,14 @@
 // The rules that decide who gets in, called directly on plain data.
 import { describe, expect, it } from 'vitest'
 import {
+  chooseConnection,
+  type ConnectionLookup,
   decidePasswordLogin,
   decideSsoLogin,
   emailDomain,
   sessionStillValid,
-  type SsoLoginFacts,
 } from '../src/provisioning'
+import type { SsoLoginFacts } from '../src/db/facts'
 
 const connection = {
   id: 'c1',
@@ -104,6 +106,65 @@ describe('decideSsoLogin', () => {
     expect(decideSsoLogin(facts(), { ...claims, emailVerified: undefined }, 'new')).toMatchObject({
       outcome: 'sign_in',
     })
+  })
+})
+
+describe('chooseConnection', () => {
+  const issuer = 'https://acme.okta.test'
+  const on = (teamId: string) => ({ enabled: true, issuer, teamId })
+  const off = (teamId: string) => ({ enabled: false, issuer, teamId })
+  const byIssuer: ConnectionLookup = { by: 'issuer' }
+  it.each([
+    ['one enabled connection for the issuer', [on('t1')], byIssuer, { connection: on('t1') }],
+    [
+      'the enabled one among disabled ones',
+      [off('t1'), on('t2')],
+      byIssuer,
+      { connection: on('t2') },
+    ],
+    ['no connection for the issuer', [], byIssuer, { refuse: 'unknown_issuer' }],
+    [
+      'two enabled teams on one issuer',
+      [on('t1'), on('t2')],
+      byIssuer,
+      { refuse: 'ambiguous_issuer' },
+    ],
+    [
+      'only disabled connections for the issuer',
+      [off('t1'), off('t2')],
+      byIssuer,
+      { refuse: 'connection_disabled', teamId: 't1' },
+    ],
+    ['the connection by id', [on('t1')], { by: 'id' }, { connection: on('t1') }],
+    [
+      'the connection by id with its own iss',
+      [on('t1')],
+      { by: 'id', issuer },
+      { connection: on('t1') },
+    ],
+    ['no connection with this id', [], { by: 'id' }, { refuse: 'unknown_connection' }],
+    [
+      'an iss that is not the connection’s',
+      [on('t1')],
+      { by: 'id', issuer: 'https://evil.okta.test' },
+      { refuse: 'unknown_issuer' },
+    ],
+    [
+      'a disabled connection by id',
+      [off('t1')],
+      { by: 'id' },
+      { refuse: 'connection_disabled', teamId: 't1' },
+    ],
+    ['the domain’s connection', [on('t1')], { by: 'domain' }, { connection: on('t1') }],
+    ['no connection for the domain', [], { by: 'domain' }, { refuse: 'no_sso_for_domain' }],
+    [
+      'the domain’s disabled connection',
+      [off('t1')],
+      { by: 'domain' },
+      { refuse: 'connection_disabled', teamId: 't1' },
+    ],
+  ] as const)('%s', (_name, candidates, lookup, expected) => {
+    expect(chooseConnection(candidates, lookup)).toEqual(expected)
   })
 })
 

@@ -1,28 +1,37 @@
 // Races: concurrent first logins, a double-submitted callback, concurrent admin writes to one connection or team.
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { fromBase64Url } from '../src/crypto/encoding'
 import { unseal } from '../src/crypto/secret-box'
-import { Tally } from './figures'
-import { Browser, createRig, publicOrigin, query, unique } from './harness'
-import { expectSignedIn, initiatePath, scene, sub } from './scene'
+import type { Tally } from './figures'
+import { Browser, formPost, publicOrigin, query, unique } from './harness'
+import { addTeam, expectSignedIn, pendingLogin, scene, sub } from './scene'
 
 const area = 'Races'
-const dataKey = Uint8Array.from(atob(env.DATA_KEY), (ch) => ch.charCodeAt(0))
+
+/** Concurrent attempts of which exactly one may win (`won` status); each loser must be refused with `lost`. */
+async function expectOneWinner(
+  tally: Tally,
+  responses: Response[],
+  won: number,
+  lost: { status: number; code: string },
+) {
+  expect(responses.filter((r) => r.status === won)).toHaveLength(1)
+  tally.accepted()
+  for (const loser of responses.filter((r) => r.status !== won)) await tally.refused(loser, lost)
+}
+const dataKey = fromBase64Url(env.DATA_KEY)
 
 describe('concurrent logins', () => {
   it('20 concurrent first logins for one new email create exactly one user, membership and identity', async (ctx) => {
-    const s = await scene(ctx, area)
-    const browsers = Array.from({ length: 20 }, () => new Browser())
-    const callbackUrls: string[] = []
-    for (const browser of browsers) {
-      const initiate = await s.rig.fetch(browser, initiatePath(s))
-      callbackUrls.push(s.rig.idp.authorize(initiate.headers.get('location')!, sub))
-    }
+    const s = await scene({ ctx, area })
+    const pending = []
+    for (let i = 0; i < 20; i++) pending.push(await pendingLogin(s))
     const callbacks = await Promise.all(
-      browsers.map((browser, i) => s.rig.fetch(browser, callbackUrls[i]!)),
+      pending.map(({ browser, callbackUrl }) => s.rig.fetch(browser, callbackUrl)),
     )
     expect(callbacks.map((r) => [r.status, r.headers.get('location')])).toEqual(
-      browsers.map(() => [302, `${publicOrigin}/app`]),
+      pending.map(() => [302, `${publicOrigin}/app`]),
     )
     callbacks.forEach(() => s.tally.accepted())
     const users = await query<{ id: string }>('select id from users where email = ?', s.email)
@@ -43,10 +52,8 @@ describe('concurrent logins', () => {
   })
 
   it('one callback sent twice at once (a double submit): one session, the other refused as a used code', async (ctx) => {
-    const s = await scene(ctx, area)
-    const browser = new Browser()
-    const initiate = await s.rig.fetch(browser, initiatePath(s))
-    const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location')!, sub)
+    const s = await scene({ ctx, area })
+    const { browser, callbackUrl } = await pendingLogin(s)
     const twin = new Browser()
     for (const [name, value] of browser.cookies) twin.cookies.set(name, value)
     const [first, second] = await Promise.all([
@@ -62,21 +69,12 @@ describe('concurrent logins', () => {
   })
 
   it('10 concurrent registrations of one email: one account, the others refused as taken', async (ctx) => {
-    const rig = await createRig()
-    const tally = new Tally(ctx, area).watch(rig)
+    const { rig, tally } = await scene({ ctx, area })
     const email = `lin@${unique('solo')}.example`
     const register = () =>
-      rig.fetch(new Browser(), '/register', {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ email, password: 'correct horse battery' }),
-      })
+      rig.fetch(new Browser(), '/register', formPost({ email, password: 'correct horse battery' }))
     const responses = await Promise.all(Array.from({ length: 10 }, register))
-    const won = responses.filter((r) => r.status === 303)
-    expect(won).toHaveLength(1)
-    tally.accepted()
-    for (const lost of responses.filter((r) => r.status !== 303))
-      await tally.refused(lost, { status: 409, code: 'email_taken' })
+    await expectOneWinner(tally, responses, 303, { status: 409, code: 'email_taken' })
     const users = await query<{ id: string }>('select id from users where email = ?', email)
     expect(users).toHaveLength(1)
     expect(await query('select * from sessions where user_id = ?', users[0]!.id)).toHaveLength(1)
@@ -85,7 +83,7 @@ describe('concurrent logins', () => {
 
 describe('concurrent admin writes', () => {
   it('concurrent updates of one connection end in one consistent state, with no secret lost', async (ctx) => {
-    const s = await scene(ctx, area)
+    const s = await scene({ ctx, area })
     const pairs = Array.from({ length: 10 }, (_, i) => ({
       clientId: `${s.team.clientId}-v${i}`,
       clientSecret: `rotated-secret-${i}-${unique('s')}`,
@@ -125,12 +123,8 @@ describe('concurrent admin writes', () => {
   })
 
   it('concurrent connection creation for one team: one connection, the others refused as existing', async (ctx) => {
-    const rig = await createRig()
-    const tally = new Tally(ctx, area).watch(rig)
-    const ownerEmail = `owner@${unique('race')}.example`
-    const team = (await (
-      await rig.admin('POST', '/admin/api/teams', { name: 'Race', ownerEmail })
-    ).json()) as { id: string }
+    const { rig, tally } = await scene({ ctx, area })
+    const { ownerEmail, teamId } = await addTeam(rig, { connect: false })
     const create = (i: number) =>
       rig.admin('POST', '/admin/api/sso-connections', {
         ownerEmail,
@@ -139,32 +133,25 @@ describe('concurrent admin writes', () => {
         issuer: rig.idp.issuer,
       })
     const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => create(i)))
-    expect(responses.filter((r) => r.status === 201)).toHaveLength(1)
-    tally.accepted()
-    for (const lost of responses.filter((r) => r.status !== 201))
-      await tally.refused(lost, { status: 409, code: 'connection_exists' })
-    expect(await query('select * from sso_connections where team_id = ?', team.id)).toHaveLength(1)
+    await expectOneWinner(tally, responses, 201, { status: 409, code: 'connection_exists' })
+    expect(await query('select * from sso_connections where team_id = ?', teamId)).toHaveLength(1)
   })
 
-  it('concurrent team creation for one owner: one team, the others refused', async (ctx) => {
-    const rig = await createRig()
-    const tally = new Tally(ctx, area).watch(rig)
-    const ownerEmail = `owner@${unique('race')}.example`
+  it('concurrent team creation for one owner: one team, the others refused as already in a team', async (ctx) => {
+    const { rig, tally } = await scene({ ctx, area })
+    const domain = `${unique('race')}.example`
+    const ownerEmail = `owner@${domain}`
+    // Each request names its own domain, so the only thing they compete for is the owner.
     const responses = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        rig.admin('POST', '/admin/api/teams', { name: `Race ${i}`, ownerEmail }),
+        rig.admin('POST', '/admin/api/teams', {
+          name: `Race ${i}`,
+          ownerEmail,
+          domains: [`d${i}.${domain}`],
+        }),
       ),
     )
-    expect(responses.filter((r) => r.status === 201)).toHaveLength(1)
-    tally.accepted()
-    for (const lost of responses.filter((r) => r.status !== 201)) {
-      const expected =
-        lost.status === 409
-          ? (await lost.clone().json<{ error: { code: string } }>()).error.code
-          : 'already_in_team'
-      expect(['already_in_team', 'domain_taken']).toContain(expected)
-      await tally.refused(lost, { status: 409, code: expected })
-    }
+    await expectOneWinner(tally, responses, 201, { status: 409, code: 'already_in_team' })
     const users = await query<{ id: string }>('select id from users where email = ?', ownerEmail)
     expect(users).toHaveLength(1)
     expect(await query('select * from teams where owner_user_id = ?', users[0]!.id)).toHaveLength(1)

@@ -1,9 +1,9 @@
 // Open redirects and CSRF: return paths never leave our origin; forged, replayed or foreign callbacks and admin tokens are refused.
 import { describe, expect, it } from 'vitest'
-import { sameOriginPath } from '../src/http'
-import { Tally } from './figures'
-import { adminToken, Browser, createRig, me, publicOrigin, query, unique } from './harness'
-import { expectSignedIn, initiatePath, scene, type Scene, sub } from './scene'
+import { fromBase64Url, toBase64Url } from '../src/crypto/encoding'
+import { sameOriginPath } from '../src/http/same-origin'
+import { adminToken, Browser, formPost, jsonPost, me, publicOrigin, query, unique } from './harness'
+import { expectSignedIn, initiatePath, pendingLogin, scene, type Scene, sub } from './scene'
 
 const area = 'Open redirects and CSRF'
 const appUrl = `${publicOrigin}/app`
@@ -57,13 +57,13 @@ function landsOnOurOrigin(location: string | null): boolean {
   return target.origin === publicOrigin && !/^\s*[/\\]{2}/.test(location)
 }
 
-async function tileWithTarget(s: Scene, target: string) {
+/** Where the browser is sent after the IdP, for a login started at `path` (tile) or by posting `fields` (email). */
+async function landing(s: Scene, start: { path: string } | { fields: Record<string, string> }) {
   const browser = new Browser()
-  const initiate = await s.rig.fetch(
-    browser,
-    `${initiatePath(s)}&target_link_uri=${encodeURIComponent(target)}`,
-    { headers: { 'sec-fetch-site': 'cross-site' } },
-  )
+  const initiate =
+    'path' in start
+      ? await s.rig.fetch(browser, start.path, { headers: { 'sec-fetch-site': 'cross-site' } })
+      : await s.rig.fetch(browser, '/sso/start', formPost(start.fields))
   expect(initiate.status).toBe(302)
   const callback = await s.rig.fetch(
     browser,
@@ -74,22 +74,11 @@ async function tileWithTarget(s: Scene, target: string) {
   return callback.headers.get('location')
 }
 
-async function emailWithReturnTo(s: Scene, returnTo: string) {
-  const browser = new Browser()
-  const start = await s.rig.fetch(browser, '/sso/start', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email: s.email, return_to: returnTo }),
-  })
-  expect(start.status).toBe(302)
-  const callback = await s.rig.fetch(
-    browser,
-    s.rig.idp.authorize(start.headers.get('location')!, sub),
-    { headers: { 'sec-fetch-site': 'cross-site' } },
-  )
-  expect((await me(s.rig, browser)).status).toBe(200)
-  return callback.headers.get('location')
-}
+const tileWithTarget = (s: Scene, target: string) =>
+  landing(s, { path: `${initiatePath(s)}&target_link_uri=${encodeURIComponent(target)}` })
+
+const emailWithReturnTo = (s: Scene, returnTo: string) =>
+  landing(s, { fields: { email: s.email, return_to: returnTo } })
 
 describe('open redirects', () => {
   it('regression: dot segments turned "/..//evil.example" into the protocol-relative "//evil.example"', () => {
@@ -105,26 +94,22 @@ describe('open redirects', () => {
     expect(sameOriginPath('/a/../app', publicOrigin)).toBe('/app')
   })
 
-  it(`target_link_uri on the Okta tile: ${foreign.length} foreign variants all land on the app`, async (ctx) => {
-    const s = await scene(ctx, area)
-    for (const target of foreign) {
-      const location = await tileWithTarget(s, target)
-      expect(location, JSON.stringify(target)).toBe(appUrl)
-      s.tally.accepted()
-    }
-  })
-
-  it(`return_to on the email login: ${foreign.length} foreign variants all land on the app`, async (ctx) => {
-    const s = await scene(ctx, area)
-    for (const returnTo of foreign) {
-      const location = await emailWithReturnTo(s, returnTo)
-      expect(location, JSON.stringify(returnTo)).toBe(appUrl)
-      s.tally.accepted()
-    }
-  })
+  const ways = [
+    ['target_link_uri on the Okta tile', tileWithTarget],
+    ['return_to on the email login', emailWithReturnTo],
+  ] as const
+  for (const [way, land] of ways) {
+    it(`${way}: ${foreign.length} foreign variants all land on the app`, async (ctx) => {
+      const s = await scene({ ctx, area })
+      for (const target of foreign) {
+        expect(await land(s, target), JSON.stringify(target)).toBe(appUrl)
+        s.tally.accepted()
+      }
+    })
+  }
 
   it('same-origin return paths are kept, and stay on our origin', async (ctx) => {
-    const s = await scene(ctx, area)
+    const s = await scene({ ctx, area })
     for (const [input, path] of local) {
       for (const location of [await tileWithTarget(s, input), await emailWithReturnTo(s, input)]) {
         expect(location, input).toBe(path)
@@ -135,7 +120,7 @@ describe('open redirects', () => {
   })
 
   it('the login page never carries a foreign return_to into its form', async (ctx) => {
-    const s = await scene(ctx, area)
+    const s = await scene({ ctx, area })
     for (const returnTo of foreign) {
       const page = await s.rig.fetch(new Browser(), `/?return_to=${encodeURIComponent(returnTo)}`)
       expect(page.status).toBe(200)
@@ -148,20 +133,11 @@ describe('open redirects', () => {
   })
 })
 
-/** A browser whose login is waiting at the IdP: its callback URL and the cookies it holds. */
-async function pendingLogin(s: Scene) {
-  const browser = new Browser()
-  const initiate = await s.rig.fetch(browser, initiatePath(s), {
-    headers: { 'sec-fetch-site': 'cross-site' },
-  })
-  return { browser, callbackUrl: s.rig.idp.authorize(initiate.headers.get('location')!, sub) }
-}
-
 const txCookie = '__Host-edge_sso_tx'
 
 describe('forged, replayed and foreign callbacks', () => {
   it('refuses a callback whose state was tampered with', async (ctx) => {
-    const s = await scene(ctx, area)
+    const s = await scene({ ctx, area })
     const { browser, callbackUrl } = await pendingLogin(s)
     const url = new URL(callbackUrl)
     url.searchParams.set('state', `${url.searchParams.get('state')}x`)
@@ -174,19 +150,13 @@ describe('forged, replayed and foreign callbacks', () => {
   })
 
   it('refuses a tampered transaction cookie (return path rewritten, signature kept) and one signed by an unknown key', async (ctx) => {
-    const s = await scene(ctx, area)
+    const s = await scene({ ctx, area })
     for (const forge of [
       (value: string) => {
         const [kid, payload, signature] = value.split('.')
-        const tx = JSON.parse(atob(payload!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<
-          string,
-          unknown
-        >
-        const rewritten = btoa(JSON.stringify({ ...tx, returnTo: 'https://evil.example/' }))
-          .replace(/\+/g, '-')
-          .replace(/\//g, '_')
-          .replace(/=+$/, '')
-        return [kid, rewritten, signature].join('.')
+        const tx = JSON.parse(new TextDecoder().decode(fromBase64Url(payload!))) as object
+        const rewritten = JSON.stringify({ ...tx, returnTo: 'https://evil.example/' })
+        return [kid, toBase64Url(new TextEncoder().encode(rewritten)), signature].join('.')
       },
       (value: string) => value.replace(/^[^.]+/, 'retired'),
       (value: string) => value.slice(0, -4),
@@ -205,7 +175,7 @@ describe('forged, replayed and foreign callbacks', () => {
   })
 
   it('refuses the replay of a used callback, with and without the old transaction cookie', async (ctx) => {
-    const s = await scene(ctx, area)
+    const s = await scene({ ctx, area })
     const { browser, callbackUrl } = await pendingLogin(s)
     const oldTx = browser.cookies.get(txCookie)!
     expect((await s.rig.fetch(browser, callbackUrl)).status).toBe(302)
@@ -225,7 +195,7 @@ describe('forged, replayed and foreign callbacks', () => {
   })
 
   it("refuses a callback that carries another browser's state (login CSRF), with or without a login in progress", async (ctx) => {
-    const s = await scene(ctx, area)
+    const s = await scene({ ctx, area })
     const attacker = await pendingLogin(s)
     const victim = await pendingLogin(s)
     await s.tally.baseline()
@@ -242,10 +212,9 @@ describe('forged, replayed and foreign callbacks', () => {
   })
 
   it('refuses a transaction older than its ten minutes', async (ctx) => {
-    let clock = Date.now()
-    const s = await scene(ctx, area, { now: () => clock })
+    const s = await scene({ ctx, area })
     const { browser, callbackUrl } = await pendingLogin(s)
-    clock += 601_000
+    s.advance(601_000)
     await s.tally.baseline()
     await s.tally.refused(await s.rig.fetch(browser, callbackUrl), {
       status: 400,
@@ -255,11 +224,6 @@ describe('forged, replayed and foreign callbacks', () => {
 })
 
 describe('cross-site form posts', () => {
-  const form = (body: Record<string, string>, site: Record<string, string>) => ({
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...site },
-    body: new URLSearchParams(body),
-  })
   const crossSite: Record<string, string>[] = [
     { 'sec-fetch-site': 'cross-site' },
     { 'sec-fetch-site': 'same-site' },
@@ -268,37 +232,29 @@ describe('cross-site form posts', () => {
   ]
 
   it('refuses cross-site posts to email login, password login, registration, logout and team creation', async (ctx) => {
-    const s = await scene(ctx, area)
+    const s = await scene({ ctx, area })
     const signedIn = await expectSignedIn(s)
     for (const site of crossSite) {
-      // An empty Sec-Fetch-Site reads as none sent (the rig adds same-origin only when the header is absent).
-      const headers: Record<string, string> = site
+      // An empty Sec-Fetch-Site reads as none sent, so the Origin decides.
+      const headers = site
       await s.tally.baseline()
       const requests: [Browser, string, RequestInit][] = [
-        [new Browser(), '/sso/start', form({ email: s.email }, headers)],
+        [new Browser(), '/sso/start', formPost({ email: s.email }, headers)],
         [
           new Browser(),
           '/login/password',
-          form({ email: s.team.ownerEmail, password: 'whatever-it-is' }, headers),
+          formPost({ email: s.team.ownerEmail, password: 'whatever-it-is' }, headers),
         ],
         [
           new Browser(),
           '/register',
-          form(
+          formPost(
             { email: `eve@${unique('csrf')}.example`, password: 'correct horse battery' },
             headers,
           ),
         ],
-        [signedIn, '/logout', form({}, headers)],
-        [
-          signedIn,
-          '/api/team',
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', ...headers },
-            body: JSON.stringify({ name: 'Evil', defaultPermission: 'public' }),
-          },
-        ],
+        [signedIn, '/logout', formPost({}, headers)],
+        [signedIn, '/api/team', jsonPost({ name: 'Evil', defaultPermission: 'public' }, headers)],
       ]
       for (const [browser, path, init] of requests) {
         await s.tally.refused(await s.rig.fetch(browser, path, init), {
@@ -336,8 +292,7 @@ describe('admin token', () => {
   ]
 
   it('refuses a missing, wrong or misplaced admin token on every admin route, writing nothing', async (ctx) => {
-    const rig = await createRig()
-    const tally = new Tally(ctx, area).watch(rig)
+    const { rig, tally } = await scene({ ctx, area })
     const routes: [string, string, unknown?][] = [
       ['GET', '/admin/api/teams'],
       ['POST', '/admin/api/teams', teamBody()],

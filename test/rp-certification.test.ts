@@ -1,18 +1,16 @@
 // OpenID Foundation RP certification (Basic and Config plans) against the worker, plus the hostile cases beyond it.
 import { describe, expect, it } from 'vitest'
-import { Tally } from './figures'
+import { Browser, me, publicOrigin, query, type Rig } from './harness'
 import {
-  Browser,
-  createRig,
-  me,
-  publicOrigin,
-  query,
-  setUpTeam,
-  tileLogin,
-  unique,
-  type Rig,
-} from './harness'
-import { expectRefusedLogin, expectSignedIn, initiatePath, scene, type Scene, sub } from './scene'
+  addTeam,
+  expectRefusedLogin,
+  expectSignedIn,
+  initiatePath,
+  pendingLogin,
+  scene,
+  type Scene,
+  sub,
+} from './scene'
 
 const certification = 'RP certification (Basic, Config)'
 const beyond = 'Hostile IdP beyond certification'
@@ -22,18 +20,16 @@ interface TokenRequest {
   form: URLSearchParams
 }
 
-/** Records what the worker sends to the token endpoint, on its way to the IdP. */
 /** The IdP rotates its keys after the browser left for it and before it signs the ID token; the login must succeed. */
 async function signInRotatingJustBeforeSigning(s: Scene): Promise<Browser> {
-  const browser = new Browser()
-  const initiate = await s.rig.fetch(browser, initiatePath(s))
-  const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location')!, sub)
+  const { browser, callbackUrl } = await pendingLogin(s)
   await s.rig.idp.rotateKeys()
   const callback = await s.rig.fetch(browser, callbackUrl)
   expect([callback.status, callback.headers.get('location')]).toEqual([302, `${publicOrigin}/app`])
   return browser
 }
 
+/** Records what the worker sends to the token endpoint, on its way to the IdP. */
 function recordTokenRequests(rig: Rig): TokenRequest[] {
   const sent: TokenRequest[] = []
   const upstream = rig.runtime.fetch
@@ -52,10 +48,23 @@ function recordTokenRequests(rig: Rig): TokenRequest[] {
 }
 
 const tokenInvalid = { status: 403, code: 'token_invalid' }
+
+type Expected = { status: number; code: string }
+
+/** One test per hostile IdP behaviour: the scene's login must be refused with its code, writing nothing. */
+function refusedLogins(area: string, cases: [string, (s: Scene) => void, Expected?][]) {
+  for (const [name, hostile, expected = tokenInvalid] of cases) {
+    it(`refuses ${name}`, async (ctx) => {
+      const s = await scene({ ctx, area })
+      hostile(s)
+      await expectRefusedLogin(s, expected)
+    })
+  }
+}
 const now = () => Math.floor(Date.now() / 1000)
 
 describe('RP certification, Basic plan: refused', () => {
-  const cases: [string, (s: Scene) => void][] = [
+  refusedLogins(certification, [
     [
       'oidcc-client-test-invalid-iss: an ID token from another issuer',
       (s) => (s.rig.idp.behaviour.idToken = { claims: { iss: 'https://evil.okta.test' } }),
@@ -91,37 +100,27 @@ describe('RP certification, Basic plan: refused', () => {
         s.rig.idp.behaviour.userinfo = { sub: 'okta-mallory' }
       },
     ],
-  ]
-  for (const [name, hostile] of cases) {
-    it(`refuses ${name}`, async (ctx) => {
-      const s = await scene(ctx, certification)
-      hostile(s)
-      await expectRefusedLogin(s, tokenInvalid)
-    })
-  }
+  ])
 
   it('refuses oidcc-client-test-discovery-issuer-mismatch: the connection is not saved', async (ctx) => {
-    const rig = await createRig()
-    const tally = new Tally(ctx, certification).watch(rig)
-    const ownerEmail = `owner@${unique('mismatch')}.example`
-    const team = await rig.admin('POST', '/admin/api/teams', { name: 'Mismatch', ownerEmail })
-    const { id: teamId } = (await team.json()) as { id: string }
-    rig.idp.behaviour.discoveryIssuer = 'https://impostor.okta.test'
-    await tally.baseline()
-    const response = await rig.admin('POST', '/admin/api/sso-connections', {
-      ownerEmail,
+    const s = await scene({ ctx, area: certification })
+    const team = await addTeam(s.rig, { connect: false })
+    s.rig.idp.behaviour.discoveryIssuer = 'https://impostor.okta.test'
+    await s.tally.baseline()
+    const response = await s.rig.admin('POST', '/admin/api/sso-connections', {
+      ownerEmail: team.ownerEmail,
       clientId: 'c',
       clientSecret: 's3cret-value',
-      issuer: rig.idp.issuer,
+      issuer: s.rig.idp.issuer,
     })
-    await tally.refused(response, { status: 400, code: 'issuer_mismatch' })
-    expect(await query('select * from sso_connections where team_id = ?', teamId)).toEqual([])
+    await s.tally.refused(response, { status: 400, code: 'issuer_mismatch' })
+    expect(await query('select * from sso_connections where team_id = ?', team.teamId)).toEqual([])
   })
 })
 
 describe('RP certification, Basic and Config plans: accepted', () => {
   it('oidcc-client-test: an RS256 ID token, keys from the discovery jwks_uri', async (ctx) => {
-    const s = await scene(ctx, certification)
+    const s = await scene({ ctx, area: certification })
     await expectSignedIn(s)
     expect(s.rig.idp.requests.filter((r) => r.kind === 'jwks').map((r) => r.url)).toEqual([
       `${s.rig.idp.issuer}/v1/keys`,
@@ -129,13 +128,13 @@ describe('RP certification, Basic and Config plans: accepted', () => {
   })
 
   it('oidcc-client-test-kid-absent-single-jwks: no kid, one key in the JWKS', async (ctx) => {
-    const s = await scene(ctx, certification)
+    const s = await scene({ ctx, area: certification })
     s.rig.idp.behaviour.idToken = { omitKid: true }
     await expectSignedIn(s)
   })
 
   it('oidcc-client-test-client-secret-basic: the token request authenticates with client_secret_basic', async (ctx) => {
-    const s = await scene(ctx, certification)
+    const s = await scene({ ctx, area: certification })
     const sent = recordTokenRequests(s.rig)
     await expectSignedIn(s)
     expect(sent).toHaveLength(1)
@@ -151,7 +150,7 @@ describe('RP certification, Basic and Config plans: accepted', () => {
   })
 
   it('oidcc-client-test-signing-key-rotation: keys rotated between two logins, one JWKS refetch', async (ctx) => {
-    const s = await scene(ctx, certification)
+    const s = await scene({ ctx, area: certification })
     await expectSignedIn(s)
     await s.rig.idp.rotateKeys()
     await expectSignedIn(s)
@@ -159,13 +158,12 @@ describe('RP certification, Basic and Config plans: accepted', () => {
   })
 
   it('oidcc-client-test-signing-key-rotation-just-before-signing: rotated after the browser left, refetched', async (ctx) => {
-    let clock = Date.now()
-    const s = await scene(ctx, certification, { now: () => clock })
+    const s = await scene({ ctx, area: certification })
     await expectSignedIn(s)
     await s.rig.idp.rotateKeys()
     await expectSignedIn(s)
     // A minute later (the refetch limit), the IdP rotates between the authorization and the token request.
-    clock += 61_000
+    s.advance(61_000)
     const browser = await signInRotatingJustBeforeSigning(s)
     expect((await me(s.rig, browser)).status).toBe(200)
     s.tally.accepted()
@@ -173,7 +171,7 @@ describe('RP certification, Basic and Config plans: accepted', () => {
   })
 
   it('a cold JWKS cache fetched after a rotation just before signing needs no refetch', async (ctx) => {
-    const s = await scene(ctx, certification)
+    const s = await scene({ ctx, area: certification })
     await signInRotatingJustBeforeSigning(s)
     s.tally.accepted()
     expect(s.rig.idp.count('jwks')).toBe(1)
@@ -182,14 +180,14 @@ describe('RP certification, Basic and Config plans: accepted', () => {
 
 describe('RP certification: refused, as allowed', () => {
   it('oidcc-client-test-kid-absent-multiple-jwks: no kid among several keys is refused (no key is guessed)', async (ctx) => {
-    const s = await scene(ctx, certification)
+    const s = await scene({ ctx, area: certification })
     s.rig.idp.behaviour.idToken = { omitKid: true }
     s.rig.idp.behaviour.extraJwksKeys = 2
     await expectRefusedLogin(s, tokenInvalid)
   })
 
   it('a second unknown kid within a minute of the last refetch is refused without another JWKS fetch', async (ctx) => {
-    const s = await scene(ctx, certification)
+    const s = await scene({ ctx, area: certification })
     await expectSignedIn(s)
     await s.rig.idp.rotateKeys()
     await expectSignedIn(s)
@@ -200,7 +198,7 @@ describe('RP certification: refused, as allowed', () => {
 })
 
 describe('Hostile IdP beyond certification: refused', () => {
-  const cases: [string, (s: Scene) => void, { status: number; code: string }][] = [
+  refusedLogins(beyond, [
     [
       'several audiences without azp',
       (s) =>
@@ -271,30 +269,20 @@ describe('Hostile IdP beyond certification: refused', () => {
       },
       { status: 502, code: 'idp_unreachable' },
     ],
-  ]
-  for (const [name, hostile, expected] of cases) {
-    it(`refuses ${name}`, async (ctx) => {
-      const s = await scene(ctx, beyond)
-      hostile(s)
-      await expectRefusedLogin(s, expected)
-    })
-  }
+  ])
 
   it('refuses error=access_denied from the IdP', async (ctx) => {
-    const s = await scene(ctx, beyond)
+    const s = await scene({ ctx, area: beyond })
     await s.tally.baseline()
     const browser = new Browser()
     const initiate = await s.rig.fetch(browser, initiatePath(s))
-    const callback = await s.rig.fetch(
-      browser,
-      s.rig.idp.authorize(initiate.headers.get('location')!, sub, { deny: true }),
-    )
-    await s.tally.refused(callback, { status: 403, code: 'idp_denied' })
+    const denied = s.rig.idp.authorize(initiate.headers.get('location')!, sub, { deny: true })
+    await s.tally.refused(await s.rig.fetch(browser, denied), { status: 403, code: 'idp_denied' })
     expect(s.rig.idp.count('token')).toBe(0)
   })
 
   it('a slow token endpoint hits the bounded timeout and gets a clean 502 page', async (ctx) => {
-    const s = await scene(ctx, beyond)
+    const s = await scene({ ctx, area: beyond })
     s.rig.runtime.upstreamTimeoutMs = 250
     s.rig.idp.behaviour.tokenResponse = { delayMs: 30_000 }
     const started = Date.now()
@@ -303,7 +291,7 @@ describe('Hostile IdP beyond certification: refused', () => {
   })
 
   it('does not follow a token endpoint redirect', async (ctx) => {
-    const s = await scene(ctx, beyond)
+    const s = await scene({ ctx, area: beyond })
     s.rig.idp.behaviour.tokenResponse = 'redirect'
     await expectRefusedLogin(s, { status: 502, code: 'idp_response_invalid' })
     expect(s.rig.idp.requests.filter((r) => r.kind === 'token').map((r) => r.path)).toEqual([
@@ -312,7 +300,7 @@ describe('Hostile IdP beyond certification: refused', () => {
   })
 
   it('refuses a login when discovery now names another issuer and no cached copy exists', async (ctx) => {
-    const s = await scene(ctx, beyond)
+    const s = await scene({ ctx, area: beyond })
     s.rig.idp.behaviour.discoveryIssuer = 'https://impostor.okta.test'
     await s.tally.baseline()
     const browser = new Browser()
@@ -324,7 +312,7 @@ describe('Hostile IdP beyond certification: refused', () => {
 
 describe('Hostile IdP beyond certification: outages survived from the cache', () => {
   it('discovery and JWKS down after warm-up: logins still succeed from memory, then from KV', async (ctx) => {
-    const s = await scene(ctx, beyond)
+    const s = await scene({ ctx, area: beyond })
     await expectSignedIn(s)
     s.rig.idp.behaviour.down = { discovery: true, jwks: true }
     await expectSignedIn(s)
@@ -334,20 +322,18 @@ describe('Hostile IdP beyond certification: outages survived from the cache', ()
   })
 
   it('discovery and JWKS down past the hour a copy stays fresh: the stale copy bridges the outage', async (ctx) => {
-    let clock = Date.now()
-    const s = await scene(ctx, beyond, { now: () => clock })
+    const s = await scene({ ctx, area: beyond })
     await expectSignedIn(s)
     s.rig.idp.behaviour.down = { discovery: true, jwks: true }
-    clock += 2 * 60 * 60 * 1000
+    s.advance(2 * 60 * 60 * 1000)
     await expectSignedIn(s)
   })
 
   it('discovery down past the day a stale copy may serve: a clean 502 page, nothing written', async (ctx) => {
-    let clock = Date.now()
-    const s = await scene(ctx, beyond, { now: () => clock })
+    const s = await scene({ ctx, area: beyond })
     await expectSignedIn(s)
     s.rig.idp.behaviour.down = { discovery: true, jwks: true }
-    clock += 25 * 60 * 60 * 1000
+    s.advance(25 * 60 * 60 * 1000)
     await s.tally.baseline()
     const initiate = await s.rig.fetch(new Browser(), initiatePath(s))
     await s.tally.refused(initiate, { status: 502, code: 'idp_unreachable' })
@@ -356,33 +342,27 @@ describe('Hostile IdP beyond certification: outages survived from the cache', ()
 
 describe('Hostile IdP beyond certification: accepted', () => {
   it('a thin ID token: the email comes from userinfo with the same sub', async (ctx) => {
-    const s = await scene(ctx, beyond)
+    const s = await scene({ ctx, area: beyond })
     s.rig.idp.behaviour.thinIdToken = true
     await expectSignedIn(s)
     expect(s.rig.idp.count('userinfo')).toBe(1)
   })
 
   it('an RFC 9207 iss response parameter naming the issuer', async (ctx) => {
-    const s = await scene(ctx, beyond)
+    const s = await scene({ ctx, area: beyond })
     s.rig.idp.behaviour.sendIssParam = true
     await expectSignedIn(s)
   })
 
   it('client_secret_post when the connection says so: the secret goes in the body only', async (ctx) => {
-    const rig = await createRig()
-    const tally = new Tally(ctx, beyond).watch(rig)
-    const team = await setUpTeam(rig, { authMethod: 'client_secret_post' })
-    rig.idp.addUser({ sub, email: `ada@${team.domain}`, email_verified: true })
-    const sent = recordTokenRequests(rig)
-    const browser = new Browser()
-    const { callback } = await tileLogin(rig, browser, sub)
-    expect([callback.status, (await me(rig, browser)).status]).toEqual([302, 200])
-    tally.accepted()
+    const s = await scene({ ctx, area: beyond, authMethod: 'client_secret_post' })
+    const sent = recordTokenRequests(s.rig)
+    await expectSignedIn(s)
     const [{ authorization, form }] = sent as [TokenRequest]
     expect([authorization, form.get('client_id'), form.get('client_secret')]).toEqual([
       null,
-      team.clientId,
-      team.clientSecret,
+      s.team.clientId,
+      s.team.clientSecret,
     ])
   })
 })

@@ -1,16 +1,71 @@
-// The robustness suites' common scene: a rig watched by a tally, a connected team, one person the IdP knows.
+// The one fixture builder: a rig on a movable clock, a team connected to the rig's IdP, one person the IdP knows.
 import { expect, type TestContext } from 'vitest'
 import { Tally } from './figures'
-import {
-  Browser,
-  createRig,
-  me,
-  publicOrigin,
-  setUpTeam,
-  tileLogin,
-  type Rig,
-  type TeamSetup,
-} from './harness'
+import { Browser, createRig, me, publicOrigin, tileLogin, unique, type Rig } from './harness'
+import type { TestIdp } from './idp/provider'
+
+export interface TeamSetup {
+  teamId: string
+  /** '' when the team was made without a connection. */
+  connectionId: string
+  domain: string
+  ownerEmail: string
+  clientId: string
+  clientSecret: string
+}
+
+export interface TeamOptions {
+  defaultPermission?: 'public' | 'private'
+  authMethod?: 'client_secret_basic' | 'client_secret_post'
+  /** false: the team only, no SSO connection (and no client at the IdP). */
+  connect?: boolean
+}
+
+/** What support does: create the team, then its connection to the rig's IdP (registered there as a client). */
+export async function addTeam(rig: Rig, options: TeamOptions = {}): Promise<TeamSetup> {
+  const domain = `${unique('acme')}.example`
+  const ownerEmail = `owner@${domain}`
+  const clientId = unique('client')
+  const clientSecret = `secret-${unique('s')}_with-symbols~`
+  const team = await rig.admin('POST', '/admin/api/teams', {
+    name: `Team ${domain}`,
+    ownerEmail,
+    defaultPermission: options.defaultPermission ?? 'private',
+  })
+  if (team.status !== 201) throw new Error(`team: ${team.status} ${await team.text()}`)
+  const { id: teamId } = (await team.json()) as { id: string }
+  const setup = { teamId, connectionId: '', domain, ownerEmail, clientId, clientSecret }
+  if (options.connect === false) return setup
+  return { ...setup, connectionId: await connectTeam(rig, setup, options.authMethod) }
+}
+
+/** Support adds the Okta connection of the team `ownerEmail` owns, to a client registered at the rig's IdP. */
+export async function connectTeam(
+  rig: Rig,
+  {
+    ownerEmail,
+    clientId,
+    clientSecret,
+  }: Pick<TeamSetup, 'ownerEmail' | 'clientId' | 'clientSecret'>,
+  authMethod?: TeamOptions['authMethod'],
+): Promise<string> {
+  rig.idp.addClient({
+    client_id: clientId,
+    client_secret: clientSecret,
+    redirect_uri: `${publicOrigin}/sso/callback`,
+    auth_method: authMethod,
+  })
+  const connection = await rig.admin('POST', '/admin/api/sso-connections', {
+    ownerEmail,
+    clientId,
+    clientSecret,
+    issuer: rig.idp.issuer,
+    ...(authMethod ? { tokenEndpointAuthMethod: authMethod } : {}),
+  })
+  if (connection.status !== 201)
+    throw new Error(`connection: ${connection.status} ${await connection.text()}`)
+  return ((await connection.json()) as { id: string }).id
+}
 
 export interface Scene {
   rig: Rig
@@ -18,25 +73,48 @@ export interface Scene {
   tally: Tally
   /** The IdP's person: sub `okta-ada`, an email in the team's domain, no account yet. */
   email: string
+  /** Moves the worker's clock forward (the IdP keeps real time). */
+  advance(ms: number): void
+}
+
+export interface SceneOptions extends TeamOptions {
+  /** With `area`: the test's figures go to docs/robustness.md under that area. */
+  ctx?: TestContext
+  area?: string
+  issuer?: string
+  /** Other IdPs the worker can reach (a second Okta org). */
+  idps?: TestIdp[]
 }
 
 export const sub = 'okta-ada'
 
-export async function scene(
-  ctx: TestContext,
-  area: string,
-  options: { now?: () => number } = {},
-): Promise<Scene> {
-  const rig = await createRig(options)
-  const tally = new Tally(ctx, area).watch(rig)
-  const team = await setUpTeam(rig)
+export async function scene(options: SceneOptions = {}): Promise<Scene> {
+  let offsetMs = 0
+  const rig = await createRig({
+    issuer: options.issuer,
+    idps: options.idps,
+    now: () => Date.now() + offsetMs,
+  })
+  const tally = new Tally(options.area ? options.ctx : undefined, options.area ?? '').watch(rig)
+  const team = await addTeam(rig, options)
   const email = `ada@${team.domain}`
   rig.idp.addUser({ sub, email, email_verified: true, name: 'Ada' })
-  return { rig, team, tally, email }
+  return { rig, team, tally, email, advance: (ms) => (offsetMs += ms) }
 }
 
 export const initiatePath = (s: Scene) =>
   `/sso/initiate?iss=${encodeURIComponent(s.rig.idp.issuer)}`
+
+/** A browser whose login is waiting at the IdP: its callback URL and the cookies it holds. */
+export async function pendingLogin(s: Scene, person = sub, path = initiatePath(s)) {
+  const browser = new Browser()
+  const initiate = await s.rig.fetch(browser, path, {
+    headers: { 'sec-fetch-site': 'cross-site' },
+  })
+  expect(initiate.status, await initiate.clone().text()).toBe(302)
+  const location = initiate.headers.get('location')!
+  return { browser, initiate, callbackUrl: s.rig.idp.authorize(location, person) }
+}
 
 /** A login that must succeed: the browser lands on the app with an SSO session for the scene's person. */
 export async function expectSignedIn(s: Scene, browser = new Browser()): Promise<Browser> {

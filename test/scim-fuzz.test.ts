@@ -1,7 +1,8 @@
 // A bounded, seeded fuzz of SCIM and Universal Logout: garbage never earns a 5xx, and a refusal writes nothing.
 import { describe, expect, it } from 'vitest'
-import { showsInternals } from './figures'
-import { Browser, createRig, query, setUpTeam } from './harness'
+
+import { Browser, createRig, query, showsInternals } from './harness'
+import { addTeam } from './scene'
 import { oktaUser, patchOp, scimClient } from './scim-helpers'
 
 const seed = 0x5c1a_2026
@@ -107,7 +108,7 @@ async function snapshot() {
 describe('bounded fuzz of SCIM and Universal Logout', () => {
   it(`${requests} seeded requests (seed ${seed.toString(16)}): no 5xx, no internals, SCIM errors well-formed, refusals write nothing`, async () => {
     const rig = await createRig()
-    const team = await setUpTeam(rig)
+    const team = await addTeam(rig)
     const scim = await scimClient(rig, team.connectionId)
     const user = (await (await scim('POST', '/Users', oktaUser(`ada@${team.domain}`))).json()) as {
       id: string

@@ -1,20 +1,11 @@
 // Tile and email login end to end against the in-test IdP: JIT members, sessions, events, refusals.
 import { describe, expect, it } from 'vitest'
-import {
-  Browser,
-  createRig,
-  me,
-  publicOrigin,
-  query,
-  setUpTeam,
-  tileLogin,
-  unique,
-} from './harness'
+import { Browser, expectRefusal, formPost, me, publicOrigin, query, tileLogin } from './harness'
+import { addTeam, pendingLogin, scene } from './scene'
 
 describe('Okta tile login (third-party initiated)', () => {
   it('creates a just-in-time member with the team default permission and signs them in', async () => {
-    const rig = await createRig()
-    const team = await setUpTeam(rig, { defaultPermission: 'public' })
+    const { rig, team } = await scene({ defaultPermission: 'public' })
     rig.idp.addUser({
       sub: 'okta-1',
       email: `Ada@${team.domain.toUpperCase()}`,
@@ -54,12 +45,6 @@ describe('Okta tile login (third-party initiated)', () => {
   })
 })
 
-async function signedInRig(options: Parameters<typeof setUpTeam>[1] = {}) {
-  const rig = await createRig()
-  const team = await setUpTeam(rig, options)
-  return { rig, team }
-}
-
 const countRows = async () => {
   const [row] = await query<Record<string, number>>(
     'select (select count(*) from users) as users, (select count(*) from memberships) as memberships, (select count(*) from identities) as identities, (select count(*) from sessions) as sessions',
@@ -67,22 +52,9 @@ const countRows = async () => {
   return row!
 }
 
-/** A refusal renders the error page with its code and writes its event, and nothing else. */
-async function expectRefusal(response: Response, status: number, code: string) {
-  expect(response.status).toBe(status)
-  const html = await response.text()
-  expect(html).toContain(`data-testid="error-code">${code}<`)
-  const referenceId = /data-testid="reference-id">([^<]+)</.exec(html)?.[1]
-  const [event] = await query<{ error_code: string; outcome: string; kind: string }>(
-    'select * from events where reference_id = ?',
-    referenceId,
-  )
-  expect(event).toMatchObject({ error_code: code, kind: 'login' })
-}
-
 describe('tile login, more', () => {
   it('signs a returning member in through the (connection, sub) link with one token fetch', async () => {
-    const { rig, team } = await signedInRig()
+    const { rig, team } = await scene()
     rig.idp.addUser({
       sub: 'okta-2',
       email: `grace@${team.domain}`,
@@ -107,7 +79,7 @@ describe('tile login, more', () => {
   })
 
   it('passes login_hint on, honours a same-origin target_link_uri and ignores a foreign one', async () => {
-    const { rig, team } = await signedInRig()
+    const { rig, team } = await scene()
     rig.idp.addUser({ sub: 'okta-3', email: `lin@${team.domain}`, email_verified: true })
     const iss = encodeURIComponent(rig.idp.issuer)
     const own = await tileLogin(
@@ -130,17 +102,13 @@ describe('tile login, more', () => {
   })
 
   it('accepts the initiation as a cross-site POST (form_post style) and by connection id', async () => {
-    const { rig, team } = await signedInRig()
+    const { rig, team } = await scene()
     const browser = new Browser()
-    const posted = await rig.fetch(browser, '/sso/initiate', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'sec-fetch-site': 'cross-site',
-        origin: rig.idp.issuer,
-      },
-      body: new URLSearchParams({ iss: rig.idp.issuer }),
-    })
+    const posted = await rig.fetch(
+      browser,
+      '/sso/initiate',
+      formPost({ iss: rig.idp.issuer }, { 'sec-fetch-site': 'cross-site', origin: rig.idp.issuer }),
+    )
     expect(posted.status).toBe(302)
     rig.idp.addUser({ sub: 'okta-4', email: `kai@${team.domain}`, email_verified: true })
     const { callback } = await tileLogin(
@@ -153,43 +121,42 @@ describe('tile login, more', () => {
   })
 
   it('refuses an unknown iss or connection with a 4xx page and never redirects', async () => {
-    const { rig } = await signedInRig()
+    const { rig } = await scene()
     await expectRefusal(
       await rig.fetch(new Browser(), '/sso/initiate?iss=https%3A%2F%2Funknown.example.test'),
-      404,
-      'unknown_issuer',
+      { status: 404, code: 'unknown_issuer' },
     )
-    await expectRefusal(
-      await rig.fetch(new Browser(), '/sso/initiate/nope'),
-      404,
-      'unknown_connection',
-    )
-    await expectRefusal(await rig.fetch(new Browser(), '/sso/initiate'), 400, 'invalid_request')
+    await expectRefusal(await rig.fetch(new Browser(), '/sso/initiate/nope'), {
+      status: 404,
+      code: 'unknown_connection',
+    })
+    await expectRefusal(await rig.fetch(new Browser(), '/sso/initiate'), {
+      status: 400,
+      code: 'invalid_request',
+    })
   })
 
   it('refuses a disabled connection at initiate', async () => {
-    const { rig, team } = await signedInRig()
+    const { rig, team } = await scene()
     await rig.admin('PATCH', `/admin/api/sso-connections/${team.connectionId}`, { enabled: false })
     await expectRefusal(
       await rig.fetch(new Browser(), `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`),
-      403,
-      'connection_disabled',
+      { status: 403, code: 'connection_disabled' },
     )
   })
 
   it('refuses a member of another team with a clear page, writing nothing but the event', async () => {
-    const rig = await createRig()
-    const first = await setUpTeam(rig)
+    const { rig, team: first } = await scene()
     const email = `mia@${first.domain}`
     await rig.admin('POST', '/admin/api/teams', {
       name: 'Mia’s own',
       ownerEmail: email,
-      domains: [`${unique('mia')}.example`],
+      domains: [`mia.${first.domain}`],
     })
     rig.idp.addUser({ sub: 'okta-mia', email, email_verified: true })
     const before = await countRows()
     const { callback } = await tileLogin(rig, new Browser(), 'okta-mia')
-    await expectRefusal(callback, 403, 'member_of_another_team')
+    await expectRefusal(callback, { status: 403, code: 'member_of_another_team' })
     expect(await countRows()).toEqual(before)
     expect(
       callback.headers
@@ -199,13 +166,13 @@ describe('tile login, more', () => {
   })
 
   it('adds an existing teamless user of the team’s domain, and refuses other domains and unverified emails', async () => {
-    const { rig, team } = await signedInRig()
+    const { rig, team } = await scene()
     const email = `noor@${team.domain}`
-    const register = await rig.fetch(new Browser(), '/register', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ email, password: 'correct horse battery', name: 'Noor' }),
-    })
+    const register = await rig.fetch(
+      new Browser(),
+      '/register',
+      formPost({ email, password: 'correct horse battery', name: 'Noor' }),
+    )
     expect(register.status).toBe(303)
     rig.idp.addUser({ sub: 'okta-noor', email: email.toUpperCase(), email_verified: true })
     expect((await tileLogin(rig, new Browser(), 'okta-noor')).callback.status).toBe(302)
@@ -218,21 +185,19 @@ describe('tile login, more', () => {
     rig.idp.addUser({ sub: 'okta-out', email: 'out@elsewhere.example', email_verified: true })
     rig.idp.addUser({ sub: 'okta-unv', email: `unv@${team.domain}`, email_verified: false })
     const before = await countRows()
-    await expectRefusal(
-      (await tileLogin(rig, new Browser(), 'okta-out')).callback,
-      403,
-      'domain_not_allowed',
-    )
-    await expectRefusal(
-      (await tileLogin(rig, new Browser(), 'okta-unv')).callback,
-      403,
-      'email_unverified',
-    )
+    await expectRefusal((await tileLogin(rig, new Browser(), 'okta-out')).callback, {
+      status: 403,
+      code: 'domain_not_allowed',
+    })
+    await expectRefusal((await tileLogin(rig, new Browser(), 'okta-unv')).callback, {
+      status: 403,
+      code: 'email_unverified',
+    })
     expect(await countRows()).toEqual(before)
   })
 
   it('fetches /userinfo only when the thin ID token lacks the email, and uses client_secret_post when configured', async () => {
-    const { rig, team } = await signedInRig({ authMethod: 'client_secret_post' })
+    const { rig, team } = await scene({ authMethod: 'client_secret_post' })
     rig.idp.addUser({
       sub: 'okta-thin',
       email: `thin@${team.domain}`,
@@ -251,17 +216,14 @@ describe('tile login, more', () => {
 
 describe('email login (app-initiated)', () => {
   it('picks the team by the email’s domain, passes the email as login_hint and returns to return_to', async () => {
-    const { rig, team } = await signedInRig()
+    const { rig, team } = await scene()
     rig.idp.addUser({ sub: 'okta-e', email: `eve@${team.domain}`, email_verified: true })
     const browser = new Browser()
-    const start = await rig.fetch(browser, '/sso/start', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: publicOrigin },
-      body: new URLSearchParams({
-        email: `Eve@${team.domain.toUpperCase()}`,
-        return_to: '/app?from=login',
-      }),
-    })
+    const start = await rig.fetch(
+      browser,
+      '/sso/start',
+      formPost({ email: `Eve@${team.domain.toUpperCase()}`, return_to: '/app?from=login' }),
+    )
     expect(start.status).toBe(302)
     const location = new URL(start.headers.get('location')!)
     expect(location.searchParams.get('login_hint')).toBe(`eve@${team.domain}`)
@@ -271,81 +233,39 @@ describe('email login (app-initiated)', () => {
   })
 
   it('refuses a domain without SSO, and a cross-site post', async () => {
-    const { rig } = await signedInRig()
+    const { rig } = await scene()
     await expectRefusal(
       await rig.fetch(new Browser(), '/sso/start?email=someone%40no-sso.example'),
-      404,
-      'no_sso_for_domain',
+      { status: 404, code: 'no_sso_for_domain' },
     )
-    const crossSite = await rig.fetch(new Browser(), '/sso/start', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'sec-fetch-site': 'cross-site',
-        origin: 'https://evil.example',
-      },
-      body: new URLSearchParams({ email: 'a@b.example' }),
-    })
-    await expectRefusal(crossSite, 403, 'csrf_refused')
-  })
-})
-
-describe('callback refusals', () => {
-  it('refuses a callback without its transaction, and a replayed one', async () => {
-    const { rig, team } = await signedInRig()
-    rig.idp.addUser({ sub: 'okta-r', email: `rae@${team.domain}`, email_verified: true })
-    const browser = new Browser()
-    const initiate = await rig.fetch(
-      browser,
-      `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`,
+    const crossSite = await rig.fetch(
+      new Browser(),
+      '/sso/start',
+      formPost(
+        { email: 'a@b.example' },
+        { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+      ),
     )
-    const callbackUrl = rig.idp.authorize(initiate.headers.get('location')!, 'okta-r')
-    await expectRefusal(await rig.fetch(new Browser(), callbackUrl), 400, 'login_expired')
-    const stolenTx = browser.header()
-    expect((await rig.fetch(browser, callbackUrl)).status).toBe(302)
-    const replay = new Browser()
-    replay.cookies.set('__Host-edge_sso_tx', stolenTx.split('=').slice(1).join('='))
-    const replayed = await rig.fetch(replay, callbackUrl)
-    await expectRefusal(replayed, 400, 'code_rejected')
-  })
-
-  it('refuses access_denied from the IdP', async () => {
-    const { rig } = await signedInRig()
-    const browser = new Browser()
-    const initiate = await rig.fetch(
-      browser,
-      `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`,
-    )
-    rig.idp.addUser({ sub: 'okta-d' })
-    const denied = rig.idp.authorize(initiate.headers.get('location')!, 'okta-d', { deny: true })
-    await expectRefusal(await rig.fetch(browser, denied), 403, 'idp_denied')
+    await expectRefusal(crossSite, { status: 403, code: 'csrf_refused' })
   })
 })
 
 describe('round trips per step (warm caches)', () => {
   it('initiate: 0 upstream, 1 D1; callback: 1 upstream, 2 D1; /api/me: 0 and 0', async () => {
-    const { rig, team } = await signedInRig()
-    rig.idp.addUser({ sub: 'okta-b', email: `bo@${team.domain}`, email_verified: true })
-    await tileLogin(rig, new Browser(), 'okta-b')
-    const browser = new Browser()
-    rig.resetCounters()
-    const initiate = await rig.fetch(
-      browser,
-      `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`,
-    )
-    expect({
+    const s = await scene()
+    const { rig } = s
+    await tileLogin(rig, new Browser(), 'okta-ada')
+    const roundTrips = () => ({
       upstream: rig.counters.upstream,
       d1: rig.counters.d1,
       kv: rig.counters.kvReads,
-    }).toEqual({ upstream: 0, d1: 1, kv: 0 })
-    const callbackUrl = rig.idp.authorize(initiate.headers.get('location')!, 'okta-b')
+    })
+    rig.resetCounters()
+    const { browser, callbackUrl } = await pendingLogin(s)
+    expect(roundTrips()).toEqual({ upstream: 0, d1: 1, kv: 0 })
     rig.resetCounters()
     expect((await rig.fetch(browser, callbackUrl)).status).toBe(302)
-    expect({
-      upstream: rig.counters.upstream,
-      d1: rig.counters.d1,
-      kv: rig.counters.kvReads,
-    }).toEqual({ upstream: 1, d1: 2, kv: 0 })
+    expect(roundTrips()).toEqual({ upstream: 1, d1: 2, kv: 0 })
     rig.resetCounters()
     for (let i = 0; i < 5; i++) expect((await me(rig, browser)).status).toBe(200)
     expect({ upstream: rig.counters.upstream, d1: rig.counters.d1 }).toEqual({ upstream: 0, d1: 0 })
@@ -354,13 +274,11 @@ describe('round trips per step (warm caches)', () => {
 
 describe('one Okta org, two teams', () => {
   it('refuses the bare issuer as ambiguous and signs each team in through its own initiate login URI', async () => {
-    const rig = await createRig()
-    const first = await setUpTeam(rig)
-    const second = await setUpTeam(rig)
+    const { rig, team: first } = await scene()
+    const second = await addTeam(rig)
     await expectRefusal(
       await rig.fetch(new Browser(), `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`),
-      400,
-      'ambiguous_issuer',
+      { status: 400, code: 'ambiguous_issuer' },
     )
     for (const team of [first, second]) {
       rig.idp.addUser({

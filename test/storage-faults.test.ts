@@ -1,8 +1,8 @@
 // Faults in our own storage: D1 failing before, during and inside the provisioning write; KV unavailable or corrupt.
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { Browser, query, type Rig } from './harness'
-import { expectRefusedLogin, expectSignedIn, initiatePath, scene, sub } from './scene'
+import { Browser, formPost, query, type Rig } from './harness'
+import { expectRefusedLogin, expectSignedIn, initiatePath, pendingLogin, scene } from './scene'
 
 const area = 'Storage faults'
 const storageUnavailable = { status: 503, code: 'storage_unavailable' }
@@ -86,7 +86,7 @@ async function rowsFor(email: string) {
 
 describe('D1 faults during a just-in-time login', () => {
   it('the provisioning write rejected: a clean 503 page, no half-created user, and the next login works', async (ctx) => {
-    const s = await scene(ctx, area)
+    const s = await scene({ ctx, area })
     const restore = injectD1Fault(s.rig, (sqls) => (provisions(sqls) ? 'reject' : 'run'))
     await expectRefusedLogin(s, storageUnavailable)
     restore()
@@ -96,7 +96,7 @@ describe('D1 faults during a just-in-time login', () => {
   })
 
   it('a statement failing inside D1 after the user and membership inserts ran: all of it rolled back', async (ctx) => {
-    const s = await scene(ctx, area)
+    const s = await scene({ ctx, area })
     const batches: string[][] = []
     const restore = injectD1Fault(s.rig, (sqls) => {
       batches.push(sqls)
@@ -118,10 +118,8 @@ describe('D1 faults during a just-in-time login', () => {
   })
 
   it('the callback facts read failing: a clean 503 page, nothing written', async (ctx) => {
-    const s = await scene(ctx, area)
-    const browser = new Browser()
-    const initiate = await s.rig.fetch(browser, initiatePath(s))
-    const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location')!, sub)
+    const s = await scene({ ctx, area })
+    const { browser, callbackUrl } = await pendingLogin(s)
     await s.tally.baseline()
     s.rig.faults.d1Batch = true
     const callback = await s.rig.fetch(browser, callbackUrl)
@@ -131,7 +129,7 @@ describe('D1 faults during a just-in-time login', () => {
   })
 
   it('D1 reads failing at initiate: a clean 503 page, no redirect to the IdP', async (ctx) => {
-    const s = await scene(ctx, area)
+    const s = await scene({ ctx, area })
     await s.tally.baseline()
     const restore = injectD1Fault(s.rig, (sqls) =>
       sqls.every((sql) => /^select/i.test(sql)) ? 'reject' : 'run',
@@ -143,15 +141,15 @@ describe('D1 faults during a just-in-time login', () => {
   })
 
   it('registration with the write rejected: a clean 503 page, no user', async (ctx) => {
-    const s = await scene(ctx, area)
+    const s = await scene({ ctx, area })
     await s.tally.baseline()
     const restore = injectD1Fault(s.rig, (sqls) => (provisions(sqls) ? 'reject' : 'run'))
     const email = `grace@${s.team.domain.replace(/^acme/, 'solo')}`
-    const response = await s.rig.fetch(new Browser(), '/register', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ email, password: 'correct horse battery' }),
-    })
+    const response = await s.rig.fetch(
+      new Browser(),
+      '/register',
+      formPost({ email, password: 'correct horse battery' }),
+    )
     restore()
     await s.tally.refused(response, storageUnavailable)
     expect(await rowsFor(email)).toEqual({ users: 0, memberships: 0, identities: 0, sessions: 0 })
@@ -160,7 +158,7 @@ describe('D1 faults during a just-in-time login', () => {
 
 describe('KV faults: the worker falls back to the IdP and stays correct', () => {
   it('KV down from a cold start: logins succeed from the IdP, in a fresh isolate too', async (ctx) => {
-    const s = await scene(ctx, area)
+    const s = await scene({ ctx, area })
     s.rig.faults.kvDown = true
     await expectSignedIn(s)
     s.rig.runtime.documents.clear()
@@ -171,14 +169,14 @@ describe('KV faults: the worker falls back to the IdP and stays correct', () => 
   })
 
   it('KV down: a forged signature is still refused', async (ctx) => {
-    const s = await scene(ctx, area)
+    const s = await scene({ ctx, area })
     s.rig.faults.kvDown = true
     s.rig.idp.behaviour.idToken = { sign: 'wrongKey' }
     await expectRefusedLogin(s, { status: 403, code: 'token_invalid' })
   })
 
   it('KV down, memory empty and the IdP down: a clean 502 page', async (ctx) => {
-    const s = await scene(ctx, area)
+    const s = await scene({ ctx, area })
     s.rig.faults.kvDown = true
     s.rig.idp.behaviour.down = { discovery: true, jwks: true }
     await s.tally.baseline()
@@ -187,7 +185,7 @@ describe('KV faults: the worker falls back to the IdP and stays correct', () => 
   })
 
   it('a corrupt KV entry is a cache miss: the IdP is asked and the login succeeds', async (ctx) => {
-    const s = await scene(ctx, area)
+    const s = await scene({ ctx, area })
     await env.CACHE.put(`discovery:${s.rig.idp.issuer}`, '{not json')
     await env.CACHE.put(
       `jwks:${s.rig.idp.issuer}`,

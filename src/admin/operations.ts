@@ -1,22 +1,28 @@
 // The support operations behind both the admin JSON API and the admin page: teams, users, connections, events.
-import { and, desc, eq } from 'drizzle-orm'
-import type { Context } from 'hono'
 import * as oauth from 'oauth4webapi'
+import { forgetConnection } from '../connections'
 import { randomId } from '../crypto/encoding'
 import { seal } from '../crypto/secret-box'
 import type { Database } from '../db/client'
-import { forgetConnection } from '../db/connections'
+import {
+  type ConnectionRow,
+  connectionRow,
+  deleteConnectionStatements,
+  insertConnection,
+  updateConnection,
+} from '../db/connections'
 import { isUniqueViolation } from '../db/errors'
-import { events, identities, memberships, ssoConnections, users } from '../db/schema'
-import { createTeamStatements, loadTeams } from '../db/teams'
-import type { AppEnv, Config } from '../env'
+import { type EventRecord, insertEvent, listEvents as selectEvents } from '../db/events'
+import { loadTeams } from '../db/teams'
+import { insertUser, userWithTeam } from '../db/users'
+import type { Config } from '../env'
 import { AppError } from '../errors'
-import { type Audit, eventRow, insertEvent, newReferenceId } from '../events'
-import { db, upstream } from '../http'
+import { type Audit, eventRow, newReferenceId } from '../events'
 import { fetchDiscovery, type UpstreamOptions } from '../oidc/discovery'
 import { normalizeIssuer } from '../oidc/issuer'
-import { emailDomain } from '../provisioning'
 import type { Runtime } from '../runtime'
+import { createTeam as createTeamRows } from '../teams'
+import { initiateLoginUri, redirectUri } from '../vocabulary'
 import type {
   ConnectionPatch,
   CreateConnectionInput,
@@ -24,28 +30,18 @@ import type {
   EventsQuery,
 } from './schemas'
 
-/** What an operation needs from the request: storage, configuration, upstream access and the audit it fills in. */
-export interface AdminScope {
+/** What an operation needs: storage, configuration, the isolate's runtime and upstream access. */
+export interface AdminDeps {
   db: Database
   config: Config
   runtime: Runtime
   upstream: UpstreamOptions
-  audit: Audit
 }
 
-export const adminScope = (c: Context<AppEnv>): AdminScope => ({
-  db: db(c),
-  config: c.var.config,
-  runtime: c.var.runtime,
-  upstream: upstream(c),
-  audit: c.var.audit,
-})
-
-type Connection = typeof ssoConnections.$inferSelect
 type LoadedTeam = Awaited<ReturnType<typeof loadTeams>>[number]
 
 /** The public shape of a connection: never the secret. */
-function connectionView(config: Config, row: Connection) {
+function connectionView(config: Config, row: ConnectionRow) {
   return {
     id: row.id,
     teamId: row.teamId,
@@ -53,8 +49,8 @@ function connectionView(config: Config, row: Connection) {
     clientId: row.clientId,
     enabled: row.enabled,
     tokenEndpointAuthMethod: row.tokenEndpointAuthMethod,
-    initiateLoginUri: `${config.publicOrigin}/sso/initiate/${row.id}`,
-    redirectUri: `${config.publicOrigin}/sso/callback`,
+    initiateLoginUri: initiateLoginUri(config.publicOrigin, row.id),
+    redirectUri: redirectUri(config.publicOrigin),
     scimEnabled: row.scimTokenHash !== null,
     endIdpSession: row.endIdpSession,
   }
@@ -75,181 +71,139 @@ function teamView(config: Config, t: LoadedTeam) {
 
 export type ConnectionView = ReturnType<typeof connectionView>
 export type TeamView = ReturnType<typeof teamView>
-export type EventRecord = typeof events.$inferSelect
 
-const success = (s: AdminScope, audit: Audit = s.audit) =>
-  eventRow(audit, 'success', null, newReferenceId(), s.runtime.now())
+const success = (d: AdminDeps, audit: Audit) =>
+  insertEvent(d.db, eventRow(audit, 'success', null, newReferenceId(), d.runtime.now()))
 
 /** Creates the team with its owner (a new user when the email has none) and its domains, by default the owner's. */
-export async function createTeam(s: AdminScope, input: CreateTeamInput): Promise<TeamView> {
-  s.audit.email = input.ownerEmail
-  const client = s.db
-  const owner = await client
-    .select({ id: users.id, teamId: memberships.teamId })
-    .from(users)
-    .leftJoin(memberships, eq(memberships.userId, users.id))
-    .where(eq(users.email, input.ownerEmail))
-    .get()
+export async function createTeam(
+  d: AdminDeps,
+  input: CreateTeamInput,
+  audit: Audit,
+): Promise<TeamView> {
+  const owner = await userWithTeam(d.db, input.ownerEmail)
   if (owner?.teamId) throw new AppError('already_in_team')
-  const ownerUserId = owner?.id ?? randomId()
-  const teamId = randomId()
-  const domains =
-    input.domains ?? [emailDomain(input.ownerEmail)].filter((d): d is string => d !== undefined)
-  const team = {
-    id: teamId,
-    name: input.name,
-    ownerUserId,
-    defaultPermission: input.defaultPermission,
-    domains: [...new Set(domains)],
-  }
-  await client
-    .batch([
-      ...(owner ? [] : [client.insert(users).values({ id: ownerUserId, email: input.ownerEmail })]),
-      ...createTeamStatements(client, team),
-      insertEvent(client, success(s, { ...s.audit, teamId })),
-    ] as unknown as Parameters<typeof client.batch>[0])
-    .catch((error: unknown) => {
-      if (!isUniqueViolation(error)) throw error
-      throw new AppError(
-        isUniqueViolation(error, 'team_domains') ? 'domain_taken' : 'already_in_team',
-      )
-    })
-  return getTeam(s, teamId)
+  const ownerId = owner?.id ?? randomId()
+  const teamId = await createTeamRows(
+    d.db,
+    {
+      name: input.name,
+      defaultPermission: input.defaultPermission,
+      owner: { id: ownerId, email: input.ownerEmail },
+      domains: input.domains,
+    },
+    {
+      skipTakenDomains: false,
+      before: owner ? [] : [insertUser(d.db, { id: ownerId, email: input.ownerEmail })],
+      after: (id) => [success(d, { ...audit, teamId: id })],
+    },
+  )
+  return getTeam(d, teamId)
 }
 
-export async function listTeams(s: AdminScope): Promise<TeamView[]> {
-  return (await loadTeams(s.db)).map((t) => teamView(s.config, t))
+export async function listTeams(d: AdminDeps): Promise<TeamView[]> {
+  return (await loadTeams(d.db)).map((t) => teamView(d.config, t))
 }
 
-export async function getTeam(s: AdminScope, id: string): Promise<TeamView> {
-  const [loaded] = await loadTeams(s.db, [id])
+export async function getTeam(d: AdminDeps, id: string): Promise<TeamView> {
+  const [loaded] = await loadTeams(d.db, [id])
   if (!loaded) throw new AppError('not_found')
-  return teamView(s.config, loaded)
+  return teamView(d.config, loaded)
 }
 
 /** Support's answer to "why can't this person join?": the user and the team they already belong to. */
-export async function findUser(s: AdminScope, email: string) {
-  const user = await s.db
-    .select({ id: users.id, email: users.email, name: users.name, teamId: memberships.teamId })
-    .from(users)
-    .leftJoin(memberships, eq(memberships.userId, users.id))
-    .where(eq(users.email, email))
-    .get()
+export async function findUser(d: AdminDeps, email: string) {
+  const user = await userWithTeam(d.db, email)
   if (!user) throw new AppError('not_found')
-  return { ...user, teamId: user.teamId ?? null }
+  return { id: user.id, email: user.email, name: user.name, teamId: user.teamId ?? null }
+}
+
+/** The team whose owner has this email: the audit fact a connection's creation is recorded under. */
+export async function teamOwnedBy(d: AdminDeps, ownerEmail: string): Promise<{ teamId: string }> {
+  const owner = await userWithTeam(d.db, ownerEmail)
+  if (!owner?.teamId || owner.role !== 'owner') throw new AppError('team_not_found')
+  return { teamId: owner.teamId }
 }
 
 /** Checks the issuer before anything is saved: its discovery document must name exactly this issuer. */
-async function checkIssuer(s: AdminScope, input: string): Promise<string> {
-  const issuer = normalizeIssuer(input, s.config.allowHttpIssuers)
+async function checkIssuer(d: AdminDeps, input: string): Promise<string> {
+  const issuer = normalizeIssuer(input, d.config.allowHttpIssuers)
   if (!issuer) throw new AppError('issuer_invalid')
   try {
-    await fetchDiscovery(s.upstream, issuer)
+    await fetchDiscovery(d.upstream, issuer)
   } catch (error) {
     const mismatch =
       error instanceof oauth.OperationProcessingError &&
       error.code === oauth.JSON_ATTRIBUTE_COMPARISON
-    throw new AppError(mismatch ? 'issuer_mismatch' : 'discovery_unreachable', {
-      cause: error instanceof Error ? error.message : undefined,
-    })
+    throw new AppError(mismatch ? 'issuer_mismatch' : 'discovery_unreachable', { cause: error })
   }
   return issuer
 }
 
-/** The guide's four values become the owner's team's connection, enabled, once the issuer's discovery checks out. */
+/** The guide's four values become `teamId`'s connection, enabled, once the issuer's discovery checks out. */
 export async function createConnection(
-  s: AdminScope,
+  d: AdminDeps,
+  teamId: string,
   input: CreateConnectionInput,
+  audit: Audit,
 ): Promise<ConnectionView> {
-  const client = s.db
-  s.audit.email = input.ownerEmail
-  const team = await client
-    .select({ teamId: memberships.teamId })
-    .from(users)
-    .innerJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.role, 'owner')))
-    .where(eq(users.email, input.ownerEmail))
-    .get()
-  if (!team) throw new AppError('team_not_found')
-  s.audit.teamId = team.teamId
-  const issuer = await checkIssuer(s, input.issuer)
+  const issuer = await checkIssuer(d, input.issuer)
   const id = randomId()
   const row = {
     id,
-    teamId: team.teamId,
+    teamId,
     issuer,
     clientId: input.clientId,
-    clientSecretSealed: await seal(s.config.dataKey, input.clientSecret, id),
+    clientSecretSealed: await seal(d.config.dataKey, input.clientSecret, id),
     enabled: true,
     tokenEndpointAuthMethod: input.tokenEndpointAuthMethod,
   }
-  await client
-    .batch([client.insert(ssoConnections).values(row), insertEvent(client, success(s))])
-    .catch((error: unknown) => {
-      throw isUniqueViolation(error) ? new AppError('connection_exists') : error
-    })
-  return getConnection(s, id)
+  await d.db.batch([insertConnection(d.db, row), success(d, audit)]).catch((error: unknown) => {
+    throw isUniqueViolation(error) ? new AppError('connection_exists', { cause: error }) : error
+  })
+  return getConnection(d, id)
 }
 
-async function connectionRow(s: AdminScope, id: string): Promise<Connection> {
-  const row = await s.db.select().from(ssoConnections).where(eq(ssoConnections.id, id)).get()
+export async function getConnection(d: AdminDeps, id: string): Promise<ConnectionView> {
+  const row = await connectionRow(d.db, id)
   if (!row) throw new AppError('not_found')
-  return row
-}
-
-export async function getConnection(s: AdminScope, id: string): Promise<ConnectionView> {
-  return connectionView(s.config, await connectionRow(s, id))
+  return connectionView(d.config, row)
 }
 
 /** Rotation, enabling and disabling: the secret is sealed again under the connection id. */
 export async function patchConnection(
-  s: AdminScope,
+  d: AdminDeps,
   id: string,
   patch: ConnectionPatch,
+  audit: Audit,
 ): Promise<ConnectionView> {
-  const existing = await connectionRow(s, id)
-  s.audit.teamId = existing.teamId
   const { clientSecret, ...rest } = patch
   const changes = {
     ...rest,
     ...(clientSecret === undefined
       ? {}
-      : { clientSecretSealed: await seal(s.config.dataKey, clientSecret, id) }),
-    updatedAt: Math.floor(s.runtime.now() / 1000),
+      : { clientSecretSealed: await seal(d.config.dataKey, clientSecret, id) }),
+    updatedAt: Math.floor(d.runtime.now() / 1000),
   }
-  const client = s.db
-  const [rows] = await client.batch([
-    client.update(ssoConnections).set(changes).where(eq(ssoConnections.id, id)).returning(),
-    insertEvent(client, success(s)),
-  ])
-  forgetConnection(s.runtime, id)
-  if (!rows[0]) throw new AppError('not_found')
-  return connectionView(s.config, rows[0])
+  const [rows] = await d.db.batch([updateConnection(d.db, id, changes), success(d, audit)])
+  forgetConnection(d.runtime, id)
+  const [updated] = rows
+  if (!updated) throw new AppError('not_found')
+  return connectionView(d.config, updated)
 }
 
 /** Deletes the connection and the identities linked through it (users and memberships stay). */
-export async function deleteConnection(s: AdminScope, id: string): Promise<void> {
-  const existing = await connectionRow(s, id)
-  const client = s.db
-  await client.batch([
-    client.delete(identities).where(eq(identities.connectionId, id)),
-    client.delete(ssoConnections).where(eq(ssoConnections.id, id)),
-    insertEvent(client, success(s, { ...s.audit, teamId: existing.teamId })),
-  ])
-  forgetConnection(s.runtime, id)
+export async function deleteConnection(d: AdminDeps, id: string, audit: Audit): Promise<void> {
+  await d.db.batch([...deleteConnectionStatements(d.db, id), success(d, audit)])
+  forgetConnection(d.runtime, id)
 }
 
 /** Login attempts and admin actions, newest first. */
-export async function listEvents(s: AdminScope, query: EventsQuery): Promise<EventRecord[]> {
-  return s.db
-    .select()
-    .from(events)
-    .where(query.teamId ? eq(events.teamId, query.teamId) : undefined)
-    .orderBy(desc(events.at), desc(events.id))
-    .limit(query.limit)
-    .all()
+export async function listEvents(d: AdminDeps, query: EventsQuery): Promise<EventRecord[]> {
+  return selectEvents(d.db, query)
 }
 
 /** A success event for an admin action that changes no row (signing in to the admin page). */
-export async function recordAdminSuccess(s: AdminScope): Promise<void> {
-  await insertEvent(s.db, success(s))
+export async function recordAdminSuccess(d: AdminDeps, audit: Audit): Promise<void> {
+  await success(d, audit)
 }

@@ -1,12 +1,13 @@
 // The admin inputs in zod/mini: JSON bodies and queries for the API, and the admin page's forms over the same fields.
 import * as z from 'zod/mini'
 import { email, permission, text } from '../schemas'
+import { tokenEndpointAuthMethods } from '../vocabulary'
 
 const domain = z
   .string()
   .check(z.trim(), z.toLowerCase(), z.regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/), z.maxLength(253))
 const domains = z.array(domain).check(z.minLength(1), z.maxLength(50))
-const authMethod = z.enum(['client_secret_basic', 'client_secret_post'])
+const authMethod = z.enum(tokenEndpointAuthMethods)
 const secret = z.string().check(z.minLength(1), z.maxLength(2048))
 const clientId = text(512).check(z.minLength(1))
 const teamFields = {
@@ -71,6 +72,25 @@ export const enableConnectionForm = z.strictObject({
 
 /** Deleting also forgets which IdP subjects belong to which users, so the form asks for a tick first. */
 export const deleteConnectionForm = z.strictObject({ confirm: z.literal('yes') })
+
+/** The toggle for RP-initiated logout: `/logout` also ends the Okta session. */
+export const endIdpSessionForm = z.strictObject({
+  endIdpSession: z.pipe(
+    z.enum(['true', 'false']),
+    z.transform((v) => v === 'true'),
+  ),
+})
+
+/** The admin group's Okta displayName; empty means none. */
+export const adminGroupForm = z.strictObject({
+  adminGroup: z.pipe(
+    z.string().check(z.trim(), z.maxLength(256)),
+    z.transform((v) => v || null),
+  ),
+})
+
+/** Ending a user's sessions from their team's card: the team the console returns to. */
+export const sessionsEndForm = z.strictObject({ teamId: z.string().check(z.maxLength(64)) })
 
 export const adminLoginForm = z.strictObject({
   token: z.string().check(z.minLength(1), z.maxLength(1024)),

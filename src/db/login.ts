@@ -1,8 +1,8 @@
 // The callback's D1 work: one batched read of the facts, one batched write of the outcome.
 import { and, eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
-import type { KnownUser, SsoDecision, SsoLoginFacts } from '../provisioning'
 import type { Database } from './client'
+import type { KnownUser, SignInWrites, SsoLoginFacts } from './facts'
 import { identities, memberships, ssoConnections, teamDomains, teams, users } from './schema'
 import { standingStatement } from './standing'
 
@@ -68,7 +68,7 @@ export async function loadSsoLoginFacts(
  */
 export function signInStatements(
   db: Database,
-  decision: Extract<SsoDecision, { outcome: 'sign_in' }>,
+  decision: SignInWrites,
   connectionId: string,
   subject: string,
 ): BatchItem<'sqlite'>[] {

@@ -1,7 +1,7 @@
 // Ending sessions: every live session of a user revoked at once; the facts RP-initiated logout needs.
 import { and, eq, isNull } from 'drizzle-orm'
 import type { Database } from './client'
-import { sessions, ssoConnections } from './schema'
+import { memberships, sessions, ssoConnections, users } from './schema'
 
 /** Marks every live session of `userId` revoked (a statement to run alone or in a batch). */
 export const revokeUserSessions = (db: Database, userId: string, atSeconds: number) =>
@@ -24,3 +24,15 @@ export async function loadEndSessionFacts(db: Database, sessionId: string) {
     .where(eq(sessions.id, sessionId))
     .get()
 }
+
+/** The member's role and email in `teamId`, or undefined when they are not in it. */
+export const teamMember = (db: Database, teamId: string, userId: string) =>
+  db
+    .select({ role: memberships.role, email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.teamId, teamId), eq(memberships.userId, userId)))
+    .get()
+
+export const deleteMembership = (db: Database, teamId: string, userId: string) =>
+  db.delete(memberships).where(and(eq(memberships.teamId, teamId), eq(memberships.userId, userId)))

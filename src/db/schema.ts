@@ -2,6 +2,16 @@
 // and SCIM's users and groups and Universal Logout's used token ids.
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import {
+  auditActions,
+  authMethods,
+  eventKinds,
+  eventOutcomes,
+  permissions,
+  memberRoles,
+  scimStatuses,
+  tokenEndpointAuthMethods,
+} from '../vocabulary'
 
 const createdAt = () =>
   integer('created_at')
@@ -12,7 +22,7 @@ export const teams = sqliteTable('teams', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   ownerUserId: text('owner_user_id').notNull(),
-  defaultPermission: text('default_permission', { enum: ['public', 'private'] }).notNull(),
+  defaultPermission: text('default_permission', { enum: permissions }).notNull(),
   createdAt: createdAt(),
   /** The SCIM group (by displayName) whose members get role admin. */
   adminGroup: text('admin_group'),
@@ -53,8 +63,8 @@ export const memberships = sqliteTable(
     teamId: text('team_id')
       .notNull()
       .references(() => teams.id, { onDelete: 'cascade' }),
-    role: text('role', { enum: ['owner', 'member'] }).notNull(),
-    permission: text('permission', { enum: ['public', 'private'] }).notNull(),
+    role: text('role', { enum: memberRoles }).notNull(),
+    permission: text('permission', { enum: permissions }).notNull(),
     createdAt: createdAt(),
   },
   (t) => [index('memberships_team').on(t.teamId)],
@@ -72,7 +82,7 @@ export const ssoConnections = sqliteTable(
     clientSecretSealed: text('client_secret_sealed').notNull(),
     enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
     tokenEndpointAuthMethod: text('token_endpoint_auth_method', {
-      enum: ['client_secret_basic', 'client_secret_post'],
+      enum: tokenEndpointAuthMethods,
     }).notNull(),
     createdAt: createdAt(),
     updatedAt: integer('updated_at')
@@ -117,7 +127,7 @@ export const sessions = sqliteTable(
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    authMethod: text('auth_method', { enum: ['sso', 'password'] }).notNull(),
+    authMethod: text('auth_method', { enum: authMethods }).notNull(),
     connectionId: text('connection_id'),
     createdAt: createdAt(),
     expiresAt: integer('expires_at').notNull(),
@@ -133,9 +143,9 @@ export const events = sqliteTable(
   {
     id: text('id').primaryKey(),
     at: integer('at').notNull(),
-    kind: text('kind', { enum: ['login', 'admin'] }).notNull(),
-    action: text('action').notNull(),
-    outcome: text('outcome', { enum: ['success', 'refused', 'error'] }).notNull(),
+    kind: text('kind', { enum: eventKinds }).notNull(),
+    action: text('action', { enum: auditActions }).notNull(),
+    outcome: text('outcome', { enum: eventOutcomes }).notNull(),
     errorCode: text('error_code'),
     teamId: text('team_id'),
     email: text('email'),
@@ -157,7 +167,7 @@ export const scimUsers = sqliteTable(
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    status: text('status', { enum: ['active', 'inactive', 'deleted'] }).notNull(),
+    status: text('status', { enum: scimStatuses }).notNull(),
     externalId: text('external_id'),
     givenName: text('given_name'),
     familyName: text('family_name'),

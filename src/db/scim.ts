@@ -317,3 +317,31 @@ export const replaceGroupMembers = (db: Database, groupId: string, userIds: stri
     db.insert(scimGroupMembers).values(chunk.map((userId) => ({ groupId, userId }))),
   ),
 ]
+
+export const insertScimUser = (
+  db: Database,
+  row: { id: string; email: string; name: string | null },
+) => db.insert(users).values(row)
+
+export const updateUser = (
+  db: Database,
+  id: string,
+  changes: Partial<Pick<typeof users.$inferInsert, 'email' | 'name'>>,
+) => db.update(users).set(changes).where(eq(users.id, id))
+
+export const insertScimGroup = (db: Database, row: typeof scimGroups.$inferInsert) =>
+  db.insert(scimGroups).values(row)
+
+export const updateScimGroup = (
+  db: Database,
+  teamId: string,
+  id: string,
+  changes: Pick<typeof scimGroups.$inferInsert, 'displayName' | 'externalId' | 'updatedAt'>,
+) =>
+  db
+    .update(scimGroups)
+    .set(changes)
+    .where(and(eq(scimGroups.id, id), eq(scimGroups.teamId, teamId)))
+
+export const deleteScimGroup = (db: Database, teamId: string, id: string) =>
+  db.delete(scimGroups).where(and(eq(scimGroups.id, id), eq(scimGroups.teamId, teamId)))

@@ -1,10 +1,11 @@
 // Session rows: the insert at login, the one-query recheck, revocation.
 import { and, eq, isNull } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
-import type { SessionFacts, TeamStanding } from '../provisioning'
 import type { Database } from './client'
-import { memberships, scimUsers, sessions, ssoConnections, teams, users } from './schema'
+import type { SessionFacts, TeamStanding } from './facts'
+import { memberships, scimUsers, sessions, ssoConnections, users } from './schema'
 import { isTeamAdmin } from './standing'
+import { selectUserWithTeam } from './users'
 
 const sessionConnection = alias(ssoConnections, 'session_connection')
 
@@ -17,7 +18,7 @@ export const revokeSession = (db: Database, id: string, atSeconds: number) =>
     .set({ revokedAt: atSeconds })
     .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
 
-export interface SessionRecheck extends SessionFacts {
+interface SessionRecheck extends SessionFacts {
   user: { email: string; name: string | null } | undefined
   team: { id: string; name: string } | undefined
   standing: Pick<TeamStanding, 'memberRole' | 'admin'>
@@ -30,25 +31,14 @@ export async function loadSessionRecheck(
   userId: string,
   nowSeconds: number,
 ): Promise<SessionRecheck> {
-  const row = await db
-    .select({
-      email: users.email,
-      name: users.name,
-      revokedAt: sessions.revokedAt,
-      expiresAt: sessions.expiresAt,
-      teamId: teams.id,
-      teamName: teams.name,
-      ssoEnabled: ssoConnections.enabled,
-      memberRole: memberships.role,
-      scimStatus: scimUsers.status,
-      admin: isTeamAdmin(users.id, memberships.teamId),
-      sessionConnectionEnabled: sessionConnection.enabled,
-    })
-    .from(users)
+  const row = await selectUserWithTeam(db, {
+    revokedAt: sessions.revokedAt,
+    expiresAt: sessions.expiresAt,
+    scimStatus: scimUsers.status,
+    admin: isTeamAdmin(users.id, memberships.teamId),
+    sessionConnectionEnabled: sessionConnection.enabled,
+  })
     .leftJoin(sessions, and(eq(sessions.id, sessionId), eq(sessions.userId, users.id)))
-    .leftJoin(memberships, eq(memberships.userId, users.id))
-    .leftJoin(teams, eq(teams.id, memberships.teamId))
-    .leftJoin(ssoConnections, eq(ssoConnections.teamId, teams.id))
     .leftJoin(
       scimUsers,
       and(eq(scimUsers.userId, users.id), eq(scimUsers.teamId, memberships.teamId)),
@@ -64,7 +54,7 @@ export async function loadSessionRecheck(
     teamHasEnabledSso: row?.ssoEnabled === true,
     deactivated: row?.scimStatus === 'inactive' || row?.scimStatus === 'deleted',
     connectionLive: row?.sessionConnectionEnabled === true,
-    standing: { memberRole: row?.memberRole ?? null, admin: Boolean(row?.admin) },
+    standing: { memberRole: row?.role ?? null, admin: Boolean(row?.admin) },
     user: row && { email: row.email, name: row.name },
     team: row?.teamId ? { id: row.teamId, name: row.teamName ?? '' } : undefined,
   }

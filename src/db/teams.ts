@@ -1,5 +1,6 @@
 // Teams, their domains and members: the queries behind team creation and the admin views.
 import { eq, inArray } from 'drizzle-orm'
+import type { Permission } from '../vocabulary'
 import type { Database } from './client'
 import { memberships, ssoConnections, teamDomains, teams, users } from './schema'
 
@@ -13,7 +14,7 @@ export function createTeamStatements(
     id: string
     name: string
     ownerUserId: string
-    defaultPermission: 'public' | 'private'
+    defaultPermission: Permission
     domains: string[]
   },
   skipTakenDomains = false,
@@ -69,3 +70,7 @@ export async function loadTeams(db: Database, ids?: string[]) {
     connection: connectionRows.find((c) => c.teamId === team.id),
   }))
 }
+
+/** Names the SCIM group whose members are the team's admins (null: none); undefined when no such team. */
+export const setAdminGroup = (db: Database, teamId: string, adminGroup: string | null) =>
+  db.update(teams).set({ adminGroup }).where(eq(teams.id, teamId)).returning({ id: teams.id })

@@ -1,19 +1,16 @@
 // The authorization code flow over oauth4webapi: the authorization URL, then the callback's checks.
 import * as oauth from 'oauth4webapi'
 import { AppError } from '../errors'
-import type { ConnectionSecrets } from '../db/connections'
+import type { ConnectionSecrets } from '../connections'
+import type { SsoClaims } from '../provisioning'
 import { keySet, requestOptions, type UpstreamOptions } from './discovery'
 import type { LoginTransaction } from './transaction'
 
 const tokenTimeoutMs = 10_000
 const scope = 'openid email profile'
 
-export interface VerifiedClaims {
-  sub: string
-  email: string | undefined
-  emailVerified: boolean | undefined
-  name: string | undefined
-  /** The raw ID token, kept (sealed) with the session as the id_token_hint for RP-initiated logout. */
+/** The claims, and the raw ID token kept (sealed) with the session as the id_token_hint for RP-initiated logout. */
+export interface VerifiedClaims extends SsoClaims {
   idToken?: string
 }
 
@@ -64,8 +61,14 @@ function classify(error: unknown): AppError {
   }
   if (error instanceof oauth.UnsupportedOperationError)
     return new AppError('token_invalid', { cause: error.code })
-  return new AppError('idp_unreachable', { cause: error instanceof Error ? error.name : 'unknown' })
+  return new AppError('idp_unreachable', { cause: error })
 }
+
+/** oauth4webapi reports a missing or foreign `state` as INVALID_RESPONSE expecting our state. */
+const isStateMismatch = (error: unknown, expectedState: string) =>
+  error instanceof oauth.OperationProcessingError &&
+  error.code === oauth.INVALID_RESPONSE &&
+  (error.cause as { expected?: unknown } | undefined)?.expected === expectedState
 
 /** Checks the authorization response against the transaction: state, RFC 9207 `iss`, `error=`. */
 export function validateCallback(
@@ -80,10 +83,12 @@ export function validateCallback(
     if (error instanceof oauth.AuthorizationResponseError) {
       throw new AppError('idp_denied', { cause: error.error })
     }
-    const stateProblem = error instanceof Error && /"state"/.test(error.message)
-    throw new AppError(stateProblem ? 'login_state_mismatch' : 'callback_invalid', {
-      cause: (error as oauth.OperationProcessingError).code,
-    })
+    throw new AppError(
+      isStateMismatch(error, tx.state) ? 'login_state_mismatch' : 'callback_invalid',
+      {
+        cause: error,
+      },
+    )
   }
 }
 
@@ -161,9 +166,7 @@ async function verifySignature(
   }
 }
 
-function readClaims(
-  claims: Record<string, unknown>,
-): Omit<VerifiedClaims, 'sub'> & { sub: string } {
+function readClaims(claims: Record<string, unknown>): Omit<SsoClaims, 'sub'> & { sub: string } {
   const email =
     typeof claims.email === 'string' && claims.email.includes('@')
       ? claims.email.trim().toLowerCase()

@@ -1,13 +1,9 @@
-// The login transaction: state, nonce, PKCE verifier, connection and return path in a short-lived signed cookie.
-import type { Context } from 'hono'
+// The login transaction: state, nonce, PKCE verifier, connection and return path, kept ten minutes.
 import * as z from 'zod/mini'
-import type { SessionKey } from '../env'
-import { clearCookie, readSignedCookie, writeSignedCookie } from '../session/signed-cookie'
 
-const cookieName = 'edge_sso_tx'
-const transactionLifetimeSeconds = 600
+export const transactionLifetimeSeconds = 600
 
-const transactionSchema = z.object({
+export const transactionSchema = z.object({
   state: z.string(),
   nonce: z.string(),
   verifier: z.string(),
@@ -18,24 +14,3 @@ const transactionSchema = z.object({
 })
 
 export type LoginTransaction = z.infer<typeof transactionSchema>
-
-export async function saveTransaction(
-  c: Context,
-  keys: readonly SessionKey[],
-  tx: Omit<LoginTransaction, 'expiresAt'>,
-  nowMs: number,
-) {
-  const expiresAt = Math.floor(nowMs / 1000) + transactionLifetimeSeconds
-  await writeSignedCookie(c, cookieName, { ...tx, expiresAt }, keys, transactionLifetimeSeconds)
-}
-
-/** Reads and at once clears the transaction, so it serves exactly one callback. */
-export async function takeTransaction(
-  c: Context,
-  keys: readonly SessionKey[],
-  nowMs: number,
-): Promise<LoginTransaction | undefined> {
-  const tx = await readSignedCookie(c, cookieName, keys, transactionSchema)
-  clearCookie(c, cookieName)
-  return tx && tx.expiresAt > nowMs / 1000 ? tx : undefined
-}

@@ -4,9 +4,14 @@ import * as z from 'zod/mini'
 import { hashPassword } from '../crypto/password'
 import { revokeSession } from '../db/sessions'
 import type { AppEnv } from '../env'
-import { db, readInput, sameOriginOnly, sameOriginPath } from '../http'
+import { AppError } from '../errors'
+import { db } from '../http/context'
+import { sameOriginOnly } from '../http/csrf'
+import { readInput } from '../http/input'
+import { sameOriginPath } from '../http/same-origin'
 import { idpLogoutLocation } from './idp-logout'
-import { clearSession, currentSession, sessionRowId, writeSession } from '../session/session'
+import { clearSession, currentSession, writeSession } from '../http/session-cookie'
+import { sessionRowId } from '../session/session'
 import { registerWithPassword, signInWithPassword } from '../sign-in'
 import { email, text } from '../schemas'
 import { AppPage, LoginPage } from '../views/pages'
@@ -27,14 +32,18 @@ export const accountRoutes = new Hono<AppEnv>()
     c.set('audit', { kind: 'login', action: 'password_login' })
     const input = await readInput(c, credentialsSchema)
     c.var.audit.email = input.email
-    const session = await signInWithPassword(
+    const outcome = await signInWithPassword(
       db(c),
       input.email,
       input.password,
       c.var.audit,
       c.var.runtime.now(),
     )
-    await writeSession(c, c.var.config, session)
+    if ('refuse' in outcome) {
+      c.var.audit.teamId = outcome.teamId
+      throw new AppError(outcome.refuse)
+    }
+    await writeSession(c, c.var.config, outcome.session)
     return c.redirect(c.var.config.appUrl, 303)
   })
   .post('/register', sameOriginOnly, async (c) => {

@@ -1,8 +1,6 @@
 // The support admin API: teams, user lookup, SSO connections and events, behind the admin bearer token.
 import { Hono, type MiddlewareHandler } from 'hono'
-import { routePath } from 'hono/route'
 import {
-  adminScope,
   createConnection,
   createTeam,
   deleteConnection,
@@ -12,6 +10,7 @@ import {
   listEvents,
   listTeams,
   patchConnection,
+  teamOwnedBy,
 } from '../admin/operations'
 import {
   createConnectionSchema,
@@ -24,44 +23,86 @@ import { safeEqual } from '../crypto/encoding'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
 import { eventView } from '../events'
-import { validate } from './validation'
+import { adminDeps } from '../http/context'
+import { validate } from '../http/input'
+import type { AuditAction } from '../vocabulary'
 
 const credentialParams = ['access_token', 'token', 'admin_token', 'bearer', 'authorization']
 
+/** RFC 6750 §3: a 401 names the scheme and realm it wants. */
+const challenge = 'Bearer realm="edge-sso-admin"'
+
 /** Bearer token in the Authorization header only, compared in constant time; a token in the URL is refused. */
 export const requireAdminToken: MiddlewareHandler<AppEnv> = async (c, next) => {
-  c.set('audit', { kind: 'admin', action: `${c.req.method.toLowerCase()}_${routePath(c, -1)}` })
+  c.set('audit', { kind: 'admin', action: 'admin_api' })
   const url = new URL(c.req.url)
   const inUrl = credentialParams.some((name) => url.searchParams.has(name))
   const match = /^Bearer ([\x21-\x7e]+)$/.exec(c.req.header('authorization') ?? '')
-  if (inUrl || !match?.[1] || !(await safeEqual(match[1], c.var.config.adminToken)))
+  if (inUrl || !match?.[1] || !(await safeEqual(match[1], c.var.config.adminToken))) {
+    c.header('www-authenticate', challenge)
     throw new AppError('admin_unauthorized')
+  }
   await next()
 }
 
+/** Names the request's event row after the action it performs. */
+export const audited =
+  (action: AuditAction): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    c.var.audit.action = action
+    await next()
+  }
+
 export const adminApiRoutes = new Hono<AppEnv>()
   .use('*', requireAdminToken)
-  .post('/teams', validate('json', createTeamSchema), async (c) =>
-    c.json(await createTeam(adminScope(c), c.req.valid('json')), 201),
+  .post('/teams', audited('post_teams'), validate('json', createTeamSchema), async (c) => {
+    const input = c.req.valid('json')
+    c.var.audit.email = input.ownerEmail
+    return c.json(await createTeam(adminDeps(c), input, c.var.audit), 201)
+  })
+  .get('/teams', audited('get_teams'), async (c) =>
+    c.json({ teams: await listTeams(adminDeps(c)) }),
   )
-  .get('/teams', async (c) => c.json({ teams: await listTeams(adminScope(c)) }))
-  .get('/teams/:id', async (c) => c.json(await getTeam(adminScope(c), c.req.param('id'))))
-  .get('/users', validate('query', userQuerySchema), async (c) =>
-    c.json({ user: await findUser(adminScope(c), c.req.valid('query').email) }),
+  .get('/teams/:id', audited('get_team'), async (c) =>
+    c.json(await getTeam(adminDeps(c), c.req.param('id'))),
   )
-  .post('/sso-connections', validate('json', createConnectionSchema), async (c) =>
-    c.json(await createConnection(adminScope(c), c.req.valid('json')), 201),
+  .get('/users', audited('get_users'), validate('query', userQuerySchema), async (c) =>
+    c.json({ user: await findUser(adminDeps(c), c.req.valid('query').email) }),
   )
-  .get('/sso-connections/:id', async (c) =>
-    c.json(await getConnection(adminScope(c), c.req.param('id'))),
+  .post(
+    '/sso-connections',
+    audited('post_sso_connections'),
+    validate('json', createConnectionSchema),
+    async (c) => {
+      const input = c.req.valid('json')
+      const deps = adminDeps(c)
+      c.var.audit.email = input.ownerEmail
+      const { teamId } = await teamOwnedBy(deps, input.ownerEmail)
+      c.var.audit.teamId = teamId
+      return c.json(await createConnection(deps, teamId, input, c.var.audit), 201)
+    },
   )
-  .patch('/sso-connections/:id', validate('json', patchConnectionSchema), async (c) =>
-    c.json(await patchConnection(adminScope(c), c.req.param('id'), c.req.valid('json'))),
+  .get('/sso-connections/:id', audited('get_sso_connection'), async (c) =>
+    c.json(await getConnection(adminDeps(c), c.req.param('id'))),
   )
-  .delete('/sso-connections/:id', async (c) => {
-    await deleteConnection(adminScope(c), c.req.param('id'))
+  .patch(
+    '/sso-connections/:id',
+    audited('patch_sso_connection'),
+    validate('json', patchConnectionSchema),
+    async (c) => {
+      const deps = adminDeps(c)
+      const id = c.req.param('id')
+      c.var.audit.teamId = (await getConnection(deps, id)).teamId
+      return c.json(await patchConnection(deps, id, c.req.valid('json'), c.var.audit))
+    },
+  )
+  .delete('/sso-connections/:id', audited('delete_sso_connection'), async (c) => {
+    const deps = adminDeps(c)
+    const id = c.req.param('id')
+    c.var.audit.teamId = (await getConnection(deps, id)).teamId
+    await deleteConnection(deps, id, c.var.audit)
     return c.body(null, 204)
   })
-  .get('/events', validate('query', eventsQuerySchema), async (c) =>
-    c.json({ events: (await listEvents(adminScope(c), c.req.valid('query'))).map(eventView) }),
+  .get('/events', audited('get_events'), validate('query', eventsQuerySchema), async (c) =>
+    c.json({ events: (await listEvents(adminDeps(c), c.req.valid('query'))).map(eventView) }),
   )

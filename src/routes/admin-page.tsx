@@ -2,16 +2,17 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import * as z from 'zod/mini'
 import {
-  adminScope,
   createConnection,
   createTeam,
   deleteConnection,
   findUser,
   getConnection,
+  getTeam,
   listEvents,
   listTeams,
   patchConnection,
   recordAdminSuccess,
+  teamOwnedBy,
 } from '../admin/operations'
 import {
   adminLoginForm,
@@ -21,14 +22,34 @@ import {
   deleteConnectionForm,
   enableConnectionForm,
   rotateConnectionForm,
+  adminGroupForm,
+  endIdpSessionForm,
+  sessionsEndForm,
 } from '../admin/schemas'
+import {
+  connectionTeam,
+  issueScimToken,
+  memberOf,
+  patchTeam,
+  removeMember,
+  revokeSessions,
+  userFacts,
+} from '../admin/access'
 import { safeEqual, sha256Hex } from '../crypto/encoding'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
-import { sameOriginOnly } from '../http'
-import { clearCookie, readSignedCookie, writeSignedCookie } from '../session/signed-cookie'
-import { AdminConsolePage, AdminLoginPage, type Notice, type UserLookup } from '../views/admin'
-import { validate } from './validation'
+import { adminDeps } from '../http/context'
+import { sameOriginOnly } from '../http/csrf'
+import { validate } from '../http/input'
+import { clearCookie, readSignedCookie, writeSignedCookie } from '../http/signed-cookie'
+import type { AuditAction } from '../vocabulary'
+import {
+  AdminConsolePage,
+  AdminLoginPage,
+  type Notice,
+  ScimTokenPage,
+  type UserLookup,
+} from '../views/admin'
 
 const cookieName = 'edge_sso_admin'
 const adminCookieSeconds = 8 * 60 * 60
@@ -41,6 +62,11 @@ const notices = new Set<string>([
   'connection_enabled',
   'connection_disabled',
   'connection_deleted',
+  'end_idp_session_on',
+  'end_idp_session_off',
+  'admin_group_set',
+  'member_removed',
+  'sessions_ended',
 ])
 
 /** The cookie names the token by a digest, so a new ADMIN_TOKEN ends every console sign-in made with the old one. */
@@ -62,9 +88,9 @@ const pageHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 /** A console action: same-origin form post, signed-in support, an audit named after the action. */
 const action =
-  (name: string): MiddlewareHandler<AppEnv> =>
+  (name: AuditAction): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
-    c.set('audit', { kind: 'admin', action: `console_${name}` })
+    c.set('audit', { kind: 'admin', action: name })
     if (!(await signedIn(c))) throw new AppError('admin_login_required')
     await next()
   }
@@ -73,8 +99,17 @@ const action =
 const done = (c: Context<AppEnv>, notice: Notice, teamId: string) =>
   c.redirect(`/admin?done=${notice}&id=${encodeURIComponent(teamId)}`, 303)
 
+/** The connection the path names; its team goes on the event row. */
+async function auditConnection(c: Context<AppEnv>) {
+  const deps = adminDeps(c)
+  const id = c.req.param('id') ?? ''
+  const { teamId } = await getConnection(deps, id)
+  c.var.audit.teamId = teamId
+  return { deps, id, teamId }
+}
+
 async function lookUp(c: Context<AppEnv>, email: string): Promise<UserLookup> {
-  const user = await findUser(adminScope(c), email).catch((error: unknown) => {
+  const user = await findUser(adminDeps(c), email).catch((error: unknown) => {
     if (error instanceof AppError && error.code === 'not_found') return null
     throw error
   })
@@ -86,10 +121,10 @@ export const adminPageRoutes = new Hono<AppEnv>()
     if (!(await signedIn(c))) return c.html(<AdminLoginPage />)
     c.set('audit', { kind: 'admin', action: 'console_view' })
     const query = c.req.valid('query')
-    const scope = adminScope(c)
+    const deps = adminDeps(c)
     const [teams, events, lookup] = await Promise.all([
-      listTeams(scope),
-      listEvents(scope, { limit: eventsShown }),
+      listTeams(deps),
+      listEvents(deps, { limit: eventsShown }),
       query.email ? lookUp(c, query.email) : undefined,
     ])
     const team = teams.find((t) => t.id === query.id)
@@ -113,7 +148,7 @@ export const adminPageRoutes = new Hono<AppEnv>()
       c.var.config.sessionKeys,
       adminCookieSeconds,
     )
-    await recordAdminSuccess(adminScope(c))
+    await recordAdminSuccess(adminDeps(c), c.var.audit)
     return c.redirect('/admin', 303)
   })
   .post('/logout', pageHeaders, sameOriginOnly, async (c) => {
@@ -124,10 +159,12 @@ export const adminPageRoutes = new Hono<AppEnv>()
     '/teams',
     pageHeaders,
     sameOriginOnly,
-    action('team_create'),
+    action('console_team_create'),
     validate('form', createTeamForm),
     async (c) => {
-      const team = await createTeam(adminScope(c), c.req.valid('form'))
+      const input = c.req.valid('form')
+      c.var.audit.email = input.ownerEmail
+      const team = await createTeam(adminDeps(c), input, c.var.audit)
       return done(c, 'team_created', team.id)
     },
   )
@@ -135,10 +172,15 @@ export const adminPageRoutes = new Hono<AppEnv>()
     '/connections',
     pageHeaders,
     sameOriginOnly,
-    action('connection_create'),
+    action('console_connection_create'),
     validate('form', createConnectionSchema),
     async (c) => {
-      const connection = await createConnection(adminScope(c), c.req.valid('form'))
+      const input = c.req.valid('form')
+      const deps = adminDeps(c)
+      c.var.audit.email = input.ownerEmail
+      const { teamId } = await teamOwnedBy(deps, input.ownerEmail)
+      c.var.audit.teamId = teamId
+      const connection = await createConnection(deps, teamId, input, c.var.audit)
       return done(c, 'connection_created', connection.teamId)
     },
   )
@@ -146,14 +188,11 @@ export const adminPageRoutes = new Hono<AppEnv>()
     '/connections/:id/rotate',
     pageHeaders,
     sameOriginOnly,
-    action('connection_rotate'),
+    action('console_connection_rotate'),
     validate('form', rotateConnectionForm),
     async (c) => {
-      const connection = await patchConnection(
-        adminScope(c),
-        c.req.param('id'),
-        c.req.valid('form'),
-      )
+      const { deps, id } = await auditConnection(c)
+      const connection = await patchConnection(deps, id, c.req.valid('form'), c.var.audit)
       return done(c, 'connection_rotated', connection.teamId)
     },
   )
@@ -161,11 +200,12 @@ export const adminPageRoutes = new Hono<AppEnv>()
     '/connections/:id/enabled',
     pageHeaders,
     sameOriginOnly,
-    action('connection_enable'),
+    action('console_connection_enable'),
     validate('form', enableConnectionForm),
     async (c) => {
       const { enabled } = c.req.valid('form')
-      const connection = await patchConnection(adminScope(c), c.req.param('id'), { enabled })
+      const { deps, id } = await auditConnection(c)
+      const connection = await patchConnection(deps, id, { enabled }, c.var.audit)
       return done(c, enabled ? 'connection_enabled' : 'connection_disabled', connection.teamId)
     },
   )
@@ -173,12 +213,82 @@ export const adminPageRoutes = new Hono<AppEnv>()
     '/connections/:id/delete',
     pageHeaders,
     sameOriginOnly,
-    action('connection_delete'),
+    action('console_connection_delete'),
     validate('form', deleteConnectionForm),
     async (c) => {
-      const scope = adminScope(c)
-      const { teamId } = await getConnection(scope, c.req.param('id'))
-      await deleteConnection(scope, c.req.param('id'))
+      const { deps, id, teamId } = await auditConnection(c)
+      await deleteConnection(deps, id, c.var.audit)
       return done(c, 'connection_deleted', teamId)
+    },
+  )
+  .post(
+    '/connections/:id/end-idp-session',
+    pageHeaders,
+    sameOriginOnly,
+    action('console_end_idp_session'),
+    validate('form', endIdpSessionForm),
+    async (c) => {
+      const { endIdpSession } = c.req.valid('form')
+      const { deps, id } = await auditConnection(c)
+      const connection = await patchConnection(deps, id, { endIdpSession }, c.var.audit)
+      const notice = endIdpSession ? 'end_idp_session_on' : 'end_idp_session_off'
+      return done(c, notice, connection.teamId)
+    },
+  )
+  .post(
+    '/connections/:id/scim-token',
+    pageHeaders,
+    sameOriginOnly,
+    action('console_scim_token'),
+    async (c) => {
+      const deps = adminDeps(c)
+      const id = c.req.param('id')
+      const { teamId } = await connectionTeam(deps, id)
+      c.var.audit.teamId = teamId
+      const team = await getTeam(deps, teamId)
+      const { token, baseUrl } = await issueScimToken(deps, id, c.var.audit)
+      return c.html(<ScimTokenPage team={team.name} token={token} baseUrl={baseUrl} />)
+    },
+  )
+  .post(
+    '/teams/:id/admin-group',
+    pageHeaders,
+    sameOriginOnly,
+    action('console_admin_group'),
+    validate('form', adminGroupForm),
+    async (c) => {
+      const id = c.req.param('id')
+      c.var.audit.teamId = id
+      const team = await patchTeam(adminDeps(c), id, c.req.valid('form'), c.var.audit)
+      return done(c, 'admin_group_set', team.id)
+    },
+  )
+  .post(
+    '/teams/:teamId/members/:userId/remove',
+    pageHeaders,
+    sameOriginOnly,
+    action('console_member_remove'),
+    async (c) => {
+      const deps = adminDeps(c)
+      const userId = c.req.param('userId')
+      const member = await memberOf(deps, c.req.param('teamId'), userId)
+      Object.assign(c.var.audit, { teamId: member.teamId, email: member.email })
+      await removeMember(deps, member, userId, c.var.audit)
+      return done(c, 'member_removed', member.teamId)
+    },
+  )
+  .post(
+    '/users/:id/sessions/end',
+    pageHeaders,
+    sameOriginOnly,
+    action('console_sessions_end'),
+    validate('form', sessionsEndForm),
+    async (c) => {
+      const deps = adminDeps(c)
+      const id = c.req.param('id')
+      const facts = await userFacts(deps, id)
+      Object.assign(c.var.audit, facts)
+      await revokeSessions(deps, id, c.var.audit)
+      return done(c, 'sessions_ended', facts.teamId ?? c.req.valid('form').teamId)
     },
   )

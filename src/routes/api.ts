@@ -1,16 +1,14 @@
 // The app's JSON API: who am I, and turning on team management.
 import { Hono, type MiddlewareHandler } from 'hono'
 import * as z from 'zod/mini'
-import { randomId } from '../crypto/encoding'
-import { isUniqueViolation } from '../db/errors'
-import { createTeamStatements } from '../db/teams'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
-import { db, sameOriginOnly } from '../http'
-import { emailDomain } from '../provisioning'
+import { db } from '../http/context'
+import { sameOriginOnly } from '../http/csrf'
+import { validate } from '../http/input'
+import { currentSession, writeSession } from '../http/session-cookie'
 import { permission, text } from '../schemas'
-import { currentSession, writeSession } from '../session/session'
-import { validate } from './validation'
+import { createTeam } from '../teams'
 
 const teamSchema = z.object({
   name: text(200).check(z.minLength(1)),
@@ -40,27 +38,13 @@ export const apiRoutes = new Hono<AppEnv>()
     const { session } = c.var
     if (session.team) throw new AppError('already_in_team')
     c.set('audit', { kind: 'login', action: 'team_create', email: session.email })
-    const body = c.req.valid('json')
-    const team = {
-      id: randomId(),
-      name: body.name,
-      ownerUserId: session.userId,
-      defaultPermission: body.defaultPermission,
-    }
-    const domain = emailDomain(session.email)
-    const client = db(c)
-    await client
-      .batch(createTeamStatements(client, { ...team, domains: domain ? [domain] : [] }, true))
-      .catch((error: unknown) => {
-        throw isUniqueViolation(error) ? new AppError('already_in_team') : error
-      })
-    await writeSession(c, c.var.config, {
-      ...session,
-      team: { id: team.id, name: team.name },
-      role: 'owner',
-    })
-    return c.json(
-      { team: { id: team.id, name: team.name, defaultPermission: team.defaultPermission } },
-      201,
+    const { name, defaultPermission } = c.req.valid('json')
+    const owner = { id: session.userId, email: session.email }
+    const id = await createTeam(
+      db(c),
+      { name, defaultPermission, owner },
+      { skipTakenDomains: true },
     )
+    await writeSession(c, c.var.config, { ...session, team: { id, name }, role: 'owner' })
+    return c.json({ team: { id, name, defaultPermission } }, 201)
   })

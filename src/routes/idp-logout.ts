@@ -4,7 +4,8 @@ import { randomId } from '../crypto/encoding'
 import { unseal } from '../crypto/secret-box'
 import { loadEndSessionFacts } from '../db/revocation'
 import type { AppEnv } from '../env'
-import { db, upstream } from '../http'
+import { describeCause, log } from '../log'
+import { db, upstream } from '../http/context'
 import { discover } from '../oidc/discovery'
 import { endSessionUrl } from '../oidc/end-session'
 
@@ -28,12 +29,7 @@ export async function idpLogoutLocation(
       postLogoutRedirectUri: `${c.var.config.publicOrigin}/`,
     })?.href
   } catch (error) {
-    console.log(
-      JSON.stringify({
-        event: 'idp_logout_skipped',
-        cause: error instanceof Error ? error.name : typeof error,
-      }),
-    )
+    log('info', 'idp_logout_skipped', { cause: describeCause(error) })
     return undefined
   }
 }

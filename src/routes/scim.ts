@@ -1,13 +1,17 @@
 // SCIM 2.0 at /scim/v2 for Okta provisioning: a connection's bearer token acts on that connection's team only.
 // @see RFC 7644 §3
 import { type Context, Hono } from 'hono'
-import { sha256Hex } from '../crypto/encoding'
+import { hashToken } from '../crypto/tokens'
 import { scimScopeByTokenHash, type ScimScope } from '../db/scim'
 import { isStorageFailure } from '../db/errors'
 import type { AppEnv } from '../env'
-import { AppError } from '../errors'
-import { eventRow, insertEvent, newReferenceId } from '../events'
-import { db } from '../http'
+import { type AuditAction, scimRequestActions } from '../vocabulary'
+import { AppError, type ErrorCode } from '../errors'
+import { describeCause, log } from '../log'
+import { insertEvent } from '../db/events'
+import { eventRow, newReferenceId } from '../events'
+import { db } from '../http/context'
+import { rateLimit, rateLimits } from '../http/rate-limit'
 import { scimContentType, ScimError } from '../scim/errors'
 import {
   createGroup,
@@ -35,6 +39,12 @@ declare module 'hono' {
   }
 }
 
+/** `scim_<method>_<resource>` for Users and Groups; anything else is `scim_request`. */
+function scimRequestAction(method: string, path: string): AuditAction {
+  const name = `scim_${method.toLowerCase()}_${path.split('/')[3]?.toLowerCase() ?? ''}`
+  return scimRequestActions.find((action) => action === name) ?? 'scim_request'
+}
+
 const baseUrl = (c: Context<AppEnv>) => `${c.var.config.publicOrigin}/scim/v2`
 
 const scim = (c: Context<AppEnv>): ScimContext => ({
@@ -56,33 +66,37 @@ async function readBody(c: Context<AppEnv>): Promise<unknown> {
   }
 }
 
+/** The event's code: the catalogue's when the refusal came from it, else SCIM's conflict or bad input. */
+function errorCode(error: unknown, scimError: ScimError): ErrorCode {
+  if (error instanceof AppError) return error.code
+  if (scimError.status >= 500) return 'internal_error'
+  return scimError.status === 409 ? 'scim_conflict' : 'invalid_request'
+}
+
 /** The answer to any failure, in the SCIM error schema; refusals other than 401/404 leave an event row. */
 async function refuse(c: Context<AppEnv>, error: unknown): Promise<Response> {
   const scimError =
     error instanceof ScimError
       ? error
-      : error instanceof AppError && error.status === 413
-        ? new ScimError(413, error.message)
+      : error instanceof AppError && (error.status === 413 || error.status === 429)
+        ? new ScimError(error.status, error.message)
         : isStorageFailure(error)
           ? new ScimError(503, 'The service is busy. Please try again in a moment.')
           : new ScimError(500, 'Something went wrong on our side.')
   const referenceId = newReferenceId()
   const outcome = scimError.status >= 500 ? 'error' : 'refused'
-  console.log(
-    JSON.stringify({
-      event: c.var.audit?.action ?? 'scim',
-      outcome,
-      status: scimError.status,
-      scimType: scimError.scimType,
-      referenceId,
-      cause: scimError === error ? undefined : error instanceof Error ? error.name : typeof error,
-    }),
-  )
-  if (c.var.audit && c.var.scimScope && ![401, 404].includes(scimError.status)) {
+  log(outcome === 'error' ? 'error' : 'info', c.var.audit?.action ?? 'scim_request', {
+    outcome,
+    status: scimError.status,
+    scimType: scimError.scimType,
+    referenceId,
+    cause: scimError === error ? undefined : describeCause(error),
+  })
+  if (c.var.audit && ![401, 404].includes(scimError.status)) {
     const row = eventRow(
-      { ...c.var.audit, teamId: c.var.scimScope.teamId },
+      { ...c.var.audit, teamId: c.var.scimScope?.teamId ?? null },
       outcome,
-      scimError.status === 409 ? 'scim_conflict' : 'invalid_request',
+      errorCode(error, scimError),
       referenceId,
       c.var.runtime.now(),
     )
@@ -93,14 +107,27 @@ async function refuse(c: Context<AppEnv>, error: unknown): Promise<Response> {
   return c.body(JSON.stringify(scimError.body), scimError.status, headers)
 }
 
+/** The bearer token's hash, or undefined when the header holds none. */
+async function presentedTokenHash(c: Context<AppEnv>): Promise<string | undefined> {
+  const token = /^Bearer ([\x21-\x7e]{20,512})$/i.exec(c.req.header('authorization') ?? '')?.[1]
+  return token ? hashToken(token) : undefined
+}
+
 export const scimRoutes = new Hono<AppEnv>()
   .use('*', async (c, next) => {
-    c.set('audit', {
-      kind: 'admin',
-      action: `scim_${c.req.method.toLowerCase()}_${c.req.path.split('/')[3]?.toLowerCase() ?? ''}`,
-    })
-    const token = /^Bearer ([\x21-\x7e]{20,512})$/i.exec(c.req.header('authorization') ?? '')?.[1]
-    const scope = token ? await scimScopeByTokenHash(db(c), await sha256Hex(token)) : undefined
+    c.set('audit', { kind: 'admin', action: scimRequestAction(c.req.method, c.req.path) })
+    await next()
+  })
+  .use(
+    '*',
+    rateLimit(rateLimits.scim, async (c) => {
+      const hash = await presentedTokenHash(c)
+      return hash && `scim-token:${hash}`
+    }),
+  )
+  .use('*', async (c, next) => {
+    const hash = await presentedTokenHash(c)
+    const scope = hash ? await scimScopeByTokenHash(db(c), hash) : undefined
     if (!scope) throw new ScimError(401, 'A valid SCIM bearer token is required.')
     c.set('scimScope', scope)
     c.var.audit.teamId = scope.teamId

@@ -4,23 +4,27 @@ import * as oauth from 'oauth4webapi'
 import * as z from 'zod/mini'
 import { seal } from '../crypto/secret-box'
 import {
-  type ConnectionRecord,
   connectionById,
   connectionForDomain,
-  connectionsByIssuer,
+  connectionsForIssuer,
   openSecrets,
-} from '../db/connections'
+} from '../connections'
+import type { ConnectionRecord } from '../db/connections'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
-import { db, readInput, redirectUri, sameOriginOnly, sameOriginPath, upstream } from '../http'
+import { db, upstream } from '../http/context'
+import { sameOriginOnly } from '../http/csrf'
+import { readInput } from '../http/input'
+import { sameOriginPath } from '../http/same-origin'
+import { writeSession } from '../http/session-cookie'
+import { saveTransaction, takeTransaction } from '../http/transaction-cookie'
 import { discover } from '../oidc/discovery'
 import { authorizationRequest, exchangeCode, validateCallback } from '../oidc/flow'
 import { normalizeIssuer } from '../oidc/issuer'
-import { saveTransaction, takeTransaction } from '../oidc/transaction'
-import { emailDomain } from '../provisioning'
-import { writeSession } from '../session/session'
-import { signInWithSso } from '../sign-in'
+import { type ConnectionChoice, chooseConnection, emailDomain } from '../provisioning'
 import { email, text } from '../schemas'
+import { signInWithSso } from '../sign-in'
+import { type AuditAction, redirectUri } from '../vocabulary'
 
 const loginHint = z.optional(text(320))
 const returnTo = z.optional(z.string().check(z.maxLength(4096)))
@@ -47,14 +51,19 @@ const discoverForLogin = (c: Context<AppEnv>, issuer: string) =>
 /** Discovery from cache, then PKCE + state + nonce into the transaction cookie, then off to the IdP. */
 async function beginLogin(
   c: Context<AppEnv>,
-  connection: ConnectionRecord,
+  choice: ConnectionChoice<ConnectionRecord>,
   hint: string | undefined,
   returnTo: string | undefined,
 ) {
+  if ('refuse' in choice) {
+    c.var.audit.teamId = choice.teamId
+    throw new AppError(choice.refuse)
+  }
+  const { connection } = choice
   c.var.audit.teamId = connection.teamId
-  if (!connection.enabled) throw new AppError('connection_disabled')
   const as = await discoverForLogin(c, connection.issuer)
-  const request = await authorizationRequest(as, connection.clientId, redirectUri(c), hint)
+  const redirect = redirectUri(c.var.config.publicOrigin)
+  const request = await authorizationRequest(as, connection.clientId, redirect, hint)
   const { state, nonce, verifier } = request
   const tx = {
     state,
@@ -71,44 +80,40 @@ async function beginLogin(
 const returnPath = (c: Context<AppEnv>, input: string | undefined) =>
   sameOriginPath(input, c.var.config.publicOrigin)
 
+const actions: Record<string, AuditAction> = {
+  initiate: 'sso_initiate',
+  start: 'sso_start',
+  callback: 'sso_callback',
+}
+
 export const ssoRoutes = new Hono<AppEnv>()
   .use('*', async (c, next) => {
-    c.set('audit', { kind: 'login', action: `sso_${c.req.path.split('/')[2] ?? 'unknown'}` })
+    const action = actions[c.req.path.split('/')[2] ?? ''] ?? 'request'
+    c.set('audit', { kind: 'login', action })
     await next()
   })
   .on(['GET', 'POST'], '/initiate', async (c) => {
     const input = await readInput(c, initiateSchema)
     const issuer = normalizeIssuer(input.iss, c.var.config.allowHttpIssuers)
-    const matches =
-      issuer === input.iss ? await connectionsByIssuer(db(c), c.var.runtime, issuer) : []
-    const enabled = matches.filter((m) => m.enabled)
-    const [connection] = enabled.length ? enabled : matches
-    if (!connection) throw new AppError('unknown_issuer')
-    if (enabled.length > 1) throw new AppError('ambiguous_issuer')
-    return beginLogin(c, connection, input.login_hint, returnPath(c, input.target_link_uri))
+    const candidates =
+      issuer === input.iss ? await connectionsForIssuer(db(c), c.var.runtime, issuer) : []
+    const choice = chooseConnection(candidates, { by: 'issuer' })
+    return beginLogin(c, choice, input.login_hint, returnPath(c, input.target_link_uri))
   })
   .on(['GET', 'POST'], '/initiate/:connectionId', async (c) => {
     const input = await readInput(c, connectionInitiateSchema)
-    const connection = await connectionById(
-      db(c),
-      c.var.runtime,
-      c.req.param('connectionId').slice(0, 64),
-    )
-    if (!connection) throw new AppError('unknown_connection')
-    if (input.iss !== undefined && input.iss !== connection.issuer)
-      throw new AppError('unknown_issuer')
-    return beginLogin(c, connection, input.login_hint, returnPath(c, input.target_link_uri))
+    const id = c.req.param('connectionId').slice(0, 64)
+    const connection = await connectionById(db(c), c.var.runtime, id)
+    const choice = chooseConnection(connection ? [connection] : [], { by: 'id', issuer: input.iss })
+    return beginLogin(c, choice, input.login_hint, returnPath(c, input.target_link_uri))
   })
   .on(['GET', 'POST'], '/start', sameOriginOnly, async (c) => {
     const input = await readInput(c, startSchema)
     c.var.audit.email = input.email
-    const connection = await connectionForDomain(
-      db(c),
-      c.var.runtime,
-      emailDomain(input.email) ?? '',
-    )
-    if (!connection) throw new AppError('no_sso_for_domain')
-    return beginLogin(c, connection, input.email, returnPath(c, input.return_to))
+    const domain = emailDomain(input.email) ?? ''
+    const connection = await connectionForDomain(db(c), c.var.runtime, domain)
+    const choice = chooseConnection(connection ? [connection] : [], { by: 'domain' })
+    return beginLogin(c, choice, input.email, returnPath(c, input.return_to))
   })
   .get('/callback', async (c) => {
     const { config, runtime } = c.var
@@ -124,7 +129,7 @@ export const ssoRoutes = new Hono<AppEnv>()
       as,
       await openSecrets(config.dataKey, connection),
       params,
-      redirectUri(c),
+      redirectUri(config.publicOrigin),
       tx,
     )
     c.var.audit.email = claims.email ?? null

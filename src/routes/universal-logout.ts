@@ -1,16 +1,30 @@
 // Okta Universal Logout's two endpoints: the bare one (connections found by the token's issuer) and one per connection.
 import { type Context, Hono } from 'hono'
-import { connectionById, connectionsByIssuer, type ConnectionRecord } from '../db/connections'
+import { connectionById, connectionsForIssuer } from '../connections'
+import type { ConnectionRecord } from '../db/connections'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
-import { db, upstream } from '../http'
+import { db, upstream } from '../http/context'
+import { consumeRateLimit, rateLimits } from '../http/rate-limit'
 import { unverifiedIssuer } from '../oidc/logout-token'
 import { universalLogout } from '../oidc/universal-logout'
 
 const bearer = (c: Context<AppEnv>) =>
   /^Bearer ([A-Za-z0-9_.-]+)$/.exec(c.req.header('authorization') ?? '')?.[1] ?? ''
 
+/** 60 a minute per connection the request names (every connection of the issuer, for the bare endpoint). */
+async function countAgainst(c: Context<AppEnv>, connections: ConnectionRecord[]) {
+  try {
+    for (const { id } of connections)
+      await consumeRateLimit(c.env, rateLimits.universalLogout, `connection:${id}`)
+  } catch (error) {
+    c.header('retry-after', String(rateLimits.universalLogout.periodSeconds))
+    throw error
+  }
+}
+
 async function answer(c: Context<AppEnv>, connections: ConnectionRecord[], path: string) {
+  await countAgainst(c, connections)
   await universalLogout(
     { db: db(c), upstream: upstream(c), nowMs: c.var.runtime.now(), audit: c.var.audit },
     {
@@ -31,7 +45,7 @@ export const universalLogoutRoutes = new Hono<AppEnv>()
   })
   .post('/', async (c) => {
     const issuer = unverifiedIssuer(bearer(c))
-    const connections = issuer ? await connectionsByIssuer(db(c), c.var.runtime, issuer) : []
+    const connections = issuer ? await connectionsForIssuer(db(c), c.var.runtime, issuer) : []
     return answer(c, connections, '/sso/universal-logout')
   })
   .post('/:connectionId', async (c) => {

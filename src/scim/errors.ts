@@ -14,7 +14,7 @@ export type ScimType =
   | 'mutability'
   | 'tooMany'
 
-export type ScimStatus = 400 | 401 | 403 | 404 | 409 | 413 | 500 | 501 | 503
+export type ScimStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 501 | 503
 
 /** The one SCIM error class: the status and scimType are stable, the detail is a plain sentence. */
 export class ScimError extends Error {

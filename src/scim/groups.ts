@@ -1,18 +1,21 @@
 // SCIM Groups for one team: Okta's pushed groups and their members (the team's admin group gives role admin).
 import type { BatchItem } from 'drizzle-orm/batch'
-import { and, eq } from 'drizzle-orm'
 import * as z from 'zod/mini'
 import { randomId } from '../crypto/encoding'
 import { isUniqueViolation } from '../db/errors'
 import {
+  deleteScimGroup,
   type GroupQuery,
+  insertScimGroup,
   loadScimGroups,
   replaceGroupMembers,
   type ScimGroupRow,
   teamUserIds,
+  updateScimGroup,
 } from '../db/scim'
-import { scimGroups } from '../db/schema'
-import { eventRow, insertEvent, newReferenceId } from '../events'
+import { insertEvent } from '../db/events'
+import type { AuditAction } from '../vocabulary'
+import { eventRow, newReferenceId } from '../events'
 import { notFound, ScimError } from './errors'
 import { filterValue, onlyAttributes, parseFilter } from './filter'
 import { applyPatch, patchOpSchema, patchRequest } from './patch'
@@ -99,7 +102,7 @@ export async function listGroups(s: ScimContext, query: Record<string, string>) 
   )
 }
 
-const event = (s: ScimContext, action: string) =>
+const event = (s: ScimContext, action: AuditAction) =>
   insertEvent(
     s.db,
     eventRow(
@@ -129,7 +132,7 @@ export async function createGroup(s: ScimContext, body: unknown) {
   const id = randomId()
   const now = Math.floor(s.nowMs / 1000)
   await run(s, [
-    s.db.insert(scimGroups).values({
+    insertScimGroup(s.db, {
       id,
       teamId: s.scope.teamId,
       displayName: group.displayName,
@@ -144,14 +147,11 @@ export async function createGroup(s: ScimContext, body: unknown) {
 
 async function applyGroup(s: ScimContext, id: string, next: ReturnType<typeof readGroup>) {
   await run(s, [
-    s.db
-      .update(scimGroups)
-      .set({
-        displayName: next.displayName,
-        externalId: next.externalId,
-        updatedAt: Math.floor(s.nowMs / 1000),
-      })
-      .where(and(eq(scimGroups.id, id), eq(scimGroups.teamId, s.scope.teamId))),
+    updateScimGroup(s.db, s.scope.teamId, id, {
+      displayName: next.displayName,
+      externalId: next.externalId,
+      updatedAt: Math.floor(s.nowMs / 1000),
+    }),
     ...replaceGroupMembers(s.db, id, await teamMembersOnly(s, next.memberIds)),
     event(s, 'scim_group_updated'),
   ])
@@ -175,10 +175,5 @@ export async function patchGroup(s: ScimContext, id: string, body: unknown) {
 
 export async function deleteGroup(s: ScimContext, id: string) {
   await loadGroup(s, id)
-  await run(s, [
-    s.db
-      .delete(scimGroups)
-      .where(and(eq(scimGroups.id, id), eq(scimGroups.teamId, s.scope.teamId))),
-    event(s, 'scim_group_deleted'),
-  ])
+  await run(s, [deleteScimGroup(s.db, s.scope.teamId, id), event(s, 'scim_group_deleted')])
 }

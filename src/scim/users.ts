@@ -1,13 +1,12 @@
 // SCIM Users for one team: provisioning, updates, deactivation and deletion, each with its event row.
 import type { BatchItem } from 'drizzle-orm/batch'
-import { eq } from 'drizzle-orm'
 import * as z from 'zod/mini'
 import { randomId } from '../crypto/encoding'
 import type { Database } from '../db/client'
 import { isUniqueViolation } from '../db/errors'
 import { revokeUserSessions } from '../db/revocation'
-import { users } from '../db/schema'
 import {
+  insertScimUser,
   joinTeam,
   leaveTeam,
   leaveTeamGroups,
@@ -18,9 +17,12 @@ import {
   teamHasDomain,
   upsertScimUser,
   userByEmailForTeam,
+  updateUser,
   type UserQuery,
 } from '../db/scim'
-import { type Audit, eventRow, insertEvent, newReferenceId } from '../events'
+import { insertEvent } from '../db/events'
+import type { AuditAction } from '../vocabulary'
+import { type Audit, eventRow, newReferenceId } from '../events'
 import { emailDomain } from '../provisioning'
 import { email as emailSchema } from '../schemas'
 import { notFound, ScimError } from './errors'
@@ -156,7 +158,7 @@ export async function listUsers(s: ScimContext, query: Record<string, string>) {
   )
 }
 
-const event = (s: ScimContext, action: string, email: string) =>
+const event = (s: ScimContext, action: AuditAction, email: string) =>
   insertEvent(
     s.db,
     eventRow(
@@ -211,9 +213,8 @@ export async function createUser(s: ScimContext, body: unknown) {
   const now = Math.floor(s.nowMs / 1000)
   const statements: BatchItem<'sqlite'>[] = []
   if (!existing)
-    statements.push(s.db.insert(users).values({ id: userId, email: state.email, name: state.name }))
-  else if (state.name)
-    statements.push(s.db.update(users).set({ name: state.name }).where(eq(users.id, userId)))
+    statements.push(insertScimUser(s.db, { id: userId, email: state.email, name: state.name }))
+  else if (state.name) statements.push(updateUser(s.db, userId, { name: state.name }))
   statements.push(
     joinTeam(s.db, s.scope, userId),
     upsertScimUser(s.db, {
@@ -238,10 +239,10 @@ async function applyUser(s: ScimContext, row: ScimUserRow, next: UserState) {
   const now = Math.floor(s.nowMs / 1000)
   if (next.email !== row.email) {
     await requireTeamDomain(s, next.email)
-    statements.push(s.db.update(users).set({ email: next.email }).where(eq(users.id, row.id)))
+    statements.push(updateUser(s.db, row.id, { email: next.email }))
   }
   if (next.name !== row.name && next.name !== null)
-    statements.push(s.db.update(users).set({ name: next.name }).where(eq(users.id, row.id)))
+    statements.push(updateUser(s.db, row.id, { name: next.name }))
   const wasActive = isActive(row)
   if (next.active && row.memberRole === null) {
     const membership = await membershipOf(s.db, row.id)

@@ -1,25 +1,22 @@
-// The session cookie: issued at login, verified with no D1 read, rechecked against D1 every few minutes.
-import type { Context } from 'hono'
+// The session: its cookie payload, its secret and row id, and the recheck against D1 every few minutes.
 import * as z from 'zod/mini'
 import { randomId, sha256Hex } from '../crypto/encoding'
 import type { Database } from '../db/client'
 import { loadSessionRecheck } from '../db/sessions'
-import type { Config } from '../env'
 import { roleOf, sessionStillValid } from '../provisioning'
-import { clearCookie, readSignedCookie, writeSignedCookie } from './signed-cookie'
+import { authMethods, roles } from '../vocabulary'
 
-const cookieName = 'edge_sso_session'
 export const sessionLifetimeSeconds = 14 * 24 * 60 * 60
 
-const sessionSchema = z.object({
+export const sessionSchema = z.object({
   sid: z.string(),
   userId: z.string(),
   email: z.string(),
   name: z.nullable(z.string()),
   team: z.nullable(z.object({ id: z.string(), name: z.string() })),
-  method: z.enum(['sso', 'password']),
+  method: z.enum(authMethods),
   /** Absent in cookies issued before roles existed; filled in at the next recheck. */
-  role: z.optional(z.nullable(z.enum(['owner', 'admin', 'member']))),
+  role: z.optional(z.nullable(z.enum(roles))),
   checkedAt: z.number(),
   expiresAt: z.number(),
 })
@@ -34,40 +31,30 @@ export async function newSessionSecret(): Promise<{ secret: string; rowId: strin
 
 export const sessionRowId = (session: Session) => sha256Hex(session.sid)
 
-export async function writeSession(c: Context, config: Config, session: Session) {
-  await writeSignedCookie(
-    c,
-    cookieName,
-    session,
-    config.sessionKeys,
-    Math.max(0, session.expiresAt - session.checkedAt),
-  )
-}
-
-export const clearSession = (c: Context) => clearCookie(c, cookieName)
+/** What to do with the cookie: keep it, re-sign it with the renewed session, or clear it. */
+type SessionCheck =
+  | { session: Session; cookie: 'keep' | 'rewrite' }
+  | { session: undefined; cookie: 'keep' | 'clear' }
 
 /**
- * The signed-in session, or undefined. Between rechecks this is one HMAC and no D1 read; once the recheck
- * interval has passed, one D1 read decides whether the session lives on (and re-signs it) or ends.
+ * Between rechecks the signed cookie alone decides (no D1 read); once `recheckSeconds` have passed, one D1
+ * read decides whether the session lives on (renewed) or ends.
  */
-export async function currentSession(
-  c: Context,
-  config: Config,
+export async function checkSession(
+  session: Session | undefined,
+  recheckSeconds: number,
   db: Database,
   nowMs: number,
-): Promise<Session | undefined> {
-  const session = await readSignedCookie(c, cookieName, config.sessionKeys, sessionSchema)
+): Promise<SessionCheck> {
   const now = Math.floor(nowMs / 1000)
-  if (!session || session.expiresAt <= now) return undefined
-  if (now - session.checkedAt < config.sessionRecheckSeconds) return session
+  if (!session || session.expiresAt <= now) return { session: undefined, cookie: 'keep' }
+  if (now - session.checkedAt < recheckSeconds) return { session, cookie: 'keep' }
   const facts = await loadSessionRecheck(db, await sessionRowId(session), session.userId, now)
-  if (
-    !sessionStillValid(facts, { teamId: session.team?.id ?? null, method: session.method }) ||
-    !facts.user
-  ) {
-    clearSession(c)
-    return undefined
-  }
+  const still = sessionStillValid(facts, {
+    teamId: session.team?.id ?? null,
+    method: session.method,
+  })
+  if (!still || !facts.user) return { session: undefined, cookie: 'clear' }
   const renewed: Session = {
     ...session,
     ...facts.user,
@@ -75,6 +62,5 @@ export async function currentSession(
     role: roleOf(facts.standing, facts.team !== undefined),
     checkedAt: now,
   }
-  await writeSession(c, config, renewed)
-  return renewed
+  return { session: renewed, cookie: 'rewrite' }
 }

@@ -1,5 +1,7 @@
 // The support console's pages: the admin-token sign-in, and teams, connections, forms and events on one page.
-import type { ConnectionView, EventRecord, TeamView } from '../admin/operations'
+import type { ConnectionView, TeamView } from '../admin/operations'
+import type { EventRecord } from '../db/events'
+import { permissions, tokenEndpointAuthMethods } from '../vocabulary'
 import { Layout } from './layout'
 
 const css = `
@@ -45,6 +47,11 @@ export type Notice =
   | 'connection_enabled'
   | 'connection_disabled'
   | 'connection_deleted'
+  | 'end_idp_session_on'
+  | 'end_idp_session_off'
+  | 'admin_group_set'
+  | 'member_removed'
+  | 'sessions_ended'
 
 function noticeText(notice: Notice, team: TeamView) {
   const issuer = team.connection?.issuer ?? ''
@@ -61,6 +68,18 @@ function noticeText(notice: Notice, team: TeamView) {
       return `SSO disabled for ${team.name}: nobody can sign in through it until it is enabled again.`
     case 'connection_deleted':
       return `The Okta connection of ${team.name} was deleted.`
+    case 'end_idp_session_on':
+      return `Signing out of ${team.name} now ends the Okta session too.`
+    case 'end_idp_session_off':
+      return `Signing out of ${team.name} no longer ends the Okta session.`
+    case 'admin_group_set':
+      return team.adminGroup
+        ? `Members of the Okta group “${team.adminGroup}” are admins of ${team.name}.`
+        : `${team.name} has no admin group.`
+    case 'member_removed':
+      return `The member was removed from ${team.name}; their sessions end within a minute.`
+    case 'sessions_ended':
+      return `Every session of that ${team.name} user ends within a minute.`
   }
 }
 
@@ -118,6 +137,19 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
             <button type="submit">Save new secret</button>
           </form>
         </details>
+        <form method="post" action={`${base}/end-idp-session`}>
+          <input type="hidden" name="endIdpSession" value={c.endIdpSession ? 'false' : 'true'} />
+          <button type="submit" class="secondary">
+            {c.endIdpSession
+              ? 'Keep the Okta session at sign-out'
+              : 'End the Okta session at sign-out'}
+          </button>
+        </form>
+        <form method="post" action={`${base}/scim-token`}>
+          <button type="submit" class="secondary">
+            {c.scimEnabled ? 'Rotate SCIM token' : 'Issue SCIM token'}
+          </button>
+        </form>
         <details>
           <summary>Delete connection</summary>
           <form method="post" action={`${base}/delete`}>
@@ -132,6 +164,58 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
         </details>
       </div>
     </>
+  )
+}
+
+/** End a member's sessions; remove them (never the owner). */
+function MemberActions(props: { team: TeamView; member: TeamView['members'][number] }) {
+  const { team, member } = props
+  const user = encodeURIComponent(member.id)
+  return (
+    <span class="actions">
+      <form method="post" action={`/admin/users/${user}/sessions/end`}>
+        <input type="hidden" name="teamId" value={team.id} />
+        <button type="submit" class="secondary">
+          End sessions
+        </button>
+      </form>
+      {member.email === team.ownerEmail ? null : (
+        <form
+          method="post"
+          action={`/admin/teams/${encodeURIComponent(team.id)}/members/${user}/remove`}
+        >
+          <button type="submit" class="secondary">
+            Remove
+          </button>
+        </form>
+      )}
+    </span>
+  )
+}
+
+/** A new SCIM token, shown this once: what the customer's Okta admin enters in the Provisioning tab. */
+export function ScimTokenPage(props: { team: string; token: string; baseUrl: string }) {
+  return (
+    <Layout title="SCIM token">
+      <style>{css}</style>
+      <article class="card">
+        <h1>SCIM token for {props.team}</h1>
+        <p>Shown once: copy it now. It replaces any earlier token at once.</p>
+        <dl>
+          <dt>SCIM connector base URL</dt>
+          <dd>
+            <code data-testid="scim-base-url">{props.baseUrl}</code>
+          </dd>
+          <dt>Bearer token (HTTP Header)</dt>
+          <dd>
+            <code data-testid="scim-token">{props.token}</code>
+          </dd>
+        </dl>
+        <p>
+          <a href="/admin">Back to the console</a>
+        </p>
+      </article>
+    </Layout>
   )
 }
 
@@ -151,9 +235,17 @@ function TeamCard(props: { team: TeamView }) {
           <li>
             {m.email}
             {m.name ? <span class="muted"> ({m.name})</span> : null}
+            <MemberActions team={team} member={m} />
           </li>
         ))}
       </ul>
+      <form method="post" action={`/admin/teams/${encodeURIComponent(team.id)}/admin-group`}>
+        <label for={`admin-group-${team.id}`}>Admin group (Okta group name; empty: none)</label>
+        <input id={`admin-group-${team.id}`} name="adminGroup" value={team.adminGroup ?? ''} />
+        <button type="submit" class="secondary">
+          Save admin group
+        </button>
+      </form>
       <h4>Okta connection</h4>
       {team.connection ? (
         <ConnectionPanel connection={team.connection} />
@@ -174,8 +266,11 @@ function TeamForm() {
       <input id="team-owner" name="ownerEmail" type="email" required />
       <label for="team-permission">New members are</label>
       <select id="team-permission" name="defaultPermission">
-        <option value="private">private</option>
-        <option value="public">public</option>
+        {permissions.map((p) => (
+          <option value={p} selected={p === 'private'}>
+            {p}
+          </option>
+        ))}
       </select>
       <label for="team-domains">Email domains</label>
       <input id="team-domains" name="domains" placeholder="the owner's domain if empty" />
@@ -205,8 +300,9 @@ function ConnectionForm() {
       <input id="conn-owner" name="ownerEmail" type="email" required />
       <label for="conn-auth">Client authentication</label>
       <select id="conn-auth" name="tokenEndpointAuthMethod">
-        <option value="client_secret_basic">client_secret_basic (Okta's default)</option>
-        <option value="client_secret_post">client_secret_post</option>
+        {tokenEndpointAuthMethods.map((m, i) => (
+          <option value={m}>{i === 0 ? `${m} (Okta's default)` : m}</option>
+        ))}
       </select>
       <button type="submit">Check and save</button>
     </form>

@@ -1,4 +1,5 @@
 // RSA signing keys, public JWKs and compact JWS encoding for the test IdP (WebCrypto only).
+import { randomId, toBase64Url } from '../../src/crypto/encoding'
 
 const RS256 = {
   name: 'RSASSA-PKCS1-v1_5',
@@ -24,17 +25,11 @@ export interface SigningKey {
 
 export type JoseObject = Record<string, unknown>
 
-export function base64url(data: Uint8Array | string): string {
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll('+', '-')
-    .replaceAll('/', '_')
-    .replace(/=+$/, '')
-}
+const base64url = (data: Uint8Array | string): string =>
+  toBase64Url(typeof data === 'string' ? new TextEncoder().encode(data) : data)
 
 /** A random, URL-safe token carrying `bytes` bytes of entropy. */
-export const randomToken = (bytes = 32): string =>
-  base64url(crypto.getRandomValues(new Uint8Array(bytes)))
+export const randomToken = (bytes = 32): string => randomId(bytes)
 
 export async function sha256Base64url(text: string): Promise<string> {
   return base64url(

@@ -1,4 +1,7 @@
 // A real, in-process OpenID Connect provider (Okta org style) for tests inside workerd, with hostile-behaviour knobs.
+// Why a third provider beside scripts/okta-standin.mjs and bench/idp.mjs: it runs inside workerd (no Node, no
+// socket), is reached through the fetch the worker is given, and misbehaves on request; the other two are Node
+// servers. Its RS256 keys and JWS come from ./jwt.ts (WebCrypto), over src/crypto/encoding.
 import {
   generateSigningKey,
   randomToken,
@@ -58,8 +61,6 @@ export interface Behaviour {
   userinfo?: { sub?: string }
   /** Unrelated RSA public keys listed in the JWKS ahead of the real ones. */
   extraJwksKeys?: number
-  /** Delay before answering any server-to-server endpoint. */
-  delayMs?: number
 }
 
 export interface TestIdpOptions {
@@ -254,10 +255,7 @@ export class TestIdp {
       : ''
     const kind = KINDS.get(path) ?? 'other'
     this.requests.push({ method: request.method, url: url.href, path: url.pathname, kind })
-    if (kind !== 'other') {
-      if (this.behaviour.down?.[kind]) throw new TypeError('fetch failed')
-      await sleep(this.behaviour.delayMs ?? 0, signal)
-    }
+    if (kind !== 'other' && this.behaviour.down?.[kind]) throw new TypeError('fetch failed')
 
     const response = await this.#respond(path, request, url, signal)
     signal.throwIfAborted()

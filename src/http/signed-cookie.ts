@@ -42,7 +42,7 @@ export async function readSignedCookie<T>(
   if (!value) return undefined
   try {
     const parsed = schema.safeParse(
-      JSON.parse(new TextDecoder().decode(fromBase64Url(value.slice(kid!.length + 1)))),
+      JSON.parse(new TextDecoder().decode(fromBase64Url(value.slice(key.kid.length + 1)))),
     )
     return parsed.success ? parsed.data : undefined
   } catch {

@@ -1,0 +1,62 @@
+// The facts storage reads for the rules in src/provisioning.ts, and the writes a sign-in decision asks for.
+import type { Permission, Role, ScimStatus } from '../vocabulary'
+
+/** A candidate user's standing in the connection's team: membership role, SCIM status, admin group. */
+export interface TeamStanding {
+  userId: string
+  memberRole: Role | null
+  scimStatus: ScimStatus | null
+  admin: boolean
+}
+
+export interface KnownUser {
+  id: string
+  email: string
+  name: string | null
+  teamId: string | null
+}
+
+export interface SsoLoginFacts {
+  connection:
+    | {
+        id: string
+        enabled: boolean
+        teamId: string
+        teamName: string
+        defaultPermission: Permission
+      }
+    | undefined
+  /** The team that owns the email's domain, if any. */
+  domainTeamId: string | undefined
+  /** The user linked to (connection, sub). */
+  linkedUser: KnownUser | undefined
+  /** The user whose email matches, case-insensitively. */
+  emailUser: KnownUser | undefined
+  /** Standing in the connection's team of the linked and the email user (absent rows: no standing). */
+  standing?: TeamStanding[]
+}
+
+/** What an SSO sign-in writes besides its session and event. */
+export interface SignInWrites {
+  teamId: string
+  user: { id: string; email: string; name: string | null }
+  /** Create the user row (just-in-time). */
+  create: boolean
+  /** Add the membership with this permission. */
+  joinWith: Permission | undefined
+  /** Link (connection, sub) to the user. */
+  link: boolean
+}
+
+export interface SessionFacts {
+  revoked: boolean
+  expired: boolean
+  userExists: boolean
+  /** The team the user belongs to now. */
+  teamId: string | null
+  teamHasEnabledSso: boolean
+  /** The team's Okta deactivated the user over SCIM. */
+  deactivated?: boolean
+  /** The connection an SSO session came through still exists and is enabled. */
+  connectionLive?: boolean
+}

@@ -1,0 +1,49 @@
+// Users with their team: the one users ⋈ memberships ⋈ teams ⋈ sso_connections read.
+import { and, eq } from 'drizzle-orm'
+import type { SelectedFields } from 'drizzle-orm/sqlite-core'
+import type { Database } from './client'
+import { memberships, scimUsers, ssoConnections, teams, users } from './schema'
+import { isTeamAdmin } from './standing'
+
+/** The user, their team (if any), their role in it and whether that team's SSO connection is on. */
+const userWithTeamColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  passwordHash: users.passwordHash,
+  teamId: teams.id,
+  teamName: teams.name,
+  role: memberships.role,
+  ssoEnabled: ssoConnections.enabled,
+}
+
+/** The join, for callers that add their own columns and filter (the session recheck adds its session). */
+export const selectUserWithTeam = <Extra extends SelectedFields>(db: Database, extra: Extra) =>
+  db
+    .select({ ...userWithTeamColumns, ...extra })
+    .from(users)
+    .leftJoin(memberships, eq(memberships.userId, users.id))
+    .leftJoin(teams, eq(teams.id, memberships.teamId))
+    .leftJoin(ssoConnections, eq(ssoConnections.teamId, teams.id))
+
+export const userWithTeam = (db: Database, email: string) =>
+  selectUserWithTeam(db, {}).where(eq(users.email, email)).get()
+
+/** The same, with the user's SCIM status in their team and whether they are in its admin group (password login). */
+export const userWithStanding = (db: Database, email: string) =>
+  selectUserWithTeam(db, {
+    scimStatus: scimUsers.status,
+    admin: isTeamAdmin(users.id, memberships.teamId),
+  })
+    .leftJoin(
+      scimUsers,
+      and(eq(scimUsers.userId, users.id), eq(scimUsers.teamId, memberships.teamId)),
+    )
+    .where(eq(users.email, email))
+    .get()
+
+export const insertUser = (db: Database, row: typeof users.$inferInsert) =>
+  db.insert(users).values(row)
+
+export const userWithTeamById = (db: Database, id: string) =>
+  selectUserWithTeam(db, {}).where(eq(users.id, id)).get()

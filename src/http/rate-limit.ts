@@ -1,0 +1,105 @@
+// Rate limits over the Workers Rate Limiting binding: a middleware per limit, keyed by what the request is.
+import type { Context, MiddlewareHandler } from 'hono'
+import { sha256Hex } from '../crypto/encoding'
+import type { AppEnv } from '../env'
+import { AppError } from '../errors'
+
+/** The env bindings that are rate limiters (`[[ratelimits]]` in wrangler.toml). */
+export type RateLimitBinding = {
+  [K in keyof Env]: Env[K] extends RateLimit ? K : never
+}[keyof Env]
+
+export interface RateLimitRule {
+  binding: RateLimitBinding
+  /** The binding's period in wrangler.toml (Cloudflare allows 10 or 60), sent as `Retry-After`. */
+  periodSeconds: 10 | 60
+}
+
+/** The product's limits; the counts themselves live in wrangler.toml beside each binding. */
+export const rateLimits = {
+  /** Failed password logins: 10 a minute per email. */
+  loginFailures: { binding: 'RL_LOGIN_FAILURES', periodSeconds: 60 },
+  /** The anonymous login routes: 100 per 10 seconds per client. */
+  anonymous: { binding: 'RL_ANONYMOUS', periodSeconds: 10 },
+  /** Console login: 10 a minute per client. */
+  console: { binding: 'RL_CONSOLE', periodSeconds: 60 },
+  /** SCIM: 600 a minute per token. */
+  scim: { binding: 'RL_SCIM', periodSeconds: 60 },
+  /** Universal Logout: 60 a minute per connection. */
+  universalLogout: { binding: 'RL_UNIVERSAL_LOGOUT', periodSeconds: 60 },
+} as const satisfies Record<string, RateLimitRule>
+
+/**
+ * The client as Cloudflare saw it (`CF-Connecting-IP`, set by the edge and not forgeable through it);
+ * an IPv6 client counts as its /64, which one subscriber usually holds whole. Without the header (tests,
+ * a local tool) every such request shares one counter.
+ */
+export function clientKey(c: Context): string {
+  const ip = c.req.header('cf-connecting-ip')?.trim().toLowerCase()
+  if (!ip) return 'client:unknown'
+  return ip.includes(':') ? `client:${ipv6Prefix64(ip)}` : `client:${ip}`
+}
+
+/** `2001:db8:1:2:3:4:5:6` and `2001:db8:1:2::9` both become `2001:db8:1:2::/64`. */
+function ipv6Prefix64(ip: string): string {
+  const [head = '', tail] = ip.split('::')
+  const before = head ? head.split(':') : []
+  const after = tail ? tail.split(':') : []
+  const groups =
+    tail === undefined
+      ? before
+      : [
+          ...before,
+          ...Array<string>(Math.max(0, 8 - before.length - after.length)).fill('0'),
+          ...after,
+        ]
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':')}::/64`
+}
+
+/**
+ * Counts one request against `rule` under `key` (hashed first, so no email or token is handed to the
+ * limiter). Throws `rate_limited` when over; the caller sets `Retry-After` (the middleware does).
+ * A limiter that fails lets the request through: limits guard capacity, not who gets in.
+ */
+export async function consumeRateLimit(env: Env, rule: RateLimitRule, key: string): Promise<void> {
+  let success: boolean
+  try {
+    ;({ success } = await env[rule.binding].limit({ key: await sha256Hex(key) }))
+  } catch (error) {
+    console.log(
+      JSON.stringify({
+        event: 'rate_limit_unavailable',
+        binding: rule.binding,
+        cause: String(error),
+      }),
+    )
+    return
+  }
+  if (!success) throw new AppError('rate_limited', { cause: { binding: rule.binding } })
+}
+
+/**
+ * A middleware that counts each request against `rule` under `key(c)`; `undefined` counts nothing.
+ * Over the limit: `429 rate_limited` through the app's error handler, with `Retry-After` (the period).
+ * @see https://developers.cloudflare.com/workers/runtime-apis/bindings/rate-limit/
+ */
+export function rateLimit(
+  rule: RateLimitRule,
+  key: (c: Context<AppEnv>) => string | undefined | Promise<string | undefined>,
+): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const k = await key(c)
+    if (k !== undefined) {
+      try {
+        await consumeRateLimit(c.env, rule, k)
+      } catch (error) {
+        c.header('retry-after', String(rule.periodSeconds))
+        throw error
+      }
+    }
+    await next()
+  }
+}

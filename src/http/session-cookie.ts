@@ -1,0 +1,34 @@
+// The session cookie: written at login, read and rechecked on every signed-in request, cleared at logout.
+import type { Context } from 'hono'
+import type { Database } from '../db/client'
+import type { Config } from '../env'
+import { checkSession, type Session, sessionSchema } from '../session/session'
+import { clearCookie, readSignedCookie, writeSignedCookie } from './signed-cookie'
+
+const cookieName = 'edge_sso_session'
+
+export async function writeSession(c: Context, config: Config, session: Session) {
+  await writeSignedCookie(
+    c,
+    cookieName,
+    session,
+    config.sessionKeys,
+    Math.max(0, session.expiresAt - session.checkedAt),
+  )
+}
+
+export const clearSession = (c: Context) => clearCookie(c, cookieName)
+
+/** The signed-in session, or undefined; the cookie is re-signed or cleared as the recheck decides. */
+export async function currentSession(
+  c: Context,
+  config: Config,
+  db: Database,
+  nowMs: number,
+): Promise<Session | undefined> {
+  const cookie = await readSignedCookie(c, cookieName, config.sessionKeys, sessionSchema)
+  const check = await checkSession(cookie, config.sessionRecheckSeconds, db, nowMs)
+  if (check.cookie === 'clear') clearSession(c)
+  if (check.cookie === 'rewrite') await writeSession(c, config, check.session)
+  return check.session
+}

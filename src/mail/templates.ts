@@ -1,0 +1,87 @@
+// The mails edge-sso sends: email verification, password reset (or its SSO-only variant) and "SSO is on".
+import type { Mail } from './send'
+
+export const emailVerificationValidHours = 24
+export const passwordResetValidHours = 1
+
+/** Text for an HTML text node or a quoted attribute. */
+export function escapeHtml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch,
+  )
+}
+
+/** Only http(s) links go into a mail: a `javascript:` or relative URL is a caller's bug. */
+function checkedLink(link: string): string {
+  const url = URL.canParse(link) ? new URL(link) : undefined
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    throw new TypeError(`not an http(s) link: ${JSON.stringify(link)}`)
+  return url.href
+}
+
+/** One paragraph per entry; a `{ link }` entry is a button-like link in HTML and a bare URL in text. */
+type Block = string | { link: string; label: string }
+
+function compose(to: string, subject: string, blocks: Block[]): Mail {
+  const text = blocks
+    .map((b) => (typeof b === 'string' ? b : `${b.label}:\n${checkedLink(b.link)}`))
+    .join('\n\n')
+  const body = blocks
+    .map((b) =>
+      typeof b === 'string'
+        ? `<p>${escapeHtml(b)}</p>`
+        : `<p><a href="${escapeHtml(checkedLink(b.link))}">${escapeHtml(b.label)}</a></p>`,
+    )
+    .join('\n')
+  const html = `<!doctype html>\n<html><body style="font-family:system-ui,sans-serif;line-height:1.5">\n${body}\n</body></html>\n`
+  return { to, subject, text: `${text}\n`, html }
+}
+
+const ignore = 'If you did not ask for this, you can ignore this mail.'
+
+/** After `/register`: the link that proves the address, valid 24 hours. */
+export function emailVerificationMail(input: { to: string; link: string }): Mail {
+  return compose(input.to, 'Confirm your email address', [
+    'Please confirm that this is your email address, so you can create a team.',
+    { link: input.link, label: 'Confirm your email address' },
+    `The link works once and expires in ${emailVerificationValidHours} hours. ${ignore}`,
+  ])
+}
+
+/** After `/password/forgot`: the link that sets a new password, single use, valid 1 hour. */
+export function passwordResetMail(input: { to: string; link: string }): Mail {
+  return compose(input.to, 'Reset your password', [
+    'Someone asked to reset the password of this account.',
+    { link: input.link, label: 'Choose a new password' },
+    `The link works once and expires in ${passwordResetValidHours} hour. ${ignore}`,
+  ])
+}
+
+/** After `/password/forgot` by a member of an SSO-only team: no password to reset, the way in is SSO. */
+export function passwordResetSsoOnlyMail(input: {
+  to: string
+  teamName: string
+  ssoLink: string
+}): Mail {
+  return compose(input.to, 'Sign in with single sign-on', [
+    `Someone asked to reset the password of this account. Your team, ${input.teamName}, signs in with single sign-on only, so there is no password to reset.`,
+    { link: input.ssoLink, label: 'Continue with SSO' },
+    `Use your company account there. ${ignore}`,
+  ])
+}
+
+/** To the team owner when a connection is created or re-enabled. */
+export function ssoEnabledMail(input: {
+  to: string
+  teamName: string
+  issuer: string
+  ssoLink: string
+}): Mail {
+  return compose(input.to, `SSO is on for ${input.teamName}`, [
+    `Single sign-on is now on for ${input.teamName}, through ${input.issuer}.`,
+    'Your team’s members can now sign in with their company account.',
+    { link: input.ssoLink, label: 'Sign in with SSO' },
+    'If you did not expect this, contact support at once.',
+  ])
+}

@@ -1,0 +1,19 @@
+// The dev outbox, read back: GET /dev/outbox?to=<email> lists the mail kept for that address (mount at /dev).
+import { Hono } from 'hono'
+import type { AppEnv } from '../env'
+import { AppError } from '../errors'
+import { listOutbox, outboxEnabled } from '../mail/outbox'
+
+export const devOutboxRoutes = new Hono<AppEnv>().get('/outbox', async (c) => {
+  const enabled = outboxEnabled({
+    devMailOutbox: c.env.DEV_MAIL_OUTBOX,
+    publicUrl: c.env.PUBLIC_URL,
+    requestUrl: c.req.url,
+  })
+  // Off (not wrangler dev on loopback, or not asked for): nothing is here, as for any unknown path.
+  if (!enabled) throw new AppError('not_found')
+  const to = c.req.query('to')
+  if (!to || to.length > 320) throw new AppError('invalid_request')
+  c.header('cache-control', 'no-store')
+  return c.json({ messages: await listOutbox(c.env.CACHE, to) })
+})

@@ -1,0 +1,99 @@
+// The words the schema, the validators, the rules and the views share, each declared once.
+
+/** What a new team member may see: the team's default for members who join. */
+export const permissions = ['public', 'private'] as const
+export type Permission = (typeof permissions)[number]
+
+/** A membership row's role; `admin` is never stored, it comes from the team's SCIM admin group. */
+export const memberRoles = ['owner', 'member'] as const
+
+/** A member's role as /api/me and the session report it. */
+export const roles = ['owner', 'admin', 'member'] as const
+export type Role = (typeof roles)[number]
+
+/** A SCIM-provisioned user's state in one team, as that team's Okta last said. */
+export const scimStatuses = ['active', 'inactive', 'deleted'] as const
+export type ScimStatus = (typeof scimStatuses)[number]
+
+/** How a session was established. */
+export const authMethods = ['sso', 'password'] as const
+export type AuthMethod = (typeof authMethods)[number]
+
+/** How we authenticate to the IdP's token endpoint (Okta's default first). */
+export const tokenEndpointAuthMethods = ['client_secret_basic', 'client_secret_post'] as const
+export type TokenEndpointAuthMethod = (typeof tokenEndpointAuthMethods)[number]
+
+export const eventKinds = ['login', 'admin'] as const
+export const eventOutcomes = ['success', 'refused', 'error'] as const
+export type EventOutcome = (typeof eventOutcomes)[number]
+
+/** A SCIM request, named by method and resource before it is carried out (its outcome gets its own action). */
+export const scimRequestActions = [
+  'scim_get_users',
+  'scim_post_users',
+  'scim_put_users',
+  'scim_patch_users',
+  'scim_delete_users',
+  'scim_get_groups',
+  'scim_post_groups',
+  'scim_put_groups',
+  'scim_patch_groups',
+  'scim_delete_groups',
+  /** Discovery documents and unknown SCIM paths. */
+  'scim_request',
+] as const
+
+/** Every action an event row can name. */
+export const auditActions = [
+  'sso_initiate',
+  'sso_start',
+  'sso_callback',
+  'password_login',
+  'register',
+  'team_create',
+  'console_view',
+  'console_login',
+  'console_team_create',
+  'console_connection_create',
+  'console_connection_rotate',
+  'console_connection_enable',
+  'console_connection_delete',
+  'admin_api',
+  'post_teams',
+  'get_teams',
+  'get_team',
+  'get_users',
+  'post_sso_connections',
+  'get_sso_connection',
+  'patch_sso_connection',
+  'delete_sso_connection',
+  'get_events',
+  'post_scim_token',
+  'patch_team',
+  'delete_team_member',
+  'delete_user_sessions',
+  'console_scim_token',
+  'console_admin_group',
+  'console_end_idp_session',
+  'console_member_remove',
+  'console_sessions_end',
+  ...scimRequestActions,
+  'scim_user_created',
+  'scim_user_provisioned_again',
+  'scim_user_updated',
+  'scim_user_deactivated',
+  'scim_user_reactivated',
+  'scim_user_deleted',
+  'scim_group_created',
+  'scim_group_updated',
+  'scim_group_deleted',
+  'universal_logout',
+  /** A request whose route names no action (its log line carries the path). */
+  'request',
+] as const
+export type AuditAction = (typeof auditActions)[number]
+
+/** The callback every connection registers at its IdP, and the URL its Okta tile starts from. */
+export const redirectUri = (publicOrigin: string) => `${publicOrigin}/sso/callback`
+export const initiateLoginUri = (publicOrigin: string, connectionId: string) =>
+  `${publicOrigin}/sso/initiate/${connectionId}`
