@@ -1,11 +1,20 @@
 // The bench's "browser": manual redirects, the shared one-host cookie jar, and each request timed to its last byte.
 import { CookieJar } from '../instrumentation/cookie-jar.ts'
 
+let browsers = 0
+
 export class Browser extends CookieJar {
+  /**
+   * Each simulated browser is its own client to the per-client rate limits: miniflare keeps a
+   * `CF-Connecting-IP` it is given (Cloudflare's edge would set the real one).
+   */
+  ip = `10.${(++browsers >> 16) & 255}.${(browsers >> 8) & 255}.${browsers & 255}`
+
   /** Sends one request with the jar's cookies; returns the response, its body and the milliseconds it took. */
   async request(url, init = {}) {
     const headers = new Headers(init.headers)
     if (this.cookies.size) headers.set('cookie', this.header())
+    if (!headers.has('cf-connecting-ip')) headers.set('cf-connecting-ip', this.ip)
     const started = performance.now()
     const response = await fetch(url, {
       ...init,

@@ -198,9 +198,11 @@ async function startServers(work, entries) {
 
 const users = {
   sso: 'member@bench-sso.example',
-  password: 'person@bench-password.example',
+  /** Password logins take turns over these accounts: each allows 10 attempts a minute (RL_LOGIN_FAILURES). */
+  passwords: Array.from({ length: 8 }, (_, i) => `person${i}@bench-password.example`),
   passwordSecret: 'bench-password-0123',
 }
+const passwordUser = (i) => users.passwords[i % users.passwords.length]
 
 /** Counts per step: the first (cold) login, then warm logins, email starts and password logins. */
 async function countSteps(ours, peerTarget, idp) {
@@ -214,7 +216,7 @@ async function countSteps(ours, peerTarget, idp) {
     session = (await ours.login(users.sso, warm.ours.observe)).browser
     await peerTarget.login(users.sso, warm.peer.observe)
     await ours.emailStart(users.sso, warm.ours.observe)
-    await ours.passwordLogin(users.password, users.passwordSecret, warm.ours.observe)
+    await ours.passwordLogin(passwordUser(i), users.passwordSecret, warm.ours.observe)
   }
   const peerSession = (await peerTarget.login(users.sso)).browser
   return {
@@ -246,7 +248,7 @@ async function measureLatency(ours, peerTarget, idp, issuer) {
   for (let i = 0; i < settings.logins; i++) emailStart.push((await ours.emailStart(users.sso)).ms)
   const password = []
   for (let i = 0; i < settings.passwordLogins; i++)
-    password.push((await ours.passwordLogin(users.password, users.passwordSecret)).ms)
+    password.push((await ours.passwordLogin(passwordUser(i), users.passwordSecret)).ms)
   const nodeIdpRoundTrip = summarize(await timeRequests(`${issuer}/__bench/delayed`, 20))
   return {
     ours: { ...oursLogins, emailStart: summarize(emailStart), password: summarize(password) },
@@ -284,7 +286,7 @@ async function main() {
     const { issuer, clients, ours, peer: peerTarget, devs } = await startServers(work, entries)
     const idp = idpLog(issuer)
     await setUpTeam(ours, issuer, clients.ours)
-    await ours.register(users.password, users.passwordSecret)
+    for (const email of users.passwords) await ours.register(email, users.passwordSecret)
     const { sessions, ...counts } = await countSteps(ours, peerTarget, idp)
     const latency = await measureLatency(ours, peerTarget, idp, issuer)
     const load = await measureThroughput(

@@ -1,12 +1,14 @@
 // Assembles the Hono app: configuration and runtime per request, the routers, one error handler.
 import { Hono, type Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { database } from './db/client'
 import { isStorageFailure } from './db/errors'
 import { type AppEnv, readConfig } from './env'
 import { AppError, type ErrorCode } from './errors'
-import { insertEvent } from './db/events'
-import { type Audit, eventRow, newReferenceId } from './events'
+import { countAnonymousRefusal, insertEvent } from './db/events'
+import { type Audit, concernsIdentity, eventRow, newReferenceId } from './events'
+import { guardAnonymousLoginRoutes } from './http/anonymous-routes'
 import { accountRoutes } from './routes/account'
 import { adminAccessRoutes } from './routes/admin-access'
 import { adminApiRoutes } from './routes/admin-api'
@@ -60,7 +62,8 @@ async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
   })
   if (c.env?.DB && !routine.has(error.code)) {
     const row = eventRow(audit, outcome, error.code, referenceId, Date.now())
-    await insertEvent(database(c.env.DB), row).catch((cause: unknown) =>
+    const write = concernsIdentity(audit) ? insertEvent : countAnonymousRefusal
+    await write(database(c.env.DB), row).catch((cause: unknown) =>
       log('error', 'event_write_failed', {
         referenceId,
         code: error.code,
@@ -86,6 +89,15 @@ async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
   return c.html(page, error.status)
 }
 
+/** Request bodies over 64 KB (a declared length, or counted as they arrive) are refused before any parsing. */
+export const maxBodyBytes = 64 * 1024
+const refuseLargeBodies = bodyLimit({
+  maxSize: maxBodyBytes,
+  onError: () => {
+    throw new AppError('payload_too_large')
+  },
+})
+
 /** The app for one isolate; tests build their own with an upstream fetch that reaches their IdP. */
 export function createApp(runtime: Runtime = createRuntime()) {
   const app = new Hono<AppEnv>()
@@ -94,6 +106,8 @@ export function createApp(runtime: Runtime = createRuntime()) {
     c.set('runtime', runtime)
     await next()
   })
+  guardAnonymousLoginRoutes(app)
+  app.use('*', refuseLargeBodies)
   app.route('/', accountRoutes)
   app.route('/sso/universal-logout', universalLogoutRoutes)
   app.route('/sso', ssoRoutes)

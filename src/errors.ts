@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 
 const catalogue = {
   invalid_request: [400, 'The request was not understood. Please go back and try again.'],
+  payload_too_large: [413, 'This request is too large, so it was refused.'],
   csrf_refused: [403, 'This form was sent from another site, so it was refused.'],
   unauthorized: [401, 'You need to sign in first.'],
   admin_unauthorized: [401, 'A valid admin token is required in the Authorization header.'],

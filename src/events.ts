@@ -14,7 +14,21 @@ export interface Audit extends AuditFacts {
 interface AuditFacts {
   teamId?: string | null
   email?: string | null
+  /**
+   * The attempt concerns someone real beyond what anyone may type: an existing account, a signed-in
+   * user, or support past its token check.
+   */
+  identified?: boolean
 }
+
+/**
+ * The one rule for refusal event rows: a refusal that concerns an identity (a known team, or someone
+ * `identified`) gets its own row; any other is anonymous and only counted, one row per minute, kind, action,
+ * outcome and code (`countAnonymousRefusal`), so a flood of bad requests writes a handful of rows. The
+ * count row keeps the latest reference id; every refusal's reference id is in its log line.
+ */
+export const concernsIdentity = (audit: Audit): boolean =>
+  Boolean(audit.teamId) || audit.identified === true
 
 export const newReferenceId = () => randomId(9)
 
@@ -49,5 +63,7 @@ export function eventView(row: EventRecord) {
     teamId: row.teamId,
     email: row.email,
     referenceId: row.referenceId,
+    /** How many refusals the row stands for: 1, or more for a row counting anonymous refusals. */
+    count: row.count,
   }
 }

@@ -1,9 +1,13 @@
 // What lives for the life of an isolate: the upstream fetch and the in-memory caches.
 import type { CachedDocument } from './oidc/document-cache'
 import type { ConnectionRecord } from './db/connections'
+import { cappedFetch, maxUpstreamBytes } from './upstream'
 
 export interface Runtime {
-  /** Every server-to-server request goes through this fetch (tests hand in their identity provider). */
+  /**
+   * Every server-to-server request goes through this fetch (tests hand in their identity provider); its
+   * bodies are read capped at `maxUpstreamBytes`.
+   */
   fetch: typeof fetch
   documents: Map<string, CachedDocument>
   /** Loads in flight, so concurrent logins on a cold cache share one fetch per document. */
@@ -19,7 +23,7 @@ export interface Runtime {
 
 export function createRuntime(options: { fetch?: typeof fetch; now?: () => number } = {}): Runtime {
   return {
-    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    fetch: cappedFetch(options.fetch ?? ((input, init) => fetch(input, init)), maxUpstreamBytes),
     documents: new Map(),
     loading: new Map(),
     jwksRefetchedAt: new Map(),

@@ -1,10 +1,11 @@
 // Turning a verified identity into a session: SSO (provision just in time) and password, with their events.
 import type { BatchItem } from 'drizzle-orm/batch'
 import { randomId } from './crypto/encoding'
+import { hashToken } from './crypto/tokens'
 import { verifyPassword } from './crypto/password'
 import type { Database } from './db/client'
 import { isUniqueViolation } from './db/errors'
-import { loadSsoLoginFacts, signInStatements } from './db/login'
+import { loadSsoLoginFacts, markStateUsed, signInStatements, usedStateTable } from './db/login'
 import { insertEvent } from './db/events'
 import { insertSession } from './db/sessions'
 import { insertUser, userWithStanding } from './db/users'
@@ -82,15 +83,26 @@ async function commitSignIn(
   }
 }
 
-/** SSO: one read of the facts, the rule, one batched write. Refusals throw AppError and write nothing here. */
+/** The login transaction a callback completes: its state is used once, and remembered until it expires. */
+interface CompletedLogin {
+  state: string
+  expiresAt: number
+}
+
+/**
+ * SSO: one read of the facts, the rule, one batched write that also records the login's state as used.
+ * Refusals throw AppError and write nothing here; a state already used is `login_expired`, never retried.
+ */
 export async function signInWithSso(
   db: Database,
   connectionId: string,
   claims: SsoClaims,
+  login: CompletedLogin,
   audit: Audit,
   nowMs: number,
   extras: SsoSessionExtras = {},
 ): Promise<Session> {
+  const stateHash = await hashToken(login.state)
   const input = {
     connectionId,
     subject: claims.sub,
@@ -107,7 +119,10 @@ export async function signInWithSso(
     try {
       return await commitSignIn(
         db,
-        signInStatements(db, decision, connectionId, claims.sub),
+        [
+          markStateUsed(db, stateHash, login.expiresAt),
+          ...signInStatements(db, decision, connectionId, claims.sub),
+        ],
         { user: decision.user, team, role },
         'sso',
         audit,
@@ -116,13 +131,16 @@ export async function signInWithSso(
         extras,
       )
     } catch (error) {
+      if (isUniqueViolation(error, usedStateTable))
+        throw new AppError('login_expired', { cause: 'state already used' })
       if (attempt >= ssoAttempts || !isUniqueViolation(error)) throw error
     }
   }
 }
 
 /** A password sign-in's outcome; a refusal names the user's team (if any) for its event row. */
-type PasswordSignIn = { session: Session } | { refuse: ErrorCode; teamId: string | null }
+type PasswordSignIn =
+  { session: Session } | { refuse: ErrorCode; teamId: string | null; identified: boolean }
 
 /** Password: the user, their team and whether that team has SSO enabled, in one read. */
 export async function signInWithPassword(
@@ -138,9 +156,10 @@ export async function signInWithPassword(
     await verifyPassword(password, row?.passwordHash),
     row?.ssoEnabled === true,
   )
-  if (refusal || !row) return { refuse: refusal ?? 'invalid_credentials', teamId }
+  if (refusal || !row)
+    return { refuse: refusal ?? 'invalid_credentials', teamId, identified: row !== undefined }
   // The team's Okta deprovisioned them: no way in by password either (checked after the password).
-  if (deprovisioned(row.scimStatus)) return { refuse: 'user_deactivated', teamId }
+  if (deprovisioned(row.scimStatus)) return { refuse: 'user_deactivated', teamId, identified: true }
   const team = row.teamId ? { id: row.teamId, name: row.teamName ?? '' } : null
   const role = roleOf({ memberRole: row.role, admin: Boolean(row.admin) }, team !== null)
   const who = { user: { id: row.id, email: row.email, name: row.name }, team, role }

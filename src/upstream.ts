@@ -63,6 +63,9 @@ export function capBody(response: Response, maxBytes: number): Response {
   return new Response(response.body.pipeThrough(counter), response)
 }
 
+/** Upstream bodies we accept at most: discovery documents, JWKS, token and userinfo responses are a few KB. */
+export const maxUpstreamBytes = 256 * 1024
+
 /** `fetcher` with every response body capped at `maxBytes` (see `capBody`); for `Runtime.fetch`. */
 export function cappedFetch(fetcher: typeof fetch, maxBytes: number): typeof fetch {
   return async (input, init) => capBody(await fetcher(input, init), maxBytes)

@@ -323,6 +323,7 @@ describe('events', () => {
       teamId: team.id,
       email: ownerEmail,
       referenceId: expect.any(String),
+      count: 1,
     })
     expect(events[1]).toMatchObject({ kind: 'admin', outcome: 'success', errorCode: null })
     const limited = await json(

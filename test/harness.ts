@@ -3,15 +3,25 @@ import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:
 import { expect } from 'vitest'
 import { createApp } from '../src/app'
 import { createRuntime, type Runtime } from '../src/runtime'
-import type { CookieJar as Browser } from '../instrumentation/cookie-jar'
+import { CookieJar } from '../instrumentation/cookie-jar'
 import { type Counters, countingD1, countingKv, newCounters } from '../instrumentation/counting'
 import { routeFetch, TestIdp } from './idp/provider'
 
 export const publicOrigin = 'https://sso.example.com'
 export const adminToken = 'test-admin-token-0123456789abcdef'
 
-/** A browser's cookies for our origin (the jar the bench's client uses too). */
-export { CookieJar as Browser } from '../instrumentation/cookie-jar'
+/** Client addresses: a random start per test file, so files running side by side do not share counters. */
+let clients = Math.floor(Math.random() * 0xffffff)
+const nextClientIp = () => {
+  clients = (clients + 1) % 0xffffff
+  return `10.${clients >> 16}.${(clients >> 8) & 255}.${clients & 255}`
+}
+
+/** A browser: its cookies for our origin (the jar the bench's client uses too) and its own address. */
+export class Browser extends CookieJar {
+  /** Sent as `CF-Connecting-IP`, as Cloudflare's edge does, so rate limits count each browser apart. */
+  readonly ip = nextClientIp()
+}
 
 let sequence = 0
 /** A fresh name for each test's data, so tests never see each other's rows. */
@@ -74,6 +84,7 @@ export async function createRig(
       const headers = new Headers(init.headers)
       if (browser.cookies.size) headers.set('cookie', browser.header())
       if (!headers.has('sec-fetch-site')) headers.set('sec-fetch-site', 'same-origin')
+      if (!headers.has('cf-connecting-ip')) headers.set('cf-connecting-ip', browser.ip)
       const response = await send(
         new Request(new URL(path, publicOrigin), { ...init, headers, redirect: 'manual' }),
       )

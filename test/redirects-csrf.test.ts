@@ -133,7 +133,9 @@ describe('open redirects', () => {
   })
 })
 
-const txCookie = '__Host-edge_sso_tx'
+/** The name of the one transaction cookie a browser holds (each login's cookie is named by its state). */
+const txCookie = (browser: Browser) =>
+  [...browser.cookies.keys()].find((name) => name.startsWith('__Host-edge_sso_tx_')) ?? ''
 
 describe('forged, replayed and foreign callbacks', () => {
   it('refuses a callback whose state was tampered with', async (ctx) => {
@@ -162,9 +164,10 @@ describe('forged, replayed and foreign callbacks', () => {
       (value: string) => value.slice(0, -4),
     ]) {
       const { browser, callbackUrl } = await pendingLogin(s)
+      const name = txCookie(browser)
       browser.cookies.set(
-        txCookie,
-        encodeURIComponent(forge(decodeURIComponent(browser.cookies.get(txCookie)!))),
+        name,
+        encodeURIComponent(forge(decodeURIComponent(browser.cookies.get(name)!))),
       )
       await s.tally.baseline()
       const callback = await s.rig.fetch(browser, callbackUrl)
@@ -177,7 +180,8 @@ describe('forged, replayed and foreign callbacks', () => {
   it('refuses the replay of a used callback, with and without the old transaction cookie', async (ctx) => {
     const s = await scene({ ctx, area })
     const { browser, callbackUrl } = await pendingLogin(s)
-    const oldTx = browser.cookies.get(txCookie)!
+    const name = txCookie(browser)
+    const oldTx = browser.cookies.get(name)!
     expect((await s.rig.fetch(browser, callbackUrl)).status).toBe(302)
     s.tally.accepted()
     await s.tally.baseline()
@@ -186,7 +190,7 @@ describe('forged, replayed and foreign callbacks', () => {
       code: 'login_expired',
     })
     const attacker = new Browser()
-    attacker.cookies.set(txCookie, oldTx)
+    attacker.cookies.set(name, oldTx)
     await s.tally.refused(await s.rig.fetch(attacker, callbackUrl), {
       status: 400,
       code: 'code_rejected',

@@ -107,6 +107,7 @@ describe('D1 faults during a just-in-time login', () => {
     const written = batches.find(provisions)!
     expect(written.map((sql) => /^insert into "(\w+)"/i.exec(sql)?.[1])).toEqual([
       'events',
+      'used_login_states',
       'users',
       'memberships',
       'identities',

@@ -3,7 +3,15 @@ import { and, eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Database } from './client'
 import type { KnownUser, SignInWrites, SsoLoginFacts } from './facts'
-import { identities, memberships, ssoConnections, teamDomains, teams, users } from './schema'
+import {
+  identities,
+  memberships,
+  ssoConnections,
+  teamDomains,
+  teams,
+  usedLoginStates,
+  users,
+} from './schema'
 import { standingStatement } from './standing'
 
 const knownUser = { id: users.id, email: users.email, name: users.name, teamId: memberships.teamId }
@@ -96,3 +104,13 @@ export function signInStatements(
   }
   return statements
 }
+
+/** The table the used-state record lives in, for telling a replay apart from a lost users_email race. */
+export const usedStateTable = 'used_login_states'
+
+/**
+ * Records a callback's state as used; a second use fails the primary key, and with it the login's whole
+ * batch (nothing of the second login is written).
+ */
+export const markStateUsed = (db: Database, stateHash: string, expiresAt: number) =>
+  db.insert(usedLoginStates).values({ stateHash, expiresAt })

@@ -150,6 +150,8 @@ export const events = sqliteTable(
     teamId: text('team_id'),
     email: text('email'),
     referenceId: text('reference_id').notNull(),
+    /** Refusals this row stands for: anonymous ones are counted per minute on one row. */
+    count: integer('count').notNull().default(1),
   },
   (t) => [index('events_team_at').on(t.teamId, t.at), index('events_at').on(t.at)],
 )
@@ -219,3 +221,12 @@ export const usedTokenIds = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.issuer, t.jti] })],
 )
+
+/**
+ * A login's `state`, by hash, once its callback has signed someone in: the primary key lets each state
+ * sign in once, even when the IdP would accept its code twice. Rows past `expires_at` are only history.
+ */
+export const usedLoginStates = sqliteTable('used_login_states', {
+  stateHash: text('state_hash').primaryKey(),
+  expiresAt: integer('expires_at').notNull(),
+})

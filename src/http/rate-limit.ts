@@ -81,6 +81,16 @@ export async function consumeRateLimit(env: Env, rule: RateLimitRule, key: strin
   if (!success) throw new AppError('rate_limited', { cause: { binding: rule.binding } })
 }
 
+/** Counts this request against `rule` under `key`; over the limit, sets `Retry-After` (the period) and throws. */
+export async function countRequest(c: Context<AppEnv>, rule: RateLimitRule, key: string) {
+  try {
+    await consumeRateLimit(c.env, rule, key)
+  } catch (error) {
+    c.header('retry-after', String(rule.periodSeconds))
+    throw error
+  }
+}
+
 /**
  * A middleware that counts each request against `rule` under `key(c)`; `undefined` counts nothing.
  * Over the limit: `429 rate_limited` through the app's error handler, with `Retry-After` (the period).
@@ -92,14 +102,7 @@ export function rateLimit(
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const k = await key(c)
-    if (k !== undefined) {
-      try {
-        await consumeRateLimit(c.env, rule, k)
-      } catch (error) {
-        c.header('retry-after', String(rule.periodSeconds))
-        throw error
-      }
-    }
+    if (k !== undefined) await countRequest(c, rule, k)
     await next()
   }
 }

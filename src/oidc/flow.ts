@@ -1,6 +1,7 @@
 // The authorization code flow over oauth4webapi: the authorization URL, then the callback's checks.
 import * as oauth from 'oauth4webapi'
 import { AppError } from '../errors'
+import { ResponseTooLarge } from '../upstream'
 import type { ConnectionSecrets } from '../connections'
 import type { SsoClaims } from '../provisioning'
 import { keySet, requestOptions, type UpstreamOptions } from './discovery'
@@ -51,6 +52,8 @@ const transportCodes = new Set([
 /** Sorts what oauth4webapi threw into our codes: unreachable, untrustworthy response, or a token that failed. */
 function classify(error: unknown): AppError {
   if (error instanceof AppError) return error
+  if (error instanceof ResponseTooLarge)
+    return new AppError('idp_response_invalid', { cause: error })
   if (error instanceof oauth.ResponseBodyError)
     return new AppError('code_rejected', { cause: error.error })
   if (error instanceof oauth.OperationProcessingError) {

@@ -3,6 +3,12 @@ import * as z from 'zod/mini'
 
 export const transactionLifetimeSeconds = 600
 
+/**
+ * The longest return path (percent-encoded, as sameOriginPath gives it) a transaction keeps; a longer one
+ * falls back to the default landing (APP_URL), so the login still works and its cookie stays small.
+ */
+export const maxReturnToLength = 1024
+
 export const transactionSchema = z.object({
   state: z.string(),
   nonce: z.string(),

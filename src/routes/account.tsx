@@ -6,6 +6,7 @@ import { revokeSession } from '../db/sessions'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
 import { db } from '../http/context'
+import { countRequest, rateLimits } from '../http/rate-limit'
 import { sameOriginOnly } from '../http/csrf'
 import { readInput } from '../http/input'
 import { sameOriginPath } from '../http/same-origin'
@@ -32,6 +33,8 @@ export const accountRoutes = new Hono<AppEnv>()
     c.set('audit', { kind: 'login', action: 'password_login' })
     const input = await readInput(c, credentialsSchema)
     c.var.audit.email = input.email
+    // Counted before the password is checked: past the limit even the right one is refused, unhashed.
+    await countRequest(c, rateLimits.loginFailures, `email:${input.email}`)
     const outcome = await signInWithPassword(
       db(c),
       input.email,
@@ -41,6 +44,7 @@ export const accountRoutes = new Hono<AppEnv>()
     )
     if ('refuse' in outcome) {
       c.var.audit.teamId = outcome.teamId
+      c.var.audit.identified = outcome.identified
       throw new AppError(outcome.refuse)
     }
     await writeSession(c, c.var.config, outcome.session)
@@ -55,7 +59,15 @@ export const accountRoutes = new Hono<AppEnv>()
       name: input.name || null,
       passwordHash: await hashPassword(input.password),
     }
-    const session = await registerWithPassword(db(c), account, c.var.audit, c.var.runtime.now())
+    const session = await registerWithPassword(
+      db(c),
+      account,
+      c.var.audit,
+      c.var.runtime.now(),
+    ).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'email_taken') c.var.audit.identified = true
+      throw error
+    })
     await writeSession(c, c.var.config, session)
     return c.redirect(c.var.config.appUrl, 303)
   })

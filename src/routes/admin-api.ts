@@ -42,6 +42,7 @@ export const requireAdminToken: MiddlewareHandler<AppEnv> = async (c, next) => {
     c.header('www-authenticate', challenge)
     throw new AppError('admin_unauthorized')
   }
+  c.var.audit.identified = true
   await next()
 }
 

@@ -38,7 +38,9 @@ import {
 import { safeEqual, sha256Hex } from '../crypto/encoding'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
+import { audited } from '../http/audit'
 import { adminDeps } from '../http/context'
+import { clientKey, rateLimit, rateLimits } from '../http/rate-limit'
 import { sameOriginOnly } from '../http/csrf'
 import { validate } from '../http/input'
 import { clearCookie, readSignedCookie, writeSignedCookie } from '../http/signed-cookie'
@@ -92,6 +94,7 @@ const action =
   async (c, next) => {
     c.set('audit', { kind: 'admin', action: name })
     if (!(await signedIn(c))) throw new AppError('admin_login_required')
+    c.var.audit.identified = true
     await next()
   }
 
@@ -136,21 +139,28 @@ export const adminPageRoutes = new Hono<AppEnv>()
       <AdminConsolePage teams={teams} events={events} notice={notice} lookup={lookup} />,
     )
   })
-  .post('/login', pageHeaders, sameOriginOnly, validate('form', adminLoginForm), async (c) => {
-    c.set('audit', { kind: 'admin', action: 'console_login' })
-    if (!(await safeEqual(c.req.valid('form').token, c.var.config.adminToken)))
-      throw new AppError('admin_login_required')
-    const exp = Math.floor(c.var.runtime.now() / 1000) + adminCookieSeconds
-    await writeSignedCookie(
-      c,
-      cookieName,
-      { tokenDigest: await tokenDigest(c.var.config.adminToken), exp },
-      c.var.config.sessionKeys,
-      adminCookieSeconds,
-    )
-    await recordAdminSuccess(adminDeps(c), c.var.audit)
-    return c.redirect('/admin', 303)
-  })
+  .post(
+    '/login',
+    pageHeaders,
+    audited({ kind: 'admin', action: 'console_login' }),
+    rateLimit(rateLimits.console, clientKey),
+    sameOriginOnly,
+    validate('form', adminLoginForm),
+    async (c) => {
+      if (!(await safeEqual(c.req.valid('form').token, c.var.config.adminToken)))
+        throw new AppError('admin_login_required')
+      const exp = Math.floor(c.var.runtime.now() / 1000) + adminCookieSeconds
+      await writeSignedCookie(
+        c,
+        cookieName,
+        { tokenDigest: await tokenDigest(c.var.config.adminToken), exp },
+        c.var.config.sessionKeys,
+        adminCookieSeconds,
+      )
+      await recordAdminSuccess(adminDeps(c), c.var.audit)
+      return c.redirect('/admin', 303)
+    },
+  )
   .post('/logout', pageHeaders, sameOriginOnly, async (c) => {
     clearCookie(c, cookieName)
     return c.redirect('/admin', 303)

@@ -37,7 +37,12 @@ export const apiRoutes = new Hono<AppEnv>()
   .post('/team', sameOriginOnly, validate('json', teamSchema), async (c) => {
     const { session } = c.var
     if (session.team) throw new AppError('already_in_team')
-    c.set('audit', { kind: 'login', action: 'team_create', email: session.email })
+    c.set('audit', {
+      kind: 'login',
+      action: 'team_create',
+      email: session.email,
+      identified: true,
+    })
     const { name, defaultPermission } = c.req.valid('json')
     const owner = { id: session.userId, email: session.email }
     const id = await createTeam(

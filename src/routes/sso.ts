@@ -21,6 +21,7 @@ import { saveTransaction, takeTransaction } from '../http/transaction-cookie'
 import { discover } from '../oidc/discovery'
 import { authorizationRequest, exchangeCode, validateCallback } from '../oidc/flow'
 import { normalizeIssuer } from '../oidc/issuer'
+import { maxReturnToLength } from '../oidc/transaction'
 import { type ConnectionChoice, chooseConnection, emailDomain } from '../provisioning'
 import { email, text } from '../schemas'
 import { signInWithSso } from '../sign-in'
@@ -71,7 +72,7 @@ async function beginLogin(
     verifier,
     connectionId: connection.id,
     issuer: connection.issuer,
-    returnTo: returnTo ?? c.var.config.appUrl,
+    returnTo: returnTo && returnTo.length <= maxReturnToLength ? returnTo : c.var.config.appUrl,
   }
   await saveTransaction(c, c.var.config.sessionKeys, tx, c.var.runtime.now())
   return c.redirect(request.url.href, 302)
@@ -118,7 +119,6 @@ export const ssoRoutes = new Hono<AppEnv>()
   .get('/callback', async (c) => {
     const { config, runtime } = c.var
     const tx = await takeTransaction(c, config.sessionKeys, runtime.now())
-    if (!tx) throw new AppError('login_expired')
     const connection = await connectionById(db(c), runtime, tx.connectionId)
     if (!connection || connection.issuer !== tx.issuer) throw new AppError('unknown_connection')
     c.var.audit.teamId = connection.teamId
@@ -137,9 +137,15 @@ export const ssoRoutes = new Hono<AppEnv>()
     const sealIdToken = idToken
       ? (rowId: string) => seal(config.dataKey, idToken, rowId)
       : undefined
-    const session = await signInWithSso(db(c), connection.id, claims, c.var.audit, runtime.now(), {
-      sealIdToken,
-    })
+    const session = await signInWithSso(
+      db(c),
+      connection.id,
+      claims,
+      tx,
+      c.var.audit,
+      runtime.now(),
+      { sealIdToken },
+    )
     await writeSession(c, config, session)
     return c.redirect(tx.returnTo, 302)
   })

@@ -4,6 +4,7 @@ import { connectionById, connectionsForIssuer } from '../connections'
 import type { ConnectionRecord } from '../db/connections'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
+import { audited } from '../http/audit'
 import { db, upstream } from '../http/context'
 import { consumeRateLimit, rateLimits } from '../http/rate-limit'
 import { unverifiedIssuer } from '../oidc/logout-token'
@@ -38,8 +39,7 @@ async function answer(c: Context<AppEnv>, connections: ConnectionRecord[], path:
 }
 
 export const universalLogoutRoutes = new Hono<AppEnv>()
-  .use('*', async (c, next) => {
-    c.set('audit', { kind: 'login', action: 'universal_logout' })
+  .use('*', audited({ kind: 'login', action: 'universal_logout' }), async (c, next) => {
     c.header('cache-control', 'no-store')
     await next()
   })

@@ -61,6 +61,10 @@ export interface Behaviour {
   userinfo?: { sub?: string }
   /** Unrelated RSA public keys listed in the JWKS ahead of the real ones. */
   extraJwksKeys?: number
+  /** These endpoints follow their JSON with this many bytes of whitespace, streamed without a length. */
+  oversized?: Partial<Record<IdpEndpoint, number>>
+  /** The token endpoint redeems a code every time it is sent (a lax IdP), not once. */
+  reusableCodes?: boolean
 }
 
 export interface TestIdpOptions {
@@ -131,6 +135,8 @@ export class TestIdp {
   readonly issuer: string
   /** Every server-to-server request received, in order (including ones failed by `behaviour.down`). */
   readonly requests: IdpRequest[] = []
+  /** Bytes of `behaviour.oversized` padding the client actually pulled. */
+  paddingServed = 0
   behaviour: Behaviour = {}
 
   readonly #base: string
@@ -257,13 +263,36 @@ export class TestIdp {
     this.requests.push({ method: request.method, url: url.href, path: url.pathname, kind })
     if (kind !== 'other' && this.behaviour.down?.[kind]) throw new TypeError('fetch failed')
 
-    const response = await this.#respond(path, request, url, signal)
+    const padding = kind === 'other' ? undefined : this.behaviour.oversized?.[kind]
+    const answer = await this.#respond(path, request, url, signal)
+    const response = padding ? this.#padded(answer, padding) : answer
     signal.throwIfAborted()
     const location = response.headers.get('location')
     if (location === null || request.redirect === 'manual') return response
     if (request.redirect === 'error') throw new TypeError('fetch failed')
     // Following a redirect, as fetch does by default; the only one served is a 302 after POST, re-issued as GET.
     return this.#send(new Request(new URL(location, url), { signal }), signal)
+  }
+
+  /** `response` with `bytes` of whitespace after its JSON, produced only as the client reads. */
+  #padded(response: Response, bytes: number): Response {
+    const chunk = new TextEncoder().encode(' '.repeat(64 * 1024))
+    const source = response.body?.getReader()
+    let left = bytes
+    const body = new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        const head = await source?.read()
+        if (head && !head.done) return controller.enqueue(head.value)
+        if (left <= 0) return controller.close()
+        const piece = chunk.subarray(0, Math.min(left, chunk.byteLength))
+        left -= piece.byteLength
+        this.paddingServed += piece.byteLength
+        controller.enqueue(piece)
+      },
+    })
+    const headers = new Headers(response.headers)
+    headers.delete('content-length')
+    return new Response(body, { status: response.status, headers })
   }
 
   async #respond(path: string, request: Request, url: URL, signal: AbortSignal): Promise<Response> {
@@ -374,7 +403,7 @@ export class TestIdp {
 
     const code = form.get('code') ?? ''
     const grant = this.#codes.get(code)
-    this.#codes.delete(code)
+    if (!this.behaviour.reusableCodes) this.#codes.delete(code)
     if (!grant || grant.clientId !== client.client_id || this.#now() > grant.expiresAt) {
       throw new OAuthError(
         400,

@@ -1,0 +1,60 @@
+// A callback's state signs in once: replaying the callback (copied cookie, an IdP that redeems a code twice) is refused.
+import { describe, expect, it } from 'vitest'
+import { Browser, me, query } from './harness'
+import { scene, sub } from './scene'
+
+describe('callback replay', () => {
+  it('replayed callback with a copied transaction cookie is refused when the IdP redeems the code twice', async (ctx) => {
+    // Broke before: the transaction cookie was the only record, so a copy of it plus a code the IdP
+    // accepted again signed in a second time (two sessions from one login).
+    const s = await scene({ ctx, area: 'Login replay' })
+    s.rig.idp.behaviour.reusableCodes = true
+    const browser = new Browser()
+    const initiate = await s.rig.fetch(
+      browser,
+      `/sso/initiate?iss=${encodeURIComponent(s.rig.idp.issuer)}`,
+      { headers: { 'sec-fetch-site': 'cross-site' } },
+    )
+    const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location') ?? '', sub)
+    const copy = new Browser()
+    for (const [name, value] of browser.cookies) copy.cookies.set(name, value)
+
+    const first = await s.rig.fetch(browser, callbackUrl, {
+      headers: { 'sec-fetch-site': 'cross-site' },
+    })
+    expect(first.status).toBe(302)
+    expect((await me(s.rig, browser)).status).toBe(200)
+
+    await s.tally.baseline()
+    const replay = await s.rig.fetch(copy, callbackUrl, {
+      headers: { 'sec-fetch-site': 'cross-site' },
+    })
+    await s.tally.refused(replay, { status: 400, code: 'login_expired' })
+    expect((await me(s.rig, copy)).status).toBe(401)
+    const sessions = await query(
+      'select s.id from sessions s join users u on u.id = s.user_id where u.email = ?',
+      s.email,
+    )
+    expect(sessions).toHaveLength(1)
+    expect(s.rig.idp.count('token'), 'the IdP did redeem the code twice').toBe(2)
+  })
+
+  it('a used state is never retried as a lost race: the replay costs one batch, not three', async (ctx) => {
+    const s = await scene({ ctx, area: 'Login replay' })
+    s.rig.idp.behaviour.reusableCodes = true
+    const browser = new Browser()
+    const initiate = await s.rig.fetch(
+      browser,
+      `/sso/initiate?iss=${encodeURIComponent(s.rig.idp.issuer)}`,
+    )
+    const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location') ?? '', sub)
+    const copy = new Browser()
+    for (const [name, value] of browser.cookies) copy.cookies.set(name, value)
+    expect((await s.rig.fetch(browser, callbackUrl)).status).toBe(302)
+    s.rig.resetCounters()
+    const replay = await s.rig.fetch(copy, callbackUrl)
+    await s.tally.refused(replay, { status: 400, code: 'login_expired' })
+    // The facts read, the refused batch, the refusal's event row.
+    expect(s.rig.counters.d1).toBe(3)
+  })
+})
