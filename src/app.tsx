@@ -1,6 +1,5 @@
 // Assembles the Hono app: configuration and runtime per request, the routers, one error handler.
 import { Hono, type Context } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { database } from './db/client'
 import { isStorageFailure } from './db/errors'
@@ -9,6 +8,7 @@ import { AppError, type ErrorCode } from './errors'
 import { countAnonymousRefusal, insertEvent } from './db/events'
 import { type Audit, concernsIdentity, eventRow, newReferenceId } from './events'
 import { guardAnonymousLoginRoutes } from './http/anonymous-routes'
+import { refuseLargeBodies } from './http/body-limit'
 import { accountRoutes } from './routes/account'
 import { adminAccessRoutes } from './routes/admin-access'
 import { adminApiRoutes } from './routes/admin-api'
@@ -89,14 +89,7 @@ async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
   return c.html(page, error.status)
 }
 
-/** Request bodies over 64 KB (a declared length, or counted as they arrive) are refused before any parsing. */
-export const maxBodyBytes = 64 * 1024
-const refuseLargeBodies = bodyLimit({
-  maxSize: maxBodyBytes,
-  onError: () => {
-    throw new AppError('payload_too_large')
-  },
-})
+export { maxBodyBytes } from './http/body-limit'
 
 /** The app for one isolate; tests build their own with an upstream fetch that reaches their IdP. */
 export function createApp(runtime: Runtime = createRuntime()) {
@@ -107,6 +100,8 @@ export function createApp(runtime: Runtime = createRuntime()) {
     await next()
   })
   guardAnonymousLoginRoutes(app)
+  // SCIM answers every failure, an over-long body too, in its own error schema.
+  app.route('/scim/v2', scimRoutes)
   app.use('*', refuseLargeBodies)
   app.route('/', accountRoutes)
   app.route('/sso/universal-logout', universalLogoutRoutes)
@@ -115,7 +110,6 @@ export function createApp(runtime: Runtime = createRuntime()) {
   app.route('/admin', adminPageRoutes)
   app.route('/admin/api', adminApiRoutes)
   app.route('/admin/api', adminAccessRoutes)
-  app.route('/scim/v2', scimRoutes)
   app.notFound((c) => refuse(c, new AppError('not_found')))
   app.onError((error, c) => refuse(c, asAppError(error)))
   return app

@@ -83,6 +83,16 @@ describe('SCIM token', () => {
   })
 })
 
+describe('SCIM request bodies', () => {
+  it('refuses a body over 64 KB with 413 in the SCIM error schema, creating no user', async () => {
+    const { scim, team } = await scimRig()
+    const email = `big@${team.domain}`
+    const huge = { ...oktaUser(email), displayName: 'x'.repeat(70 * 1024) }
+    await expectScimError(await scim('POST', '/Users', huge), 413)
+    expect(await query('select id from users where email = ?', email)).toEqual([])
+  })
+})
+
 describe('Okta SCIM test flow (users)', () => {
   it('creates, finds by filter and id, updates, deactivates, reactivates; duplicate 409; unknown 404', async () => {
     const { team, scim } = await scimRig()

@@ -10,6 +10,7 @@ import { AppError, type ErrorCode } from '../errors'
 import { describeCause, log } from '../log'
 import { insertEvent } from '../db/events'
 import { eventRow, newReferenceId } from '../events'
+import { refuseLargeBodies } from '../http/body-limit'
 import { db } from '../http/context'
 import { rateLimit, rateLimits } from '../http/rate-limit'
 import { scimContentType, ScimError } from '../scim/errors'
@@ -118,6 +119,7 @@ export const scimRoutes = new Hono<AppEnv>()
     c.set('audit', { kind: 'admin', action: scimRequestAction(c.req.method, c.req.path) })
     await next()
   })
+  .use('*', refuseLargeBodies)
   .use(
     '*',
     rateLimit(rateLimits.scim, async (c) => {

@@ -141,8 +141,8 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
           <input type="hidden" name="endIdpSession" value={c.endIdpSession ? 'false' : 'true'} />
           <button type="submit" class="secondary">
             {c.endIdpSession
-              ? 'Keep the Okta session at sign-out'
-              : 'End the Okta session at sign-out'}
+              ? 'Keep the Okta session on sign-out'
+              : 'End the Okta session on sign-out'}
           </button>
         </form>
         <form method="post" action={`${base}/scim-token`}>
@@ -200,7 +200,7 @@ export function ScimTokenPage(props: { team: string; token: string; baseUrl: str
       <style>{css}</style>
       <article class="card">
         <h1>SCIM token for {props.team}</h1>
-        <p>Shown once: copy it now. It replaces any earlier token at once.</p>
+        <p>Shown once: copy it now. It replaces any earlier token immediately.</p>
         <dl>
           <dt>SCIM connector base URL</dt>
           <dd>
