@@ -14,9 +14,10 @@ const harmless =
   /Unable to fetch the `?Request\.cf`? object|getaddrinfo ENOTFOUND workers\.cloudflare\.com|at GetAddrInfoReqWrap|Missing required secrets/
 
 /**
- * Applies the local D1 migrations, starts the stand-in and `wrangler dev` (http issuers allowed) and waits
- * for both. `persistTo` is wrangler's local state folder; the stand-in keeps its signing key beside it.
- * `vars` are extra `wrangler dev --var`s (the browser tests shorten SESSION_RECHECK_SECONDS).
+ * Applies the local D1 migrations, starts the stand-in and `wrangler dev` (http issuers allowed, every mail
+ * kept in the dev outbox at /dev/outbox) and waits for both. `persistTo` is wrangler's local state folder;
+ * the stand-in keeps its signing key beside it. `vars` are extra `wrangler dev --var`s (the browser tests
+ * shorten SESSION_RECHECK_SECONDS).
  */
 export async function startStack({ ports, persistTo, vars = {}, log: print = console.log }) {
   const log = (line) => harmless.test(line) || print(line)
@@ -42,6 +43,8 @@ export async function startStack({ ports, persistTo, vars = {}, log: print = con
     'DEV_ALLOW_HTTP_ISSUERS:1',
     '--var',
     `PUBLIC_URL:${publicUrl}`,
+    '--var',
+    'DEV_MAIL_OUTBOX:1',
     ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
   ]
   procs.push(

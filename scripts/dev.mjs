@@ -34,6 +34,7 @@ edge-sso is running at ${stack.publicUrl}/
   Sign in:        open ${stack.publicUrl}/ and "Continue with SSO" as ${first.email}
   Okta tile:      open ${stack.issuer}/dashboard and click "edge-sso demo"
   Support admin:  ${stack.publicUrl}/admin (dev-only token: ${devAdminToken})
+  Mail outbox:    ${stack.publicUrl}/dev/outbox?to=<email> (every mail sent, e.g. verification and reset links)
 
   ${demoTeams.sso.name} signs in through the stand-in at ${stack.issuer}. Its users:
 ${demoUsers.map((u) => `    ${u.email.padEnd(22)} ${u.note}`).join('\n')}

@@ -5,15 +5,18 @@ import { database } from './db/client'
 import { isStorageFailure } from './db/errors'
 import { type AppEnv, readConfig } from './env'
 import { AppError, type ErrorCode } from './errors'
+import { securityHeaders } from './http/secure-headers'
 import { countAnonymousRefusal, insertEvent } from './db/events'
 import { type Audit, concernsIdentity, eventRow, newReferenceId } from './events'
 import { guardAnonymousLoginRoutes } from './http/anonymous-routes'
 import { refuseLargeBodies } from './http/body-limit'
 import { accountRoutes } from './routes/account'
+import { accountSwitchRoutes } from './routes/account-switch'
 import { adminAccessRoutes } from './routes/admin-access'
 import { adminApiRoutes } from './routes/admin-api'
 import { adminPageRoutes } from './routes/admin-page'
 import { apiRoutes } from './routes/api'
+import { devOutboxRoutes } from './routes/dev-outbox'
 import { scimRoutes } from './routes/scim'
 import { ssoRoutes } from './routes/sso'
 import { describeCause, log } from './log'
@@ -39,6 +42,10 @@ function asAppError(error: unknown): AppError {
 /** Routine answers (not signed in, no such page) are not attempts worth an event row. */
 const routine = new Set<ErrorCode>(['unauthorized', 'not_found'])
 
+/** The path as logged: a mailed link's token (verification, reset) is a bearer secret and never logged. */
+const loggedPath = (path: string) =>
+  path.slice(0, 256).replace(/^(\/verify-email|\/password\/reset)\/[^/]+/, '$1/:token')
+
 const wantsJson = (path: string) =>
   path.startsWith('/api/') ||
   path.startsWith('/admin/api/') ||
@@ -54,7 +61,7 @@ async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
   const failed = error.status >= 500
   const outcome = failed ? 'error' : 'refused'
   log(failed ? 'error' : 'info', audit.action, {
-    path: c.req.path.slice(0, 256),
+    path: loggedPath(c.req.path),
     outcome,
     code: error.code,
     referenceId,
@@ -94,6 +101,7 @@ export { maxBodyBytes } from './http/body-limit'
 /** The app for one isolate; tests build their own with an upstream fetch that reaches their IdP. */
 export function createApp(runtime: Runtime = createRuntime()) {
   const app = new Hono<AppEnv>()
+  app.use('*', securityHeaders)
   app.use('*', async (c, next) => {
     c.set('config', readConfig(c.env, c.req.url))
     c.set('runtime', runtime)
@@ -106,10 +114,12 @@ export function createApp(runtime: Runtime = createRuntime()) {
   app.route('/', accountRoutes)
   app.route('/sso/universal-logout', universalLogoutRoutes)
   app.route('/sso', ssoRoutes)
+  app.route('/sso/switch', accountSwitchRoutes)
   app.route('/api', apiRoutes)
   app.route('/admin', adminPageRoutes)
   app.route('/admin/api', adminApiRoutes)
   app.route('/admin/api', adminAccessRoutes)
+  app.route('/dev', devOutboxRoutes)
   app.notFound((c) => refuse(c, new AppError('not_found')))
   app.onError((error, c) => refuse(c, asAppError(error)))
   return app

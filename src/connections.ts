@@ -42,7 +42,7 @@ export async function connectionById(
   return remember(runtime, await connectionsById(db, id))[0]
 }
 
-/** Email login's one read: the SSO connection of the team that owns `domain`. */
+/** Email login's one read: the SSO connection of the team that has verified `domain`. */
 export async function connectionForDomain(
   db: Database,
   runtime: Runtime,

@@ -1,6 +1,8 @@
 // Bindings, context variables and the configuration read from the Worker's env on every request.
 import * as z from 'zod/mini'
+import { defaultResolverUrl } from './domains/dns'
 import type { Audit } from './events'
+import { outboxEnabled } from './mail/outbox'
 import type { Runtime } from './runtime'
 import type { Session } from './session/session'
 
@@ -26,10 +28,19 @@ export interface Config {
   publicOrigin: string
   appUrl: string
   sessionRecheckSeconds: number
+  /** Events older than this many days are deleted by the scheduled retention run. */
+  eventRetentionDays: number
+  /** `DEV_ALLOW_HTTP_ISSUERS=1`, honoured only while PUBLIC_URL and the request are on loopback. */
   allowHttpIssuers: boolean
   adminToken: string
   sessionKeys: SessionKey[]
   dataKey: Uint8Array
+  /** The sender of every mail, `MAIL_FROM`. */
+  mailFrom: string
+  /** `DEV_MAIL_OUTBOX=1`, honoured only on loopback: every mail is also kept for `GET /dev/outbox`. */
+  devMailOutbox: boolean
+  /** The DNS-over-HTTPS JSON resolver that checks a domain's TXT record, `DNS_RESOLVER_URL`. */
+  dnsResolverUrl: string
 }
 
 /**
@@ -79,10 +90,19 @@ const configSchema = z.object({
     z.coerce.number().check(z.int(), z.minimum(1), z.maximum(86_400)),
     60,
   ),
+  EVENT_RETENTION_DAYS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3650)),
+    90,
+  ),
   DEV_ALLOW_HTTP_ISSUERS: z.optional(z.string()),
   ADMIN_TOKEN: z.string().check(z.minLength(16)),
   SESSION_KEYS: sessionKeysSchema,
   DATA_KEY: base64Bytes({ min: 32, max: 32 }),
+  MAIL_FROM: z._default(
+    z.string().check(z.minLength(3), z.maxLength(320)),
+    'edge-sso <no-reply@localhost>',
+  ),
+  DNS_RESOLVER_URL: z._default(z.url({ protocol: /^https?$/ }), defaultResolverUrl),
 })
 
 const isLoopback = (url: string) =>
@@ -108,12 +128,20 @@ export function readConfig(env: Env, requestUrl: string): Config {
     PUBLIC_URL: env.PUBLIC_URL,
     APP_URL: env.APP_URL || undefined,
     SESSION_RECHECK_SECONDS: env.SESSION_RECHECK_SECONDS || undefined,
+    EVENT_RETENTION_DAYS: env.EVENT_RETENTION_DAYS || undefined,
     DEV_ALLOW_HTTP_ISSUERS: env.DEV_ALLOW_HTTP_ISSUERS,
     ADMIN_TOKEN: env.ADMIN_TOKEN,
     SESSION_KEYS: env.SESSION_KEYS,
     DATA_KEY: env.DATA_KEY,
+    MAIL_FROM: env.MAIL_FROM || undefined,
+    DNS_RESOLVER_URL: env.DNS_RESOLVER_URL || undefined,
   }
-  const cacheKey = JSON.stringify({ ...raw, loopback })
+  const devMailOutbox = outboxEnabled({
+    devMailOutbox: env.DEV_MAIL_OUTBOX,
+    publicUrl: env.PUBLIC_URL,
+    requestUrl,
+  })
+  const cacheKey = JSON.stringify({ ...raw, loopback, devMailOutbox })
   const cached = cache.get(cacheKey)
   if (cached) return cached
   for (const name of Object.keys(devSecrets) as (keyof typeof devSecrets)[]) {
@@ -131,10 +159,15 @@ export function readConfig(env: Env, requestUrl: string): Config {
     publicOrigin: c.PUBLIC_URL,
     appUrl: new URL(c.APP_URL ?? '/app', c.PUBLIC_URL).href,
     sessionRecheckSeconds: c.SESSION_RECHECK_SECONDS,
-    allowHttpIssuers: c.DEV_ALLOW_HTTP_ISSUERS === '1',
+    eventRetentionDays: c.EVENT_RETENTION_DAYS,
+    // Like the dev secrets: honoured only on loopback (wrangler dev); a deployed Worker ignores it.
+    allowHttpIssuers: c.DEV_ALLOW_HTTP_ISSUERS === '1' && loopback,
     adminToken: c.ADMIN_TOKEN,
     sessionKeys: c.SESSION_KEYS,
     dataKey: c.DATA_KEY,
+    mailFrom: c.MAIL_FROM,
+    devMailOutbox,
+    dnsResolverUrl: c.DNS_RESOLVER_URL,
   }
   cache.set(cacheKey, config)
   return config

@@ -51,6 +51,14 @@ const catalogue = {
   ],
   email_missing: [403, 'Your identity provider did not tell us your email address.'],
   email_unverified: [403, 'Your identity provider says your email address is not verified.'],
+  email_invalid: [
+    403,
+    'Your identity provider sent an email address we cannot compare safely (it has characters outside plain ASCII).',
+  ],
+  identity_conflict: [
+    403,
+    'This account is already linked to another person at your identity provider. Contact your IT admin or support.',
+  ],
   domain_not_allowed: [403, 'Your email domain is not one of this team’s domains.'],
   member_of_another_team: [
     403,
@@ -76,6 +84,12 @@ const catalogue = {
   email_taken: [409, 'An account with this email already exists. Sign in instead.'],
   already_in_team: [409, 'This user already belongs to a team.'],
   domain_taken: [409, 'Another team already uses this email domain.'],
+  domain_verification_failed: [
+    409,
+    'The domain’s DNS does not have the TXT record yet. Add it, wait for DNS to update, and try again.',
+  ],
+  dns_unreachable: [502, 'The DNS resolver could not be reached. Please try again in a moment.'],
+  link_invalid: [400, 'This link is invalid, has expired or was already used. Ask for a new one.'],
   team_not_found: [404, 'No team has this owner.'],
   connection_exists: [409, 'This team already has an SSO connection.'],
   issuer_mismatch: [400, 'The discovery document names a different issuer than the one given.'],
@@ -94,9 +108,10 @@ export class AppError extends Error {
   readonly status: ContentfulStatusCode
   constructor(
     readonly code: ErrorCode,
-    options?: { cause?: unknown; message?: string },
+    /** `status` only where the design gives one code two statuses (domain_not_allowed: 403 at login, 400 as input). */
+    options?: { cause?: unknown; message?: string; status?: ContentfulStatusCode },
   ) {
     super(options?.message ?? catalogue[code][1], { cause: options?.cause })
-    this.status = catalogue[code][0]
+    this.status = options?.status ?? catalogue[code][0]
   }
 }

@@ -18,6 +18,7 @@ export const deprovisioned = (status: TeamStanding['scimStatus']) =>
 
 export interface SsoClaims {
   sub: string
+  /** As the IdP sent it (trimmed); `comparableEmail` decides whether and how it is compared. */
   email: string | undefined
   emailVerified: boolean | undefined
   name: string | undefined
@@ -26,9 +27,22 @@ export interface SsoClaims {
 type SsoDecision = { outcome: 'refuse'; code: ErrorCode } | ({ outcome: 'sign_in' } & SignInWrites)
 
 /**
+ * An IdP's email as we compare it: NFKC, lower case. Non-ASCII is refused (`'invalid'`): our accounts'
+ * emails are ASCII, and a lookalike such as "\u212Aelvin" (Kelvin sign) folds onto "kelvin".
+ */
+export function comparableEmail(raw: string | undefined): string | 'invalid' | undefined {
+  if (raw === undefined) return undefined
+  if (raw.length > 320 || !/^[\x21-\x7e]+$/.test(raw)) return 'invalid'
+  return raw.normalize('NFKC').toLowerCase()
+}
+
+/**
  * The SSO login rule. A user is found by (connection, sub), else by email. A member of this team signs
  * in; a member of another team is refused. Anyone joining the team (new or without a team) must have an
- * email in one of the team's domains, so a tenant's IdP cannot claim accounts outside its domains.
+ * email in one of the team's verified domains, so a tenant's IdP cannot claim accounts outside its domains.
+ * An account found by email is linked only when it has no identity at this connection yet (a second `sub`
+ * with a member's email is someone else), and linking it ends what came before: its password is cleared
+ * and its sessions end.
  */
 export function decideSsoLogin(
   facts: SsoLoginFacts,
@@ -39,44 +53,57 @@ export function decideSsoLogin(
   if (!connection) return { outcome: 'refuse', code: 'unknown_connection' }
   if (!connection.enabled) return { outcome: 'refuse', code: 'connection_disabled' }
   if (claims.emailVerified === false) return { outcome: 'refuse', code: 'email_unverified' }
-  if (!claims.email) return { outcome: 'refuse', code: 'email_missing' }
-  const user = facts.linkedUser ?? facts.emailUser
-  const link = !facts.linkedUser
+  const email = comparableEmail(claims.email)
+  if (email === undefined) return { outcome: 'refuse', code: 'email_missing' }
+  if (email === 'invalid') return { outcome: 'refuse', code: 'email_invalid' }
+  const { linkedUser, emailUser } = facts
+  const user = linkedUser ?? emailUser
   const standing = user && facts.standing?.find((s) => s.userId === user.id)
   if (deprovisioned(standing?.scimStatus ?? null))
     return { outcome: 'refuse', code: 'user_deactivated' }
-  if (user?.teamId === connection.teamId) {
-    return {
-      outcome: 'sign_in',
-      teamId: connection.teamId,
-      user,
-      create: false,
-      joinWith: undefined,
-      link,
-    }
+  if (!linkedUser && emailUser?.linkedAtConnection)
+    return { outcome: 'refuse', code: 'identity_conflict' }
+  const link = !linkedUser
+  const existing = user && {
+    user: { id: user.id, email: user.email, name: user.name },
+    create: false,
+    link,
+    claimAccount: link,
+    markVerified: !user.emailVerified && user.email === email,
   }
+  const teamId = connection.teamId
+  if (existing && user.teamId === teamId)
+    return { outcome: 'sign_in', teamId, joinWith: undefined, ...existing }
   if (user?.teamId) return { outcome: 'refuse', code: 'member_of_another_team' }
-  if (facts.domainTeamId !== connection.teamId)
-    return { outcome: 'refuse', code: 'domain_not_allowed' }
+  if (facts.domainTeamId !== teamId) return { outcome: 'refuse', code: 'domain_not_allowed' }
   const joinWith = connection.defaultPermission
-  if (user)
-    return { outcome: 'sign_in', teamId: connection.teamId, user, create: false, joinWith, link }
-  const created = { id: newUserId, email: claims.email, name: claims.name ?? null }
+  if (existing) return { outcome: 'sign_in', teamId, joinWith, ...existing }
   return {
     outcome: 'sign_in',
-    teamId: connection.teamId,
-    user: created,
+    teamId,
+    user: { id: newUserId, email, name: claims.name ?? null },
     create: true,
     joinWith,
     link: true,
+    claimAccount: false,
+    markVerified: false,
   }
 }
+
+/**
+ * Support naming an existing account as a team's owner: an account whose email was never proven, or that
+ * holds a password someone chose before the team existed, loses that password and its sessions.
+ */
+export const adoptionEndsAccess = (owner: { emailVerified: boolean; hasPassword: boolean }) =>
+  !owner.emailVerified || owner.hasPassword
 
 /** A connection as the login start sees it. */
 interface Candidate {
   enabled: boolean
   issuer: string
   teamId: string
+  /** When a login through it last succeeded (it has proven its credentials at the issuer), or null. */
+  lastLoginAt: number | null
 }
 
 /** How the login start found its candidates: by issuer (the Okta tile), by connection id, by email domain. */
@@ -94,17 +121,18 @@ const missing = {
 } as const
 
 /**
- * The connection a login starts with. By issuer, an enabled connection wins over disabled ones, and two
- * enabled teams on one issuer are ambiguous; by id, an `iss` given must be the connection's own; a disabled
- * connection is refused.
+ * The connection a login starts with. By issuer, an enabled connection wins over disabled ones; among
+ * several enabled ones, the one that has had a successful login wins, so a connection registered later
+ * (perhaps with bogus credentials) never takes an existing team's tile; none or several such is
+ * ambiguous (the per-connection URI always works). By id, an `iss` given must be the connection's own.
+ * A disabled connection is refused.
  */
 export function chooseConnection<C extends Candidate>(
   candidates: readonly C[],
   lookup: ConnectionLookup,
 ): ConnectionChoice<C> {
-  const enabled = candidates.filter((c) => c.enabled)
-  if (lookup.by === 'issuer' && enabled.length > 1) return { refuse: 'ambiguous_issuer' }
-  const chosen = lookup.by === 'issuer' ? (enabled[0] ?? candidates[0]) : candidates[0]
+  const chosen = lookup.by === 'issuer' ? byIssuer(candidates) : candidates[0]
+  if (chosen === 'ambiguous') return { refuse: 'ambiguous_issuer' }
   if (!chosen) return { refuse: missing[lookup.by] }
   if (lookup.by === 'id' && lookup.issuer !== undefined && lookup.issuer !== chosen.issuer)
     return { refuse: 'unknown_issuer' }
@@ -112,19 +140,32 @@ export function chooseConnection<C extends Candidate>(
   return { connection: chosen }
 }
 
-/** Password login: refused for members of a team whose SSO connection is enabled. */
+function byIssuer<C extends Candidate>(candidates: readonly C[]): C | 'ambiguous' | undefined {
+  const enabled = candidates.filter((c) => c.enabled)
+  if (enabled.length <= 1) return enabled[0] ?? candidates[0]
+  const proven = enabled.filter((c) => c.lastLoginAt !== null)
+  return proven.length === 1 ? proven[0] : 'ambiguous'
+}
+
+/**
+ * Password login. A member of a team whose SSO connection is enabled is refused `sso_required` whatever
+ * password they typed, so the answer never tells a right password from a wrong one (the caller verifies
+ * the password either way, so the work done is the same too).
+ */
 export function decidePasswordLogin(
   passwordMatches: boolean,
   teamHasEnabledSso: boolean,
 ): ErrorCode | undefined {
-  if (!passwordMatches) return 'invalid_credentials'
   if (teamHasEnabledSso) return 'sso_required'
+  if (!passwordMatches) return 'invalid_credentials'
   return undefined
 }
 
 /**
- * The recheck rule: the session row is live, the user is still in the team the session was issued for
- * (or has just joined one) and not deactivated there, an SSO session's connection is still on, and the
+/**
+ * The recheck rule: the session row is live, the user is in exactly the team the session was issued for
+ * (a session's team changes only through its own login, never at a recheck: a team-less session ends when
+ * its user lands in a team) and not deactivated there, an SSO session's connection is still on, and the
  * team's policy still allows the session's method.
  */
 export function sessionStillValid(
@@ -134,7 +175,7 @@ export function sessionStillValid(
   if (facts.revoked || facts.expired || !facts.userExists) return false
   if (facts.deactivated === true) return false
   if (session.method === 'sso' && facts.connectionLive === false) return false
-  if (session.teamId !== null && facts.teamId !== session.teamId) return false
+  if (facts.teamId !== session.teamId) return false
   return !(session.method === 'password' && facts.teamHasEnabledSso)
 }
 

@@ -4,14 +4,18 @@ import { randomId } from './crypto/encoding'
 import { hashToken } from './crypto/tokens'
 import { verifyPassword } from './crypto/password'
 import type { Database } from './db/client'
+import { connectionsForDomain, markConnectionUsed } from './db/connections'
+import { insertEmailToken } from './db/email-tokens'
 import { isUniqueViolation } from './db/errors'
 import { loadSsoLoginFacts, markStateUsed, signInStatements, usedStateTable } from './db/login'
 import { insertEvent } from './db/events'
-import { insertSession } from './db/sessions'
+import { newEmailLink } from './email-links'
+import { insertSession, revokeSession } from './db/sessions'
 import { insertUser, userWithStanding } from './db/users'
 import { AppError, type ErrorCode } from './errors'
 import { type Audit, eventRow, newReferenceId } from './events'
 import {
+  comparableEmail,
   decidePasswordLogin,
   decideSsoLogin,
   deprovisioned,
@@ -20,13 +24,18 @@ import {
   type SsoClaims,
 } from './provisioning'
 import type { Role } from './vocabulary'
-import { newSessionSecret, type Session, sessionLifetimeSeconds } from './session/session'
+import {
+  newSessionSecret,
+  type Session,
+  sessionLifetimeSeconds,
+  sessionRowId,
+} from './session/session'
 
 /** A lost race (another first login created the user meanwhile) is retried on fresh facts. */
 const ssoAttempts = 3
 
 interface SignedIn {
-  user: { id: string; email: string; name: string | null }
+  user: { id: string; email: string; name: string | null; emailVerified: boolean }
   team: { id: string; name: string } | null
   role?: Role | null
 }
@@ -35,6 +44,54 @@ interface SignedIn {
 export interface SsoSessionExtras {
   sealIdToken?: (rowId: string) => Promise<string>
 }
+
+/** A new session for `who` and the id of the row that will store it (the caller writes it, batched). */
+async function newSession(who: SignedIn, method: Session['method'], nowMs: number) {
+  const now = Math.floor(nowMs / 1000)
+  const { secret, rowId } = await newSessionSecret()
+  const session: Session = {
+    sid: secret,
+    userId: who.user.id,
+    email: who.user.email,
+    name: who.user.name,
+    emailVerified: who.user.emailVerified,
+    team: who.team,
+    method,
+    role: who.role ?? null,
+    checkedAt: now,
+    expiresAt: now + sessionLifetimeSeconds,
+  }
+  return { session, rowId }
+}
+
+/** The row that stores the session: the id is the hash of its secret (a query builder: never awaited here). */
+const sessionRow = (
+  db: Database,
+  session: Session,
+  rowId: string,
+  connectionId: string | null,
+  idTokenSealed: string | null = null,
+) =>
+  insertSession(db, {
+    id: rowId,
+    userId: session.userId,
+    authMethod: session.method,
+    connectionId,
+    expiresAt: session.expiresAt,
+    idTokenSealed,
+  })
+
+const successEvent = (db: Database, audit: Audit, who: SignedIn, nowMs: number) =>
+  insertEvent(
+    db,
+    eventRow(
+      { ...audit, teamId: who.team?.id ?? null, email: who.user.email },
+      'success',
+      null,
+      newReferenceId(),
+      nowMs,
+    ),
+  )
 
 /** The session row, success event and the given writes, all in one batch; returns the new session. */
 async function commitSignIn(
@@ -47,40 +104,14 @@ async function commitSignIn(
   connectionId: string | null = null,
   extras: SsoSessionExtras = {},
 ): Promise<Session> {
-  const now = Math.floor(nowMs / 1000)
-  const { secret, rowId } = await newSessionSecret()
+  const { session, rowId } = await newSession(who, method, nowMs)
   const idTokenSealed = extras.sealIdToken ? await extras.sealIdToken(rowId) : null
-  const expiresAt = now + sessionLifetimeSeconds
-  const success = eventRow(
-    { ...audit, teamId: who.team?.id ?? null, email: who.user.email },
-    'success',
-    null,
-    newReferenceId(),
-    nowMs,
-  )
   await db.batch([
-    insertEvent(db, success),
+    successEvent(db, audit, who, nowMs),
     ...writes,
-    insertSession(db, {
-      id: rowId,
-      userId: who.user.id,
-      authMethod: method,
-      connectionId,
-      expiresAt,
-      idTokenSealed,
-    }),
+    sessionRow(db, session, rowId, connectionId, idTokenSealed),
   ])
-  return {
-    sid: secret,
-    userId: who.user.id,
-    email: who.user.email,
-    name: who.user.name,
-    team: who.team,
-    method,
-    role: who.role ?? null,
-    checkedAt: now,
-    expiresAt,
-  }
+  return session
 }
 
 /** The login transaction a callback completes: its state is used once, and remembered until it expires. */
@@ -90,8 +121,18 @@ interface CompletedLogin {
 }
 
 /**
+ * An SSO sign-in's outcome: the session, or, when the browser is signed in as someone else, the session
+ * it would get, whose row is written only once the person confirms the switch (`confirmSwitch`).
+ */
+export type SsoSignIn =
+  { session: Session } | { pendingSwitch: Session; replaces: Session; idTokenSealed: string | null }
+
+/**
  * SSO: one read of the facts, the rule, one batched write that also records the login's state as used.
  * Refusals throw AppError and write nothing here; a state already used is `login_expired`, never retried.
+ * The same user signing in again replaces the `current` session (its row is revoked in the batch);
+ * another user's sign-in writes its user, link, state and event, but no session row until the switch
+ * is confirmed.
  */
 export async function signInWithSso(
   db: Database,
@@ -100,42 +141,88 @@ export async function signInWithSso(
   login: CompletedLogin,
   audit: Audit,
   nowMs: number,
+  current: Session | undefined,
   extras: SsoSessionExtras = {},
-): Promise<Session> {
+): Promise<SsoSignIn> {
+  const email = comparableEmail(claims.email)
+  const comparable = email === 'invalid' ? undefined : email
   const stateHash = await hashToken(login.state)
   const input = {
     connectionId,
     subject: claims.sub,
-    email: claims.email,
-    domain: claims.email ? emailDomain(claims.email) : undefined,
+    email: comparable,
+    domain: comparable ? emailDomain(comparable) : undefined,
   }
+  const now = Math.floor(nowMs / 1000)
   for (let attempt = 1; ; attempt++) {
     const facts = await loadSsoLoginFacts(db, input)
     const decision = decideSsoLogin(facts, claims, randomId())
     if (decision.outcome === 'refuse') throw new AppError(decision.code)
-    const team = { id: decision.teamId, name: facts.connection?.teamName ?? '' }
+    const known = facts.linkedUser ?? facts.emailUser
+    const emailVerified = decision.create || decision.markVerified || known?.emailVerified === true
     const standing = facts.standing?.find((s) => s.userId === decision.user.id)
-    const role = roleOf(standing, true)
+    const who = {
+      user: { ...decision.user, emailVerified },
+      team: { id: decision.teamId, name: facts.connection?.teamName ?? '' },
+      role: roleOf(standing, true),
+    }
+    const writes = [
+      markStateUsed(db, stateHash, login.expiresAt),
+      ...signInStatements(db, decision, connectionId, claims.sub, now),
+      markConnectionUsed(db, connectionId, now),
+    ]
     try {
-      return await commitSignIn(
-        db,
-        [
-          markStateUsed(db, stateHash, login.expiresAt),
-          ...signInStatements(db, decision, connectionId, claims.sub),
-        ],
-        { user: decision.user, team, role },
-        'sso',
-        audit,
-        nowMs,
-        connectionId,
-        extras,
-      )
+      if (current && current.userId !== who.user.id) {
+        await db.batch([successEvent(db, audit, who, nowMs), ...writes])
+        const { session, rowId } = await newSession(who, 'sso', nowMs)
+        const idTokenSealed = extras.sealIdToken ? await extras.sealIdToken(rowId) : null
+        return { pendingSwitch: session, replaces: current, idTokenSealed }
+      }
+      if (current) writes.push(revokeSession(db, await sessionRowId(current), now))
+      return {
+        session: await commitSignIn(db, writes, who, 'sso', audit, nowMs, connectionId, extras),
+      }
     } catch (error) {
       if (isUniqueViolation(error, usedStateTable))
         throw new AppError('login_expired', { cause: 'state already used' })
       if (attempt >= ssoAttempts || !isUniqueViolation(error)) throw error
     }
   }
+}
+
+/**
+ * The confirmed switch: the pending session's row, the replaced sessions revoked, the event, one batch.
+ * A pending switch confirmed twice (a copied cookie) meets the session id's primary key: expired.
+ */
+export async function confirmSwitch(
+  db: Database,
+  pending: { session: Session; connectionId: string; idTokenSealed: string | null },
+  replacedRowIds: readonly string[],
+  audit: Audit,
+  nowMs: number,
+): Promise<void> {
+  const { session } = pending
+  const who = {
+    user: {
+      id: session.userId,
+      email: session.email,
+      name: session.name,
+      emailVerified: session.emailVerified,
+    },
+    team: session.team,
+    role: session.role ?? null,
+  }
+  const revocations = replacedRowIds.map((id) => revokeSession(db, id, Math.floor(nowMs / 1000)))
+  const rowId = await sessionRowId(session)
+  await db
+    .batch([
+      successEvent(db, audit, who, nowMs),
+      sessionRow(db, session, rowId, pending.connectionId, pending.idTokenSealed),
+      ...revocations,
+    ])
+    .catch((error: unknown) => {
+      throw isUniqueViolation(error) ? new AppError('login_expired', { cause: error }) : error
+    })
 }
 
 /** A password sign-in's outcome; a refusal names the user's team (if any) for its event row. */
@@ -152,38 +239,50 @@ export async function signInWithPassword(
 ): Promise<PasswordSignIn> {
   const row = await userWithStanding(db, email)
   const teamId = row?.teamId ?? null
-  const refusal = decidePasswordLogin(
-    await verifyPassword(password, row?.passwordHash),
-    row?.ssoEnabled === true,
-  )
+  // Verified even for a member of an SSO-only team, so that refusal costs the same whatever was typed.
+  const passwordMatches = await verifyPassword(password, row?.passwordHash)
+  const refusal = decidePasswordLogin(passwordMatches, row?.ssoEnabled === true)
   if (refusal || !row)
     return { refuse: refusal ?? 'invalid_credentials', teamId, identified: row !== undefined }
   // The team's Okta deprovisioned them: no way in by password either (checked after the password).
   if (deprovisioned(row.scimStatus)) return { refuse: 'user_deactivated', teamId, identified: true }
   const team = row.teamId ? { id: row.teamId, name: row.teamName ?? '' } : null
   const role = roleOf({ memberRole: row.role, admin: Boolean(row.admin) }, team !== null)
-  const who = { user: { id: row.id, email: row.email, name: row.name }, team, role }
+  const user = { id: row.id, email: row.email, name: row.name, emailVerified: row.emailVerified }
+  const who = { user, team, role }
   const session = await commitSignIn(db, [], who, 'password', { ...audit, teamId }, nowMs)
   return { session }
 }
 
-/** Registration: a new user with a password, signed in at once. */
+/**
+ * Registration: a new user with a password, signed in at once, and the token of the link that proves the
+ * email (stored hashed, in the same batch). An email whose domain a team with enabled SSO has verified
+ * belongs to that team's IdP: refused (`sso_required`).
+ */
 export async function registerWithPassword(
   db: Database,
   account: { email: string; passwordHash: string; name: string | null },
   audit: Audit,
   nowMs: number,
-): Promise<Session> {
-  const user = { id: randomId(), email: account.email, name: account.name }
+): Promise<{ session: Session; verificationToken: string }> {
+  const domain = emailDomain(account.email)
+  const connections = domain ? await connectionsForDomain(db, domain) : []
+  if (connections.some((c) => c.enabled)) throw new AppError('sso_required')
+  const user = { id: randomId(), email: account.email, name: account.name, emailVerified: false }
+  const link = await newEmailLink(user.id, 'verify_email', nowMs)
   try {
-    return await commitSignIn(
+    const session = await commitSignIn(
       db,
-      [insertUser(db, { ...user, passwordHash: account.passwordHash })],
+      [
+        insertUser(db, { ...user, passwordHash: account.passwordHash }),
+        insertEmailToken(db, link.row),
+      ],
       { user, team: null },
       'password',
       audit,
       nowMs,
     )
+    return { session, verificationToken: link.token }
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError('email_taken')
     throw error

@@ -1,55 +1,73 @@
-// The one way a team comes to be: owner's membership and domains in one batch, for the app and for support.
+// The one way a team comes to be: owner's membership and domain claims in one batch, for the app and for support.
 import type { BatchItem } from 'drizzle-orm/batch'
 import { randomId } from './crypto/encoding'
 import type { Database } from './db/client'
+import type { DomainClaim } from './db/domains'
+import { userWithTeam } from './db/users'
+import { defaultDomains, domainClaim } from './domains/claims'
 import { isUniqueViolation } from './db/errors'
 import { createTeamStatements } from './db/teams'
 import { AppError } from './errors'
-import { emailDomain } from './provisioning'
 import type { Permission } from './vocabulary'
 
 interface NewTeam {
   name: string
   defaultPermission: Permission
   owner: { id: string; email: string }
-  /** By default the owner's email domain. */
-  domains?: string[]
+  domains: DomainClaim[]
+}
+
+/** A verified domain another team has verified is `domain_taken`; another unique violation is the owner's team. */
+export function uniqueViolationCode(error: unknown): 'domain_taken' | 'already_in_team' {
+  return isUniqueViolation(error, 'team_domains') ? 'domain_taken' : 'already_in_team'
 }
 
 /**
- * Creates the team with its owner's membership and its domains in one batch, between the caller's `before`
- * writes (a new owner's user row) and `after(teamId)` writes (its success event).
- * A domain another team holds is refused (`domain_taken`), or left to that team when `skipTakenDomains`;
- * an owner already in a team is refused (`already_in_team`). Returns the new team's id.
+ * Creates the team with its owner's membership and its domain claims in one batch, between the caller's
+ * `before` writes (a new owner's user row, an adopted owner's cleared password) and `after(teamId)` writes
+ * (its success event). A verified domain another team has verified is refused (`domain_taken`); an owner
+ * already in a team is refused (`already_in_team`). Returns the new team's id.
  */
 export async function createTeam(
   db: Database,
   team: NewTeam,
   options: {
-    skipTakenDomains: boolean
     before?: BatchItem<'sqlite'>[]
     after?: (teamId: string) => BatchItem<'sqlite'>[]
-  },
+  } = {},
 ): Promise<string> {
   const id = randomId()
-  const ownDomain = emailDomain(team.owner.email)
-  const domains = team.domains ?? (ownDomain ? [ownDomain] : [])
+  const unique = new Map(team.domains.map((claim) => [claim.domain, claim]))
   const row = {
     id,
     name: team.name,
     ownerUserId: team.owner.id,
     defaultPermission: team.defaultPermission,
-    domains: [...new Set(domains)],
+    domains: [...unique.values()],
   }
   const statements = [
     ...(options.before ?? []),
-    ...createTeamStatements(db, row, options.skipTakenDomains),
+    ...createTeamStatements(db, row),
     ...(options.after?.(id) ?? []),
   ] as unknown as Parameters<typeof db.batch>[0]
   await db.batch(statements).catch((error: unknown) => {
     if (!isUniqueViolation(error)) throw error
-    const code = isUniqueViolation(error, 'team_domains') ? 'domain_taken' : 'already_in_team'
-    throw new AppError(code, { cause: error })
+    throw new AppError(uniqueViolationCode(error), { cause: error })
   })
   return id
+}
+
+/**
+ * Self-service: a signed-in user whose email is proven creates a team and owns it; the owner's email domain
+ * (unless free-mail) is claimed pending its DNS proof, so it routes no one until then.
+ */
+export async function createOwnTeam(db: Database, team: Omit<NewTeam, 'domains'>): Promise<string> {
+  const owner = await userWithTeam(db, team.owner.email)
+  if (owner?.teamId) throw new AppError('already_in_team')
+  if (!owner?.emailVerified)
+    throw new AppError('email_unverified', {
+      message: 'Confirm your email address first: follow the link we mailed you.',
+    })
+  const domains = defaultDomains(team.owner.email).map((domain) => domainClaim(domain, false))
+  return createTeam(db, { ...team, domains })
 }

@@ -23,6 +23,10 @@ export type AuthMethod = (typeof authMethods)[number]
 export const tokenEndpointAuthMethods = ['client_secret_basic', 'client_secret_post'] as const
 export type TokenEndpointAuthMethod = (typeof tokenEndpointAuthMethods)[number]
 
+/** What a mailed single-use link is for. */
+export const emailTokenPurposes = ['verify_email', 'reset_password'] as const
+export type EmailTokenPurpose = (typeof emailTokenPurposes)[number]
+
 export const eventKinds = ['login', 'admin'] as const
 export const eventOutcomes = ['success', 'refused', 'error'] as const
 export type EventOutcome = (typeof eventOutcomes)[number]
@@ -48,8 +52,13 @@ export const auditActions = [
   'sso_initiate',
   'sso_start',
   'sso_callback',
+  /** The answer to "continue as …?" after a tile login while someone else was signed in. */
+  'sso_switch',
   'password_login',
   'register',
+  'verify_email',
+  'password_forgot',
+  'password_reset',
   'team_create',
   'console_view',
   'console_login',
@@ -58,11 +67,18 @@ export const auditActions = [
   'console_connection_rotate',
   'console_connection_enable',
   'console_connection_delete',
+  'console_domain_add',
+  'console_domain_verify',
+  'console_domain_delete',
   'admin_api',
   'post_teams',
   'get_teams',
   'get_team',
+  'get_team_members',
   'get_users',
+  'post_team_domain',
+  'verify_team_domain',
+  'delete_team_domain',
   'post_sso_connections',
   'get_sso_connection',
   'patch_sso_connection',

@@ -1,4 +1,5 @@
 // Debian's headless Chromium through playwright-core (no browser download), one fresh profile per launch.
+import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -40,11 +41,20 @@ export async function launchBrowser(viewport = viewports.desktop) {
   }
 }
 
-/** Runs `body` with a fresh browser (no cookies from any other test) and closes it whatever happens. */
+/**
+ * Runs `body` with a fresh browser (no cookies from any other test) and closes it whatever happens; the
+ * pages must render under their CSP (no violation reported in the console).
+ */
 export async function withBrowser(body) {
   const browser = await launchBrowser()
+  const violations = []
+  browser.page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text())
+  })
   try {
-    return await body(browser.page, browser.context)
+    const result = await body(browser.page, browser.context)
+    assert.deepEqual(violations, [])
+    return result
   } finally {
     await browser.close()
   }

@@ -1,4 +1,5 @@
-// Browser tests in headless Chromium against wrangler dev and the Okta stand-in: tile, email, refusal, logout, admin.
+// Browser tests in headless Chromium against wrangler dev and the Okta stand-in: tile, email, refusal, logout,
+// registration with its mailed link, password reset, admin.
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -59,7 +60,8 @@ describe('signing in through the Okta stand-in', { timeout: testTimeoutMs }, () 
         [session.secure, session.httpOnly, session.sameSite, session.path],
         [true, true, 'Lax', '/'],
       )
-      const me = await page.evaluate(() => fetch('/api/me').then((r) => r.json()))
+      // The browser's own cookies (the pages run no script: their CSP allows no fetch).
+      const me = await (await context.request.get(`${stack.publicUrl}/api/me`)).json()
       assert.deepEqual(
         [me.user.email, me.team.name, me.authMethod],
         ['ada@demo.example', 'Demo Co', 'sso'],
@@ -123,9 +125,67 @@ describe('signing in through the Okta stand-in', { timeout: testTimeoutMs }, () 
         (await context.cookies(stack.publicUrl)).find((c) => c.name === '__Host-edge_sso_session'),
         undefined,
       )
-      assert.equal(await page.evaluate(() => fetch('/api/me').then((r) => r.status)), 401)
+      assert.equal((await context.request.get(`${stack.publicUrl}/api/me`)).status(), 401)
       await page.goto(`${stack.publicUrl}/app`)
       assert.equal(page.url(), `${stack.publicUrl}/`)
+    })
+  })
+})
+
+/** The newest mail to `to` in the dev outbox whose text has a link starting with `path`: that link. */
+async function linkFromOutbox(to, path) {
+  const deadline = Date.now() + 10_000
+  const pattern = new RegExp(`${stack.publicUrl}${path}[\\w-]+`)
+  while (Date.now() < deadline) {
+    const response = await fetch(`${stack.publicUrl}/dev/outbox?to=${encodeURIComponent(to)}`)
+    assert.equal(response.status, 200)
+    const { messages } = await response.json()
+    const link = messages.map((m) => pattern.exec(m.text)?.[0]).find(Boolean)
+    if (link) return link
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  throw new Error(`no ${path} link in the outbox of ${to}`)
+}
+
+describe('an account with a password', { timeout: testTimeoutMs }, () => {
+  const email = `pat-${Date.now()}@solo-e2e.example`
+
+  it('registers, reads the verification link from /dev/outbox and confirms the email', async () => {
+    await withBrowser(async (page) => {
+      await page.goto(`${stack.publicUrl}/`)
+      await page.getByText('Create an account').click()
+      await page.fill('#reg-email', email)
+      await page.fill('#reg-password', 'the first password')
+      await page.getByRole('button', { name: 'Create account' }).click()
+      await page.waitForURL(`${stack.publicUrl}/app`)
+      assert.ok(await page.getByTestId('email-unverified').isVisible())
+      const me = () => page.evaluate(() => fetch('/api/me').then((r) => r.json()))
+      assert.equal((await me()).user.emailVerified, false)
+      await page.goto(await linkFromOutbox(email, '/verify-email/'))
+      assert.match((await page.getByTestId('email-verified').textContent()) ?? '', /confirmed/)
+      assert.equal((await me()).user.emailVerified, true)
+      await screenshots(page, 'email-verified')
+    })
+  })
+
+  it('resets a forgotten password through the mailed link and signs in with the new one', async () => {
+    await withBrowser(async (page) => {
+      await page.goto(`${stack.publicUrl}/`)
+      await page.getByRole('link', { name: 'Forgot your password?' }).click()
+      await page.fill('#forgot-email', email)
+      await page.getByRole('button', { name: 'Send me a link' }).click()
+      assert.ok(await page.getByTestId('forgot-sent').isVisible())
+      await page.goto(await linkFromOutbox(email, '/password/reset/'))
+      await page.fill('#reset-password', 'the second password')
+      await page.getByRole('button', { name: 'Set password' }).click()
+      assert.ok(await page.getByTestId('password-set').isVisible())
+      await screenshots(page, 'password-set')
+      await page.goto(`${stack.publicUrl}/`)
+      await page.fill('#pw-email', email)
+      await page.fill('#pw-password', 'the second password')
+      await page.getByRole('button', { name: 'Sign in with password' }).click()
+      await page.waitForURL(`${stack.publicUrl}/app`)
+      assert.equal(await page.getByTestId('user-email').textContent(), email)
     })
   })
 })

@@ -11,7 +11,14 @@ const connection = {
   defaultPermission: 'private' as const,
 }
 const claims = { sub: 's1', email: 'ada@acme.example', emailVerified: true, name: 'Ada' }
-const user = (teamId: string | null) => ({ id: 'u1', email: claims.email, name: 'Ada', teamId })
+const user = (teamId: string | null) => ({
+  id: 'u1',
+  email: claims.email,
+  name: 'Ada',
+  teamId,
+  emailVerified: true,
+  linkedAtConnection: false,
+})
 const standing = (over: Partial<TeamStanding> = {}): TeamStanding => ({
   userId: 'u1',
   memberRole: 'member',

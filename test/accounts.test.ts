@@ -1,6 +1,16 @@
 // The account side: login page, registration, password login, team management, /app, logout, CSRF.
 import { describe, expect, it } from 'vitest'
-import { Browser, expectRefusal, formPost, jsonPost, me, publicOrigin, query } from './harness'
+import {
+  Browser,
+  expectRefusal,
+  formPost,
+  jsonPost,
+  lastMailTo,
+  linkIn,
+  me,
+  publicOrigin,
+  query,
+} from './harness'
 import { scene } from './scene'
 
 /** A fresh scene's rig and an email domain of its own (no team, no SSO). */
@@ -91,12 +101,18 @@ describe('accounts', () => {
     )
     const post = (body: unknown) => rig.fetch(browser, '/api/team', jsonPost(body))
     expect((await post({ name: 'T', defaultPermission: 'everyone' })).status).toBe(400)
+    // Second stage: an unproven email cannot create a team; the mailed link proves it.
+    await expectRefusal(await post({ name: 'T', defaultPermission: 'private' }), {
+      status: 403,
+      code: 'email_unverified',
+    })
+    await rig.fetch(browser, linkIn(lastMailTo(rig, `own@${domain}`), '/verify-email/'))
     const created = await post({ name: 'T', defaultPermission: 'private' })
     expect(created.status).toBe(201)
     const { team } = (await created.json()) as { team: { id: string } }
-    expect(await query('select domain from team_domains where team_id = ?', team.id)).toEqual([
-      { domain },
-    ])
+    expect(
+      await query('select domain, verified from team_domains where team_id = ?', team.id),
+    ).toEqual([{ domain, verified: 0 }])
     expect(
       await query('select role, permission from memberships where team_id = ?', team.id),
     ).toEqual([{ role: 'owner', permission: 'private' }])

@@ -225,6 +225,38 @@ describe('support console forms', () => {
     expect(events).toContain(`<code>${referenceId}</code>`)
     expect(events).toContain('<code>unknown_issuer</code>')
   })
+
+  it('shows pending domains with their TXT record, proves one by DNS, attests and removes domains', async () => {
+    const { rig, team } = await scene({ connect: false })
+    const support = await signIn(rig)
+    const base = `/admin/teams/${team.teamId}/domains`
+    const pending = `${unique('pend')}.example`
+    const attested = `${unique('att')}.example`
+    expect((await submit(rig, support, base, { domain: pending })).search).toBe(
+      `?done=domain_added&id=${team.teamId}`,
+    )
+    await submit(rig, support, base, { domain: attested, verified: 'true' })
+    const html = await page(rig, support)
+    expect(html).toContain(`<code>_edge-sso.${pending}</code>`)
+    const dnsValue = /data-testid="dns-value">([^<]+)</.exec(html)![1]!
+    expect(dnsValue).toMatch(/^edge-sso-verify=[\w-]{43}$/)
+    const failed = await rig.fetch(support, `${base}/${pending}/verify`, formPost({}))
+    await expectRefusal(failed, { status: 409, code: 'domain_verification_failed' })
+    rig.dns.set(`_edge-sso.${pending}`, [dnsValue])
+    await submit(rig, support, `${base}/${pending}/verify`, {})
+    await submit(rig, support, `${base}/${attested}/delete`, {})
+    expect(
+      await query(
+        'select domain, verified from team_domains where team_id = ? order by domain',
+        team.teamId,
+      ),
+    ).toEqual(
+      [
+        { domain: team.domain, verified: 1 },
+        { domain: pending, verified: 1 },
+      ].sort((a, b) => a.domain.localeCompare(b.domain)),
+    )
+  })
 })
 
 describe('support console: ending and shaping access', () => {

@@ -3,6 +3,8 @@ import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../src/app'
 import { readConfig } from '../src/env'
+import { adminToken, expectRefusal, jsonPost, publicOrigin } from './harness'
+import { scene } from './scene'
 
 const bare = {
   ...env,
@@ -48,5 +50,47 @@ describe('readConfig', () => {
     const html = await response.text()
     expect(html).toContain('internal_error')
     expect(html).not.toMatch(/dev-only|at \w+ \(|Error:/)
+  })
+})
+
+describe('DEV_ALLOW_HTTP_ISSUERS', () => {
+  const devHttp = { ...bare, DEV_ALLOW_HTTP_ISSUERS: '1' } as Env
+  it('is honoured only while PUBLIC_URL and the request are on loopback', () => {
+    expect(readConfig(devHttp, 'http://localhost:8787/').allowHttpIssuers).toBe(true)
+    expect(readConfig(devHttp, 'http://127.0.0.1:8787/').allowHttpIssuers).toBe(true)
+    const deployed = { ...env, DEV_ALLOW_HTTP_ISSUERS: '1' } as Env
+    expect(readConfig(deployed, 'https://sso.example.com/').allowHttpIssuers).toBe(false)
+    const loopbackUrlLeftIn = {
+      ...env,
+      PUBLIC_URL: 'http://localhost:8787',
+      DEV_ALLOW_HTTP_ISSUERS: '1',
+    } as Env
+    expect(readConfig(loopbackUrlLeftIn, 'https://sso.example.com/').allowHttpIssuers).toBe(false)
+  })
+
+  it('http issuer on a deployed worker: refused by the admin API and by /sso/initiate even with the flag set (the old code honoured it on any host)', async () => {
+    const { rig, team } = await scene()
+    const deployedEnv = { ...rig.testEnv, DEV_ALLOW_HTTP_ISSUERS: '1' } as Env
+    const app = createApp(rig.runtime)
+    rig.resetCounters()
+    const body = {
+      ownerEmail: team.ownerEmail,
+      clientId: 'c',
+      clientSecret: 's',
+      issuer: 'http://insecure.example.test',
+    }
+    const created = await app.request(
+      `${publicOrigin}/admin/api/sso-connections`,
+      jsonPost(body, { authorization: `Bearer ${adminToken}` }),
+      deployedEnv,
+    )
+    await expectRefusal(created, { status: 400, code: 'issuer_invalid' })
+    const initiate = await app.request(
+      `${publicOrigin}/sso/initiate?iss=${encodeURIComponent(body.issuer)}`,
+      {},
+      deployedEnv,
+    )
+    await expectRefusal(initiate, { status: 404, code: 'unknown_issuer' })
+    expect(rig.counters.upstream).toBe(0)
   })
 })

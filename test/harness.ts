@@ -6,9 +6,19 @@ import { createRuntime, type Runtime } from '../src/runtime'
 import { CookieJar } from '../instrumentation/cookie-jar'
 import { type Counters, countingD1, countingKv, newCounters } from '../instrumentation/counting'
 import { routeFetch, TestIdp } from './idp/provider'
+import { recordingD1 } from './statements'
 
 export const publicOrigin = 'https://sso.example.com'
 export const adminToken = 'test-admin-token-0123456789abcdef'
+/** The DNS-over-HTTPS resolver the rig answers itself (DNS_RESOLVER_URL), from `rig.dns`. */
+export const resolverUrl = 'https://dns.test/dns-query'
+
+/** A mail as the rig's `send_email` binding was handed it. */
+export interface SentMail {
+  to: string
+  subject: string
+  text: string
+}
 
 /** Client addresses: a random start per test file, so files running side by side do not share counters. */
 let clients = Math.floor(Math.random() * 0xffffff)
@@ -33,8 +43,12 @@ export interface Rig {
   runtime: Runtime
   idp: TestIdp
   counters: Counters
-  faults: { d1Batch: boolean; kvDown: boolean }
+  faults: { d1Batch: boolean; kvDown: boolean; mailDown: boolean }
   testEnv: Env
+  /** Every mail sent, oldest first (through miniflare's real binding unless `faults.mailDown`). */
+  mails: SentMail[]
+  /** TXT records the rig's resolver answers: name → texts; `'servfail'` answers a resolver failure. */
+  dns: Map<string, string[] | 'servfail'>
   resetCounters(): void
   /** A request as a browser with `browser`'s cookies sends it (Sec-Fetch-Site same-origin unless given). */
   fetch(browser: Browser, path: string, init?: RequestInit): Promise<Response>
@@ -48,21 +62,35 @@ export async function createRig(
     issuer: options.issuer ?? `https://${unique('org')}.okta.test`,
   })
   const counters = newCounters()
+  const dns = new Map<string, string[] | 'servfail'>()
   /** Other IdPs the worker can reach (a second Okta org), besides the rig's own. */
   const route = routeFetch(idp, ...(options.idps ?? []))
   const runtime = createRuntime({
     fetch: (input, init) => {
       counters.upstream++
+      const url = new URL(input instanceof Request ? input.url : String(input))
+      if (url.href.startsWith(resolverUrl)) return Promise.resolve(dohAnswer(dns, url))
       return route(input, init)
     },
     now: options.now,
   })
   const app = createApp(runtime)
-  const faults = { d1Batch: false, kvDown: false }
+  const faults = { d1Batch: false, kvDown: false, mailDown: false }
+  const mails: SentMail[] = []
+  const email = {
+    send: async (message: EmailMessageBuilder) => {
+      if (faults.mailDown) throw new Error('send_email: service unavailable')
+      const result = await env.EMAIL.send(message)
+      mails.push({ to: String(message.to), subject: message.subject, text: message.text ?? '' })
+      return result
+    },
+  }
   const testEnv = {
     ...env,
-    DB: countingD1(env.DB, counters, () => faults.d1Batch),
+    DB: countingD1(recordingD1(env.DB), counters, () => faults.d1Batch),
     CACHE: countingKv(env.CACHE, counters, () => faults.kvDown),
+    EMAIL: email,
+    DNS_RESOLVER_URL: resolverUrl,
   } as Env
   const send = async (request: Request) => {
     const ctx = createExecutionContext()
@@ -77,6 +105,8 @@ export async function createRig(
     counters,
     faults,
     testEnv,
+    mails,
+    dns,
     resetCounters() {
       Object.assign(counters, newCounters())
     },
@@ -172,8 +202,9 @@ export async function refusalOf(
   return { code: field('error-code'), referenceId: field('reference-id'), body }
 }
 
+/** A stack frame (`at fn (file:1:2)`, `at file:1:2`, `(file:1:2)`), an exception or a storage message. */
 const internals =
-  /\bat \S+ \(|\bat .+:\d+:\d+|Error:|D1_|SQLITE|DrizzleQueryError|Failed query|TypeError|ZodError|\bstack\b/
+  /\bat \S+ \(|\bat \S+:\d+:\d+|\(\S+:\d+:\d+\)|Error:|D1_|SQLITE|DrizzleQueryError|Failed query|TypeError|ZodError|\bstack\b/
 
 /** Whether a body shows a stack, an exception or a storage message (reference ids are random, so they are left out). */
 export const showsInternals = (body: string) =>
@@ -203,4 +234,46 @@ export async function expectRefusal(
       { error_code: expected.code, outcome: expected.status >= 500 ? 'error' : 'refused' },
     ])
   return { code: expected.code, referenceId, body }
+}
+
+/** The resolver's JSON answer (Cloudflare's DoH JSON shape) for `?name=&type=TXT`. */
+function dohAnswer(dns: Map<string, string[] | 'servfail'>, url: URL): Response {
+  const name = url.searchParams.get('name') ?? ''
+  const records = dns.get(name)
+  if (records === 'servfail') return Response.json({ Status: 2 })
+  if (!records) return Response.json({ Status: 3 })
+  const Answer = records.map((text) => ({ name, type: 16, TTL: 300, data: JSON.stringify(text) }))
+  return Response.json(
+    { Status: 0, Answer },
+    { headers: { 'content-type': 'application/dns-json' } },
+  )
+}
+
+/** The newest mail to `to`, or a failure naming what was sent. */
+export function lastMailTo(rig: Rig, to: string): SentMail {
+  const mail = rig.mails.findLast((m) => m.to === to)
+  if (!mail) throw new Error(`no mail to ${to}; sent: ${rig.mails.map((m) => m.to).join(', ')}`)
+  return mail
+}
+
+/** The path of the link to our origin in `mail` that starts with `prefix` (as a person would click it). */
+export function linkIn(mail: SentMail, prefix: string): string {
+  const link = mail.text.split(/\s+/).find((word) => word.startsWith(`${publicOrigin}${prefix}`))
+  if (!link) throw new Error(`no ${prefix} link in: ${mail.text}`)
+  return link.slice(publicOrigin.length)
+}
+
+/** Registers `email` in `browser` and, unless told not to, clicks the verification link mailed to it. */
+export async function register(
+  rig: Rig,
+  browser: Browser,
+  email: string,
+  options: { password?: string; verify?: boolean } = {},
+): Promise<void> {
+  const password = options.password ?? 'a good password'
+  const response = await rig.fetch(browser, '/register', formPost({ email, password }))
+  if (response.status !== 303) throw new Error(`register: ${response.status}`)
+  if (options.verify === false) return
+  const verified = await rig.fetch(browser, linkIn(lastMailTo(rig, email), '/verify-email/'))
+  if (verified.status !== 200) throw new Error(`verify: ${verified.status}`)
 }

@@ -1,7 +1,9 @@
 // The rules that decide who gets in, called directly on plain data.
 import { describe, expect, it } from 'vitest'
 import {
+  adoptionEndsAccess,
   chooseConnection,
+  comparableEmail,
   type ConnectionLookup,
   decidePasswordLogin,
   decideSsoLogin,
@@ -25,11 +27,18 @@ const facts = (over: Partial<SsoLoginFacts> = {}): SsoLoginFacts => ({
   ...over,
 })
 const claims = { sub: 's1', email: 'ada@acme.example', emailVerified: true, name: 'Ada' }
-const user = (teamId: string | null, id = 'u1') => ({
+const user = (
+  teamId: string | null,
+  id = 'u1',
+  over: { emailVerified?: boolean; linkedAtConnection?: boolean } = {},
+) => ({
   id,
   email: 'ada@acme.example',
   name: 'Ada',
   teamId,
+  emailVerified: false,
+  linkedAtConnection: false,
+  ...over,
 })
 
 describe('decideSsoLogin', () => {
@@ -41,6 +50,8 @@ describe('decideSsoLogin', () => {
       create: true,
       joinWith: 'private',
       link: true,
+      claimAccount: false,
+      markVerified: false,
     })
   })
 
@@ -61,7 +72,31 @@ describe('decideSsoLogin', () => {
       claims,
       'new',
     )
-    expect(decision).toMatchObject({ outcome: 'sign_in', link: false, user: { id: 'linked' } })
+    expect(decision).toMatchObject({
+      outcome: 'sign_in',
+      link: false,
+      claimAccount: false,
+      user: { id: 'linked' },
+    })
+  })
+
+  it('linking an account by email takes it over: password cleared, sessions ended, email proven', () => {
+    expect(decideSsoLogin(facts({ emailUser: user('t1') }), claims, 'new')).toMatchObject({
+      link: true,
+      claimAccount: true,
+      markVerified: true,
+    })
+    expect(decideSsoLogin(facts({ emailUser: user(null) }), claims, 'new')).toMatchObject({
+      joinWith: 'private',
+      claimAccount: true,
+    })
+  })
+
+  it('compares the IdP’s email folded (NFKC, lower case)', () => {
+    const upper = { ...claims, email: 'ADA@Acme.Example' }
+    expect(decideSsoLogin(facts(), upper, 'new')).toMatchObject({
+      user: { email: 'ada@acme.example' },
+    })
   })
 
   it('adds an existing user without a team to the team', () => {
@@ -98,6 +133,21 @@ describe('decideSsoLogin', () => {
       'connection_disabled',
     ],
     ['deleted connection', facts({ connection: undefined }), claims, 'unknown_connection'],
+    [
+      // Before: a second sub with a member's email signed in as the member (and got a second identity).
+      'a second sub carrying the email of a member already linked at this connection',
+      facts({ emailUser: user('t1', 'u1', { linkedAtConnection: true }) }),
+      claims,
+      'identity_conflict',
+    ],
+    [
+      // Before: "\u212A" (Kelvin sign) lower-cased to "k", so the IdP's lookalike matched kelvin@.
+      'a Unicode lookalike email (Kelvin sign)',
+      facts(),
+      { ...claims, email: '\u212Aelvin@acme.example' },
+      'email_invalid',
+    ],
+    ['a non-ASCII email', facts(), { ...claims, email: 'adä@acme.example' }, 'email_invalid'],
   ] as const)('refuses: %s', (_name, input, claimSet, code) => {
     expect(decideSsoLogin(input, claimSet, 'new')).toEqual({ outcome: 'refuse', code })
   })
@@ -111,8 +161,10 @@ describe('decideSsoLogin', () => {
 
 describe('chooseConnection', () => {
   const issuer = 'https://acme.okta.test'
-  const on = (teamId: string) => ({ enabled: true, issuer, teamId })
-  const off = (teamId: string) => ({ enabled: false, issuer, teamId })
+  const on = (teamId: string) => ({ enabled: true, issuer, teamId, lastLoginAt: null })
+  const off = (teamId: string) => ({ enabled: false, issuer, teamId, lastLoginAt: null })
+  const proven = (teamId: string) => ({ ...on(teamId), lastLoginAt: 1_800_000_000 })
+  const provenOff = (teamId: string) => ({ ...proven(teamId), enabled: false })
   const byIssuer: ConnectionLookup = { by: 'issuer' }
   it.each([
     ['one enabled connection for the issuer', [on('t1')], byIssuer, { connection: on('t1') }],
@@ -128,6 +180,36 @@ describe('chooseConnection', () => {
       [on('t1'), on('t2')],
       byIssuer,
       { refuse: 'ambiguous_issuer' },
+    ],
+    [
+      'the one with a successful login among several enabled (a later one never takes its tile)',
+      [proven('t1'), on('t2')],
+      byIssuer,
+      { connection: proven('t1') },
+    ],
+    [
+      'the one with a successful login, whatever the order',
+      [on('t2'), on('t3'), proven('t1')],
+      byIssuer,
+      { connection: proven('t1') },
+    ],
+    [
+      'two enabled with successful logins',
+      [proven('t1'), proven('t2')],
+      byIssuer,
+      { refuse: 'ambiguous_issuer' },
+    ],
+    [
+      'a disabled proven one does not count',
+      [provenOff('t1'), on('t2'), on('t3')],
+      byIssuer,
+      { refuse: 'ambiguous_issuer' },
+    ],
+    [
+      'one enabled beside a disabled proven one',
+      [provenOff('t1'), on('t2')],
+      byIssuer,
+      { connection: on('t2') },
     ],
     [
       'only disabled connections for the issuer',
@@ -169,11 +251,18 @@ describe('chooseConnection', () => {
 })
 
 describe('decidePasswordLogin', () => {
-  it('refuses a wrong password, then SSO teams, and lets the rest in', () => {
-    expect(decidePasswordLogin(false, false)).toBe('invalid_credentials')
-    expect(decidePasswordLogin(false, true)).toBe('invalid_credentials')
-    expect(decidePasswordLogin(true, true)).toBe('sso_required')
-    expect(decidePasswordLogin(true, false)).toBeUndefined()
+  it.each([
+    ['right password, no SSO', true, false, undefined],
+    ['wrong password, no SSO', false, false, 'invalid_credentials'],
+    ['right password, SSO-only team', true, true, 'sso_required'],
+    [
+      'wrong password, SSO-only team: the same answer as the right one',
+      false,
+      true,
+      'sso_required',
+    ],
+  ] as const)('%s', (_name, passwordMatches, teamHasEnabledSso, expected) => {
+    expect(decidePasswordLogin(passwordMatches, teamHasEnabledSso)).toBe(expected)
   })
 })
 
@@ -191,8 +280,12 @@ describe('sessionStillValid', () => {
       sessionStillValid({ ...live, teamHasEnabledSso: true }, { teamId: 't1', method: 'sso' }),
     ).toBe(true)
   })
-  it('lets a teamless session follow its user into a team', () => {
-    expect(sessionStillValid(live, { teamId: null, method: 'password' })).toBe(true)
+  it('a team-less session ends when its user lands in a team (no upgrade at recheck)', () => {
+    // Before: a team-less password cookie became the team's (even its owner's) at the next recheck.
+    expect(sessionStillValid(live, { teamId: null, method: 'password' })).toBe(false)
+    expect(sessionStillValid({ ...live, teamId: null }, { teamId: null, method: 'password' })).toBe(
+      true,
+    )
   })
   it.each([
     ['revoked', { ...live, revoked: true }, 'sso'],
@@ -207,6 +300,31 @@ describe('sessionStillValid', () => {
     ],
   ] as const)('ends the session: %s', (_name, state, method) => {
     expect(sessionStillValid(state, { teamId: 't1', method })).toBe(false)
+  })
+})
+
+describe('comparableEmail', () => {
+  it.each([
+    ['Ada@Acme.Example', 'ada@acme.example'],
+    [' ada@acme.example', 'invalid'],
+    ['\u212Aelvin@acme.example', 'invalid'],
+    ['ﬁona@acme.example', 'invalid'],
+    ['ada@acme.example\u200b', 'invalid'],
+    [`${'a'.repeat(320)}@acme.example`, 'invalid'],
+    [undefined, undefined],
+  ] as const)('%j → %j', (raw, expected) => {
+    expect(comparableEmail(raw)).toBe(expected)
+  })
+})
+
+describe('adoptionEndsAccess', () => {
+  it.each([
+    [{ emailVerified: false, hasPassword: false }, true],
+    [{ emailVerified: false, hasPassword: true }, true],
+    [{ emailVerified: true, hasPassword: true }, true],
+    [{ emailVerified: true, hasPassword: false }, false],
+  ])('%j → %s', (owner, expected) => {
+    expect(adoptionEndsAccess(owner)).toBe(expected)
   })
 })
 

@@ -3,7 +3,16 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { readConfig } from '../src/env'
-import { Browser, expectRefusal, me, publicOrigin, query, tileLogin, unique } from './harness'
+import {
+  Browser,
+  expectRefusal,
+  me,
+  publicOrigin,
+  query,
+  register,
+  tileLogin,
+  unique,
+} from './harness'
 import { addTeam, expectSignedIn, scene } from './scene'
 
 const recheckSeconds = 60
@@ -139,14 +148,8 @@ describe('roles in /api/me', () => {
     await tileLogin(m.rig, owner, 'okta-owner')
     expect(((await (await me(m.rig, owner)).json()) as any).role).toBe('owner')
     const solo = new Browser()
-    await m.rig.fetch(solo, '/register', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: publicOrigin },
-      body: new URLSearchParams({
-        email: `solo@${unique('solo')}.example`,
-        password: 'long enough password',
-      }),
-    })
+    // A verified email (main's second stage): only a proven account creates a team.
+    await register(m.rig, solo, `solo@${unique('solo')}.example`)
     expect(((await (await me(m.rig, solo)).json()) as any).role).toBeNull()
     const team = await m.rig.fetch(solo, '/api/team', {
       method: 'POST',

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import {
   adminToken,
   Browser,
+  register,
   createRig,
   expectRefusal,
   formPost,
@@ -276,13 +277,11 @@ describe('Okta SCIM test flow (users)', () => {
     )
     expect(await count()).toBe(before)
     // Someone with this team's domain who runs a team of their own (self-service, before SSO).
+    // (SSO off meanwhile, so /register takes the domain's email; a proven email creates a team.)
     const email = `rogue@${team.domain}`
     const browser = new Browser()
-    await rig.fetch(browser, '/register', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: publicOrigin },
-      body: new URLSearchParams({ email, password: 'long enough password' }),
-    })
+    await rig.admin('PATCH', `/admin/api/sso-connections/${team.connectionId}`, { enabled: false })
+    await register(rig, browser, email)
     const own = await rig.fetch(browser, '/api/team', {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: publicOrigin },
@@ -322,7 +321,9 @@ describe('Okta SCIM test flow (users)', () => {
       (await body(await scim('GET', listOf(`userName eq "bob@${other.domain}"`)))).totalResults,
     ).toBe(0)
 
+    // An account made while the team's SSO was off (/register refuses an SSO domain's email).
     const email = `solo@${team.domain}`
+    await rig.admin('PATCH', `/admin/api/sso-connections/${team.connectionId}`, { enabled: false })
     const registered = await rig.fetch(new Browser(), '/register', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: publicOrigin },
@@ -449,13 +450,13 @@ describe('deprovisioning ends access', () => {
   it('a deactivated user cannot sign in with a password either, even once SSO is turned off', async () => {
     const { rig, team, scim } = await scimRig()
     const email = `pat@${team.domain}`
+    await rig.admin('PATCH', `/admin/api/sso-connections/${team.connectionId}`, { enabled: false })
     await rig.fetch(
       new Browser(),
       '/register',
       formPost({ email, password: 'long enough password' }),
     )
     const user = await body(await scim('POST', '/Users', oktaUser(email)))
-    await rig.admin('PATCH', `/admin/api/sso-connections/${team.connectionId}`, { enabled: false })
     const allowed = await rig.fetch(
       new Browser(),
       '/login/password',

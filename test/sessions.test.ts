@@ -2,7 +2,16 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { fromBase64Url, toBase64Url } from '../src/crypto/encoding'
-import { Browser, expectRefusal, formPost, jsonPost, me, query, tileLogin } from './harness'
+import {
+  Browser,
+  expectRefusal,
+  formPost,
+  jsonPost,
+  me,
+  query,
+  register,
+  tileLogin,
+} from './harness'
 import { connectTeam, scene } from './scene'
 
 /** A scene (for its rig and clock) and a registered password user, signed in, of no team. */
@@ -105,11 +114,7 @@ describe('SSO only', () => {
     const { rig, team: scenery, advance } = await scene({ connect: false })
     const ownerEmail = `owner@sso.${scenery.domain}`
     const owner = new Browser()
-    await rig.fetch(
-      owner,
-      '/register',
-      formPost({ email: ownerEmail, password: 'owner password 1' }),
-    )
+    await register(rig, owner, ownerEmail, { password: 'owner password 1' })
     const created = await rig.fetch(
       owner,
       '/api/team',

@@ -31,7 +31,7 @@ describe('Okta tile login (third-party initiated)', () => {
     expect(membership).toMatchObject({ team_id: team.teamId, permission: 'public', role: 'member' })
     const body = await (await me(rig, browser)).json()
     expect(body).toEqual({
-      user: { id: users[0]!.id, email: `ada@${team.domain}`, name: 'Ada' },
+      user: { id: users[0]!.id, email: `ada@${team.domain}`, name: 'Ada', emailVerified: true },
       team: { id: team.teamId, name: `Team ${team.domain}` },
       authMethod: 'sso',
       role: 'member',
@@ -168,19 +168,23 @@ describe('tile login, more', () => {
   it('adds an existing teamless user of the team’s domain, and refuses other domains and unverified emails', async () => {
     const { rig, team } = await scene()
     const email = `noor@${team.domain}`
+    // The second stage refuses /register for a domain whose team has SSO on: register while it is off.
+    const connection = `/admin/api/sso-connections/${team.connectionId}`
+    await rig.admin('PATCH', connection, { enabled: false })
     const register = await rig.fetch(
       new Browser(),
       '/register',
       formPost({ email, password: 'correct horse battery', name: 'Noor' }),
     )
     expect(register.status).toBe(303)
+    await rig.admin('PATCH', connection, { enabled: true })
     rig.idp.addUser({ sub: 'okta-noor', email: email.toUpperCase(), email_verified: true })
     expect((await tileLogin(rig, new Browser(), 'okta-noor')).callback.status).toBe(302)
-    const [member] = await query<{ team_id: string }>(
-      'select m.team_id from memberships m join users u on u.id = m.user_id where u.email = ?',
+    const [member] = await query<{ team_id: string; password_hash: string | null }>(
+      'select m.team_id, u.password_hash from memberships m join users u on u.id = m.user_id where u.email = ?',
       email,
     )
-    expect(member).toEqual({ team_id: team.teamId })
+    expect(member).toEqual({ team_id: team.teamId, password_hash: null })
 
     rig.idp.addUser({ sub: 'okta-out', email: 'out@elsewhere.example', email_verified: true })
     rig.idp.addUser({ sub: 'okta-unv', email: `unv@${team.domain}`, email_verified: false })

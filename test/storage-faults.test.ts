@@ -105,12 +105,13 @@ describe('D1 faults during a just-in-time login', () => {
     await expectRefusedLogin(s, storageUnavailable)
     restore()
     const written = batches.find(provisions)!
-    expect(written.map((sql) => /^insert into "(\w+)"/i.exec(sql)?.[1])).toEqual([
+    expect(written.map((sql) => /^(?:insert into|update) "(\w+)"/i.exec(sql)?.[1])).toEqual([
       'events',
       'used_login_states',
       'users',
       'memberships',
       'identities',
+      'sso_connections',
       'sessions',
     ])
     expect(await rowsFor(s.email)).toEqual({ users: 0, memberships: 0, identities: 0, sessions: 0 })

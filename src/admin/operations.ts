@@ -11,34 +11,54 @@ import {
   insertConnection,
   updateConnection,
 } from '../db/connections'
+import {
+  deleteDomain,
+  domainOfTeam,
+  insertDomain,
+  markDomainVerified,
+  verifiedDomainOwner,
+} from '../db/domains'
 import { isUniqueViolation } from '../db/errors'
 import { type EventRecord, insertEvent, listEvents as selectEvents } from '../db/events'
-import { loadTeams } from '../db/teams'
+import { endAccessStatements } from '../db/login'
+import type { Position } from '../db/pages'
+import { listMembers as selectMembers, loadTeams, membersShown, teamExists } from '../db/teams'
 import { insertUser, userWithTeam } from '../db/users'
+import { defaultDomains, domainClaim, domainsView, requestedDomain } from '../domains/claims'
+import { checkTxt, verificationRecord } from '../domains/dns'
+import { normaliseDomain } from '../domains/policy'
 import type { Config } from '../env'
 import { AppError } from '../errors'
 import { type Audit, eventRow, newReferenceId } from '../events'
+import type { Mailer } from '../mail/deliver'
+import { ssoEnabledMail } from '../mail/templates'
 import { fetchDiscovery, type UpstreamOptions } from '../oidc/discovery'
 import { normalizeIssuer } from '../oidc/issuer'
+import { adoptionEndsAccess } from '../provisioning'
 import type { Runtime } from '../runtime'
-import { createTeam as createTeamRows } from '../teams'
+import { createTeam as createTeamRows, uniqueViolationCode } from '../teams'
 import { initiateLoginUri, redirectUri } from '../vocabulary'
+import { encodeCursor } from './cursor'
 import type {
+  AddDomainInput,
   ConnectionPatch,
   CreateConnectionInput,
   CreateTeamInput,
   EventsQuery,
+  MembersQuery,
+  TeamsQuery,
 } from './schemas'
 
-/** What an operation needs: storage, configuration, the isolate's runtime and upstream access. */
+/** What an operation needs: storage, configuration, the isolate's runtime, upstream access and mail. */
 export interface AdminDeps {
   db: Database
   config: Config
   runtime: Runtime
   upstream: UpstreamOptions
+  mail: Mailer
 }
 
-type LoadedTeam = Awaited<ReturnType<typeof loadTeams>>[number]
+type LoadedTeam = Awaited<ReturnType<typeof loadTeams>>['rows'][number]
 
 /** The public shape of a connection: never the secret. */
 function connectionView(config: Config, row: ConnectionRow) {
@@ -61,10 +81,12 @@ function teamView(config: Config, t: LoadedTeam) {
     id: t.team.id,
     name: t.team.name,
     ownerEmail: t.ownerEmail,
-    domains: t.domains,
+    ...domainsView(t.domains),
     defaultPermission: t.team.defaultPermission,
     adminGroup: t.team.adminGroup,
     members: t.members,
+    /** Set when the team has more than the members shown: `GET /admin/api/teams/:id/members?cursor=`. */
+    membersNextCursor: encodeCursor(t.moreMembers),
     connection: t.connection ? connectionView(config, t.connection) : null,
   }
 }
@@ -75,40 +97,127 @@ export type TeamView = ReturnType<typeof teamView>
 const success = (d: AdminDeps, audit: Audit) =>
   insertEvent(d.db, eventRow(audit, 'success', null, newReferenceId(), d.runtime.now()))
 
-/** Creates the team with its owner (a new user when the email has none) and its domains, by default the owner's. */
+/**
+ * Creates the team with its owner (a new user when the email has none) and its domains, verified at once
+ * (support attests them): those given (each must be allowed, else `400 domain_not_allowed`), by default the
+ * owner's email domain unless it is free-mail. An existing account named owner whose email was never proven
+ * or that holds a password loses that password and its sessions, in the same batch.
+ */
 export async function createTeam(
   d: AdminDeps,
   input: CreateTeamInput,
   audit: Audit,
 ): Promise<TeamView> {
+  const domains = input.domains?.map(requestedDomain) ?? defaultDomains(input.ownerEmail)
   const owner = await userWithTeam(d.db, input.ownerEmail)
   if (owner?.teamId) throw new AppError('already_in_team')
   const ownerId = owner?.id ?? randomId()
+  const adopted = owner && { emailVerified: owner.emailVerified, hasPassword: !!owner.passwordHash }
+  const now = Math.floor(d.runtime.now() / 1000)
+  const before = !adopted
+    ? [insertUser(d.db, { id: ownerId, email: input.ownerEmail })]
+    : adoptionEndsAccess(adopted)
+      ? [...endAccessStatements(d.db, ownerId, now)]
+      : []
   const teamId = await createTeamRows(
     d.db,
     {
       name: input.name,
       defaultPermission: input.defaultPermission,
       owner: { id: ownerId, email: input.ownerEmail },
-      domains: input.domains,
+      domains: domains.map((domain) => domainClaim(domain, true)),
     },
-    {
-      skipTakenDomains: false,
-      before: owner ? [] : [insertUser(d.db, { id: ownerId, email: input.ownerEmail })],
-      after: (id) => [success(d, { ...audit, teamId: id })],
-    },
+    { before, after: (id) => [success(d, { ...audit, teamId: id })] },
   )
   return getTeam(d, teamId)
 }
 
-export async function listTeams(d: AdminDeps): Promise<TeamView[]> {
-  return (await loadTeams(d.db)).map((t) => teamView(d.config, t))
+/** A domain claim for the team: `verified` is support's attestation, else pending its DNS proof. */
+export async function addTeamDomain(
+  d: AdminDeps,
+  teamId: string,
+  input: AddDomainInput,
+  audit: Audit,
+): Promise<TeamView> {
+  const domain = requestedDomain(input.domain)
+  await getTeam(d, teamId)
+  const claim = domainClaim(domain, input.verified === true)
+  await d.db.batch([insertDomain(d.db, teamId, claim), success(d, audit)]).catch(domainTaken)
+  return getTeam(d, teamId)
+}
+
+const domainTaken = (error: unknown): never => {
+  if (!isUniqueViolation(error)) throw error
+  throw new AppError(uniqueViolationCode(error), { cause: error })
+}
+
+/** The team's claim on the domain a path names, or `404`. */
+async function claimOf(d: AdminDeps, teamId: string, name: string) {
+  const domain = normaliseDomain(name)
+  const row = domain ? await domainOfTeam(d.db, teamId, domain) : undefined
+  if (!row) throw new AppError('not_found')
+  return row
+}
+
+/**
+ * Proves a pending domain by its TXT record over DNS-over-HTTPS (`DNS_RESOLVER_URL`): verified, or
+ * `409 domain_verification_failed`; a domain another team has verified is `409 domain_taken`.
+ */
+export async function verifyTeamDomain(
+  d: AdminDeps,
+  teamId: string,
+  name: string,
+  audit: Audit,
+): Promise<TeamView> {
+  const row = await claimOf(d, teamId, name)
+  if (!row.verified) {
+    const holder = await verifiedDomainOwner(d.db, row.domain)
+    if (holder && holder.teamId !== teamId) throw new AppError('domain_taken')
+    const record = verificationRecord(row.domain, row.verificationToken ?? '')
+    const found = await checkTxt(
+      d.runtime.fetch,
+      d.config.dnsResolverUrl,
+      record.dnsName,
+      record.dnsValue,
+      { timeoutMs: d.runtime.upstreamTimeoutMs },
+    )
+    if (found === 'unreachable') throw new AppError('dns_unreachable')
+    if (!found) throw new AppError('domain_verification_failed')
+    await d.db
+      .batch([markDomainVerified(d.db, teamId, row.domain), success(d, audit)])
+      .catch(domainTaken)
+  }
+  return getTeam(d, teamId)
+}
+
+/** Removes the team's claim (verified or pending) on the domain. */
+export async function deleteTeamDomain(
+  d: AdminDeps,
+  teamId: string,
+  name: string,
+  audit: Audit,
+): Promise<void> {
+  const row = await claimOf(d, teamId, name)
+  await d.db.batch([deleteDomain(d.db, teamId, row.domain), success(d, audit)])
+}
+
+/** Teams newest first, a page at a time. */
+export async function listTeams(d: AdminDeps, query: TeamsQuery) {
+  const page = await loadTeams(d.db, { limit: query.limit, before: query.cursor })
+  return { teams: page.rows.map((t) => teamView(d.config, t)), nextCursor: encodeCursor(page.next) }
 }
 
 export async function getTeam(d: AdminDeps, id: string): Promise<TeamView> {
-  const [loaded] = await loadTeams(d.db, [id])
+  const [loaded] = (await loadTeams(d.db, { id })).rows
   if (!loaded) throw new AppError('not_found')
   return teamView(d.config, loaded)
+}
+
+/** A team's members in the order they joined, a page at a time; 404 for an unknown team. */
+export async function listMembers(d: AdminDeps, teamId: string, query: MembersQuery) {
+  const page = await selectMembers(d.db, teamId, { limit: query.limit, after: query.cursor })
+  if (page.rows.length === 0 && !(await teamExists(d.db, teamId))) throw new AppError('not_found')
+  return { members: page.rows, nextCursor: encodeCursor(page.next) }
 }
 
 /** Support's answer to "why can't this person join?": the user and the team they already belong to. */
@@ -116,6 +225,16 @@ export async function findUser(d: AdminDeps, email: string) {
   const user = await userWithTeam(d.db, email)
   if (!user) throw new AppError('not_found')
   return { id: user.id, email: user.email, name: user.name, teamId: user.teamId ?? null }
+}
+
+/** One team with its members a page at a time from `cursor` (the console's "more members" link). */
+export async function teamWithMembersFrom(d: AdminDeps, teamId: string, cursor?: Position) {
+  const team = await getTeam(d, teamId)
+  const page = await listMembers(d, teamId, { limit: membersShown, cursor })
+  return {
+    teams: [{ ...team, members: page.members, membersNextCursor: page.nextCursor }],
+    nextCursor: null,
+  }
 }
 
 /** The team whose owner has this email: the audit fact a connection's creation is recorded under. */
@@ -161,7 +280,21 @@ export async function createConnection(
   await d.db.batch([insertConnection(d.db, row), success(d, audit)]).catch((error: unknown) => {
     throw isUniqueViolation(error) ? new AppError('connection_exists', { cause: error }) : error
   })
-  return getConnection(d, id)
+  const connection = await getConnection(d, id)
+  await mailSsoOn(d, connection)
+  return connection
+}
+
+/** "SSO is on for <team>" to the team's owner, as the customer guide promises. */
+async function mailSsoOn(d: AdminDeps, connection: ConnectionView) {
+  const team = await getTeam(d, connection.teamId)
+  const mail = ssoEnabledMail({
+    to: team.ownerEmail,
+    teamName: team.name,
+    issuer: connection.issuer,
+    ssoLink: connection.initiateLoginUri,
+  })
+  d.mail('sso_enabled', mail)
 }
 
 export async function getConnection(d: AdminDeps, id: string): Promise<ConnectionView> {
@@ -178,6 +311,7 @@ export async function patchConnection(
   audit: Audit,
 ): Promise<ConnectionView> {
   const { clientSecret, ...rest } = patch
+  const before = patch.enabled ? await connectionRow(d.db, id) : undefined
   const changes = {
     ...rest,
     ...(clientSecret === undefined
@@ -189,7 +323,9 @@ export async function patchConnection(
   forgetConnection(d.runtime, id)
   const [updated] = rows
   if (!updated) throw new AppError('not_found')
-  return connectionView(d.config, updated)
+  const view = connectionView(d.config, updated)
+  if (before && !before.enabled && updated.enabled) await mailSsoOn(d, view)
+  return view
 }
 
 /** Deletes the connection and the identities linked through it (users and memberships stay). */
@@ -198,12 +334,15 @@ export async function deleteConnection(d: AdminDeps, id: string, audit: Audit): 
   forgetConnection(d.runtime, id)
 }
 
-/** Login attempts and admin actions, newest first. */
-export async function listEvents(d: AdminDeps, query: EventsQuery): Promise<EventRecord[]> {
-  return selectEvents(d.db, query)
-}
-
-/** A success event for an admin action that changes no row (signing in to the admin page). */
-export async function recordAdminSuccess(d: AdminDeps, audit: Audit): Promise<void> {
-  await success(d, audit)
+/** Login attempts and admin actions, newest first, a page at a time. */
+export async function listEvents(
+  d: AdminDeps,
+  query: EventsQuery,
+): Promise<{ events: EventRecord[]; nextCursor: string | null }> {
+  const page = await selectEvents(d.db, {
+    teamId: query.teamId,
+    limit: query.limit,
+    before: query.cursor,
+  })
+  return { events: page.rows, nextCursor: encodeCursor(page.next) }
 }

@@ -2,6 +2,7 @@
 import * as z from 'zod/mini'
 import { email, permission, text } from '../schemas'
 import { tokenEndpointAuthMethods } from '../vocabulary'
+import { cursor } from './cursor'
 
 const domain = z
   .string()
@@ -36,16 +37,29 @@ export const patchConnectionSchema = z
   })
   .check(z.refine((patch) => Object.keys(patch).length > 0, 'no field to change'))
 
+export const addDomainSchema = z.strictObject({
+  domain: text(253).check(z.minLength(1)),
+  verified: z.optional(z.boolean()),
+})
+const limit = (byDefault: number, max: number) =>
+  z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(max)), byDefault)
+
 export const eventsQuerySchema = z.object({
   teamId: z.optional(z.string().check(z.maxLength(64))),
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500)), 50),
+  limit: limit(50, 500),
+  cursor: z.optional(cursor),
 })
+export const teamsQuerySchema = z.object({ limit: limit(50, 100), cursor: z.optional(cursor) })
+export const membersQuerySchema = z.object({ limit: limit(100, 500), cursor: z.optional(cursor) })
 export const userQuerySchema = z.object({ email })
 
 export type CreateTeamInput = z.output<typeof createTeamSchema>
 export type CreateConnectionInput = z.output<typeof createConnectionSchema>
 export type ConnectionPatch = z.output<typeof patchConnectionSchema>
 export type EventsQuery = z.output<typeof eventsQuerySchema>
+export type AddDomainInput = z.output<typeof addDomainSchema>
+export type TeamsQuery = z.output<typeof teamsQuerySchema>
+export type MembersQuery = z.output<typeof membersQuerySchema>
 
 /** The page's team form: domains typed as a comma- or space-separated list, empty meaning the owner's domain. */
 const domainList = z.pipe(
@@ -66,6 +80,15 @@ export const rotateConnectionForm = z.strictObject({ clientId, clientSecret: sec
 export const enableConnectionForm = z.strictObject({
   enabled: z.pipe(
     z.enum(['true', 'false']),
+    z.transform((v) => v === 'true'),
+  ),
+})
+
+/** The page's domain form: a ticked box is support's attestation. */
+export const addDomainForm = z.strictObject({
+  domain: text(253).check(z.minLength(1)),
+  verified: z.pipe(
+    z.optional(z.literal('true')),
     z.transform((v) => v === 'true'),
   ),
 })
@@ -96,9 +119,14 @@ export const adminLoginForm = z.strictObject({
   token: z.string().check(z.minLength(1), z.maxLength(1024)),
 })
 
-/** The page's query: a notice to show after a form (`done`, `id`) and an optional user lookup. */
+/** The page's query: a notice to show after a form (`done`, `id`), an optional user lookup, page cursors. */
 export const consoleQuerySchema = z.object({
   done: z.optional(z.string().check(z.maxLength(40))),
   id: z.optional(z.string().check(z.maxLength(64))),
   email: z.optional(z.union([z.literal(''), email])),
+  /** Next-page links: teams and events by cursor; `team` with `members` pages one team's members. */
+  teams: z.optional(cursor),
+  events: z.optional(cursor),
+  team: z.optional(z.string().check(z.maxLength(64))),
+  members: z.optional(cursor),
 })

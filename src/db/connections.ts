@@ -1,5 +1,5 @@
 // SSO connection rows: the lookups for initiate and callback, and the admin's writes.
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { Database } from './client'
 import { identities, ssoConnections, teamDomains } from './schema'
 
@@ -12,6 +12,7 @@ export type ConnectionRecord = Pick<
   | 'clientSecretSealed'
   | 'enabled'
   | 'tokenEndpointAuthMethod'
+  | 'lastLoginAt'
 >
 
 /** The columns of a ConnectionRecord, for every select that yields one. */
@@ -23,6 +24,7 @@ const connectionColumns = {
   clientSecretSealed: ssoConnections.clientSecretSealed,
   enabled: ssoConnections.enabled,
   tokenEndpointAuthMethod: ssoConnections.tokenEndpointAuthMethod,
+  lastLoginAt: ssoConnections.lastLoginAt,
 }
 
 export const connectionsByIssuer = (db: Database, issuer: string): Promise<ConnectionRecord[]> =>
@@ -31,14 +33,18 @@ export const connectionsByIssuer = (db: Database, issuer: string): Promise<Conne
 export const connectionsById = (db: Database, id: string): Promise<ConnectionRecord[]> =>
   db.select(connectionColumns).from(ssoConnections).where(eq(ssoConnections.id, id)).all()
 
-/** Email login's one read: the SSO connection of the team that owns `domain`. */
+/** Email login's one read: the SSO connection of the team that has verified `domain` (pending routes no one). */
 export const connectionsForDomain = (db: Database, domain: string): Promise<ConnectionRecord[]> =>
   db
     .select(connectionColumns)
     .from(teamDomains)
     .innerJoin(ssoConnections, eq(ssoConnections.teamId, teamDomains.teamId))
-    .where(eq(teamDomains.domain, domain))
+    .where(and(eq(teamDomains.domain, domain), eq(teamDomains.verified, true)))
     .all()
+
+/** In the login's one batched write: the connection has proven its credentials at the issuer. */
+export const markConnectionUsed = (db: Database, id: string, atSeconds: number) =>
+  db.update(ssoConnections).set({ lastLoginAt: atSeconds }).where(eq(ssoConnections.id, id))
 
 export type ConnectionRow = typeof ssoConnections.$inferSelect
 

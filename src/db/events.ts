@@ -1,6 +1,7 @@
-// Event rows: written with each login attempt and admin action, listed newest first for support.
-import { desc, eq, sql } from 'drizzle-orm'
+// Event rows: written with each login attempt and admin action, listed newest first a page at a time for support.
+import { and, desc, eq, sql } from 'drizzle-orm'
 import type { Database } from './client'
+import { type Page, type Position, pageOf } from './pages'
 import { events } from './schema'
 
 export type NewEvent = typeof events.$inferInsert
@@ -31,12 +32,23 @@ export const countAnonymousRefusal = (db: Database, row: NewEvent) =>
       },
     })
 
-/** Login attempts and admin actions, newest first, optionally for one team. */
-export const listEvents = (db: Database, query: { teamId?: string; limit: number }) =>
-  db
+/** Login attempts and admin actions, newest first by (at, id), optionally for one team, after `before`. */
+export async function listEvents(
+  db: Database,
+  query: { teamId?: string; limit: number; before?: Position },
+): Promise<Page<EventRecord>> {
+  const rows = await db
     .select()
     .from(events)
-    .where(query.teamId ? eq(events.teamId, query.teamId) : undefined)
+    .where(
+      and(
+        query.teamId ? eq(events.teamId, query.teamId) : undefined,
+        query.before &&
+          sql`(${events.at}, ${events.id}) < (${query.before[0]}, ${query.before[1]})`,
+      ),
+    )
     .orderBy(desc(events.at), desc(events.id))
-    .limit(query.limit)
+    .limit(query.limit + 1)
     .all()
+  return pageOf(rows, query.limit, (e) => [e.at, e.id])
+}

@@ -14,6 +14,9 @@ export interface KnownUser {
   email: string
   name: string | null
   teamId: string | null
+  emailVerified: boolean
+  /** The user already has an identity (some `sub`) at the login's connection. */
+  linkedAtConnection: boolean
 }
 
 export interface SsoLoginFacts {
@@ -26,7 +29,7 @@ export interface SsoLoginFacts {
         defaultPermission: Permission
       }
     | undefined
-  /** The team that owns the email's domain, if any. */
+  /** The team that has verified the email's domain, if any (a pending claim names no team). */
   domainTeamId: string | undefined
   /** The user linked to (connection, sub). */
   linkedUser: KnownUser | undefined
@@ -46,6 +49,10 @@ export interface SignInWrites {
   joinWith: Permission | undefined
   /** Link (connection, sub) to the user. */
   link: boolean
+  /** An existing account linked by email: clear its password and end its sessions, in the same batch. */
+  claimAccount: boolean
+  /** The IdP vouches for the email the account has: mark it verified. */
+  markVerified: boolean
 }
 
 export interface SessionFacts {

@@ -1,11 +1,12 @@
 // The callback's D1 work: one batched read of the facts, one batched write of the outcome.
-import { and, eq } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Database } from './client'
 import type { KnownUser, SignInWrites, SsoLoginFacts } from './facts'
 import {
   identities,
   memberships,
+  sessions,
   ssoConnections,
   teamDomains,
   teams,
@@ -14,10 +15,21 @@ import {
 } from './schema'
 import { standingStatement } from './standing'
 
-const knownUser = { id: users.id, email: users.email, name: users.name, teamId: memberships.teamId }
+/** A user as the rule sees them, with whether they already have an identity at `connectionId`. */
+const knownUser = (connectionId: string) => ({
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  teamId: memberships.teamId,
+  emailVerified: users.emailVerified,
+  linkedAtConnection:
+    sql<boolean>`exists (select 1 from ${identities} where ${identities.userId} = ${users.id} and ${identities.connectionId} = ${connectionId})`
+      .mapWith(Boolean)
+      .as('linked_at_connection'),
+})
 
 /**
- * Connection and team, the domain's team, the linked user and the email's user: one round trip.
+ * Connection and team, the team that verified the domain, the linked user and the email's user: one round trip.
  * drizzle maps D1 batch rows by column name, so no statement here selects two columns of one name.
  */
 export async function loadSsoLoginFacts(
@@ -44,9 +56,9 @@ export async function loadSsoLoginFacts(
     db
       .select({ teamId: teamDomains.teamId })
       .from(teamDomains)
-      .where(eq(teamDomains.domain, input.domain ?? '')),
+      .where(and(eq(teamDomains.domain, input.domain ?? ''), eq(teamDomains.verified, true))),
     db
-      .select(knownUser)
+      .select(knownUser(input.connectionId))
       .from(identities)
       .innerJoin(users, eq(users.id, identities.userId))
       .leftJoin(memberships, eq(memberships.userId, users.id))
@@ -54,7 +66,7 @@ export async function loadSsoLoginFacts(
         and(eq(identities.connectionId, input.connectionId), eq(identities.subject, input.subject)),
       ),
     db
-      .select(knownUser)
+      .select(knownUser(input.connectionId))
       .from(users)
       .leftJoin(memberships, eq(memberships.userId, users.id))
       .where(eq(users.email, input.email ?? '')),
@@ -79,11 +91,19 @@ export function signInStatements(
   decision: SignInWrites,
   connectionId: string,
   subject: string,
+  nowSeconds: number,
 ): BatchItem<'sqlite'>[] {
   const statements: BatchItem<'sqlite'>[] = []
   const { user } = decision
   if (decision.create)
-    statements.push(db.insert(users).values({ id: user.id, email: user.email, name: user.name }))
+    statements.push(
+      db
+        .insert(users)
+        .values({ id: user.id, email: user.email, name: user.name, emailVerified: true }),
+    )
+  if (decision.claimAccount) statements.push(...endAccessStatements(db, user.id, nowSeconds))
+  if (decision.markVerified)
+    statements.push(db.update(users).set({ emailVerified: true }).where(eq(users.id, user.id)))
   if (decision.joinWith) {
     statements.push(
       db.insert(memberships).values({
@@ -104,6 +124,19 @@ export function signInStatements(
   }
   return statements
 }
+
+/**
+ * What an account loses when someone else's proof takes it over (SSO linking it, support adopting it):
+ * its password, and every session it has (run before the new session's insert, in the same batch).
+ */
+export const endAccessStatements = (db: Database, userId: string, nowSeconds: number) =>
+  [
+    db.update(users).set({ passwordHash: null }).where(eq(users.id, userId)),
+    db
+      .update(sessions)
+      .set({ revokedAt: nowSeconds })
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))),
+  ] as const
 
 /** The table the used-state record lives in, for telling a replay apart from a lost users_email race. */
 export const usedStateTable = 'used_login_states'

@@ -1,9 +1,10 @@
-// The D1 tables: teams, their domains, users, memberships, SSO connections, identities, sessions, events,
-// and SCIM's users and groups and Universal Logout's used token ids.
+// The D1 tables: teams, domains, users, memberships, SSO connections, identities, sessions, console sessions,
+// events, SCIM's users and groups and Universal Logout's used token ids.
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import {
   auditActions,
+  emailTokenPurposes,
   authMethods,
   eventKinds,
   eventOutcomes,
@@ -18,26 +19,46 @@ const createdAt = () =>
     .notNull()
     .default(sql`(unixepoch())`)
 
-export const teams = sqliteTable('teams', {
-  id: text('id').primaryKey(),
-  name: text('name').notNull(),
-  ownerUserId: text('owner_user_id').notNull(),
-  defaultPermission: text('default_permission', { enum: permissions }).notNull(),
-  createdAt: createdAt(),
-  /** The SCIM group (by displayName) whose members get role admin. */
-  adminGroup: text('admin_group'),
-})
+/** (created_at, id) is the admin listing's order and cursor. */
+export const teams = sqliteTable(
+  'teams',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    ownerUserId: text('owner_user_id').notNull(),
+    defaultPermission: text('default_permission', { enum: permissions }).notNull(),
+    createdAt: createdAt(),
+    /** The SCIM group (by displayName) whose members get role admin. */
+    adminGroup: text('admin_group'),
+  },
+  (t) => [index('teams_created').on(t.createdAt, t.id)],
+)
 
-/** A domain belongs to at most one team: it is how an email finds its team. */
+/**
+ * A team's claim on a domain: verified (support attested it, or its DNS proved it) or pending with the
+ * token its TXT record must carry. A verified domain belongs to at most one team and is how an email finds
+ * its team; pending claims block no one (several teams may claim one domain). Rows before the second stage
+ * were created by support: verified.
+ */
 export const teamDomains = sqliteTable(
   'team_domains',
   {
-    domain: text('domain').primaryKey(),
     teamId: text('team_id')
       .notNull()
       .references(() => teams.id, { onDelete: 'cascade' }),
+    domain: text('domain').notNull(),
+    verified: integer('verified', { mode: 'boolean' }).notNull().default(true),
+    /** The `edge-sso-verify=<token>` value a pending domain's TXT record must carry (public, not a secret). */
+    verificationToken: text('verification_token'),
+    createdAt: createdAt(),
   },
-  (t) => [index('team_domains_team').on(t.teamId)],
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.domain] }),
+    uniqueIndex('team_domains_verified')
+      .on(t.domain)
+      .where(sql`${t.verified} = 1`),
+    index('team_domains_domain').on(t.domain),
+  ],
 )
 
 /** Emails are stored lower-cased, so the unique index is case-insensitive. */
@@ -48,12 +69,36 @@ export const users = sqliteTable(
     email: text('email').notNull(),
     name: text('name'),
     passwordHash: text('password_hash'),
+    /** Proven by a mailed link, a password reset or an SSO login; rows before the second stage: not proven. */
+    emailVerified: integer('email_verified', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('users_email').on(t.email)],
 )
 
-/** The primary key on user_id is the rule "a user belongs to at most one team". */
+/**
+ * Single-use links mailed to a user (email verification, password reset). The row id is the SHA-256 of
+ * the token; `consumedBy` is set once, by the request that used it, and guards that request's writes.
+ */
+export const emailTokens = sqliteTable(
+  'email_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: emailTokenPurposes }).notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    consumedBy: text('consumed_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('email_tokens_user').on(t.userId)],
+)
+
+/**
+ * The primary key on user_id is the rule "a user belongs to at most one team"; (team, created_at, user) is
+ * a team's member list in order, read a page at a time.
+ */
 export const memberships = sqliteTable(
   'memberships',
   {
@@ -67,7 +112,7 @@ export const memberships = sqliteTable(
     permission: text('permission', { enum: permissions }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('memberships_team').on(t.teamId)],
+  (t) => [index('memberships_team').on(t.teamId, t.createdAt, t.userId)],
 )
 
 export const ssoConnections = sqliteTable(
@@ -92,6 +137,8 @@ export const ssoConnections = sqliteTable(
     scimTokenHash: text('scim_token_hash'),
     /** POST /logout of an SSO session also ends the Okta session (RP-initiated logout). */
     endIdpSession: integer('end_idp_session', { mode: 'boolean' }).notNull().default(false),
+    /** When a login through this connection last succeeded: it has proven its credentials at the issuer. */
+    lastLoginAt: integer('last_login_at'),
   },
   (t) => [
     uniqueIndex('sso_connections_team').on(t.teamId),
@@ -119,7 +166,7 @@ export const identities = sqliteTable(
   ],
 )
 
-/** The row id is the SHA-256 of the session secret the cookie carries. */
+/** The row id is the SHA-256 of the session secret the cookie carries; expired rows go by expires_at. */
 export const sessions = sqliteTable(
   'sessions',
   {
@@ -135,9 +182,26 @@ export const sessions = sqliteTable(
     /** The SSO login's ID token, sealed under DATA_KEY bound to the row id: the id_token_hint at logout. */
     idTokenSealed: text('id_token_sealed'),
   },
-  (t) => [index('sessions_user').on(t.userId)],
+  (t) => [index('sessions_user').on(t.userId), index('sessions_expires').on(t.expiresAt)],
 )
 
+/**
+ * Support console sign-ins. The row id is the SHA-256 of the id the cookie carries; the fingerprint is
+ * HMAC-SHA256(ADMIN_TOKEN, salt), so a new ADMIN_TOKEN ends every console session made under the old one.
+ */
+export const consoleSessions = sqliteTable(
+  'console_sessions',
+  {
+    id: text('id').primaryKey(),
+    salt: text('salt').notNull(),
+    tokenFingerprint: text('token_fingerprint').notNull(),
+    createdAt: createdAt(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('console_sessions_expires').on(t.expiresAt)],
+)
+
+/** Listed newest first by (at, id), the admin listing's cursor; retention deletes by at. */
 export const events = sqliteTable(
   'events',
   {
@@ -153,7 +217,7 @@ export const events = sqliteTable(
     /** Refusals this row stands for: anonymous ones are counted per minute on one row. */
     count: integer('count').notNull().default(1),
   },
-  (t) => [index('events_team_at').on(t.teamId, t.at), index('events_at').on(t.at)],
+  (t) => [index('events_team_at').on(t.teamId, t.at, t.id), index('events_at').on(t.at, t.id)],
 )
 
 /**
@@ -219,14 +283,21 @@ export const usedTokenIds = sqliteTable(
     jti: text('jti').notNull(),
     expiresAt: integer('expires_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.issuer, t.jti] })],
+  (t) => [
+    primaryKey({ columns: [t.issuer, t.jti] }),
+    index('used_token_ids_expires').on(t.expiresAt),
+  ],
 )
 
 /**
  * A login's `state`, by hash, once its callback has signed someone in: the primary key lets each state
  * sign in once, even when the IdP would accept its code twice. Rows past `expires_at` are only history.
  */
-export const usedLoginStates = sqliteTable('used_login_states', {
-  stateHash: text('state_hash').primaryKey(),
-  expiresAt: integer('expires_at').notNull(),
-})
+export const usedLoginStates = sqliteTable(
+  'used_login_states',
+  {
+    stateHash: text('state_hash').primaryKey(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('used_login_states_expires').on(t.expiresAt)],
+)

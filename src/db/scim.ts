@@ -152,7 +152,13 @@ export async function teamHasDomain(db: Database, teamId: string, domain: string
   const row = await db
     .select({ domain: teamDomains.domain })
     .from(teamDomains)
-    .where(and(eq(teamDomains.teamId, teamId), eq(teamDomains.domain, domain)))
+    .where(
+      and(
+        eq(teamDomains.teamId, teamId),
+        eq(teamDomains.domain, domain),
+        eq(teamDomains.verified, true),
+      ),
+    )
     .get()
   return row !== undefined
 }
@@ -318,10 +324,11 @@ export const replaceGroupMembers = (db: Database, groupId: string, userIds: stri
   ),
 ]
 
+/** The team's Okta provisioned this address: it counts as verified, as an IdP's verified email does. */
 export const insertScimUser = (
   db: Database,
   row: { id: string; email: string; name: string | null },
-) => db.insert(users).values(row)
+) => db.insert(users).values({ ...row, emailVerified: true })
 
 export const updateUser = (
   db: Database,

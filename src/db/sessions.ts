@@ -19,7 +19,7 @@ export const revokeSession = (db: Database, id: string, atSeconds: number) =>
     .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
 
 interface SessionRecheck extends SessionFacts {
-  user: { email: string; name: string | null } | undefined
+  user: { email: string; name: string | null; emailVerified: boolean } | undefined
   team: { id: string; name: string } | undefined
   standing: Pick<TeamStanding, 'memberRole' | 'admin'>
 }
@@ -55,7 +55,7 @@ export async function loadSessionRecheck(
     deactivated: row?.scimStatus === 'inactive' || row?.scimStatus === 'deleted',
     connectionLive: row?.sessionConnectionEnabled === true,
     standing: { memberRole: row?.role ?? null, admin: Boolean(row?.admin) },
-    user: row && { email: row.email, name: row.name },
+    user: row && { email: row.email, name: row.name, emailVerified: row.emailVerified },
     team: row?.teamId ? { id: row.teamId, name: row.teamName ?? '' } : undefined,
   }
 }

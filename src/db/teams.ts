@@ -1,12 +1,15 @@
 // Teams, their domains and members: the queries behind team creation and the admin views.
-import { eq, inArray } from 'drizzle-orm'
+import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/sqlite-core'
 import type { Permission } from '../vocabulary'
 import type { Database } from './client'
+import { type DomainClaim, insertDomain } from './domains'
+import { type Position, pageOf } from './pages'
 import { memberships, ssoConnections, teamDomains, teams, users } from './schema'
 
 /**
- * The statements that create a team with its owner's membership and its domains (run them in one batch).
- * A domain another team holds fails the batch, unless `skipTakenDomains` leaves it to that team.
+ * The statements that create a team with its owner's membership and its domain claims (run them in one
+ * batch). A verified domain another team has verified fails the batch on team_domains_verified.
  */
 export function createTeamStatements(
   db: Database,
@@ -15,12 +18,10 @@ export function createTeamStatements(
     name: string
     ownerUserId: string
     defaultPermission: Permission
-    domains: string[]
+    domains: DomainClaim[]
   },
-  skipTakenDomains = false,
 ) {
   const { domains, ...row } = team
-  const domainRow = (domain: string) => db.insert(teamDomains).values({ domain, teamId: team.id })
   return [
     db.insert(teams).values(row),
     db.insert(memberships).values({
@@ -29,48 +30,137 @@ export function createTeamStatements(
       role: 'owner',
       permission: team.defaultPermission,
     }),
-    ...domains.map((domain) =>
-      skipTakenDomains ? domainRow(domain).onConflictDoNothing() : domainRow(domain),
-    ),
+    ...domains.map((claim) => insertDomain(db, team.id, claim)),
   ] as const
 }
 
-/** Teams with owner email, domains, members and connection, for the admin API. */
-export async function loadTeams(db: Database, ids?: string[]) {
-  const filter = ids ? inArray(teams.id, ids) : undefined
+/** Members shown with one team, and with each team of a listing; the rest a page at a time (`listMembers`). */
+export const membersShown = 100
+const membersShownInListing = 10
+
+/** Which teams to load: one by id, or a page newest first by (created_at, id) after `before`. */
+export type TeamSelection = { id: string } | { limit: number; before?: Position }
+
+const selectedTeamIds = (db: Database, selection: TeamSelection) =>
+  'id' in selection
+    ? db.select({ id: teams.id }).from(teams).where(eq(teams.id, selection.id))
+    : db
+        .select({ id: teams.id })
+        .from(teams)
+        .where(
+          selection.before &&
+            sql`(${teams.createdAt}, ${teams.id}) < (${selection.before[0]}, ${selection.before[1]})`,
+        )
+        .orderBy(desc(teams.createdAt), desc(teams.id))
+        .limit(selection.limit + 1)
+
+const memberColumns = {
+  teamId: memberships.teamId,
+  joinedAt: memberships.createdAt,
+  id: users.id,
+  email: users.email,
+  name: users.name,
+}
+type MemberRow = {
+  teamId: string
+  joinedAt: number
+  id: string
+  email: string
+  name: string | null
+}
+const memberPosition = (m: MemberRow): Position => [m.joinedAt, m.id]
+const memberView = ({ id, email, name }: MemberRow) => ({ id, email, name })
+
+/**
+ * Teams with owner email, domains, their first members and connection, for the admin API: one batch whose
+ * statements share the selection as a subquery, and each team's members bounded through the team's index
+ * (a page of 50 teams reads at most 550 members).
+ */
+export async function loadTeams(db: Database, selection: TeamSelection) {
+  const ids = selectedTeamIds(db, selection)
+  const shown = 'id' in selection ? membersShown : membersShownInListing
+  const firstMembers = alias(memberships, 'first_members')
   const [teamRows, domainRows, memberRows, connectionRows] = await db.batch([
     db
       .select({ team: teams, ownerEmail: users.email })
       .from(teams)
       .innerJoin(users, eq(users.id, teams.ownerUserId))
-      .where(filter)
-      .orderBy(teams.createdAt, teams.id),
+      .where(inArray(teams.id, ids))
+      .orderBy(desc(teams.createdAt), desc(teams.id)),
     db
       .select()
       .from(teamDomains)
-      .where(ids ? inArray(teamDomains.teamId, ids) : undefined),
+      .where(inArray(teamDomains.teamId, ids))
+      .orderBy(teamDomains.createdAt, teamDomains.domain),
     db
-      .select({ teamId: memberships.teamId, id: users.id, email: users.email, name: users.name })
-      .from(memberships)
+      .select(memberColumns)
+      .from(teams)
+      .innerJoin(
+        memberships,
+        inArray(
+          memberships.userId,
+          db
+            .select({ id: firstMembers.userId })
+            .from(firstMembers)
+            .where(eq(firstMembers.teamId, teams.id))
+            .orderBy(firstMembers.createdAt, firstMembers.userId)
+            .limit(shown + 1),
+        ),
+      )
       .innerJoin(users, eq(users.id, memberships.userId))
-      .where(ids ? inArray(memberships.teamId, ids) : undefined)
-      .orderBy(memberships.createdAt, users.email),
-    db
-      .select()
-      .from(ssoConnections)
-      .where(ids ? inArray(ssoConnections.teamId, ids) : undefined),
+      .where(inArray(teams.id, ids))
+      .orderBy(memberships.createdAt, memberships.userId),
+    db.select().from(ssoConnections).where(inArray(ssoConnections.teamId, ids)),
   ])
-  return teamRows.map(({ team, ownerEmail }) => ({
-    team,
-    ownerEmail,
-    domains: domainRows.filter((d) => d.teamId === team.id).map((d) => d.domain),
-    members: memberRows
-      .filter((m) => m.teamId === team.id)
-      .map(({ id, email, name }) => ({ id, email, name })),
-    connection: connectionRows.find((c) => c.teamId === team.id),
-  }))
+  const page = pageOf(teamRows, 'id' in selection ? 1 : selection.limit, ({ team }) => [
+    team.createdAt,
+    team.id,
+  ])
+  const rows = page.rows.map(({ team, ownerEmail }) => {
+    const members = pageOf(
+      memberRows.filter((m) => m.teamId === team.id),
+      shown,
+      memberPosition,
+    )
+    return {
+      team,
+      ownerEmail,
+      domains: domainRows.filter((d) => d.teamId === team.id),
+      members: members.rows.map(memberView),
+      moreMembers: members.next,
+      connection: connectionRows.find((c) => c.teamId === team.id),
+    }
+  })
+  return { rows, next: page.next }
 }
 
 /** Names the SCIM group whose members are the team's admins (null: none); undefined when no such team. */
 export const setAdminGroup = (db: Database, teamId: string, adminGroup: string | null) =>
   db.update(teams).set({ adminGroup }).where(eq(teams.id, teamId)).returning({ id: teams.id })
+
+/** A team's members in the order they joined, a page after `after`. */
+export async function listMembers(
+  db: Database,
+  teamId: string,
+  query: { limit: number; after?: Position },
+) {
+  const rows = await db
+    .select(memberColumns)
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(
+      and(
+        eq(memberships.teamId, teamId),
+        query.after &&
+          sql`(${memberships.createdAt}, ${memberships.userId}) > (${query.after[0]}, ${query.after[1]})`,
+      ),
+    )
+    .orderBy(memberships.createdAt, memberships.userId)
+    .limit(query.limit + 1)
+    .all()
+  const page = pageOf(rows, query.limit, memberPosition)
+  return { rows: page.rows.map(memberView), next: page.next }
+}
+
+export const teamExists = async (db: Database, id: string) =>
+  (await db.select({ id: teams.id }).from(teams).where(eq(teams.id, id)).get()) !== undefined

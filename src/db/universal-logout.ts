@@ -49,12 +49,3 @@ export async function findTeamMember(
     )
     .get()
 }
-
-/**
- * The retention cron's entry for used logout token ids (src/retention.ts, another branch): a row may go once
- * `expires_at` (seconds) has passed, since a replay of an expired token is refused on `exp` anyway.
- */
-export const usedTokenIdsRetention = {
-  table: usedTokenIds,
-  column: usedTokenIds.expiresAt,
-} as const

@@ -11,6 +11,7 @@ const userWithTeamColumns = {
   email: users.email,
   name: users.name,
   passwordHash: users.passwordHash,
+  emailVerified: users.emailVerified,
   teamId: teams.id,
   teamName: teams.name,
   role: memberships.role,

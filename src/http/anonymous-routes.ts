@@ -7,7 +7,7 @@ import { clientKey, rateLimit, rateLimits } from './rate-limit'
 
 /**
  * Routes anyone may send without a session or token: 100 per 10 seconds per client together. A new
- * anonymous route is one line here (`/password/forgot` names its own action when it lands).
+ * anonymous route is one line here.
  */
 const anonymousLoginRoutes: readonly (readonly [path: string, action: AuditAction])[] = [
   ['/sso/start', 'sso_start'],
@@ -15,7 +15,7 @@ const anonymousLoginRoutes: readonly (readonly [path: string, action: AuditActio
   ['/sso/initiate/:connectionId', 'sso_initiate'],
   ['/login/password', 'password_login'],
   ['/register', 'register'],
-  ['/password/forgot', 'request'],
+  ['/password/forgot', 'password_forgot'],
 ]
 
 /** Puts the audit and the rate limit in front of every anonymous login route. */

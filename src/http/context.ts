@@ -1,8 +1,9 @@
-// What a handler hands the domain from its Context: the database client and the upstream options.
+// What a handler hands the domain from its Context: the database client, upstream options and the mailer.
 import type { Context } from 'hono'
 import { database } from '../db/client'
 import type { AdminDeps } from '../admin/operations'
 import type { AppEnv } from '../env'
+import { deliver, type Mailer } from '../mail/deliver'
 import type { UpstreamOptions } from '../oidc/discovery'
 
 export const db = (c: Context<AppEnv>) => database(c.env.DB)
@@ -13,10 +14,27 @@ export const upstream = (c: Context<AppEnv>): UpstreamOptions => ({
   source: { kv: c.env.CACHE, waitUntil: (p) => c.executionCtx.waitUntil(p) },
 })
 
+/**
+ * Mail sent after the response, through `EMAIL` from `MAIL_FROM` (kept in the dev outbox when it is on):
+ * the answer never waits for, nor fails with, the mail service.
+ */
+export const mailer =
+  (c: Context<AppEnv>): Mailer =>
+  (kind, mail) => {
+    const deps = {
+      email: c.env.EMAIL,
+      from: c.var.config.mailFrom,
+      outbox: c.var.config.devMailOutbox ? c.env.CACHE : undefined,
+      now: c.var.runtime.now,
+    }
+    c.executionCtx.waitUntil(deliver(deps, kind, mail))
+  }
+
 /** The plain inputs an admin operation takes. */
 export const adminDeps = (c: Context<AppEnv>): AdminDeps => ({
   db: db(c),
   config: c.var.config,
   runtime: c.var.runtime,
   upstream: upstream(c),
+  mail: mailer(c),
 })

@@ -11,6 +11,7 @@ export async function writeSession(c: Context, config: Config, session: Session)
   await writeSignedCookie(
     c,
     cookieName,
+    'session',
     session,
     config.sessionKeys,
     Math.max(0, session.expiresAt - session.checkedAt),
@@ -19,6 +20,16 @@ export async function writeSession(c: Context, config: Config, session: Session)
 
 export const clearSession = (c: Context) => clearCookie(c, cookieName)
 
+/** The session cookie as signed and unexpired, without its recheck (no D1 read): who the browser says it is. */
+export async function presentedSession(
+  c: Context,
+  config: Config,
+  nowMs: number,
+): Promise<Session | undefined> {
+  const cookie = await readSignedCookie(c, cookieName, 'session', config.sessionKeys, sessionSchema)
+  return cookie && cookie.expiresAt > nowMs / 1000 ? cookie : undefined
+}
+
 /** The signed-in session, or undefined; the cookie is re-signed or cleared as the recheck decides. */
 export async function currentSession(
   c: Context,
@@ -26,7 +37,7 @@ export async function currentSession(
   db: Database,
   nowMs: number,
 ): Promise<Session | undefined> {
-  const cookie = await readSignedCookie(c, cookieName, config.sessionKeys, sessionSchema)
+  const cookie = await readSignedCookie(c, cookieName, 'session', config.sessionKeys, sessionSchema)
   const check = await checkSession(cookie, config.sessionRecheckSeconds, db, nowMs)
   if (check.cookie === 'clear') clearSession(c)
   if (check.cookie === 'rewrite') await writeSession(c, config, check.session)

@@ -36,7 +36,9 @@ async function dropOldest(c: Context, keys: readonly SessionKey[], keep: number)
     transactionCookieNames(c).map(async (name, order) => ({
       name,
       order,
-      expiresAt: (await readSignedCookie(c, name, keys, transactionSchema))?.expiresAt ?? 0,
+      expiresAt:
+        (await readSignedCookie(c, name, 'login-transaction', keys, transactionSchema))
+          ?.expiresAt ?? 0,
     })),
   )
   held.sort((a, b) => b.expiresAt - a.expiresAt || b.order - a.order)
@@ -55,6 +57,7 @@ export async function saveTransaction(
   await writeSignedCookie(
     c,
     cookieNameFor(tx.state),
+    'login-transaction',
     { ...tx, expiresAt },
     keys,
     transactionLifetimeSeconds,
@@ -76,7 +79,7 @@ export async function takeTransaction(
   const held = transactionCookieNames(c)
   if (!name || !held.includes(name))
     throw new AppError(held.length ? 'login_state_mismatch' : 'login_expired')
-  const tx = await readSignedCookie(c, name, keys, transactionSchema)
+  const tx = await readSignedCookie(c, name, 'login-transaction', keys, transactionSchema)
   clearCookie(c, name)
   if (!tx || tx.expiresAt <= nowMs / 1000) throw new AppError('login_expired')
   return tx

@@ -97,8 +97,9 @@ export function validateCallback(
 
 /**
  * Exchanges the code and validates the ID token (iss, aud, azp, exp, iat, nonce, sub), then checks its
- * signature against the cached JWKS, refetching once on an unknown key. Falls back to `/userinfo` only
- * when the ID token carries no email.
+ * signature against the cached JWKS, refetching once on an unknown key. Asks `/userinfo` only when the
+ * ID token lacks `email` or `email_verified` (Okta's thin ID token), so a token that carries both costs
+ * no second fetch.
  * @see OpenID Connect Core 1.0 §3.1.3.7
  */
 export async function exchangeCode(
@@ -132,14 +133,14 @@ export async function exchangeCode(
     const claims = oauth.getValidatedIdTokenClaims(tokens)
     if (!claims) throw new AppError('token_invalid', { cause: 'no id_token' })
     const fromIdToken = { ...readClaims(claims), idToken: tokens.id_token }
-    if (fromIdToken.email) return fromIdToken
+    if (fromIdToken.email && fromIdToken.emailVerified !== undefined) return fromIdToken
     const userinfo = await oauth.processUserInfoResponse(
       as,
       client,
       claims.sub,
       await oauth.userInfoRequest(as, client, tokens.access_token, requestOptions(o)),
     )
-    return { ...readClaims(userinfo), sub: claims.sub, idToken: tokens.id_token }
+    return { ...withUserinfo(fromIdToken, readClaims(userinfo)), idToken: tokens.id_token }
   } catch (error) {
     throw classify(error)
   }
@@ -169,11 +170,22 @@ async function verifySignature(
   }
 }
 
-function readClaims(claims: Record<string, unknown>): Omit<SsoClaims, 'sub'> & { sub: string } {
+/**
+ * The ID token's claims completed by `/userinfo`: an email userinfo gives comes with its own
+ * `email_verified` (a verdict on one address never vouches for another); otherwise userinfo's verdict
+ * on the ID token's email. `false` from either is kept, and refused by the rule.
+ */
+function withUserinfo(idToken: SsoClaims, userinfo: SsoClaims): SsoClaims {
+  const pair = userinfo.email
+    ? { email: userinfo.email, emailVerified: userinfo.emailVerified }
+    : { email: idToken.email, emailVerified: userinfo.emailVerified ?? idToken.emailVerified }
+  return { ...pair, sub: idToken.sub, name: userinfo.name ?? idToken.name }
+}
+
+/** The claims as sent; the email only trimmed (`comparableEmail` folds and checks it). */
+function readClaims(claims: Record<string, unknown>): SsoClaims {
   const email =
-    typeof claims.email === 'string' && claims.email.includes('@')
-      ? claims.email.trim().toLowerCase()
-      : undefined
+    typeof claims.email === 'string' && claims.email.includes('@') ? claims.email.trim() : undefined
   const verified = claims.email_verified
   return {
     sub: String(claims.sub),

@@ -5,7 +5,14 @@ import { hashPassword } from '../crypto/password'
 import { revokeSession } from '../db/sessions'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
-import { db } from '../http/context'
+import {
+  passwordResetAccount,
+  requestPasswordReset,
+  resetPassword,
+  verifyEmail,
+  verifyEmailPath,
+} from '../email-links'
+import { db, mailer } from '../http/context'
 import { countRequest, rateLimits } from '../http/rate-limit'
 import { sameOriginOnly } from '../http/csrf'
 import { readInput } from '../http/input'
@@ -14,12 +21,28 @@ import { idpLogoutLocation } from './idp-logout'
 import { clearSession, currentSession, writeSession } from '../http/session-cookie'
 import { sessionRowId } from '../session/session'
 import { registerWithPassword, signInWithPassword } from '../sign-in'
+import { emailVerificationMail } from '../mail/templates'
 import { email, text } from '../schemas'
+import {
+  EmailVerifiedPage,
+  ForgotPasswordPage,
+  ForgotPasswordSentPage,
+  PasswordSetPage,
+  ResetPasswordPage,
+} from '../views/account-mail'
 import { AppPage, LoginPage } from '../views/pages'
 
 const password = (min: number) => z.string().check(z.minLength(min), z.maxLength(1024))
 const credentialsSchema = z.object({ email, password: password(1) })
 const registerSchema = z.object({ email, password: password(8), name: z.optional(text(200)) })
+const forgotSchema = z.object({ email })
+const resetSchema = z.object({ password: password(8) })
+
+/** A mailed link's token from the path: 43 base64url characters, anything else is no link of ours. */
+function linkToken(raw: string): string {
+  if (!/^[\w-]{43}$/.test(raw)) throw new AppError('link_invalid')
+  return raw
+}
 
 export const accountRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
@@ -59,7 +82,7 @@ export const accountRoutes = new Hono<AppEnv>()
       name: input.name || null,
       passwordHash: await hashPassword(input.password),
     }
-    const session = await registerWithPassword(
+    const { session, verificationToken } = await registerWithPassword(
       db(c),
       account,
       c.var.audit,
@@ -68,8 +91,50 @@ export const accountRoutes = new Hono<AppEnv>()
       if (error instanceof AppError && error.code === 'email_taken') c.var.audit.identified = true
       throw error
     })
+    const link = `${c.var.config.publicOrigin}${verifyEmailPath(verificationToken)}`
+    mailer(c)('email_verification', emailVerificationMail({ to: session.email, link }))
     await writeSession(c, c.var.config, session)
     return c.redirect(c.var.config.appUrl, 303)
+  })
+  .get('/verify-email/:token', async (c) => {
+    c.set('audit', { kind: 'login', action: 'verify_email' })
+    c.header('referrer-policy', 'no-referrer')
+    const now = c.var.runtime.now()
+    const { userId } = await verifyEmail(db(c), linkToken(c.req.param('token')), c.var.audit, now)
+    const session = await currentSession(c, c.var.config, db(c), now)
+    if (session?.userId === userId)
+      await writeSession(c, c.var.config, { ...session, emailVerified: true })
+    return c.html(<EmailVerifiedPage />)
+  })
+  .get('/password/forgot', (c) => c.html(<ForgotPasswordPage />))
+  .post('/password/forgot', sameOriginOnly, async (c) => {
+    c.set('audit', { kind: 'login', action: 'password_forgot' })
+    const input = await readInput(c, forgotSchema)
+    const { config, runtime } = c.var
+    const outgoing = await requestPasswordReset(
+      db(c),
+      input.email,
+      config.publicOrigin,
+      runtime.now(),
+    )
+    if (outgoing) mailer(c)(outgoing.kind, outgoing.mail)
+    return c.html(<ForgotPasswordSentPage />)
+  })
+  .get('/password/reset/:token', async (c) => {
+    c.set('audit', { kind: 'login', action: 'password_reset' })
+    c.header('referrer-policy', 'no-referrer')
+    const token = linkToken(c.req.param('token'))
+    const user = await passwordResetAccount(db(c), token, c.var.runtime.now())
+    return c.html(<ResetPasswordPage email={user.email} />)
+  })
+  .post('/password/reset/:token', sameOriginOnly, async (c) => {
+    c.set('audit', { kind: 'login', action: 'password_reset' })
+    const token = linkToken(c.req.param('token'))
+    const input = await readInput(c, resetSchema)
+    const hash = await hashPassword(input.password)
+    await resetPassword(db(c), token, hash, c.var.audit, c.var.runtime.now())
+    clearSession(c)
+    return c.html(<PasswordSetPage />)
   })
   .post('/logout', sameOriginOnly, async (c) => {
     const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())

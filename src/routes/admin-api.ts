@@ -1,22 +1,29 @@
 // The support admin API: teams, user lookup, SSO connections and events, behind the admin bearer token.
 import { Hono, type MiddlewareHandler } from 'hono'
 import {
+  addTeamDomain,
   createConnection,
   createTeam,
   deleteConnection,
+  deleteTeamDomain,
   findUser,
   getConnection,
   getTeam,
   listEvents,
+  listMembers,
   listTeams,
   patchConnection,
   teamOwnedBy,
+  verifyTeamDomain,
 } from '../admin/operations'
 import {
+  addDomainSchema,
   createConnectionSchema,
   createTeamSchema,
   eventsQuerySchema,
+  membersQuerySchema,
   patchConnectionSchema,
+  teamsQuerySchema,
   userQuerySchema,
 } from '../admin/schemas'
 import { safeEqual } from '../crypto/encoding'
@@ -61,11 +68,41 @@ export const adminApiRoutes = new Hono<AppEnv>()
     c.var.audit.email = input.ownerEmail
     return c.json(await createTeam(adminDeps(c), input, c.var.audit), 201)
   })
-  .get('/teams', audited('get_teams'), async (c) =>
-    c.json({ teams: await listTeams(adminDeps(c)) }),
+  .get('/teams', audited('get_teams'), validate('query', teamsQuerySchema), async (c) =>
+    c.json(await listTeams(adminDeps(c), c.req.valid('query'))),
   )
   .get('/teams/:id', audited('get_team'), async (c) =>
     c.json(await getTeam(adminDeps(c), c.req.param('id'))),
+  )
+  .post(
+    '/teams/:id/domains',
+    audited('post_team_domain'),
+    validate('json', addDomainSchema),
+    async (c) => {
+      const teamId = c.req.param('id')
+      c.var.audit.teamId = teamId
+      return c.json(
+        await addTeamDomain(adminDeps(c), teamId, c.req.valid('json'), c.var.audit),
+        201,
+      )
+    },
+  )
+  .post('/teams/:id/domains/:domain/verify', audited('verify_team_domain'), async (c) => {
+    const teamId = c.req.param('id')
+    c.var.audit.teamId = teamId
+    return c.json(await verifyTeamDomain(adminDeps(c), teamId, c.req.param('domain'), c.var.audit))
+  })
+  .delete('/teams/:id/domains/:domain', audited('delete_team_domain'), async (c) => {
+    const teamId = c.req.param('id')
+    c.var.audit.teamId = teamId
+    await deleteTeamDomain(adminDeps(c), teamId, c.req.param('domain'), c.var.audit)
+    return c.body(null, 204)
+  })
+  .get(
+    '/teams/:id/members',
+    audited('get_team_members'),
+    validate('query', membersQuerySchema),
+    async (c) => c.json(await listMembers(adminDeps(c), c.req.param('id'), c.req.valid('query'))),
   )
   .get('/users', audited('get_users'), validate('query', userQuerySchema), async (c) =>
     c.json({ user: await findUser(adminDeps(c), c.req.valid('query').email) }),
@@ -104,6 +141,7 @@ export const adminApiRoutes = new Hono<AppEnv>()
     await deleteConnection(deps, id, c.var.audit)
     return c.body(null, 204)
   })
-  .get('/events', audited('get_events'), validate('query', eventsQuerySchema), async (c) =>
-    c.json({ events: (await listEvents(adminDeps(c), c.req.valid('query'))).map(eventView) }),
-  )
+  .get('/events', audited('get_events'), validate('query', eventsQuerySchema), async (c) => {
+    const page = await listEvents(adminDeps(c), c.req.valid('query'))
+    return c.json({ events: page.events.map(eventView), nextCursor: page.nextCursor })
+  })

@@ -1,20 +1,25 @@
-// The support console at /admin: the admin token once, kept in a signed cookie, then forms over the admin operations.
+// The support console at /admin: the admin token once, then a console session, then forms over the admin operations.
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import * as z from 'zod/mini'
 import {
+  addTeamDomain,
+  type AdminDeps,
   createConnection,
   createTeam,
   deleteConnection,
+  deleteTeamDomain,
   findUser,
   getConnection,
   getTeam,
   listEvents,
   listTeams,
   patchConnection,
-  recordAdminSuccess,
   teamOwnedBy,
+  verifyTeamDomain,
+  teamWithMembersFrom,
 } from '../admin/operations'
 import {
+  addDomainForm,
   adminLoginForm,
   consoleQuerySchema,
   createConnectionSchema,
@@ -35,7 +40,13 @@ import {
   revokeSessions,
   userFacts,
 } from '../admin/access'
-import { safeEqual, sha256Hex } from '../crypto/encoding'
+import {
+  closeConsoleSession,
+  consoleSessionLive,
+  consoleSessionSeconds,
+  openConsoleSession,
+} from '../admin/console-session'
+import { safeEqual } from '../crypto/encoding'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
 import { audited } from '../http/audit'
@@ -54,9 +65,10 @@ import {
 } from '../views/admin'
 
 const cookieName = 'edge_sso_admin'
-const adminCookieSeconds = 8 * 60 * 60
 const eventsShown = 50
-const adminCookieSchema = z.object({ tokenDigest: z.string(), exp: z.number() })
+const teamsShown = 20
+/** The cookie carries only the console session's random id (nothing derived from the admin token). */
+const consoleCookieSchema = z.object({ sid: z.string().check(z.maxLength(64)) })
 const notices = new Set<string>([
   'team_created',
   'connection_created',
@@ -69,22 +81,22 @@ const notices = new Set<string>([
   'admin_group_set',
   'member_removed',
   'sessions_ended',
+  'domain_added',
+  'domain_verified',
+  'domain_deleted',
 ])
 
-/** The cookie names the token by a digest, so a new ADMIN_TOKEN ends every console sign-in made with the old one. */
-const tokenDigest = (token: string) => sha256Hex(`edge-sso admin console:${token}`)
+const consoleCookie = (c: Context<AppEnv>) =>
+  readSignedCookie(c, cookieName, 'console', c.var.config.sessionKeys, consoleCookieSchema)
 
 async function signedIn(c: Context<AppEnv>): Promise<boolean> {
-  const cookie = await readSignedCookie(c, cookieName, c.var.config.sessionKeys, adminCookieSchema)
-  if (!cookie || cookie.exp <= c.var.runtime.now() / 1000) return false
-  return safeEqual(cookie.tokenDigest, await tokenDigest(c.var.config.adminToken))
+  const cookie = await consoleCookie(c)
+  return cookie !== undefined && consoleSessionLive(adminDeps(c), cookie.sid)
 }
 
-/** Pages hold support data: never cached, never framed. */
+/** Pages hold support data: never cached (never framed: src/http/secure-headers.ts, as every page). */
 const pageHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.header('cache-control', 'no-store')
-  c.header('x-frame-options', 'DENY')
-  c.header('content-security-policy', "frame-ancestors 'none'")
   await next()
 }
 
@@ -111,6 +123,25 @@ async function auditConnection(c: Context<AppEnv>) {
   return { deps, id, teamId }
 }
 
+const teamIfAny = (deps: AdminDeps, id: string) =>
+  getTeam(deps, id).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === 'not_found') return undefined
+    throw error
+  })
+
+/** The current page's address with `param` moved on to `cursor`, or none when there is no next page. */
+function nextPageLink(url: string, param: 'teams' | 'events', cursor: string | null) {
+  if (!cursor) return undefined
+  const { searchParams } = new URL(url)
+  const kept = new URLSearchParams()
+  for (const name of ['teams', 'events']) {
+    const value = searchParams.get(name)
+    if (value) kept.set(name, value)
+  }
+  kept.set(param, cursor)
+  return `/admin?${kept}`
+}
+
 async function lookUp(c: Context<AppEnv>, email: string): Promise<UserLookup> {
   const user = await findUser(adminDeps(c), email).catch((error: unknown) => {
     if (error instanceof AppError && error.code === 'not_found') return null
@@ -125,18 +156,27 @@ export const adminPageRoutes = new Hono<AppEnv>()
     c.set('audit', { kind: 'admin', action: 'console_view' })
     const query = c.req.valid('query')
     const deps = adminDeps(c)
-    const [teams, events, lookup] = await Promise.all([
-      listTeams(deps),
-      listEvents(deps, { limit: eventsShown }),
+    const [teams, events, lookup, noticeTeam] = await Promise.all([
+      query.team
+        ? teamWithMembersFrom(deps, query.team, query.members)
+        : listTeams(deps, { limit: teamsShown, cursor: query.teams }),
+      listEvents(deps, { limit: eventsShown, cursor: query.events }),
       query.email ? lookUp(c, query.email) : undefined,
+      query.done && notices.has(query.done) && query.id ? teamIfAny(deps, query.id) : undefined,
     ])
-    const team = teams.find((t) => t.id === query.id)
-    const notice =
-      query.done && notices.has(query.done) && team
-        ? { kind: query.done as Notice, team }
-        : undefined
+    const notice = noticeTeam && { kind: query.done as Notice, team: noticeTeam }
+    const pages = {
+      teams: nextPageLink(c.req.url, 'teams', teams.nextCursor),
+      events: nextPageLink(c.req.url, 'events', events.nextCursor),
+    }
     return c.html(
-      <AdminConsolePage teams={teams} events={events} notice={notice} lookup={lookup} />,
+      <AdminConsolePage
+        teams={teams.teams}
+        events={events.events}
+        pages={pages}
+        notice={notice}
+        lookup={lookup}
+      />,
     )
   })
   .post(
@@ -149,19 +189,21 @@ export const adminPageRoutes = new Hono<AppEnv>()
     async (c) => {
       if (!(await safeEqual(c.req.valid('form').token, c.var.config.adminToken)))
         throw new AppError('admin_login_required')
-      const exp = Math.floor(c.var.runtime.now() / 1000) + adminCookieSeconds
+      const sid = await openConsoleSession(adminDeps(c), c.var.audit)
       await writeSignedCookie(
         c,
         cookieName,
-        { tokenDigest: await tokenDigest(c.var.config.adminToken), exp },
+        'console',
+        { sid },
         c.var.config.sessionKeys,
-        adminCookieSeconds,
+        consoleSessionSeconds,
       )
-      await recordAdminSuccess(adminDeps(c), c.var.audit)
       return c.redirect('/admin', 303)
     },
   )
   .post('/logout', pageHeaders, sameOriginOnly, async (c) => {
+    const cookie = await consoleCookie(c)
+    if (cookie) await closeConsoleSession(adminDeps(c), cookie.sid)
     clearCookie(c, cookieName)
     return c.redirect('/admin', 303)
   })
@@ -217,6 +259,43 @@ export const adminPageRoutes = new Hono<AppEnv>()
       const { deps, id } = await auditConnection(c)
       const connection = await patchConnection(deps, id, { enabled }, c.var.audit)
       return done(c, enabled ? 'connection_enabled' : 'connection_disabled', connection.teamId)
+    },
+  )
+  .post(
+    '/teams/:id/domains',
+    pageHeaders,
+    sameOriginOnly,
+    action('console_domain_add'),
+    validate('form', addDomainForm),
+    async (c) => {
+      const teamId = c.req.param('id')
+      c.var.audit.teamId = teamId
+      await addTeamDomain(adminDeps(c), teamId, c.req.valid('form'), c.var.audit)
+      return done(c, 'domain_added', teamId)
+    },
+  )
+  .post(
+    '/teams/:id/domains/:domain/verify',
+    pageHeaders,
+    sameOriginOnly,
+    action('console_domain_verify'),
+    async (c) => {
+      const teamId = c.req.param('id')
+      c.var.audit.teamId = teamId
+      await verifyTeamDomain(adminDeps(c), teamId, c.req.param('domain'), c.var.audit)
+      return done(c, 'domain_verified', teamId)
+    },
+  )
+  .post(
+    '/teams/:id/domains/:domain/delete',
+    pageHeaders,
+    sameOriginOnly,
+    action('console_domain_delete'),
+    async (c) => {
+      const teamId = c.req.param('id')
+      c.var.audit.teamId = teamId
+      await deleteTeamDomain(adminDeps(c), teamId, c.req.param('domain'), c.var.audit)
+      return done(c, 'domain_deleted', teamId)
     },
   )
   .post(

@@ -8,7 +8,7 @@ import { sameOriginOnly } from '../http/csrf'
 import { validate } from '../http/input'
 import { currentSession, writeSession } from '../http/session-cookie'
 import { permission, text } from '../schemas'
-import { createTeam } from '../teams'
+import { createOwnTeam } from '../teams'
 
 const teamSchema = z.object({
   name: text(200).check(z.minLength(1)),
@@ -28,7 +28,12 @@ export const apiRoutes = new Hono<AppEnv>()
   .get('/me', (c) => {
     const { session } = c.var
     return c.json({
-      user: { id: session.userId, email: session.email, name: session.name },
+      user: {
+        id: session.userId,
+        email: session.email,
+        name: session.name,
+        emailVerified: session.emailVerified,
+      },
       team: session.team,
       authMethod: session.method,
       role: session.team ? (session.role ?? 'member') : null,
@@ -45,11 +50,12 @@ export const apiRoutes = new Hono<AppEnv>()
     })
     const { name, defaultPermission } = c.req.valid('json')
     const owner = { id: session.userId, email: session.email }
-    const id = await createTeam(
-      db(c),
-      { name, defaultPermission, owner },
-      { skipTakenDomains: true },
-    )
-    await writeSession(c, c.var.config, { ...session, team: { id, name }, role: 'owner' })
+    const id = await createOwnTeam(db(c), { name, defaultPermission, owner })
+    await writeSession(c, c.var.config, {
+      ...session,
+      emailVerified: true,
+      team: { id, name },
+      role: 'owner',
+    })
     return c.json({ team: { id, name, defaultPermission } }, 201)
   })

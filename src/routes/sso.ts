@@ -16,7 +16,7 @@ import { db, upstream } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
 import { readInput } from '../http/input'
 import { sameOriginPath } from '../http/same-origin'
-import { writeSession } from '../http/session-cookie'
+import { presentedSession, writeSession } from '../http/session-cookie'
 import { saveTransaction, takeTransaction } from '../http/transaction-cookie'
 import { discover } from '../oidc/discovery'
 import { authorizationRequest, exchangeCode, validateCallback } from '../oidc/flow'
@@ -26,6 +26,7 @@ import { type ConnectionChoice, chooseConnection, emailDomain } from '../provisi
 import { email, text } from '../schemas'
 import { signInWithSso } from '../sign-in'
 import { type AuditAction, redirectUri } from '../vocabulary'
+import { askToSwitch } from './account-switch'
 
 const loginHint = z.optional(text(320))
 const returnTo = z.optional(z.string().check(z.maxLength(4096)))
@@ -137,15 +138,27 @@ export const ssoRoutes = new Hono<AppEnv>()
     const sealIdToken = idToken
       ? (rowId: string) => seal(config.dataKey, idToken, rowId)
       : undefined
-    const session = await signInWithSso(
+    const current = await presentedSession(c, config, runtime.now())
+    const outcome = await signInWithSso(
       db(c),
       connection.id,
       claims,
       tx,
       c.var.audit,
       runtime.now(),
+      current,
       { sealIdToken },
     )
-    await writeSession(c, config, session)
-    return c.redirect(tx.returnTo, 302)
+    if ('session' in outcome) {
+      await writeSession(c, config, outcome.session)
+      return c.redirect(tx.returnTo, 302)
+    }
+    return askToSwitch(
+      c,
+      outcome.replaces,
+      outcome.pendingSwitch,
+      connection.id,
+      tx.returnTo,
+      outcome.idTokenSealed,
+    )
   })

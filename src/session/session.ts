@@ -2,7 +2,7 @@
 import * as z from 'zod/mini'
 import { randomId, sha256Hex } from '../crypto/encoding'
 import type { Database } from '../db/client'
-import { loadSessionRecheck } from '../db/sessions'
+import { loadSessionRecheck, revokeSession } from '../db/sessions'
 import { roleOf, sessionStillValid } from '../provisioning'
 import { authMethods, roles } from '../vocabulary'
 
@@ -13,6 +13,8 @@ export const sessionSchema = z.object({
   userId: z.string(),
   email: z.string(),
   name: z.nullable(z.string()),
+  /** Cookies signed before the field existed read as unproven until their next recheck. */
+  emailVerified: z._default(z.boolean(), false),
   team: z.nullable(z.object({ id: z.string(), name: z.string() })),
   method: z.enum(authMethods),
   /** Absent in cookies issued before roles existed; filled in at the next recheck. */
@@ -38,7 +40,8 @@ type SessionCheck =
 
 /**
  * Between rechecks the signed cookie alone decides (no D1 read); once `recheckSeconds` have passed, one D1
- * read decides whether the session lives on (renewed) or ends.
+ * read decides whether the session lives on (renewed) or ends: an ended session's row is revoked too, so
+ * no copy of the cookie (and no later change of policy) brings it back.
  */
 export async function checkSession(
   session: Session | undefined,
@@ -49,12 +52,16 @@ export async function checkSession(
   const now = Math.floor(nowMs / 1000)
   if (!session || session.expiresAt <= now) return { session: undefined, cookie: 'keep' }
   if (now - session.checkedAt < recheckSeconds) return { session, cookie: 'keep' }
-  const facts = await loadSessionRecheck(db, await sessionRowId(session), session.userId, now)
+  const rowId = await sessionRowId(session)
+  const facts = await loadSessionRecheck(db, rowId, session.userId, now)
   const still = sessionStillValid(facts, {
     teamId: session.team?.id ?? null,
     method: session.method,
   })
-  if (!still || !facts.user) return { session: undefined, cookie: 'clear' }
+  if (!still || !facts.user) {
+    if (!facts.revoked) await revokeSession(db, rowId, now)
+    return { session: undefined, cookie: 'clear' }
+  }
   const renewed: Session = {
     ...session,
     ...facts.user,

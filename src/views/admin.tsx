@@ -3,24 +3,13 @@ import type { ConnectionView, TeamView } from '../admin/operations'
 import type { EventRecord } from '../db/events'
 import { permissions, tokenEndpointAuthMethods } from '../vocabulary'
 import { Layout } from './layout'
+import { Style } from './styles'
 
-const css = `
-main{max-width:76rem}h2{font-size:1.2rem;margin:1.5rem 0 .75rem}h3{margin:0 0 .25rem}h4{margin:1rem 0 .25rem;font-size:1rem}
-.bar{display:flex;justify-content:space-between;align-items:center;gap:1rem}.bar h1{margin:0}.bar button{margin:0}
-.grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,22rem),1fr))}.grid>.card{margin:0}
-.teams{grid-template-columns:repeat(auto-fit,minmax(min(100%,30rem),1fr))}
-.notice{border-color:#17803d}dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .75rem;margin:.5rem 0}
-dt{color:#5b6475}dd{margin:0;overflow-wrap:anywhere}ul{margin:.25rem 0;padding-left:1.25rem}
-.actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-start}.actions>*{flex:1 1 14rem}summary{cursor:pointer;margin-top:.75rem}
-.check{display:flex;gap:.5rem;align-items:center;font-weight:400}.check input{width:auto}.table td:first-child,.table code{white-space:nowrap}
-@media (max-width:32rem){dl{grid-template-columns:1fr}dd{margin-bottom:.35rem}}
-`
-
-/** The admin-token form: the token is checked once and then kept in a signed cookie. */
+/** The admin-token form: the token is checked once, then a console session keeps support signed in. */
 export function AdminLoginPage() {
   return (
     <Layout title="Support console">
-      <style>{css}</style>
+      <Style sheet="console" />
       <h1>Support console</h1>
       <form class="card" method="post" action="/admin/login">
         <label for="admin-token">Admin token</label>
@@ -32,7 +21,8 @@ export function AdminLoginPage() {
           required
         />
         <p class="muted">
-          The ADMIN_TOKEN secret. After this check a signed cookie keeps you signed in for 8 hours.
+          The ADMIN_TOKEN secret. After this check a console session keeps you signed in for 8
+          hours.
         </p>
         <button type="submit">Sign in</button>
       </form>
@@ -52,6 +42,9 @@ export type Notice =
   | 'admin_group_set'
   | 'member_removed'
   | 'sessions_ended'
+  | 'domain_added'
+  | 'domain_verified'
+  | 'domain_deleted'
 
 function noticeText(notice: Notice, team: TeamView) {
   const issuer = team.connection?.issuer ?? ''
@@ -80,6 +73,12 @@ function noticeText(notice: Notice, team: TeamView) {
       return `The member was removed from ${team.name}; their sessions end within a minute.`
     case 'sessions_ended':
       return `Every session of that ${team.name} user ends within a minute.`
+    case 'domain_added':
+      return `Domain claim saved for ${team.name}.`
+    case 'domain_verified':
+      return `Domain verified for ${team.name}: its emails now find this team.`
+    case 'domain_deleted':
+      return `Domain removed from ${team.name}.`
   }
 }
 
@@ -197,7 +196,7 @@ function MemberActions(props: { team: TeamView; member: TeamView['members'][numb
 export function ScimTokenPage(props: { team: string; token: string; baseUrl: string }) {
   return (
     <Layout title="SCIM token">
-      <style>{css}</style>
+      <Style sheet="console" />
       <article class="card">
         <h1>SCIM token for {props.team}</h1>
         <p>Shown once: copy it now. It replaces any earlier token immediately.</p>
@@ -219,6 +218,57 @@ export function ScimTokenPage(props: { team: string; token: string; baseUrl: str
   )
 }
 
+/** Verified domains, pending ones with the TXT record that proves them, and the forms over both. */
+function DomainsPanel(props: { team: TeamView }) {
+  const { team } = props
+  const base = `/admin/teams/${encodeURIComponent(team.id)}/domains`
+  const remove = (domain: string) => (
+    <form method="post" action={`${base}/${encodeURIComponent(domain)}/delete`} class="inline">
+      <button type="submit" class="secondary">
+        Remove
+      </button>
+    </form>
+  )
+  return (
+    <>
+      <h4>Domains</h4>
+      <ul data-testid="domains">
+        {team.domains.map((domain) => (
+          <li>
+            <code>{domain}</code> <span class="ok">verified</span> {remove(domain)}
+          </li>
+        ))}
+        {team.pendingDomains.map((p) => (
+          <li data-testid="pending-domain">
+            <code>{p.domain}</code> <span class="bad">pending</span>: TXT record{' '}
+            <code>{p.dnsName}</code> = <code data-testid="dns-value">{p.dnsValue}</code>
+            <form
+              method="post"
+              action={`${base}/${encodeURIComponent(p.domain)}/verify`}
+              class="inline"
+            >
+              <button type="submit">Check DNS</button>
+            </form>
+            {remove(p.domain)}
+          </li>
+        ))}
+      </ul>
+      <details>
+        <summary>Add a domain</summary>
+        <form method="post" action={base}>
+          <label for={`domain-${team.id}`}>Domain</label>
+          <input id={`domain-${team.id}`} name="domain" placeholder="acme.com" required />
+          <label class="check">
+            <input type="checkbox" name="verified" value="true" /> Support attests it (verified at
+            once); otherwise it waits for its DNS record
+          </label>
+          <button type="submit">Add domain</button>
+        </form>
+      </details>
+    </>
+  )
+}
+
 function TeamCard(props: { team: TeamView }) {
   const { team } = props
   return (
@@ -229,7 +279,10 @@ function TeamCard(props: { team: TeamView }) {
         {team.defaultPermission}
         {team.adminGroup ? ` · admins: Okta group “${team.adminGroup}”` : ''}
       </p>
-      <h4>Members ({team.members.length})</h4>
+      <DomainsPanel team={team} />
+      <h4>
+        Members ({team.membersNextCursor ? `first ${team.members.length}` : team.members.length})
+      </h4>
       <ul data-testid="members">
         {team.members.map((m) => (
           <li>
@@ -246,6 +299,15 @@ function TeamCard(props: { team: TeamView }) {
           Save admin group
         </button>
       </form>
+      <NextPage
+        href={
+          team.membersNextCursor
+            ? `/admin?${new URLSearchParams({ team: team.id, members: team.membersNextCursor })}`
+            : undefined
+        }
+        label="More members"
+        testId="next-members"
+      />
       <h4>Okta connection</h4>
       {team.connection ? (
         <ConnectionPanel connection={team.connection} />
@@ -377,9 +439,22 @@ function EventsTable(props: { events: EventRecord[]; teamName: (id: string | nul
   )
 }
 
+/** A "next page" link, when the listing has one. */
+function NextPage(props: { href: string | undefined; label: string; testId: string }) {
+  return props.href ? (
+    <p>
+      <a href={props.href} data-testid={props.testId}>
+        {props.label} →
+      </a>
+    </p>
+  ) : null
+}
+
 export function AdminConsolePage(props: {
   teams: TeamView[]
   events: EventRecord[]
+  /** Next-page links of the teams and events listings. */
+  pages: { teams?: string; events?: string }
   notice?: { kind: Notice; team: TeamView }
   lookup?: UserLookup
 }) {
@@ -387,7 +462,7 @@ export function AdminConsolePage(props: {
   const teamName = (id: string | null) => (id ? (names.get(id) ?? id) : '')
   return (
     <Layout title="Support console">
-      <style>{css}</style>
+      <Style sheet="console" />
       <div class="bar">
         <h1>Support console</h1>
         <form method="post" action="/admin/logout">
@@ -401,12 +476,13 @@ export function AdminConsolePage(props: {
           {noticeText(props.notice.kind, props.notice.team)}
         </p>
       ) : null}
-      <h2>Teams ({props.teams.length})</h2>
+      <h2>Teams</h2>
       <div class="grid teams">
         {props.teams.map((team) => (
           <TeamCard team={team} />
         ))}
       </div>
+      <NextPage href={props.pages.teams} label="Next page of teams" testId="next-teams" />
       <h2>Add</h2>
       <div class="grid">
         <ConnectionForm />
@@ -415,6 +491,7 @@ export function AdminConsolePage(props: {
       </div>
       <h2>Recent events</h2>
       <EventsTable events={props.events} teamName={teamName} />
+      <NextPage href={props.pages.events} label="Older events" testId="next-events" />
     </Layout>
   )
 }

@@ -1,4 +1,4 @@
-// The account pages: login (SSO by email and password), the signed-in app page, the error page.
+// The account pages: login (SSO by email and password), the signed-in app page, the account switch, the error page.
 import type { ErrorCode } from '../errors'
 import type { Session } from '../session/session'
 import { Layout } from './layout'
@@ -27,6 +27,9 @@ export function LoginPage(props: { returnTo?: string }) {
         <button type="submit" class="secondary">
           Sign in with password
         </button>
+        <p class="muted">
+          <a href="/password/forgot">Forgot your password?</a>
+        </p>
       </form>
       <details class="card">
         <summary>Create an account</summary>
@@ -67,9 +70,37 @@ export function AppPage(props: { session: Session }) {
         <p data-testid="team">
           {session.team ? `Team: ${session.team.name}` : 'You are not in a team yet.'}
         </p>
+        {session.emailVerified ? null : (
+          <p class="muted" data-testid="email-unverified">
+            Your email address is not confirmed yet: follow the link we mailed you.
+          </p>
+        )}
         <form method="post" action="/logout">
           <button type="submit" class="secondary">
             Sign out
+          </button>
+        </form>
+      </div>
+    </Layout>
+  )
+}
+
+/** A tile login for someone else while signed in: only confirming (a same-origin POST) switches. */
+export function SwitchAccountPage(props: { current: string; next: string }) {
+  return (
+    <Layout title="Switch account">
+      <h1>Switch account?</h1>
+      <div class="card">
+        <p>
+          You are signed in as <strong data-testid="current-email">{props.current}</strong>.
+          Continue as <strong data-testid="next-email">{props.next}</strong>?
+        </p>
+        <form method="post" action="/sso/switch">
+          <button type="submit">Continue as {props.next}</button>
+        </form>
+        <form method="post" action="/sso/switch/cancel">
+          <button type="submit" class="secondary">
+            Stay signed in as {props.current}
           </button>
         </form>
       </div>
@@ -100,6 +131,11 @@ export function ErrorPage(props: {
           Error code <code data-testid="error-code">{props.code}</code> · reference{' '}
           <code data-testid="reference-id">{props.referenceId}</code>
         </p>
+        {props.code === 'sso_required' ? (
+          <p>
+            <a href="/#sso-email">Continue with SSO</a>
+          </p>
+        ) : null}
         <p>
           {props.console ? (
             <a href="/admin">Back to the support console</a>

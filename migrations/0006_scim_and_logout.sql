@@ -40,6 +40,7 @@ CREATE TABLE `used_token_ids` (
 	PRIMARY KEY(`issuer`, `jti`)
 );
 --> statement-breakpoint
+CREATE INDEX `used_token_ids_expires` ON `used_token_ids` (`expires_at`);--> statement-breakpoint
 ALTER TABLE `sessions` ADD `id_token_sealed` text;--> statement-breakpoint
 ALTER TABLE `sso_connections` ADD `scim_token_hash` text;--> statement-breakpoint
 ALTER TABLE `sso_connections` ADD `end_idp_session` integer DEFAULT false NOT NULL;--> statement-breakpoint

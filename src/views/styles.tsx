@@ -1,0 +1,33 @@
+// The pages' two stylesheets, inlined in <style>; the CSP allows exactly these by their SHA-256.
+import { raw } from 'hono/html'
+
+const pageCss = `
+*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1d2330;background:#f5f6f8}
+main{max-width:44rem;margin:0 auto;padding:2rem 1rem}h1{font-size:1.5rem;margin:0 0 1rem}
+.card{background:#fff;border:1px solid #dde1e8;border-radius:10px;padding:1.25rem;margin:0 0 1rem}
+label{display:block;margin:.5rem 0 .25rem;font-weight:600}input,select{width:100%;padding:.55rem;border:1px solid #c4cad4;border-radius:6px;font:inherit}
+button{margin-top:.75rem;padding:.55rem 1rem;border:0;border-radius:6px;background:#2456d3;color:#fff;font:inherit;cursor:pointer}
+button.secondary{background:#5b6475}.muted{color:#5b6475;font-size:.9rem}code{background:#eef0f4;padding:0 .25rem;border-radius:4px}
+table{width:100%;border-collapse:collapse;font-size:.9rem}td,th{text-align:left;padding:.35rem;border-bottom:1px solid #e6e9ee;vertical-align:top}
+.table{overflow-x:auto}.error{border-color:#d33}.ok{color:#17803d}.bad{color:#b3261e}
+`
+
+const consoleCss = `
+main{max-width:76rem}h2{font-size:1.2rem;margin:1.5rem 0 .75rem}h3{margin:0 0 .25rem}h4{margin:1rem 0 .25rem;font-size:1rem}
+.bar{display:flex;justify-content:space-between;align-items:center;gap:1rem}.bar h1{margin:0}.bar button{margin:0}
+.grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,22rem),1fr))}.grid>.card{margin:0}
+.teams{grid-template-columns:repeat(auto-fit,minmax(min(100%,30rem),1fr))}
+.notice{border-color:#17803d}dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .75rem;margin:.5rem 0}
+dt{color:#5b6475}dd{margin:0;overflow-wrap:anywhere}ul{margin:.25rem 0;padding-left:1.25rem}
+.actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-start}.actions>*{flex:1 1 14rem}summary{cursor:pointer;margin-top:.75rem}
+.inline{display:inline}.inline button{margin:0 0 0 .5rem;padding:.15rem .6rem}
+.check{display:flex;gap:.5rem;align-items:center;font-weight:400}.check input{width:auto}.table td:first-child,.table code{white-space:nowrap}
+@media (max-width:32rem){dl{grid-template-columns:1fr}dd{margin-bottom:.35rem}}
+`
+
+export const stylesheets = { page: pageCss, console: consoleCss } as const
+
+/** A stylesheet as it is served (raw: escaping would change the bytes its CSP hash names). */
+export const Style = (props: { sheet: keyof typeof stylesheets }) => (
+  <style>{raw(stylesheets[props.sheet])}</style>
+)

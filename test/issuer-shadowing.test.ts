@@ -1,0 +1,53 @@
+// Another tenant's connection on the same issuer cannot take an existing team's Okta tile.
+import { describe, expect, it } from 'vitest'
+import { Browser, me, query, tileLogin } from './harness'
+import { addTeam, scene } from './scene'
+
+describe('issuer shadowing', () => {
+  it('a connection registered later with the victim’s issuer and bogus credentials leaves the victim’s bare tile working (the old code answered ambiguous_issuer)', async () => {
+    const { rig, team: victim } = await scene()
+    rig.idp.addUser({ sub: 'okta-vic', email: `vic@${victim.domain}`, email_verified: true })
+    rig.idp.addUser({ sub: 'okta-val', email: `val@${victim.domain}`, email_verified: true })
+    expect((await tileLogin(rig, new Browser(), 'okta-vic')).callback.status).toBe(302)
+
+    const attacker = await addTeam(rig, { connect: false })
+    const shadow = await rig.admin('POST', '/admin/api/sso-connections', {
+      ownerEmail: attacker.ownerEmail,
+      clientId: 'bogus-client',
+      clientSecret: 'bogus-secret',
+      issuer: rig.idp.issuer,
+    })
+    expect(shadow.status).toBe(201)
+    const shadowId = ((await shadow.json()) as { id: string }).id
+
+    const browser = new Browser()
+    const { initiate, callback } = await tileLogin(rig, browser, 'okta-val')
+    expect(new URL(initiate.headers.get('location')!).searchParams.get('client_id')).toBe(
+      victim.clientId,
+    )
+    expect(callback.status).toBe(302)
+    const body = (await (await me(rig, browser)).json()) as any
+    expect([body.user.email, body.team.id]).toEqual([`val@${victim.domain}`, victim.teamId])
+    const rows = await query<{ id: string; last_login_at: number | null }>(
+      'select id, last_login_at from sso_connections where id in (?, ?)',
+      victim.connectionId,
+      shadowId,
+    )
+    const lastLogin = new Map(rows.map((r) => [r.id, r.last_login_at]))
+    expect(lastLogin.get(victim.connectionId)).toEqual(expect.any(Number))
+    expect(lastLogin.get(shadowId)).toBeNull()
+  })
+
+  it('two teams on one issuer that have both signed in: the bare issuer is ambiguous, each per-connection URI works', async () => {
+    const { rig, team } = await scene()
+    const teams = [team, await addTeam(rig)]
+    for (const [i, team] of teams.entries()) {
+      rig.idp.addUser({ sub: `okta-${i}`, email: `kim@${team.domain}`, email_verified: true })
+      const path = `/sso/initiate/${team.connectionId}`
+      expect((await tileLogin(rig, new Browser(), `okta-${i}`, path)).callback.status).toBe(302)
+    }
+    const { initiate } = await tileLogin(rig, new Browser(), 'okta-0')
+    expect(initiate.status).toBe(400)
+    expect(await initiate.text()).toContain('data-testid="error-code">ambiguous_issuer<')
+  })
+})
