@@ -1,6 +1,7 @@
 // The local stack for `npm run dev` and the browser tests: migrations, the Okta stand-in, wrangler dev, demo seed.
 import { fileURLToPath } from 'node:url'
 import { demoClient, demoTeams, devAdminToken } from './demo.mjs'
+import { saveScimSettings } from './okta-offboarding.mjs'
 import { answers, start, startWrangler, stop, waitUntilUp, wrangler } from './processes.mjs'
 
 const standinScript = fileURLToPath(new URL('./okta-standin.mjs', import.meta.url))
@@ -14,9 +15,11 @@ const harmless =
 
 /**
  * Applies the local D1 migrations, starts the stand-in and `wrangler dev` (http issuers allowed, every mail
- * kept in the dev outbox at /dev/outbox) and waits for both. `persistTo` is wrangler's local state folder; the stand-in keeps its signing key beside it.
+ * kept in the dev outbox at /dev/outbox) and waits for both. `persistTo` is wrangler's local state folder;
+ * the stand-in keeps its signing key beside it. `vars` are extra `wrangler dev --var`s (the browser tests
+ * shorten SESSION_RECHECK_SECONDS).
  */
-export async function startStack({ ports, persistTo, log: print = console.log }) {
+export async function startStack({ ports, persistTo, vars = {}, log: print = console.log }) {
   const log = (line) => harmless.test(line) || print(line)
   const publicUrl = `http://localhost:${ports.worker}`
   const issuer = `http://localhost:${ports.standin}`
@@ -25,10 +28,11 @@ export async function startStack({ ports, persistTo, log: print = console.log })
       throw new Error(`${url} is already taken (is \`npm run dev\` running elsewhere?)`)
   const persist = persistTo ? ['--persist-to', persistTo] : []
   await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', ...persist], { log })
+  const standinState = `${persistTo ?? '.wrangler'}/okta-standin`
   const standinEnv = {
     OKTA_STANDIN_PORT: String(ports.standin),
     PUBLIC_URL: publicUrl,
-    OKTA_STANDIN_STATE: `${persistTo ?? '.wrangler'}/okta-standin`,
+    OKTA_STANDIN_STATE: standinState,
   }
   const procs = [start('okta-standin', [standinScript], { env: standinEnv, log })]
   const devArgs = [
@@ -41,6 +45,7 @@ export async function startStack({ ports, persistTo, log: print = console.log })
     `PUBLIC_URL:${publicUrl}`,
     '--var',
     'DEV_MAIL_OUTBOX:1',
+    ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
   ]
   procs.push(
     startWrangler('wrangler', [...devArgs, '--show-interactive-dev-session=false', ...persist], {
@@ -50,6 +55,7 @@ export async function startStack({ ports, persistTo, log: print = console.log })
   const stack = {
     publicUrl,
     issuer,
+    standinState,
     stop: () => Promise.all(procs.map(stop)),
     exited: Promise.race(procs.map((p) => p.exited)),
   }
@@ -90,7 +96,23 @@ function expectStatus(result, allowed, what) {
  * Seeds the demo through the admin API, idempotently: the missing teams (409: made meanwhile) and Demo Co's
  * connection to the stand-in (created, or re-pointed: same issuer is patched, another issuer replaced).
  */
-export async function seedDemo({ publicUrl, issuer }) {
+export async function seedDemo({ publicUrl, issuer, standinState }) {
+  const connection = await seedConnection({ publicUrl, issuer })
+  await handScimTokenToStandin(publicUrl, connection.id, standinState)
+  return connection
+}
+
+/** Issues Demo Co's SCIM token (a new one on every start) and leaves it where the stand-in reads it. */
+async function handScimTokenToStandin(publicUrl, connectionId, standinState) {
+  const issued = expectStatus(
+    await adminApi(publicUrl, 'POST', `/sso-connections/${connectionId}/scim-token`),
+    [201],
+    'SCIM token',
+  ).body
+  saveScimSettings(standinState, { baseUrl: issued.baseUrl, token: issued.token })
+}
+
+async function seedConnection({ publicUrl, issuer }) {
   const teams = async () =>
     expectStatus(await adminApi(publicUrl, 'GET', '/teams'), [200], 'teams').body.teams
   const present = new Set((await teams()).map((t) => t.ownerEmail))

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import Provider, { interactionPolicy } from 'oidc-provider'
 import { demoClient, demoPorts, demoUsers } from './demo.mjs'
+import { setActive, universalLogout } from './okta-offboarding.mjs'
 
 const { Check, base } = interactionPolicy
 
@@ -65,19 +66,20 @@ async function assignedAppGrant(ctx) {
   return grant
 }
 
-function createProvider(issuer, publicUrl, stateDir) {
+function createProvider(issuer, publicUrl, jwk) {
   return new Provider(issuer, {
     clients: [
       {
         client_id: demoClient.clientId,
         client_secret: demoClient.clientSecret,
         redirect_uris: [`${publicUrl}/sso/callback`],
+        post_logout_redirect_uris: [`${publicUrl}/`],
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
       },
     ],
-    jwks: { keys: [signingKey(stateDir)] },
+    jwks: { keys: [jwk] },
     cookies: { keys: ['okta-standin-dev-only-cookie-key'] },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     conformIdTokenClaims: false,
@@ -107,7 +109,9 @@ const page = (title, body) => `<!doctype html><html lang="en"><head><meta charse
 <style>body{margin:0;font:16px/1.5 system-ui,sans-serif;background:#f4f4f7;color:#1d1d21}main{max-width:34rem;margin:0 auto;padding:2rem 1rem}
 .banner{background:#00297a;color:#fff;padding:.75rem 1rem;font-weight:600}.card{background:#fff;border:1px solid #d7d7dc;border-radius:8px;padding:1rem;margin:0 0 1rem}
 button,.tile{display:block;width:100%;text-align:left;margin:.5rem 0;padding:.75rem;border:1px solid #c5c5cc;border-radius:6px;background:#fff;font:inherit;cursor:pointer;color:inherit;text-decoration:none}
-button.hinted{border:2px solid #1662dd}.muted{color:#5f5f6b;font-size:.9rem}.tile{font-weight:600}</style></head>
+button.hinted{border:2px solid #1662dd}.muted{color:#5f5f6b;font-size:.9rem}.tile{font-weight:600}
+.user{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}.user form{margin:0}.user button{width:auto;display:inline-block;margin:0}.user span{flex:1 1 12rem}
+.result{background:#e8f0fe;border-color:#1662dd}</style></head>
 <body><div class="banner">Okta · local stand-in for development</div><main>${body}</main></body></html>`
 
 function loginPage(uid, clientId, hint) {
@@ -124,12 +128,28 @@ function loginPage(uid, clientId, hint) {
   )
 }
 
-function dashboardPage(issuer, publicUrl) {
+/** Per demo user, what an Okta admin does when someone leaves: deactivate (SCIM), reactivate, or universal logout. */
+function offboardingCard() {
+  const action = (user, path, label) =>
+    `<form method="post" action="/dashboard/${path}"><input type="hidden" name="sub" value="${escape(user.sub)}"><button data-action="${path}" data-email="${escape(user.email)}">${label}</button></form>`
+  const rows = demoUsers
+    .map(
+      (u) =>
+        `<div class="user"><span>${escape(u.email)}</span>${action(u, 'deactivate', 'Deactivate')}${action(u, 'reactivate', 'Reactivate')}${action(u, 'universal-logout', 'Universal logout')}</div>`,
+    )
+    .join('')
+  return `<div class="card"><h2>Admin: people</h2><p class="muted">Deactivate sends SCIM <code>PATCH /Users/:id</code> with <code>active:false</code>; Universal logout sends a signed Global Token Revocation request. Access ends at the app's next session recheck.</p>${rows}</div>`
+}
+
+function dashboardPage(issuer, publicUrl, result) {
   const initiate = `${publicUrl}/sso/initiate?iss=${encodeURIComponent(issuer)}`
+  const shown = result
+    ? `<p class="card result" role="status" id="result">${escape(result)}</p>`
+    : ''
   return page(
     'My Apps',
-    `<h1>My Apps</h1><div class="card"><a class="tile" id="edge-sso-tile" href="${escape(initiate)}">edge-sso demo</a>
-<p class="muted">Like Okta's dashboard tile with "Login initiated by: Either Okta or App": it sends you to the app's initiate login URI with only <code>iss</code>.</p></div>
+    `<h1>My Apps</h1>${shown}<div class="card"><a class="tile" id="edge-sso-tile" href="${escape(initiate)}">edge-sso demo</a>
+<p class="muted">Like Okta's dashboard tile with "Login initiated by: Either Okta or App": it sends you to the app's initiate login URI with only <code>iss</code>.</p></div>${offboardingCard()}
 <div class="card"><p class="muted">Issuer <code>${escape(issuer)}</code> · demo users: ${demoUsers.map((u) => escape(u.email)).join(', ')}</p></div>`,
   )
 }
@@ -149,14 +169,28 @@ const send = (res, status, html) => {
 }
 
 /** Our pages (dashboard, the sign-in form) in front of oidc-provider's own routes. */
-function handler(provider, issuer, publicUrl) {
+function handler(provider, { issuer, publicUrl, stateDir, jwk }) {
   const oidc = provider.callback()
+  const offboard = {
+    deactivate: (user) => setActive(stateDir, user, false),
+    reactivate: (user) => setActive(stateDir, user, true),
+    'universal-logout': (user) => universalLogout({ issuer, publicUrl, jwk }, user),
+  }
   return async (req, res) => {
     const url = new URL(req.url ?? '/', issuer)
     const interaction = /^\/interaction\/([\w-]+)$/.exec(url.pathname)
+    const offboarding = /^\/dashboard\/([\w-]+)$/.exec(url.pathname)?.[1]
     try {
       if (url.pathname === '/' || url.pathname === '/dashboard')
         return send(res, 200, dashboardPage(issuer, publicUrl))
+      if (req.method === 'POST' && offboarding && Object.hasOwn(offboard, offboarding)) {
+        const sub = (await readForm(req)).get('sub')
+        const user = demoUsers.find((u) => u.sub === sub)
+        const result = user
+          ? await offboard[offboarding](user).catch((error) => `Failed: ${error.message}`)
+          : 'Unknown user'
+        return send(res, 200, dashboardPage(issuer, publicUrl, result))
+      }
       if (!interaction) return oidc(req, res)
       const details = await provider.interactionDetails(req, res)
       if (details.uid !== interaction[1])
@@ -197,8 +231,9 @@ function handler(provider, issuer, publicUrl) {
 /** Starts the stand-in on loopback (IPv4 and, where present, IPv6); resolves once it listens. */
 export async function startStandin({ port, publicUrl, stateDir }) {
   const issuer = `http://localhost:${port}`
-  const provider = createProvider(issuer, publicUrl, stateDir)
-  const handle = handler(provider, issuer, publicUrl)
+  const jwk = signingKey(stateDir)
+  const provider = createProvider(issuer, publicUrl, jwk)
+  const handle = handler(provider, { issuer, publicUrl, stateDir, jwk })
   const servers = []
   for (const host of ['127.0.0.1', '::1']) {
     const server = createServer(handle)

@@ -1,6 +1,5 @@
 // Assembles the Hono app: configuration and runtime per request, the routers, one error handler.
 import { Hono, type Context } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { database } from './db/client'
 import { isStorageFailure } from './db/errors'
@@ -10,14 +9,18 @@ import { securityHeaders } from './http/secure-headers'
 import { countAnonymousRefusal, insertEvent } from './db/events'
 import { type Audit, concernsIdentity, eventRow, newReferenceId } from './events'
 import { guardAnonymousLoginRoutes } from './http/anonymous-routes'
+import { refuseLargeBodies } from './http/body-limit'
 import { accountRoutes } from './routes/account'
 import { accountSwitchRoutes } from './routes/account-switch'
+import { adminAccessRoutes } from './routes/admin-access'
 import { adminApiRoutes } from './routes/admin-api'
 import { adminPageRoutes } from './routes/admin-page'
 import { apiRoutes } from './routes/api'
 import { devOutboxRoutes } from './routes/dev-outbox'
+import { scimRoutes } from './routes/scim'
 import { ssoRoutes } from './routes/sso'
 import { describeCause, log } from './log'
+import { universalLogoutRoutes } from './routes/universal-logout'
 import { createRuntime, type Runtime } from './runtime'
 import { ErrorPage } from './views/pages'
 
@@ -43,7 +46,10 @@ const routine = new Set<ErrorCode>(['unauthorized', 'not_found'])
 const loggedPath = (path: string) =>
   path.slice(0, 256).replace(/^(\/verify-email|\/password\/reset)\/[^/]+/, '$1/:token')
 
-const wantsJson = (path: string) => path.startsWith('/api/') || path.startsWith('/admin/api/')
+const wantsJson = (path: string) =>
+  path.startsWith('/api/') ||
+  path.startsWith('/admin/api/') ||
+  path.startsWith('/sso/universal-logout')
 
 /** The refusal as a person or a program meets it, with its event row (best effort: a failed write is logged). */
 async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
@@ -90,14 +96,7 @@ async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
   return c.html(page, error.status)
 }
 
-/** Request bodies over 64 KB (a declared length, or counted as they arrive) are refused before any parsing. */
-export const maxBodyBytes = 64 * 1024
-const refuseLargeBodies = bodyLimit({
-  maxSize: maxBodyBytes,
-  onError: () => {
-    throw new AppError('payload_too_large')
-  },
-})
+export { maxBodyBytes } from './http/body-limit'
 
 /** The app for one isolate; tests build their own with an upstream fetch that reaches their IdP. */
 export function createApp(runtime: Runtime = createRuntime()) {
@@ -109,13 +108,17 @@ export function createApp(runtime: Runtime = createRuntime()) {
     await next()
   })
   guardAnonymousLoginRoutes(app)
+  // SCIM answers every failure, an over-long body too, in its own error schema.
+  app.route('/scim/v2', scimRoutes)
   app.use('*', refuseLargeBodies)
   app.route('/', accountRoutes)
+  app.route('/sso/universal-logout', universalLogoutRoutes)
   app.route('/sso', ssoRoutes)
   app.route('/sso/switch', accountSwitchRoutes)
   app.route('/api', apiRoutes)
   app.route('/admin', adminPageRoutes)
   app.route('/admin/api', adminApiRoutes)
+  app.route('/admin/api', adminAccessRoutes)
   app.route('/dev', devOutboxRoutes)
   app.notFound((c) => refuse(c, new AppError('not_found')))
   app.onError((error, c) => refuse(c, asAppError(error)))

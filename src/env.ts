@@ -88,7 +88,7 @@ const configSchema = z.object({
   APP_URL: z.optional(z.string()),
   SESSION_RECHECK_SECONDS: z._default(
     z.coerce.number().check(z.int(), z.minimum(1), z.maximum(86_400)),
-    300,
+    60,
   ),
   EVENT_RETENTION_DAYS: z._default(
     z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3650)),

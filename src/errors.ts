@@ -65,6 +65,21 @@ const catalogue = {
     'You are already a member of another team, so you cannot join this one. Contact support.',
   ],
   sso_required: [403, 'Your team signs in with single sign-on only. Use “Continue with SSO”.'],
+  user_deactivated: [
+    403,
+    'Your team’s identity provider has deactivated your access to this team. Ask your IT admin.',
+  ],
+  owner_not_removable: [409, 'The team owner cannot be removed from the team.'],
+  scim_conflict: [
+    409,
+    'This user or group already exists here, or the user belongs to another team.',
+  ],
+  logout_token_invalid: [
+    401,
+    'A valid logout token from the team’s identity provider is required.',
+  ],
+  logout_subject_unknown: [404, 'No such user in this connection’s team.'],
+  logout_unprocessable: [422, 'This logout request cannot be carried out.'],
   invalid_credentials: [401, 'That email and password do not match.'],
   email_taken: [409, 'An account with this email already exists. Sign in instead.'],
   already_in_team: [409, 'This user already belongs to a team.'],

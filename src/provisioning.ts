@@ -1,7 +1,20 @@
 // Who gets in: plain functions over plain data for SSO logins, password logins and session rechecks.
 import type { ErrorCode } from './errors'
-import type { SessionFacts, SignInWrites, SsoLoginFacts } from './db/facts'
-import type { AuthMethod } from './vocabulary'
+import type { SessionFacts, SignInWrites, SsoLoginFacts, TeamStanding } from './db/facts'
+import type { AuthMethod, Role } from './vocabulary'
+
+/** Owner by membership, admin by the team's admin group, member otherwise; null without a team. */
+export function roleOf(
+  standing: Pick<TeamStanding, 'memberRole' | 'admin'> | undefined,
+  inTeam: boolean,
+): Role | null {
+  if (!inTeam) return null
+  return standing?.memberRole === 'owner' ? 'owner' : standing?.admin ? 'admin' : 'member'
+}
+
+/** The team's Okta deactivated (or deleted) the user over SCIM and has not provisioned them again. */
+export const deprovisioned = (status: TeamStanding['scimStatus']) =>
+  status === 'inactive' || status === 'deleted'
 
 export interface SsoClaims {
   sub: string
@@ -44,9 +57,12 @@ export function decideSsoLogin(
   if (email === undefined) return { outcome: 'refuse', code: 'email_missing' }
   if (email === 'invalid') return { outcome: 'refuse', code: 'email_invalid' }
   const { linkedUser, emailUser } = facts
+  const user = linkedUser ?? emailUser
+  const standing = user && facts.standing?.find((s) => s.userId === user.id)
+  if (deprovisioned(standing?.scimStatus ?? null))
+    return { outcome: 'refuse', code: 'user_deactivated' }
   if (!linkedUser && emailUser?.linkedAtConnection)
     return { outcome: 'refuse', code: 'identity_conflict' }
-  const user = linkedUser ?? emailUser
   const link = !linkedUser
   const existing = user && {
     user: { id: user.id, email: user.email, name: user.name },
@@ -146,15 +162,19 @@ export function decidePasswordLogin(
 }
 
 /**
+/**
  * The recheck rule: the session row is live, the user is in exactly the team the session was issued for
  * (a session's team changes only through its own login, never at a recheck: a team-less session ends when
- * its user lands in a team), and the team's policy still allows the session's method.
+ * its user lands in a team) and not deactivated there, an SSO session's connection is still on, and the
+ * team's policy still allows the session's method.
  */
 export function sessionStillValid(
   facts: SessionFacts,
   session: { teamId: string | null; method: AuthMethod },
 ): boolean {
   if (facts.revoked || facts.expired || !facts.userExists) return false
+  if (facts.deactivated === true) return false
+  if (session.method === 'sso' && facts.connectionLive === false) return false
   if (facts.teamId !== session.teamId) return false
   return !(session.method === 'password' && facts.teamHasEnabledSso)
 }

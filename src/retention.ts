@@ -1,8 +1,8 @@
-// The scheduled retention run: expired sessions, used login states and old events deleted in bounded batches.
+// The scheduled retention run: expired sessions, used login states and logout token ids, old events, in bounded batches.
 import { getTableName } from 'drizzle-orm'
 import type { Database } from './db/client'
 import { deleteBatch, type ExpiringRows } from './db/retention'
-import { consoleSessions, events, sessions, usedLoginStates } from './db/schema'
+import { consoleSessions, events, sessions, usedLoginStates, usedTokenIds } from './db/schema'
 import type { Config } from './env'
 
 const dayMs = 86_400_000
@@ -13,6 +13,8 @@ const retentionRules = (config: Config, nowMs: number): (ExpiringRows & { cutoff
   { table: events, column: events.at, cutoff: nowMs - config.eventRetentionDays * dayMs },
   { table: usedLoginStates, column: usedLoginStates.expiresAt, cutoff: Math.floor(nowMs / 1000) },
   { table: consoleSessions, column: consoleSessions.expiresAt, cutoff: Math.floor(nowMs / 1000) },
+  // A replay of an expired logout token is refused on its `exp`: its id need not be remembered past it.
+  { table: usedTokenIds, column: usedTokenIds.expiresAt, cutoff: Math.floor(nowMs / 1000) },
 ]
 
 export interface RetentionLimits {

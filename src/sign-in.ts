@@ -11,16 +11,19 @@ import { loadSsoLoginFacts, markStateUsed, signInStatements, usedStateTable } fr
 import { insertEvent } from './db/events'
 import { newEmailLink } from './email-links'
 import { insertSession, revokeSession } from './db/sessions'
-import { insertUser, userWithTeam } from './db/users'
+import { insertUser, userWithStanding } from './db/users'
 import { AppError, type ErrorCode } from './errors'
 import { type Audit, eventRow, newReferenceId } from './events'
 import {
   comparableEmail,
   decidePasswordLogin,
   decideSsoLogin,
+  deprovisioned,
   emailDomain,
+  roleOf,
   type SsoClaims,
 } from './provisioning'
+import type { Role } from './vocabulary'
 import {
   newSessionSecret,
   type Session,
@@ -35,6 +38,12 @@ const ssoAttempts = 3
 interface SignedIn {
   user: { id: string; email: string; name: string | null; emailVerified: boolean }
   team: { id: string; name: string } | null
+  role?: Role | null
+}
+
+/** What an SSO login keeps beside its session row: the ID token, sealed under the row id by the caller. */
+export interface SsoSessionExtras {
+  sealIdToken?: (rowId: string) => Promise<string>
 }
 
 /** A new session for `who` and the id of the row that will store it (the caller writes it, batched). */
@@ -49,6 +58,7 @@ async function newSession(who: SignedIn, method: Session['method'], nowMs: numbe
     emailVerified: who.user.emailVerified,
     team: who.team,
     method,
+    role: who.role ?? null,
     checkedAt: now,
     expiresAt: now + sessionLifetimeSeconds,
   }
@@ -56,13 +66,20 @@ async function newSession(who: SignedIn, method: Session['method'], nowMs: numbe
 }
 
 /** The row that stores the session: the id is the hash of its secret (a query builder: never awaited here). */
-const sessionRow = (db: Database, session: Session, rowId: string, connectionId: string | null) =>
+const sessionRow = (
+  db: Database,
+  session: Session,
+  rowId: string,
+  connectionId: string | null,
+  idTokenSealed: string | null = null,
+) =>
   insertSession(db, {
     id: rowId,
     userId: session.userId,
     authMethod: session.method,
     connectionId,
     expiresAt: session.expiresAt,
+    idTokenSealed,
   })
 
 const successEvent = (db: Database, audit: Audit, who: SignedIn, nowMs: number) =>
@@ -86,12 +103,14 @@ async function commitSignIn(
   audit: Audit,
   nowMs: number,
   connectionId: string | null = null,
+  extras: SsoSessionExtras = {},
 ): Promise<Session> {
   const { session, rowId } = await newSession(who, method, nowMs)
+  const idTokenSealed = extras.sealIdToken ? await extras.sealIdToken(rowId) : null
   await db.batch([
     successEvent(db, audit, who, nowMs),
     ...writes,
-    sessionRow(db, session, rowId, connectionId),
+    sessionRow(db, session, rowId, connectionId, idTokenSealed),
   ])
   return session
 }
@@ -106,7 +125,8 @@ interface CompletedLogin {
  * An SSO sign-in's outcome: the session, or, when the browser is signed in as someone else, the session
  * it would get, whose row is written only once the person confirms the switch (`confirmSwitch`).
  */
-export type SsoSignIn = { session: Session } | { pendingSwitch: Session; replaces: Session }
+export type SsoSignIn =
+  { session: Session } | { pendingSwitch: Session; replaces: Session; idTokenSealed: string | null }
 
 /**
  * SSO: one read of the facts, the rule, one batched write that also records the login's state as used.
@@ -122,7 +142,8 @@ export async function signInWithSso(
   login: CompletedLogin,
   audit: Audit,
   nowMs: number,
-  current?: Session,
+  current: Session | undefined,
+  extras: SsoSessionExtras = {},
 ): Promise<SsoSignIn> {
   const email = comparableEmail(claims.email)
   const comparable = email === 'invalid' ? undefined : email
@@ -140,9 +161,11 @@ export async function signInWithSso(
     if (decision.outcome === 'refuse') throw new AppError(decision.code)
     const known = facts.linkedUser ?? facts.emailUser
     const emailVerified = decision.create || decision.markVerified || known?.emailVerified === true
+    const standing = facts.standing?.find((s) => s.userId === decision.user.id)
     const who = {
       user: { ...decision.user, emailVerified },
       team: { id: decision.teamId, name: facts.connection?.teamName ?? '' },
+      role: roleOf(standing, true),
     }
     const writes = [
       markStateUsed(db, stateHash, login.expiresAt),
@@ -152,12 +175,13 @@ export async function signInWithSso(
     try {
       if (current && current.userId !== who.user.id) {
         await db.batch([successEvent(db, audit, who, nowMs), ...writes])
-        const { session } = await newSession(who, 'sso', nowMs)
-        return { pendingSwitch: session, replaces: current }
+        const { session, rowId } = await newSession(who, 'sso', nowMs)
+        const idTokenSealed = extras.sealIdToken ? await extras.sealIdToken(rowId) : null
+        return { pendingSwitch: session, replaces: current, idTokenSealed }
       }
       if (current) writes.push(revokeSession(db, await sessionRowId(current), now))
       return {
-        session: await commitSignIn(db, writes, who, 'sso', audit, nowMs, connectionId),
+        session: await commitSignIn(db, writes, who, 'sso', audit, nowMs, connectionId, extras),
       }
     } catch (error) {
       if (isUniqueViolation(error, usedStateTable))
@@ -173,19 +197,19 @@ export async function signInWithSso(
  */
 export async function confirmSwitch(
   db: Database,
-  pending: { session: Session; connectionId: string },
+  pending: { session: Session; connectionId: string; idTokenSealed: string | null },
   replacedRowIds: readonly string[],
   audit: Audit,
   nowMs: number,
 ): Promise<void> {
   const { session } = pending
-  const who = signedInAs(session)
+  const who = { ...signedInAs(session), role: session.role ?? null }
   const revocations = replacedRowIds.map((id) => revokeSession(db, id, Math.floor(nowMs / 1000)))
   const rowId = await sessionRowId(session)
   await db
     .batch([
       successEvent(db, audit, who, nowMs),
-      sessionRow(db, session, rowId, pending.connectionId),
+      sessionRow(db, session, rowId, pending.connectionId, pending.idTokenSealed),
       ...revocations,
     ])
     .catch((error: unknown) => {
@@ -205,16 +229,19 @@ export async function signInWithPassword(
   audit: Audit,
   nowMs: number,
 ): Promise<PasswordSignIn> {
-  const row = await userWithTeam(db, email)
+  const row = await userWithStanding(db, email)
   const teamId = row?.teamId ?? null
   // Verified even for a member of an SSO-only team, so that refusal costs the same whatever was typed.
   const passwordMatches = await verifyPassword(password, row?.passwordHash)
   const refusal = decidePasswordLogin(passwordMatches, row?.ssoEnabled === true)
   if (refusal || !row)
     return { refuse: refusal ?? 'invalid_credentials', teamId, identified: row !== undefined }
+  // The team's Okta deprovisioned them: no way in by password either (checked after the password).
+  if (deprovisioned(row.scimStatus)) return { refuse: 'user_deactivated', teamId, identified: true }
   const team = row.teamId ? { id: row.teamId, name: row.teamName ?? '' } : null
+  const role = roleOf({ memberRole: row.role, admin: Boolean(row.admin) }, team !== null)
   const user = { id: row.id, email: row.email, name: row.name, emailVerified: row.emailVerified }
-  const who = { user, team }
+  const who = { user, team, role }
   const session = await commitSignIn(db, [], who, 'password', { ...audit, teamId }, nowMs)
   return { session }
 }

@@ -4,7 +4,16 @@
 export const permissions = ['public', 'private'] as const
 export type Permission = (typeof permissions)[number]
 
-export const roles = ['owner', 'member'] as const
+/** A membership row's role; `admin` is never stored, it comes from the team's SCIM admin group. */
+export const memberRoles = ['owner', 'member'] as const
+
+/** A member's role as /api/me and the session report it. */
+export const roles = ['owner', 'admin', 'member'] as const
+export type Role = (typeof roles)[number]
+
+/** A SCIM-provisioned user's state in one team, as that team's Okta last said. */
+export const scimStatuses = ['active', 'inactive', 'deleted'] as const
+export type ScimStatus = (typeof scimStatuses)[number]
 
 /** How a session was established. */
 export const authMethods = ['sso', 'password'] as const
@@ -21,6 +30,22 @@ export type EmailTokenPurpose = (typeof emailTokenPurposes)[number]
 export const eventKinds = ['login', 'admin'] as const
 export const eventOutcomes = ['success', 'refused', 'error'] as const
 export type EventOutcome = (typeof eventOutcomes)[number]
+
+/** A SCIM request, named by method and resource before it is carried out (its outcome gets its own action). */
+export const scimRequestActions = [
+  'scim_get_users',
+  'scim_post_users',
+  'scim_put_users',
+  'scim_patch_users',
+  'scim_delete_users',
+  'scim_get_groups',
+  'scim_post_groups',
+  'scim_put_groups',
+  'scim_patch_groups',
+  'scim_delete_groups',
+  /** Discovery documents and unknown SCIM paths. */
+  'scim_request',
+] as const
 
 /** Every action an event row can name. */
 export const auditActions = [
@@ -59,6 +84,26 @@ export const auditActions = [
   'patch_sso_connection',
   'delete_sso_connection',
   'get_events',
+  'post_scim_token',
+  'patch_team',
+  'delete_team_member',
+  'delete_user_sessions',
+  'console_scim_token',
+  'console_admin_group',
+  'console_end_idp_session',
+  'console_member_remove',
+  'console_sessions_end',
+  ...scimRequestActions,
+  'scim_user_created',
+  'scim_user_provisioned_again',
+  'scim_user_updated',
+  'scim_user_deactivated',
+  'scim_user_reactivated',
+  'scim_user_deleted',
+  'scim_group_created',
+  'scim_group_updated',
+  'scim_group_deleted',
+  'universal_logout',
   /** A request whose route names no action (its log line carries the path). */
   'request',
 ] as const

@@ -1,4 +1,5 @@
 // Debian's headless Chromium through playwright-core (no browser download), one fresh profile per launch.
+import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -38,4 +39,29 @@ export async function launchBrowser(viewport = viewports.desktop) {
       rmSync(userDataDir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * Runs `body` with a fresh browser (no cookies from any other test) and closes it whatever happens; the
+ * pages must render under their CSP (no violation reported in the console).
+ */
+export async function withBrowser(body) {
+  const browser = await launchBrowser()
+  const violations = []
+  browser.page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text())
+  })
+  try {
+    const result = await body(browser.page, browser.context)
+    assert.deepEqual(violations, [])
+    return result
+  } finally {
+    await browser.close()
+  }
+}
+
+/** At the Okta stand-in's sign-in page, picks the demo user whose email is given. */
+export async function signInAtStandin(page, issuer, email) {
+  await page.waitForURL(`${issuer}/interaction/**`)
+  await page.getByRole('button', { name: new RegExp(email.replace('.', '\\.')) }).click()
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { demoClient, devAdminToken } from '../scripts/demo.mjs'
-import { launchBrowser, viewports } from './browser.mjs'
+import { signInAtStandin as signInAtStandinAs, viewports, withBrowser } from './browser.mjs'
 import { artifacts, startE2eStack } from './stack.mjs'
 
 const testTimeoutMs = 60_000
@@ -17,25 +17,6 @@ after(async () => {
   await stack?.stop()
 })
 
-/**
- * Runs `body` with a fresh browser (no cookies from any other test) and closes it whatever happens; the
- * pages must render under their CSP (no violation reported in the console).
- */
-async function withBrowser(body) {
-  const browser = await launchBrowser()
-  const violations = []
-  browser.page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) violations.push(message.text())
-  })
-  try {
-    const result = await body(browser.page, browser.context)
-    assert.deepEqual(violations, [])
-    return result
-  } finally {
-    await browser.close()
-  }
-}
-
 /** Full-page screenshots at 1280 px and at a phone's 390 px, into artifacts/e2e/. */
 async function screenshots(page, name) {
   for (const [label, viewport] of Object.entries(viewports)) {
@@ -45,11 +26,7 @@ async function screenshots(page, name) {
   await page.setViewportSize(viewports.desktop)
 }
 
-/** At the stand-in's sign-in page, picks the demo user whose email is given. */
-async function signInAtStandin(page, email) {
-  await page.waitForURL(`${stack.issuer}/interaction/**`)
-  await page.getByRole('button', { name: new RegExp(email.replace('.', '\\.')) }).click()
-}
+const signInAtStandin = (page, email) => signInAtStandinAs(page, stack.issuer, email)
 
 async function signInToConsole(page) {
   await page.goto(`${stack.publicUrl}/admin`)
@@ -182,8 +159,8 @@ describe('an account with a password', { timeout: testTimeoutMs }, () => {
       await page.getByRole('button', { name: 'Create account' }).click()
       await page.waitForURL(`${stack.publicUrl}/app`)
       assert.ok(await page.getByTestId('email-unverified').isVisible())
-      // The CSP lets no page script fetch, so /api/me is read with the browser context's cookies.
-      const me = async () => (await page.context().request.get(`${stack.publicUrl}/api/me`)).json()
+      // With the browser's cookies, outside the page: its CSP (default-src 'none') refuses a page's fetch.
+      const me = () => page.request.get(`${stack.publicUrl}/api/me`).then((r) => r.json())
       assert.equal((await me()).user.emailVerified, false)
       await page.goto(await linkFromOutbox(email, '/verify-email/'))
       assert.match((await page.getByTestId('email-verified').textContent()) ?? '', /confirmed/)

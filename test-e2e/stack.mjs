@@ -9,6 +9,9 @@ import { seedDemo, startStack } from '../scripts/dev-stack.mjs'
 export const artifacts = fileURLToPath(new URL('../artifacts/e2e/', import.meta.url))
 
 /** Starts and seeds the demo stack; its output goes to artifacts/e2e/stack.log. Stop it with `stop()`. */
+/** Sessions are rechecked every 2 s here, so offboarding shows within a test (the product default is 60). */
+export const recheckSeconds = 2
+
 export async function startE2eStack() {
   mkdirSync(artifacts, { recursive: true })
   const log = createWriteStream(join(artifacts, 'stack.log'))
@@ -20,7 +23,12 @@ export async function startE2eStack() {
   const cleanUp = () => rmSync(persistTo, { recursive: true, force: true })
   let stack
   try {
-    stack = await startStack({ ports, persistTo, log: (line) => log.write(`${line}\n`) })
+    stack = await startStack({
+      ports,
+      persistTo,
+      vars: { SESSION_RECHECK_SECONDS: String(recheckSeconds) },
+      log: (line) => log.write(`${line}\n`),
+    })
     const connection = await seedDemo(stack)
     const stop = async () => {
       await stack.stop()

@@ -80,6 +80,30 @@ describe('tile login while someone else is signed in', () => {
     expect((await sessionRows(mallory)).map((r) => r.revoked_at)).toEqual([null])
   })
 
+  it('a confirmed switch keeps what its login brought: the sealed ID token for RP-initiated logout, and the role', async () => {
+    // Without carrying them through the switch cookie, the row had no id_token_sealed (logout stayed local).
+    const { rig, browser, mallory, lure, attacker } = await victimAndAttacker()
+    await rig.admin('PATCH', `/admin/api/sso-connections/${attacker.connectionId}`, {
+      endIdpSession: true,
+    })
+    await lure()
+    expect((await rig.fetch(browser, '/sso/switch', post())).status).toBe(303)
+    const [row] = await query<{ id_token_sealed: string | null }>(
+      'select s.id_token_sealed from sessions s join users u on u.id = s.user_id where u.email = ?',
+      mallory,
+    )
+    expect(row!.id_token_sealed).toMatch(/^v1\./)
+    expect(((await (await me(rig, browser)).json()) as any).role).toBe('member')
+    const logout = await rig.fetch(browser, '/logout', {
+      method: 'POST',
+      headers: { origin: publicOrigin },
+    })
+    expect(logout.status).toBe(303)
+    const hint = new URL(logout.headers.get('location')!).searchParams.get('id_token_hint')!
+    const claims = payloadOf(`x.${hint.split('.')[1]}`)
+    expect([claims.sub, claims.aud]).toEqual(['okta-mallory', attacker.clientId])
+  })
+
   it('the confirmation is refused from another site, and cancelling keeps the signed-in user and writes no session', async () => {
     const { rig, browser, member, mallory, lure } = await victimAndAttacker()
     await lure()

@@ -166,6 +166,8 @@ describe('SSO connections', () => {
       tokenEndpointAuthMethod: 'client_secret_basic',
       initiateLoginUri: `${publicOrigin}/sso/initiate/${connection.id}`,
       redirectUri: `${publicOrigin}/sso/callback`,
+      scimEnabled: false,
+      endIdpSession: false,
     })
     expect(rig.idp.count('discovery')).toBe(1)
     const [row] = await query<{ client_secret_sealed: string }>(

@@ -2,19 +2,21 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../src/app'
-import { fromBase64Url } from '../src/crypto/encoding'
+import { fromBase64Url, sha256Hex } from '../src/crypto/encoding'
 import { unseal } from '../src/crypto/secret-box'
 import {
   adminToken,
   Browser,
   expectRefusal,
   formPost,
+  me,
   publicOrigin,
   query,
   unique,
   type Rig,
 } from './harness'
-import { initiatePath, scene } from './scene'
+import { expectSignedIn, initiatePath, scene } from './scene'
+import { withToken } from './scim-helpers'
 
 const consoleCookie = '__Host-edge_sso_admin'
 
@@ -254,5 +256,107 @@ describe('support console forms', () => {
         { domain: pending, verified: 1 },
       ].sort((a, b) => a.domain.localeCompare(b.domain)),
     )
+  })
+})
+
+describe('support console: ending and shaping access', () => {
+  it('issues a SCIM token shown once (only its hash in D1; a second replaces it) and toggles endIdpSession', async () => {
+    const s = await scene()
+    const { rig, team } = s
+    const support = await signIn(rig)
+    const base = `/admin/connections/${team.connectionId}`
+    const storedHash = async () =>
+      (
+        await query<{ scim_token_hash: string | null; end_idp_session: number }>(
+          'select scim_token_hash, end_idp_session from sso_connections where id = ?',
+          team.connectionId,
+        )
+      )[0]!
+    const issue = async () => {
+      const response = await rig.fetch(support, `${base}/scim-token`, formPost({}))
+      expect(response.status).toBe(200)
+      expect(response.headers.get('cache-control')).toBe('no-store')
+      const html = await response.text()
+      expect(html).toContain(`${publicOrigin}/scim/v2`)
+      return /data-testid="scim-token">([^<]+)</.exec(html)![1]!
+    }
+    const first = await issue()
+    expect((await storedHash()).scim_token_hash).toBe(await sha256Hex(first))
+    expect(await page(rig, support)).not.toContain(first)
+    const second = await issue()
+    expect((await storedHash()).scim_token_hash).toBe(await sha256Hex(second))
+    expect((await withToken(rig, first)('GET', '/Users')).status).toBe(401)
+    expect((await withToken(rig, second)('GET', '/Users')).status).toBe(200)
+
+    const on = await submit(rig, support, `${base}/end-idp-session`, { endIdpSession: 'true' })
+    expect(on.searchParams.get('done')).toBe('end_idp_session_on')
+    expect((await storedHash()).end_idp_session).toBe(1)
+    await submit(rig, support, `${base}/end-idp-session`, { endIdpSession: 'false' })
+    expect((await storedHash()).end_idp_session).toBe(0)
+    const actions = await query<{ action: string }>(
+      "select action from events where team_id = ? and action like 'console_%' order by at, rowid",
+      team.teamId,
+    )
+    expect(actions.map((a) => a.action)).toEqual([
+      'console_scim_token',
+      'console_scim_token',
+      'console_end_idp_session',
+      'console_end_idp_session',
+    ])
+  })
+
+  it('sets and clears the admin group, ends a user’s sessions, removes a member (never the owner)', async () => {
+    const s = await scene()
+    const { rig, team } = s
+    const browser = await expectSignedIn(s)
+    const [ada] = await query<{ id: string }>('select id from users where email = ?', s.email)
+    const support = await signIn(rig)
+
+    await submit(rig, support, `/admin/teams/${team.teamId}/admin-group`, {
+      adminGroup: 'Acme Admins',
+    })
+    expect(await query('select admin_group from teams where id = ?', team.teamId)).toEqual([
+      { admin_group: 'Acme Admins' },
+    ])
+    await submit(rig, support, `/admin/teams/${team.teamId}/admin-group`, { adminGroup: '' })
+    expect(await query('select admin_group from teams where id = ?', team.teamId)).toEqual([
+      { admin_group: null },
+    ])
+
+    const liveSessions = () =>
+      query('select id from sessions where user_id = ? and revoked_at is null', ada!.id)
+    expect(await liveSessions()).toHaveLength(1)
+    const ended = await submit(rig, support, `/admin/users/${ada!.id}/sessions/end`, {
+      teamId: team.teamId,
+    })
+    expect(ended.searchParams.get('done')).toBe('sessions_ended')
+    expect(await liveSessions()).toEqual([])
+    s.advance(61_000)
+    expect((await me(rig, browser)).status).toBe(401)
+
+    await expectSignedIn(s)
+    const removed = await submit(
+      rig,
+      support,
+      `/admin/teams/${team.teamId}/members/${ada!.id}/remove`,
+      {},
+    )
+    expect(removed.searchParams.get('done')).toBe('member_removed')
+    expect(await query('select * from memberships where user_id = ?', ada!.id)).toEqual([])
+    expect(await liveSessions()).toEqual([])
+
+    const [owner] = await query<{ id: string }>(
+      'select id from users where email = ?',
+      team.ownerEmail,
+    )
+    const refused = await rig.fetch(
+      support,
+      `/admin/teams/${team.teamId}/members/${owner!.id}/remove`,
+      formPost({}),
+    )
+    await expectRefusal(refused, { status: 409, code: 'owner_not_removable' })
+    expect(await query('select role from memberships where user_id = ?', owner!.id)).toEqual([
+      { role: 'owner' },
+    ])
   })
 })

@@ -20,7 +20,7 @@ describe('readConfig', () => {
     const config = readConfig(bare, 'http://localhost:8787/')
     expect(config.adminToken).toBe('dev-only-admin-token')
     expect(config.appUrl).toBe('http://localhost:8787/app')
-    expect(config.sessionRecheckSeconds).toBe(300)
+    expect(config.sessionRecheckSeconds).toBe(60)
   })
 
   it('refuses dev-only or missing secrets anywhere else, even with a loopback PUBLIC_URL left in the config', () => {

@@ -5,7 +5,7 @@ import { createApp } from '../src/app'
 import { createRuntime, type Runtime } from '../src/runtime'
 import { CookieJar } from '../instrumentation/cookie-jar'
 import { type Counters, countingD1, countingKv, newCounters } from '../instrumentation/counting'
-import { TestIdp } from './idp/provider'
+import { routeFetch, TestIdp } from './idp/provider'
 import { recordingD1 } from './statements'
 
 export const publicOrigin = 'https://sso.example.com'
@@ -56,19 +56,21 @@ export interface Rig {
 }
 
 export async function createRig(
-  options: { issuer?: string; now?: () => number } = {},
+  options: { issuer?: string; idps?: TestIdp[]; now?: () => number } = {},
 ): Promise<Rig> {
   const idp = await TestIdp.create({
     issuer: options.issuer ?? `https://${unique('org')}.okta.test`,
   })
   const counters = newCounters()
   const dns = new Map<string, string[] | 'servfail'>()
+  /** Other IdPs the worker can reach (a second Okta org), besides the rig's own. */
+  const route = routeFetch(idp, ...(options.idps ?? []))
   const runtime = createRuntime({
     fetch: (input, init) => {
       counters.upstream++
       const url = new URL(input instanceof Request ? input.url : String(input))
       if (url.href.startsWith(resolverUrl)) return Promise.resolve(dohAnswer(dns, url))
-      return idp.fetch(input, init)
+      return route(input, init)
     },
     now: options.now,
   })

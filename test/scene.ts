@@ -2,6 +2,7 @@
 import { expect, type TestContext } from 'vitest'
 import { Tally } from './figures'
 import { Browser, createRig, me, publicOrigin, tileLogin, unique, type Rig } from './harness'
+import type { TestIdp } from './idp/provider'
 
 export interface TeamSetup {
   teamId: string
@@ -81,13 +82,19 @@ export interface SceneOptions extends TeamOptions {
   ctx?: TestContext
   area?: string
   issuer?: string
+  /** Other IdPs the worker can reach (a second Okta org). */
+  idps?: TestIdp[]
 }
 
 export const sub = 'okta-ada'
 
 export async function scene(options: SceneOptions = {}): Promise<Scene> {
   let offsetMs = 0
-  const rig = await createRig({ issuer: options.issuer, now: () => Date.now() + offsetMs })
+  const rig = await createRig({
+    issuer: options.issuer,
+    idps: options.idps,
+    now: () => Date.now() + offsetMs,
+  })
   const tally = new Tally(options.area ? options.ctx : undefined, options.area ?? '').watch(rig)
   const team = await addTeam(rig, options)
   const email = `ada@${team.domain}`

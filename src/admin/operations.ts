@@ -71,6 +71,8 @@ function connectionView(config: Config, row: ConnectionRow) {
     tokenEndpointAuthMethod: row.tokenEndpointAuthMethod,
     initiateLoginUri: initiateLoginUri(config.publicOrigin, row.id),
     redirectUri: redirectUri(config.publicOrigin),
+    scimEnabled: row.scimTokenHash !== null,
+    endIdpSession: row.endIdpSession,
   }
 }
 
@@ -81,6 +83,7 @@ function teamView(config: Config, t: LoadedTeam) {
     ownerEmail: t.ownerEmail,
     ...domainsView(t.domains),
     defaultPermission: t.team.defaultPermission,
+    adminGroup: t.team.adminGroup,
     members: t.members,
     /** Set when the team has more than the members shown: `GET /admin/api/teams/:id/members?cursor=`. */
     membersNextCursor: encodeCursor(t.moreMembers),

@@ -33,6 +33,7 @@ export const patchConnectionSchema = z
     clientSecret: z.optional(secret),
     enabled: z.optional(z.boolean()),
     tokenEndpointAuthMethod: z.optional(authMethod),
+    endIdpSession: z.optional(z.boolean()),
   })
   .check(z.refine((patch) => Object.keys(patch).length > 0, 'no field to change'))
 
@@ -94,6 +95,25 @@ export const addDomainForm = z.strictObject({
 
 /** Deleting also forgets which IdP subjects belong to which users, so the form asks for a tick first. */
 export const deleteConnectionForm = z.strictObject({ confirm: z.literal('yes') })
+
+/** The toggle for RP-initiated logout: `/logout` also ends the Okta session. */
+export const endIdpSessionForm = z.strictObject({
+  endIdpSession: z.pipe(
+    z.enum(['true', 'false']),
+    z.transform((v) => v === 'true'),
+  ),
+})
+
+/** The admin group's Okta displayName; empty means none. */
+export const adminGroupForm = z.strictObject({
+  adminGroup: z.pipe(
+    z.string().check(z.trim(), z.maxLength(256)),
+    z.transform((v) => v || null),
+  ),
+})
+
+/** Ending a user's sessions from their team's card: the team the console returns to. */
+export const sessionsEndForm = z.strictObject({ teamId: z.string().check(z.maxLength(64)) })
 
 export const adminLoginForm = z.strictObject({
   token: z.string().check(z.minLength(1), z.maxLength(1024)),

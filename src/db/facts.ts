@@ -1,5 +1,13 @@
 // The facts storage reads for the rules in src/provisioning.ts, and the writes a sign-in decision asks for.
-import type { Permission } from '../vocabulary'
+import type { Permission, Role, ScimStatus } from '../vocabulary'
+
+/** A candidate user's standing in the connection's team: membership role, SCIM status, admin group. */
+export interface TeamStanding {
+  userId: string
+  memberRole: Role | null
+  scimStatus: ScimStatus | null
+  admin: boolean
+}
 
 export interface KnownUser {
   id: string
@@ -27,6 +35,8 @@ export interface SsoLoginFacts {
   linkedUser: KnownUser | undefined
   /** The user whose email matches, case-insensitively. */
   emailUser: KnownUser | undefined
+  /** Standing in the connection's team of the linked and the email user (absent rows: no standing). */
+  standing?: TeamStanding[]
 }
 
 /** What an SSO sign-in writes besides its session and event. */
@@ -52,4 +62,8 @@ export interface SessionFacts {
   /** The team the user belongs to now. */
   teamId: string | null
   teamHasEnabledSso: boolean
+  /** The team's Okta deactivated the user over SCIM. */
+  deactivated?: boolean
+  /** The connection an SSO session came through still exists and is enabled. */
+  connectionLive?: boolean
 }

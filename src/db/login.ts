@@ -13,6 +13,7 @@ import {
   usedLoginStates,
   users,
 } from './schema'
+import { standingStatement } from './standing'
 
 /** A user as the rule sees them, with whether they already have an identity at `connectionId`. */
 const knownUser = (connectionId: string) => ({
@@ -40,7 +41,7 @@ export async function loadSsoLoginFacts(
     domain: string | undefined
   },
 ): Promise<SsoLoginFacts> {
-  const [connection, domainTeam, linked, byEmail] = await db.batch([
+  const [connection, domainTeam, linked, byEmail, standing] = await db.batch([
     db
       .select({
         id: ssoConnections.id,
@@ -69,12 +70,14 @@ export async function loadSsoLoginFacts(
       .from(users)
       .leftJoin(memberships, eq(memberships.userId, users.id))
       .where(eq(users.email, input.email ?? '')),
+    standingStatement(db, input),
   ])
   return {
     connection: connection[0],
     domainTeamId: domainTeam[0]?.teamId,
     linkedUser: linked[0] as KnownUser | undefined,
     emailUser: byEmail[0] as KnownUser | undefined,
+    standing: standing.map((s) => ({ ...s, admin: Boolean(s.admin) })),
   }
 }
 

@@ -1,4 +1,5 @@
-// The D1 tables: teams, domains, users, memberships, SSO connections, identities, sessions, console sessions, events.
+// The D1 tables: teams, domains, users, memberships, SSO connections, identities, sessions, console sessions,
+// events, SCIM's users and groups and Universal Logout's used token ids.
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import {
@@ -8,7 +9,8 @@ import {
   eventKinds,
   eventOutcomes,
   permissions,
-  roles,
+  memberRoles,
+  scimStatuses,
   tokenEndpointAuthMethods,
 } from '../vocabulary'
 
@@ -26,6 +28,8 @@ export const teams = sqliteTable(
     ownerUserId: text('owner_user_id').notNull(),
     defaultPermission: text('default_permission', { enum: permissions }).notNull(),
     createdAt: createdAt(),
+    /** The SCIM group (by displayName) whose members get role admin. */
+    adminGroup: text('admin_group'),
   },
   (t) => [index('teams_created').on(t.createdAt, t.id)],
 )
@@ -104,7 +108,7 @@ export const memberships = sqliteTable(
     teamId: text('team_id')
       .notNull()
       .references(() => teams.id, { onDelete: 'cascade' }),
-    role: text('role', { enum: roles }).notNull(),
+    role: text('role', { enum: memberRoles }).notNull(),
     permission: text('permission', { enum: permissions }).notNull(),
     createdAt: createdAt(),
   },
@@ -129,12 +133,17 @@ export const ssoConnections = sqliteTable(
     updatedAt: integer('updated_at')
       .notNull()
       .default(sql`(unixepoch())`),
+    /** SHA-256 (hex) of the connection's SCIM bearer token; null when SCIM is off. */
+    scimTokenHash: text('scim_token_hash'),
+    /** POST /logout of an SSO session also ends the Okta session (RP-initiated logout). */
+    endIdpSession: integer('end_idp_session', { mode: 'boolean' }).notNull().default(false),
     /** When a login through this connection last succeeded: it has proven its credentials at the issuer. */
     lastLoginAt: integer('last_login_at'),
   },
   (t) => [
     uniqueIndex('sso_connections_team').on(t.teamId),
     index('sso_connections_issuer').on(t.issuer),
+    uniqueIndex('sso_connections_scim_token').on(t.scimTokenHash),
   ],
 )
 
@@ -170,6 +179,8 @@ export const sessions = sqliteTable(
     createdAt: createdAt(),
     expiresAt: integer('expires_at').notNull(),
     revokedAt: integer('revoked_at'),
+    /** The SSO login's ID token, sealed under DATA_KEY bound to the row id: the id_token_hint at logout. */
+    idTokenSealed: text('id_token_sealed'),
   },
   (t) => [index('sessions_user').on(t.userId), index('sessions_expires').on(t.expiresAt)],
 )
@@ -207,6 +218,75 @@ export const events = sqliteTable(
     count: integer('count').notNull().default(1),
   },
   (t) => [index('events_team_at').on(t.teamId, t.at, t.id), index('events_at').on(t.at, t.id)],
+)
+
+/**
+ * What the team's Okta said about a user over SCIM. `inactive` and `deleted` refuse SSO login to the team
+ * and end sessions; `deleted` users have left the team and are 404 to SCIM until provisioned again.
+ */
+export const scimUsers = sqliteTable(
+  'scim_users',
+  {
+    teamId: text('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: scimStatuses }).notNull(),
+    externalId: text('external_id'),
+    givenName: text('given_name'),
+    familyName: text('family_name'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index('scim_users_user').on(t.userId)],
+)
+
+/** SCIM groups pushed by the team's Okta; a displayName is unique within its team. */
+export const scimGroups = sqliteTable(
+  'scim_groups',
+  {
+    id: text('id').primaryKey(),
+    teamId: text('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    displayName: text('display_name').notNull(),
+    externalId: text('external_id'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('scim_groups_team_name').on(t.teamId, t.displayName)],
+)
+
+export const scimGroupMembers = sqliteTable(
+  'scim_group_members',
+  {
+    groupId: text('group_id')
+      .notNull()
+      .references(() => scimGroups.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.userId] }),
+    index('scim_group_members_user').on(t.userId),
+  ],
+)
+
+/** Universal Logout tokens already used: (issuer, jti) is accepted once. */
+export const usedTokenIds = sqliteTable(
+  'used_token_ids',
+  {
+    issuer: text('issuer').notNull(),
+    jti: text('jti').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.issuer, t.jti] }),
+    index('used_token_ids_expires').on(t.expiresAt),
+  ],
 )
 
 /**

@@ -1,9 +1,13 @@
 // Session rows: the insert at login, the one-query recheck, revocation.
 import { and, eq, isNull } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/sqlite-core'
 import type { Database } from './client'
-import type { SessionFacts } from './facts'
-import { sessions, users } from './schema'
+import type { SessionFacts, TeamStanding } from './facts'
+import { memberships, scimUsers, sessions, ssoConnections, users } from './schema'
+import { isTeamAdmin } from './standing'
 import { selectUserWithTeam } from './users'
+
+const sessionConnection = alias(ssoConnections, 'session_connection')
 
 export const insertSession = (db: Database, row: typeof sessions.$inferInsert) =>
   db.insert(sessions).values(row)
@@ -17,6 +21,7 @@ export const revokeSession = (db: Database, id: string, atSeconds: number) =>
 interface SessionRecheck extends SessionFacts {
   user: { email: string; name: string | null; emailVerified: boolean } | undefined
   team: { id: string; name: string } | undefined
+  standing: Pick<TeamStanding, 'memberRole' | 'admin'>
 }
 
 /** Everything the recheck needs, in one statement (one D1 round trip). */
@@ -29,8 +34,16 @@ export async function loadSessionRecheck(
   const row = await selectUserWithTeam(db, {
     revokedAt: sessions.revokedAt,
     expiresAt: sessions.expiresAt,
+    scimStatus: scimUsers.status,
+    admin: isTeamAdmin(users.id, memberships.teamId),
+    sessionConnectionEnabled: sessionConnection.enabled,
   })
     .leftJoin(sessions, and(eq(sessions.id, sessionId), eq(sessions.userId, users.id)))
+    .leftJoin(
+      scimUsers,
+      and(eq(scimUsers.userId, users.id), eq(scimUsers.teamId, memberships.teamId)),
+    )
+    .leftJoin(sessionConnection, eq(sessionConnection.id, sessions.connectionId))
     .where(eq(users.id, userId))
     .get()
   return {
@@ -39,6 +52,9 @@ export async function loadSessionRecheck(
     expired: (row?.expiresAt ?? 0) <= nowSeconds,
     teamId: row?.teamId ?? null,
     teamHasEnabledSso: row?.ssoEnabled === true,
+    deactivated: row?.scimStatus === 'inactive' || row?.scimStatus === 'deleted',
+    connectionLive: row?.sessionConnectionEnabled === true,
+    standing: { memberRole: row?.role ?? null, admin: Boolean(row?.admin) },
     user: row && { email: row.email, name: row.name, emailVerified: row.emailVerified },
     team: row?.teamId ? { id: row.teamId, name: row.teamName ?? '' } : undefined,
   }

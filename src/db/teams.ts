@@ -134,6 +134,10 @@ export async function loadTeams(db: Database, selection: TeamSelection) {
   return { rows, next: page.next }
 }
 
+/** Names the SCIM group whose members are the team's admins (null: none); undefined when no such team. */
+export const setAdminGroup = (db: Database, teamId: string, adminGroup: string | null) =>
+  db.update(teams).set({ adminGroup }).where(eq(teams.id, teamId)).returning({ id: teams.id })
+
 /** A team's members in the order they joined, a page after `after`. */
 export async function listMembers(
   db: Database,

@@ -1,8 +1,9 @@
 // Users with their team: the one users ⋈ memberships ⋈ teams ⋈ sso_connections read.
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { SelectedFields } from 'drizzle-orm/sqlite-core'
 import type { Database } from './client'
-import { memberships, ssoConnections, teams, users } from './schema'
+import { memberships, scimUsers, ssoConnections, teams, users } from './schema'
+import { isTeamAdmin } from './standing'
 
 /** The user, their team (if any), their role in it and whether that team's SSO connection is on. */
 const userWithTeamColumns = {
@@ -29,5 +30,21 @@ export const selectUserWithTeam = <Extra extends SelectedFields>(db: Database, e
 export const userWithTeam = (db: Database, email: string) =>
   selectUserWithTeam(db, {}).where(eq(users.email, email)).get()
 
+/** The same, with the user's SCIM status in their team and whether they are in its admin group (password login). */
+export const userWithStanding = (db: Database, email: string) =>
+  selectUserWithTeam(db, {
+    scimStatus: scimUsers.status,
+    admin: isTeamAdmin(users.id, memberships.teamId),
+  })
+    .leftJoin(
+      scimUsers,
+      and(eq(scimUsers.userId, users.id), eq(scimUsers.teamId, memberships.teamId)),
+    )
+    .where(eq(users.email, email))
+    .get()
+
 export const insertUser = (db: Database, row: typeof users.$inferInsert) =>
   db.insert(users).values(row)
+
+export const userWithTeamById = (db: Database, id: string) =>
+  selectUserWithTeam(db, {}).where(eq(users.id, id)).get()

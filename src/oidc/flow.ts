@@ -10,6 +10,11 @@ import type { LoginTransaction } from './transaction'
 const tokenTimeoutMs = 10_000
 const scope = 'openid email profile'
 
+/** The claims, and the raw ID token kept (sealed) with the session as the id_token_hint for RP-initiated logout. */
+export interface VerifiedClaims extends SsoClaims {
+  idToken?: string
+}
+
 /**
  * Builds the authorization request: PKCE S256, state and nonce, always.
  * @see RFC 7636 §4, OpenID Connect Core 1.0 §3.1.2.1
@@ -104,7 +109,7 @@ export async function exchangeCode(
   params: URLSearchParams,
   redirectUri: string,
   tx: LoginTransaction,
-): Promise<SsoClaims> {
+): Promise<VerifiedClaims> {
   const client: oauth.Client = { client_id: connection.clientId }
   const clientAuth =
     connection.tokenEndpointAuthMethod === 'client_secret_post'
@@ -127,7 +132,7 @@ export async function exchangeCode(
     await verifySignature(o, as, response)
     const claims = oauth.getValidatedIdTokenClaims(tokens)
     if (!claims) throw new AppError('token_invalid', { cause: 'no id_token' })
-    const fromIdToken = readClaims(claims)
+    const fromIdToken = { ...readClaims(claims), idToken: tokens.id_token }
     if (fromIdToken.email && fromIdToken.emailVerified !== undefined) return fromIdToken
     const userinfo = await oauth.processUserInfoResponse(
       as,
@@ -135,7 +140,7 @@ export async function exchangeCode(
       claims.sub,
       await oauth.userInfoRequest(as, client, tokens.access_token, requestOptions(o)),
     )
-    return withUserinfo(fromIdToken, readClaims(userinfo))
+    return { ...withUserinfo(fromIdToken, readClaims(userinfo)), idToken: tokens.id_token }
   } catch (error) {
     throw classify(error)
   }

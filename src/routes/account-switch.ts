@@ -17,13 +17,14 @@ export async function askToSwitch(
   next: Session,
   connectionId: string,
   returnTo: string,
+  idTokenSealed: string | null,
 ) {
   const { config, runtime } = c.var
   const replacesRowId = await sessionRowId(current)
   await savePendingSwitch(
     c,
     config.sessionKeys,
-    { session: next, connectionId, replacesRowId, returnTo },
+    { session: next, connectionId, replacesRowId, returnTo, idTokenSealed },
     runtime.now(),
   )
   c.header('cache-control', 'no-store')

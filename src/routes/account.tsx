@@ -17,6 +17,7 @@ import { countRequest, rateLimits } from '../http/rate-limit'
 import { sameOriginOnly } from '../http/csrf'
 import { readInput } from '../http/input'
 import { sameOriginPath } from '../http/same-origin'
+import { idpLogoutLocation } from './idp-logout'
 import { clearSession, currentSession, writeSession } from '../http/session-cookie'
 import { sessionRowId } from '../session/session'
 import { registerWithPassword, signInWithPassword } from '../sign-in'
@@ -137,14 +138,14 @@ export const accountRoutes = new Hono<AppEnv>()
   })
   .post('/logout', sameOriginOnly, async (c) => {
     const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())
-    if (session)
-      await revokeSession(
-        db(c),
-        await sessionRowId(session),
-        Math.floor(c.var.runtime.now() / 1000),
-      )
+    let location: string | undefined
+    if (session) {
+      const rowId = await sessionRowId(session)
+      await revokeSession(db(c), rowId, Math.floor(c.var.runtime.now() / 1000))
+      if (session.method === 'sso') location = await idpLogoutLocation(c, rowId)
+    }
     clearSession(c)
-    return c.redirect('/', 303)
+    return c.redirect(location ?? '/', 303)
   })
   .get('/app', async (c) => {
     const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())

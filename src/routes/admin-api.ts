@@ -40,7 +40,7 @@ const credentialParams = ['access_token', 'token', 'admin_token', 'bearer', 'aut
 const challenge = 'Bearer realm="edge-sso-admin"'
 
 /** Bearer token in the Authorization header only, compared in constant time; a token in the URL is refused. */
-const requireAdminToken: MiddlewareHandler<AppEnv> = async (c, next) => {
+export const requireAdminToken: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set('audit', { kind: 'admin', action: 'admin_api' })
   const url = new URL(c.req.url)
   const inUrl = credentialParams.some((name) => url.searchParams.has(name))
@@ -54,7 +54,7 @@ const requireAdminToken: MiddlewareHandler<AppEnv> = async (c, next) => {
 }
 
 /** Names the request's event row after the action it performs. */
-const audited =
+export const audited =
   (action: AuditAction): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
     c.var.audit.action = action

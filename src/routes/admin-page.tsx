@@ -27,7 +27,19 @@ import {
   deleteConnectionForm,
   enableConnectionForm,
   rotateConnectionForm,
+  adminGroupForm,
+  endIdpSessionForm,
+  sessionsEndForm,
 } from '../admin/schemas'
+import {
+  connectionTeam,
+  issueScimToken,
+  memberOf,
+  patchTeam,
+  removeMember,
+  revokeSessions,
+  userFacts,
+} from '../admin/access'
 import {
   closeConsoleSession,
   consoleSessionLive,
@@ -44,7 +56,13 @@ import { sameOriginOnly } from '../http/csrf'
 import { validate } from '../http/input'
 import { clearCookie, readSignedCookie, writeSignedCookie } from '../http/signed-cookie'
 import type { AuditAction } from '../vocabulary'
-import { AdminConsolePage, AdminLoginPage, type Notice, type UserLookup } from '../views/admin'
+import {
+  AdminConsolePage,
+  AdminLoginPage,
+  type Notice,
+  ScimTokenPage,
+  type UserLookup,
+} from '../views/admin'
 
 const cookieName = 'edge_sso_admin'
 const eventsShown = 50
@@ -58,6 +76,11 @@ const notices = new Set<string>([
   'connection_enabled',
   'connection_disabled',
   'connection_deleted',
+  'end_idp_session_on',
+  'end_idp_session_off',
+  'admin_group_set',
+  'member_removed',
+  'sessions_ended',
   'domain_added',
   'domain_verified',
   'domain_deleted',
@@ -285,5 +308,76 @@ export const adminPageRoutes = new Hono<AppEnv>()
       const { deps, id, teamId } = await auditConnection(c)
       await deleteConnection(deps, id, c.var.audit)
       return done(c, 'connection_deleted', teamId)
+    },
+  )
+  .post(
+    '/connections/:id/end-idp-session',
+    pageHeaders,
+    sameOriginOnly,
+    action('console_end_idp_session'),
+    validate('form', endIdpSessionForm),
+    async (c) => {
+      const { endIdpSession } = c.req.valid('form')
+      const { deps, id } = await auditConnection(c)
+      const connection = await patchConnection(deps, id, { endIdpSession }, c.var.audit)
+      const notice = endIdpSession ? 'end_idp_session_on' : 'end_idp_session_off'
+      return done(c, notice, connection.teamId)
+    },
+  )
+  .post(
+    '/connections/:id/scim-token',
+    pageHeaders,
+    sameOriginOnly,
+    action('console_scim_token'),
+    async (c) => {
+      const deps = adminDeps(c)
+      const id = c.req.param('id')
+      const { teamId } = await connectionTeam(deps, id)
+      c.var.audit.teamId = teamId
+      const team = await getTeam(deps, teamId)
+      const { token, baseUrl } = await issueScimToken(deps, id, c.var.audit)
+      return c.html(<ScimTokenPage team={team.name} token={token} baseUrl={baseUrl} />)
+    },
+  )
+  .post(
+    '/teams/:id/admin-group',
+    pageHeaders,
+    sameOriginOnly,
+    action('console_admin_group'),
+    validate('form', adminGroupForm),
+    async (c) => {
+      const id = c.req.param('id')
+      c.var.audit.teamId = id
+      const team = await patchTeam(adminDeps(c), id, c.req.valid('form'), c.var.audit)
+      return done(c, 'admin_group_set', team.id)
+    },
+  )
+  .post(
+    '/teams/:teamId/members/:userId/remove',
+    pageHeaders,
+    sameOriginOnly,
+    action('console_member_remove'),
+    async (c) => {
+      const deps = adminDeps(c)
+      const userId = c.req.param('userId')
+      const member = await memberOf(deps, c.req.param('teamId'), userId)
+      Object.assign(c.var.audit, { teamId: member.teamId, email: member.email })
+      await removeMember(deps, member, userId, c.var.audit)
+      return done(c, 'member_removed', member.teamId)
+    },
+  )
+  .post(
+    '/users/:id/sessions/end',
+    pageHeaders,
+    sameOriginOnly,
+    action('console_sessions_end'),
+    validate('form', sessionsEndForm),
+    async (c) => {
+      const deps = adminDeps(c)
+      const id = c.req.param('id')
+      const facts = await userFacts(deps, id)
+      Object.assign(c.var.audit, facts)
+      await revokeSessions(deps, id, c.var.audit)
+      return done(c, 'sessions_ended', facts.teamId ?? c.req.valid('form').teamId)
     },
   )

@@ -28,7 +28,11 @@ export const apiRoutes = new Hono<AppEnv>()
   .use('*', signedIn)
   .get('/me', (c) => {
     const { session } = c.var
-    return c.json({ ...signedInAs(session), authMethod: session.method })
+    return c.json({
+      ...signedInAs(session),
+      authMethod: session.method,
+      role: session.team ? (session.role ?? 'member') : null,
+    })
   })
   .post('/team', sameOriginOnly, validate('json', teamSchema), async (c) => {
     const { session } = c.var
@@ -42,6 +46,11 @@ export const apiRoutes = new Hono<AppEnv>()
     const { name, defaultPermission } = c.req.valid('json')
     const owner = { id: session.userId, email: session.email }
     const id = await createOwnTeam(db(c), { name, defaultPermission, owner })
-    await writeSession(c, c.var.config, { ...session, emailVerified: true, team: { id, name } })
+    await writeSession(c, c.var.config, {
+      ...session,
+      emailVerified: true,
+      team: { id, name },
+      role: 'owner',
+    })
     return c.json({ team: { id, name, defaultPermission } }, 201)
   })

@@ -2,6 +2,7 @@
 import { Hono, type Context } from 'hono'
 import * as oauth from 'oauth4webapi'
 import * as z from 'zod/mini'
+import { seal } from '../crypto/secret-box'
 import {
   connectionById,
   connectionForDomain,
@@ -133,6 +134,10 @@ export const ssoRoutes = new Hono<AppEnv>()
       tx,
     )
     c.var.audit.email = claims.email ?? null
+    const { idToken } = claims
+    const sealIdToken = idToken
+      ? (rowId: string) => seal(config.dataKey, idToken, rowId)
+      : undefined
     const current = await presentedSession(c, config, runtime.now())
     const outcome = await signInWithSso(
       db(c),
@@ -142,10 +147,18 @@ export const ssoRoutes = new Hono<AppEnv>()
       c.var.audit,
       runtime.now(),
       current,
+      { sealIdToken },
     )
     if ('session' in outcome) {
       await writeSession(c, config, outcome.session)
       return c.redirect(tx.returnTo, 302)
     }
-    return askToSwitch(c, outcome.replaces, outcome.pendingSwitch, connection.id, tx.returnTo)
+    return askToSwitch(
+      c,
+      outcome.replaces,
+      outcome.pendingSwitch,
+      connection.id,
+      tx.returnTo,
+      outcome.idTokenSealed,
+    )
   })

@@ -9,6 +9,8 @@ export const pendingSwitchSchema = z.object({
   /** The session to start on confirmation; its row does not exist until then. */
   session: sessionSchema,
   connectionId: z.string(),
+  /** The SSO login's ID token, sealed under the pending session's row id (RP-initiated logout's hint). */
+  idTokenSealed: z._default(z.nullable(z.string()), null),
   /** The row of the signed-in session the switch replaces (revoked on confirmation). */
   replacesRowId: z.string(),
   returnTo: z.string(),

@@ -3,8 +3,8 @@ import * as z from 'zod/mini'
 import { randomId, sha256Hex } from '../crypto/encoding'
 import type { Database } from '../db/client'
 import { loadSessionRecheck, revokeSession } from '../db/sessions'
-import { sessionStillValid } from '../provisioning'
-import { authMethods } from '../vocabulary'
+import { roleOf, sessionStillValid } from '../provisioning'
+import { authMethods, roles } from '../vocabulary'
 
 export const sessionLifetimeSeconds = 14 * 24 * 60 * 60
 
@@ -17,6 +17,8 @@ export const sessionSchema = z.object({
   emailVerified: z._default(z.boolean(), false),
   team: z.nullable(z.object({ id: z.string(), name: z.string() })),
   method: z.enum(authMethods),
+  /** Absent in cookies issued before roles existed; filled in at the next recheck. */
+  role: z.optional(z.nullable(z.enum(roles))),
   checkedAt: z.number(),
   expiresAt: z.number(),
 })
@@ -71,6 +73,12 @@ export async function checkSession(
     if (!facts.revoked) await revokeSession(db, rowId, now)
     return { session: undefined, cookie: 'clear' }
   }
-  const renewed: Session = { ...session, ...facts.user, team: facts.team ?? null, checkedAt: now }
+  const renewed: Session = {
+    ...session,
+    ...facts.user,
+    team: facts.team ?? null,
+    role: roleOf(facts.standing, facts.team !== undefined),
+    checkedAt: now,
+  }
   return { session: renewed, cookie: 'rewrite' }
 }

@@ -37,6 +37,11 @@ export type Notice =
   | 'connection_enabled'
   | 'connection_disabled'
   | 'connection_deleted'
+  | 'end_idp_session_on'
+  | 'end_idp_session_off'
+  | 'admin_group_set'
+  | 'member_removed'
+  | 'sessions_ended'
   | 'domain_added'
   | 'domain_verified'
   | 'domain_deleted'
@@ -56,6 +61,18 @@ function noticeText(notice: Notice, team: TeamView) {
       return `SSO disabled for ${team.name}: nobody can sign in through it until it is enabled again.`
     case 'connection_deleted':
       return `The Okta connection of ${team.name} was deleted.`
+    case 'end_idp_session_on':
+      return `Signing out of ${team.name} now ends the Okta session too.`
+    case 'end_idp_session_off':
+      return `Signing out of ${team.name} no longer ends the Okta session.`
+    case 'admin_group_set':
+      return team.adminGroup
+        ? `Members of the Okta group “${team.adminGroup}” are admins of ${team.name}.`
+        : `${team.name} has no admin group.`
+    case 'member_removed':
+      return `The member was removed from ${team.name}; their sessions end within a minute.`
+    case 'sessions_ended':
+      return `Every session of that ${team.name} user ends within a minute.`
     case 'domain_added':
       return `Domain claim saved for ${team.name}.`
     case 'domain_verified':
@@ -91,6 +108,10 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
         <dd>
           <code>{c.initiateLoginUri}</code>
         </dd>
+        <dt>SCIM provisioning</dt>
+        <dd data-testid="connection-scim">{c.scimEnabled ? 'Token issued' : 'Off'}</dd>
+        <dt>Sign-out ends the Okta session</dt>
+        <dd>{c.endIdpSession ? 'Yes' : 'No'}</dd>
       </dl>
       <div class="actions">
         <form method="post" action={`${base}/enabled`}>
@@ -115,6 +136,19 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
             <button type="submit">Save new secret</button>
           </form>
         </details>
+        <form method="post" action={`${base}/end-idp-session`}>
+          <input type="hidden" name="endIdpSession" value={c.endIdpSession ? 'false' : 'true'} />
+          <button type="submit" class="secondary">
+            {c.endIdpSession
+              ? 'Keep the Okta session on sign-out'
+              : 'End the Okta session on sign-out'}
+          </button>
+        </form>
+        <form method="post" action={`${base}/scim-token`}>
+          <button type="submit" class="secondary">
+            {c.scimEnabled ? 'Rotate SCIM token' : 'Issue SCIM token'}
+          </button>
+        </form>
         <details>
           <summary>Delete connection</summary>
           <form method="post" action={`${base}/delete`}>
@@ -129,6 +163,58 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
         </details>
       </div>
     </>
+  )
+}
+
+/** End a member's sessions; remove them (never the owner). */
+function MemberActions(props: { team: TeamView; member: TeamView['members'][number] }) {
+  const { team, member } = props
+  const user = encodeURIComponent(member.id)
+  return (
+    <span class="actions">
+      <form method="post" action={`/admin/users/${user}/sessions/end`}>
+        <input type="hidden" name="teamId" value={team.id} />
+        <button type="submit" class="secondary">
+          End sessions
+        </button>
+      </form>
+      {member.email === team.ownerEmail ? null : (
+        <form
+          method="post"
+          action={`/admin/teams/${encodeURIComponent(team.id)}/members/${user}/remove`}
+        >
+          <button type="submit" class="secondary">
+            Remove
+          </button>
+        </form>
+      )}
+    </span>
+  )
+}
+
+/** A new SCIM token, shown this once: what the customer's Okta admin enters in the Provisioning tab. */
+export function ScimTokenPage(props: { team: string; token: string; baseUrl: string }) {
+  return (
+    <Layout title="SCIM token">
+      <Style sheet="console" />
+      <article class="card">
+        <h1>SCIM token for {props.team}</h1>
+        <p>Shown once: copy it now. It replaces any earlier token immediately.</p>
+        <dl>
+          <dt>SCIM connector base URL</dt>
+          <dd>
+            <code data-testid="scim-base-url">{props.baseUrl}</code>
+          </dd>
+          <dt>Bearer token (HTTP Header)</dt>
+          <dd>
+            <code data-testid="scim-token">{props.token}</code>
+          </dd>
+        </dl>
+        <p>
+          <a href="/admin">Back to the console</a>
+        </p>
+      </article>
+    </Layout>
   )
 }
 
@@ -191,6 +277,7 @@ function TeamCard(props: { team: TeamView }) {
       <p class="muted">
         Owner {team.ownerEmail} · domains {team.domains.join(', ') || 'none'} · new members are{' '}
         {team.defaultPermission}
+        {team.adminGroup ? ` · admins: Okta group “${team.adminGroup}”` : ''}
       </p>
       <DomainsPanel team={team} />
       <h4>
@@ -201,9 +288,17 @@ function TeamCard(props: { team: TeamView }) {
           <li>
             {m.email}
             {m.name ? <span class="muted"> ({m.name})</span> : null}
+            <MemberActions team={team} member={m} />
           </li>
         ))}
       </ul>
+      <form method="post" action={`/admin/teams/${encodeURIComponent(team.id)}/admin-group`}>
+        <label for={`admin-group-${team.id}`}>Admin group (Okta group name; empty: none)</label>
+        <input id={`admin-group-${team.id}`} name="adminGroup" value={team.adminGroup ?? ''} />
+        <button type="submit" class="secondary">
+          Save admin group
+        </button>
+      </form>
       <NextPage
         href={
           team.membersNextCursor

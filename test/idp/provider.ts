@@ -105,6 +105,7 @@ const JWKS_PATH = '/v1/keys'
 const TOKEN_PATH = '/v1/token'
 const REDIRECTED_TOKEN_PATH = '/v1/token/redirected'
 const USERINFO_PATH = '/v1/userinfo'
+const LOGOUT_PATH = '/v1/logout'
 
 const KINDS = new Map<string, IdpEndpoint>([
   [DISCOVERY_PATH, 'discovery'],
@@ -183,9 +184,16 @@ export class TestIdp {
     this.requests.length = 0
   }
 
-  /** Replaces the signing key (and the JWKS with it). */
-  async rotateKeys(): Promise<void> {
-    this.#keys = [await generateSigningKey()]
+  /** Signs any claims with the current key (RS256, its kid), as the org signs Universal Logout requests. */
+  async signToken(claims: JoseObject, header: JoseObject = {}): Promise<string> {
+    const key = await this.#signingKey()
+    return signJwt({ alg: 'RS256', kid: key.kid, ...header }, claims, key.privateKey)
+  }
+
+  /** Generates a new signing key; `keep: true` keeps the old public keys in the JWKS. */
+  async rotateKeys(opts: { keep?: boolean } = {}): Promise<void> {
+    const key = await generateSigningKey()
+    this.#keys = opts.keep ? [key, ...this.#keys] : [key]
   }
 
   /** The upstream fetch: serves URLs on the issuer's origin, fails any other like a network error. */
@@ -312,6 +320,7 @@ export class TestIdp {
       token_endpoint: `${this.#base}${TOKEN_PATH}`,
       userinfo_endpoint: `${this.#base}${USERINFO_PATH}`,
       jwks_uri: `${this.#base}${JWKS_PATH}`,
+      end_session_endpoint: `${this.#base}${LOGOUT_PATH}`,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       grant_types_supported: ['authorization_code'],
@@ -514,6 +523,21 @@ export class TestIdp {
     const user = this.#users.get(sub)
     if (!user) throw new Error(`TestIdp: unknown user ${sub}`)
     return user
+  }
+}
+
+/** A fetch over several IdPs: the one whose issuer the URL falls under (longest first), else the first on its origin. */
+export function routeFetch(...idps: TestIdp[]): typeof fetch {
+  const longestFirst = [...idps].sort((a, b) => b.issuer.length - a.issuer.length)
+  return async (input, init) => {
+    const url = new URL(
+      typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+    )
+    const idp =
+      longestFirst.find((i) => url.href.startsWith(`${i.issuer.replace(/\/$/, '')}/`)) ??
+      longestFirst.find((i) => new URL(i.issuer).origin === url.origin)
+    if (!idp) throw new TypeError('fetch failed')
+    return idp.fetch(input, init)
   }
 }
 

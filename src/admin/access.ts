@@ -1,0 +1,95 @@
+// Support operations that end or shape access: SCIM tokens, the admin group, member removal, session revocation.
+import * as z from 'zod/mini'
+import { hashToken, newToken } from '../crypto/tokens'
+import { updateConnection } from '../db/connections'
+import { insertEvent } from '../db/events'
+import { deleteMembership, revokeUserSessions, teamMember } from '../db/revocation'
+import { setAdminGroup } from '../db/teams'
+import { userWithTeamById } from '../db/users'
+import { AppError } from '../errors'
+import { type Audit, eventRow, newReferenceId } from '../events'
+import { type AdminDeps, getConnection, getTeam, type TeamView } from './operations'
+
+export const patchTeamSchema = z.strictObject({
+  adminGroup: z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(256))),
+})
+export type TeamPatch = z.output<typeof patchTeamSchema>
+
+const success = (d: AdminDeps, audit: Audit) =>
+  insertEvent(d.db, eventRow(audit, 'success', null, newReferenceId(), d.runtime.now()))
+
+const nowSeconds = (d: AdminDeps) => Math.floor(d.runtime.now() / 1000)
+
+/** The SCIM base URL Okta is given, under this worker's origin. */
+export const scimBaseUrl = (publicOrigin: string) => `${publicOrigin}/scim/v2`
+
+/** The team a connection belongs to: the audit fact its SCIM token is recorded under (404 when none). */
+export async function connectionTeam(d: AdminDeps, connectionId: string) {
+  return { teamId: (await getConnection(d, connectionId)).teamId }
+}
+
+/**
+ * A new SCIM bearer token for the connection: shown once, stored as its hash. It replaces the previous
+ * token at once.
+ */
+export async function issueScimToken(
+  d: AdminDeps,
+  connectionId: string,
+  audit: Audit,
+): Promise<{ token: string; baseUrl: string }> {
+  const token = newToken()
+  const changes = { scimTokenHash: await hashToken(token), updatedAt: nowSeconds(d) }
+  const [[row]] = await d.db.batch([
+    updateConnection(d.db, connectionId, changes),
+    success(d, audit),
+  ])
+  if (!row) throw new AppError('not_found')
+  return { token, baseUrl: scimBaseUrl(d.config.publicOrigin) }
+}
+
+/** Names the SCIM group whose members are the team's admins (null: no admin group). */
+export async function patchTeam(
+  d: AdminDeps,
+  teamId: string,
+  patch: TeamPatch,
+  audit: Audit,
+): Promise<TeamView> {
+  const [row] = await setAdminGroup(d.db, teamId, patch.adminGroup)
+  if (!row) throw new AppError('not_found')
+  await success(d, audit)
+  return getTeam(d, teamId)
+}
+
+/** The member about to be removed: the audit facts their removal is recorded under (404 when not a member). */
+export async function memberOf(d: AdminDeps, teamId: string, userId: string) {
+  const member = await teamMember(d.db, teamId, userId)
+  if (!member) throw new AppError('not_found')
+  return { teamId, email: member.email, owner: member.role === 'owner' }
+}
+
+/** Removes a member (never the owner) and revokes their sessions; they may join again through SSO. */
+export async function removeMember(
+  d: AdminDeps,
+  member: { teamId: string; owner: boolean },
+  userId: string,
+  audit: Audit,
+): Promise<void> {
+  if (member.owner) throw new AppError('owner_not_removable')
+  await d.db.batch([
+    deleteMembership(d.db, member.teamId, userId),
+    revokeUserSessions(d.db, userId, nowSeconds(d)),
+    success(d, audit),
+  ])
+}
+
+/** The user whose sessions support ends: the audit facts (404 when no such user). */
+export async function userFacts(d: AdminDeps, userId: string) {
+  const user = await userWithTeamById(d.db, userId)
+  if (!user) throw new AppError('not_found')
+  return { teamId: user.teamId ?? null, email: user.email }
+}
+
+/** Support's "sign this person out everywhere": every live session ends at its next recheck. */
+export async function revokeSessions(d: AdminDeps, userId: string, audit: Audit): Promise<void> {
+  await d.db.batch([revokeUserSessions(d.db, userId, nowSeconds(d)), success(d, audit)])
+}

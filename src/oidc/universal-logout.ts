@@ -1,0 +1,115 @@
+// Okta Universal Logout (Global Token Revocation): the issuer's signed request ends a member's sessions.
+// @see draft-parecki-oauth-global-token-revocation §3-§4, Okta "Build Universal Logout for your app"
+import * as z from 'zod/mini'
+import type { Database } from '../db/client'
+import type { ConnectionRecord } from '../db/connections'
+import { revokeUserSessions } from '../db/revocation'
+import { consumeTokenId, findTeamMember, type LogoutSubject } from '../db/universal-logout'
+import { AppError } from '../errors'
+import { insertEvent } from '../db/events'
+import { type Audit, eventRow, newReferenceId } from '../events'
+import { email as emailSchema } from '../schemas'
+import { discover, keySet, type UpstreamOptions } from './discovery'
+import { maxTokenAgeSeconds, verifyLogoutToken } from './logout-token'
+
+const subjectSchema = z.discriminatedUnion('format', [
+  z.looseObject({ format: z.literal('email'), email: z.string().check(z.maxLength(320)) }),
+  z.looseObject({
+    format: z.literal('iss_sub'),
+    iss: z.string().check(z.maxLength(2048)),
+    sub: z.string().check(z.minLength(1), z.maxLength(512)),
+  }),
+])
+const requestSchema = z.looseObject({
+  sub_id: z.optional(subjectSchema),
+  subject: z.optional(subjectSchema),
+})
+
+export interface UniversalLogoutScope {
+  db: Database
+  upstream: UpstreamOptions
+  nowMs: number
+  audit: Audit
+}
+
+export interface UniversalLogoutRequest {
+  /** The connections the request may act for: one (per-connection endpoint) or all of one issuer. */
+  connections: ConnectionRecord[]
+  /** The endpoint URL the token's `aud` must name. */
+  audience: string
+  /** The bearer token, '' when absent. */
+  token: string
+  /** The JSON body, read only once the token checks out; `undefined` when it is not JSON. */
+  readBody: () => Promise<unknown>
+}
+
+/** `{"sub_id"|"subject": {"format":"email","email"} | {"format":"iss_sub","iss","sub"}}`, else 400. */
+function readSubject(body: unknown) {
+  const parsed = requestSchema.safeParse(body)
+  const subject = parsed.success ? (parsed.data.sub_id ?? parsed.data.subject) : undefined
+  if (!subject) throw new AppError('invalid_request', { cause: 'subject' })
+  return subject
+}
+
+/** The connections' issuer's JWKS through the discovery/JWKS cache (an unknown kid refetches once). */
+const keysFor = (upstream: UpstreamOptions, issuer: string) => async (unknownKid: boolean) => {
+  try {
+    return await keySet(upstream, await discover(upstream, issuer), { unknownKid })
+  } catch (cause) {
+    throw new AppError('idp_unreachable', { cause })
+  }
+}
+
+/**
+ * One request: the bearer JWT verified against the connections' issuer (401), the subject read (400,
+ * or 422 when its values are unusable), the jti spent (401 on replay), the member found in the
+ * connections' teams (404, also for another issuer's iss_sub), their sessions revoked. An issuer logs
+ * out only its own teams' members.
+ */
+export async function universalLogout(
+  s: UniversalLogoutScope,
+  request: UniversalLogoutRequest,
+): Promise<void> {
+  const { connections } = request
+  const [first] = connections
+  if (!first) throw new AppError('logout_token_invalid', { cause: 'unknown issuer' })
+  s.audit.teamId = connections.length === 1 ? first.teamId : null
+  const nowSeconds = Math.floor(s.nowMs / 1000)
+  const claims = await verifyLogoutToken(
+    request.token,
+    { issuer: first.issuer, audience: request.audience, nowSeconds },
+    keysFor(s.upstream, first.issuer),
+  )
+  const input = readSubject(await request.readBody())
+  let subject: LogoutSubject
+  if (input.format === 'email') {
+    const email = emailSchema.safeParse(input.email)
+    if (!email.success) throw new AppError('logout_unprocessable', { cause: 'email' })
+    subject = { format: 'email', email: email.data }
+    s.audit.email = email.data
+  } else {
+    if (!URL.canParse(input.iss)) throw new AppError('logout_unprocessable', { cause: 'iss' })
+    subject = { format: 'iss_sub', connectionIds: connections.map((x) => x.id), sub: input.sub }
+  }
+  // Kept until the token could no longer pass the iat check anyway, whatever its exp says.
+  const fresh = await consumeTokenId(s.db, {
+    issuer: claims.iss,
+    jti: claims.jti,
+    expiresAt: Math.min(claims.exp, claims.iat + maxTokenAgeSeconds + 60),
+  })
+  if (!fresh) throw new AppError('logout_token_invalid', { cause: 'jti replayed' })
+  const member =
+    input.format === 'iss_sub' && input.iss !== first.issuer
+      ? undefined
+      : await findTeamMember(
+          s.db,
+          connections.map((x) => x.teamId),
+          subject,
+        )
+  if (!member) throw new AppError('logout_subject_unknown')
+  const audit = { ...s.audit, teamId: member.teamId, email: member.email }
+  await s.db.batch([
+    revokeUserSessions(s.db, member.id, nowSeconds),
+    insertEvent(s.db, eventRow(audit, 'success', null, newReferenceId(), s.nowMs)),
+  ])
+}

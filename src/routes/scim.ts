@@ -1,0 +1,188 @@
+// SCIM 2.0 at /scim/v2 for Okta provisioning: a connection's bearer token acts on that connection's team only.
+// @see RFC 7644 §3
+import { type Context, Hono } from 'hono'
+import { hashToken } from '../crypto/tokens'
+import { scimScopeByTokenHash, type ScimScope } from '../db/scim'
+import { isStorageFailure } from '../db/errors'
+import type { AppEnv } from '../env'
+import { type AuditAction, scimRequestActions } from '../vocabulary'
+import { AppError, type ErrorCode } from '../errors'
+import { describeCause, log } from '../log'
+import { insertEvent } from '../db/events'
+import { eventRow, newReferenceId } from '../events'
+import { refuseLargeBodies } from '../http/body-limit'
+import { db } from '../http/context'
+import { rateLimit, rateLimits } from '../http/rate-limit'
+import { scimContentType, ScimError } from '../scim/errors'
+import {
+  createGroup,
+  deleteGroup,
+  getGroup,
+  listGroups,
+  patchGroup,
+  replaceGroup,
+} from '../scim/groups'
+import { listResponse, resourceTypes, schemas, serviceProviderConfig } from '../scim/protocol'
+import {
+  createUser,
+  deleteUser,
+  getUser,
+  listUsers,
+  patchUser,
+  replaceUser,
+  type ScimContext,
+} from '../scim/users'
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The connection and team the SCIM bearer token belongs to. */
+    scimScope: ScimScope
+  }
+}
+
+/** `scim_<method>_<resource>` for Users and Groups; anything else is `scim_request`. */
+function scimRequestAction(method: string, path: string): AuditAction {
+  const name = `scim_${method.toLowerCase()}_${path.split('/')[3]?.toLowerCase() ?? ''}`
+  return scimRequestActions.find((action) => action === name) ?? 'scim_request'
+}
+
+const baseUrl = (c: Context<AppEnv>) => `${c.var.config.publicOrigin}/scim/v2`
+
+const scim = (c: Context<AppEnv>): ScimContext => ({
+  db: db(c),
+  scope: c.var.scimScope,
+  nowMs: c.var.runtime.now(),
+  baseUrl: baseUrl(c),
+  audit: c.var.audit,
+})
+
+const send = (c: Context<AppEnv>, body: unknown, status: 200 | 201 = 200) =>
+  c.body(JSON.stringify(body), status, { 'content-type': scimContentType })
+
+async function readBody(c: Context<AppEnv>): Promise<unknown> {
+  try {
+    return await c.req.json()
+  } catch {
+    throw new ScimError(400, 'The body is not JSON.', 'invalidSyntax')
+  }
+}
+
+/** The event's code: the catalogue's when the refusal came from it, else SCIM's conflict or bad input. */
+function errorCode(error: unknown, scimError: ScimError): ErrorCode {
+  if (error instanceof AppError) return error.code
+  if (scimError.status >= 500) return 'internal_error'
+  return scimError.status === 409 ? 'scim_conflict' : 'invalid_request'
+}
+
+/** The answer to any failure, in the SCIM error schema; refusals other than 401/404 leave an event row. */
+async function refuse(c: Context<AppEnv>, error: unknown): Promise<Response> {
+  const scimError =
+    error instanceof ScimError
+      ? error
+      : error instanceof AppError && (error.status === 413 || error.status === 429)
+        ? new ScimError(error.status, error.message)
+        : isStorageFailure(error)
+          ? new ScimError(503, 'The service is busy. Please try again in a moment.')
+          : new ScimError(500, 'Something went wrong on our side.')
+  const referenceId = newReferenceId()
+  const outcome = scimError.status >= 500 ? 'error' : 'refused'
+  log(outcome === 'error' ? 'error' : 'info', c.var.audit?.action ?? 'scim_request', {
+    outcome,
+    status: scimError.status,
+    scimType: scimError.scimType,
+    referenceId,
+    cause: scimError === error ? undefined : describeCause(error),
+  })
+  if (c.var.audit && ![401, 404].includes(scimError.status)) {
+    const row = eventRow(
+      { ...c.var.audit, teamId: c.var.scimScope?.teamId ?? null },
+      outcome,
+      errorCode(error, scimError),
+      referenceId,
+      c.var.runtime.now(),
+    )
+    await insertEvent(db(c), row).catch(() => undefined)
+  }
+  const headers: Record<string, string> = { 'content-type': scimContentType }
+  if (scimError.status === 401) headers['www-authenticate'] = 'Bearer realm="scim"'
+  return c.body(JSON.stringify(scimError.body), scimError.status, headers)
+}
+
+/** The bearer token's hash, or undefined when the header holds none. */
+async function presentedTokenHash(c: Context<AppEnv>): Promise<string | undefined> {
+  const token = /^Bearer ([\x21-\x7e]{20,512})$/i.exec(c.req.header('authorization') ?? '')?.[1]
+  return token ? hashToken(token) : undefined
+}
+
+export const scimRoutes = new Hono<AppEnv>()
+  .use('*', async (c, next) => {
+    c.set('audit', { kind: 'admin', action: scimRequestAction(c.req.method, c.req.path) })
+    await next()
+  })
+  .use('*', refuseLargeBodies)
+  .use(
+    '*',
+    rateLimit(rateLimits.scim, async (c) => {
+      const hash = await presentedTokenHash(c)
+      return hash && `scim-token:${hash}`
+    }),
+  )
+  .use('*', async (c, next) => {
+    const hash = await presentedTokenHash(c)
+    const scope = hash ? await scimScopeByTokenHash(db(c), hash) : undefined
+    if (!scope) throw new ScimError(401, 'A valid SCIM bearer token is required.')
+    c.set('scimScope', scope)
+    c.var.audit.teamId = scope.teamId
+    await next()
+  })
+  .get('/ServiceProviderConfig', (c) => send(c, serviceProviderConfig(baseUrl(c))))
+  .get('/ResourceTypes', (c) => {
+    const types = resourceTypes(baseUrl(c))
+    return send(c, listResponse(types, types.length, 1))
+  })
+  .get('/ResourceTypes/:name', (c) => {
+    const type = resourceTypes(baseUrl(c)).find((t) => t.id === c.req.param('name'))
+    if (!type) throw new ScimError(404, 'ResourceType not found')
+    return send(c, type)
+  })
+  .get('/Schemas', (c) => {
+    const all = schemas(baseUrl(c))
+    return send(c, listResponse(all, all.length, 1))
+  })
+  .get('/Schemas/:id', (c) => {
+    const schema = schemas(baseUrl(c)).find((s) => s.id === c.req.param('id'))
+    if (!schema) throw new ScimError(404, 'Schema not found')
+    return send(c, schema)
+  })
+  .get('/Users', async (c) => send(c, await listUsers(scim(c), c.req.query())))
+  .post('/Users', async (c) => send(c, await createUser(scim(c), await readBody(c)), 201))
+  .get('/Users/:id', async (c) => send(c, await getUser(scim(c), c.req.param('id'))))
+  .put('/Users/:id', async (c) =>
+    send(c, await replaceUser(scim(c), c.req.param('id'), await readBody(c))),
+  )
+  .patch('/Users/:id', async (c) =>
+    send(c, await patchUser(scim(c), c.req.param('id'), await readBody(c))),
+  )
+  .delete('/Users/:id', async (c) => {
+    await deleteUser(scim(c), c.req.param('id'))
+    return c.body(null, 204)
+  })
+  .get('/Groups', async (c) => send(c, await listGroups(scim(c), c.req.query())))
+  .post('/Groups', async (c) => send(c, await createGroup(scim(c), await readBody(c)), 201))
+  .get('/Groups/:id', async (c) =>
+    send(c, await getGroup(scim(c), c.req.param('id'), c.req.query())),
+  )
+  .put('/Groups/:id', async (c) =>
+    send(c, await replaceGroup(scim(c), c.req.param('id'), await readBody(c))),
+  )
+  .patch('/Groups/:id', async (c) =>
+    send(c, await patchGroup(scim(c), c.req.param('id'), await readBody(c))),
+  )
+  .delete('/Groups/:id', async (c) => {
+    await deleteGroup(scim(c), c.req.param('id'))
+    return c.body(null, 204)
+  })
+  .all('*', () => {
+    throw new ScimError(404, 'No such SCIM endpoint.')
+  })
+  .onError((error, c) => refuse(c, error))

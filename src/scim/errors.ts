@@ -1,0 +1,39 @@
+// SCIM errors: an HTTP status, an optional scimType and a detail, sent in the SCIM error schema.
+// @see RFC 7644 §3.12
+
+export const scimErrorSchema = 'urn:ietf:params:scim:api:messages:2.0:Error'
+export const scimContentType = 'application/scim+json'
+
+export type ScimType =
+  | 'invalidFilter'
+  | 'invalidSyntax'
+  | 'invalidPath'
+  | 'invalidValue'
+  | 'noTarget'
+  | 'uniqueness'
+  | 'mutability'
+  | 'tooMany'
+
+export type ScimStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 501 | 503
+
+/** The one SCIM error class: the status and scimType are stable, the detail is a plain sentence. */
+export class ScimError extends Error {
+  constructor(
+    readonly status: ScimStatus,
+    readonly detail: string,
+    readonly scimType?: ScimType,
+  ) {
+    super(detail)
+  }
+
+  get body() {
+    return {
+      schemas: [scimErrorSchema],
+      status: String(this.status),
+      ...(this.scimType ? { scimType: this.scimType } : {}),
+      detail: this.detail,
+    }
+  }
+}
+
+export const notFound = (what: string) => new ScimError(404, `${what} not found`)

@@ -1,0 +1,337 @@
+// SCIM Users for one team: provisioning, updates, deactivation and deletion, each with its event row.
+import type { BatchItem } from 'drizzle-orm/batch'
+import * as z from 'zod/mini'
+import { randomId } from '../crypto/encoding'
+import type { Database } from '../db/client'
+import { isUniqueViolation } from '../db/errors'
+import { revokeUserSessions } from '../db/revocation'
+import {
+  insertScimUser,
+  joinTeam,
+  leaveTeam,
+  leaveTeamGroups,
+  loadScimUsers,
+  membershipOf,
+  type ScimScope,
+  type ScimUserRow,
+  teamHasDomain,
+  upsertScimUser,
+  userByEmailForTeam,
+  updateUser,
+  type UserQuery,
+} from '../db/scim'
+import { insertEvent } from '../db/events'
+import type { AuditAction } from '../vocabulary'
+import { type Audit, eventRow, newReferenceId } from '../events'
+import { emailDomain } from '../provisioning'
+import { email as emailSchema } from '../schemas'
+import { notFound, ScimError } from './errors'
+import { filterValue, onlyAttributes, parseFilter } from './filter'
+import { applyPatch, patchOpSchema, patchRequest } from './patch'
+import { iso, listResponse, readPaging, userSchema } from './protocol'
+
+/** What a SCIM call needs: storage, the token's team, the clock, the base URL and the audit to fill in. */
+export interface ScimContext {
+  db: Database
+  scope: ScimScope
+  nowMs: number
+  baseUrl: string
+  audit: Audit
+}
+
+const optionalText = (max: number) => z.optional(z.nullable(z.string().check(z.maxLength(max))))
+const boolish = z.union([
+  z.boolean(),
+  z.pipe(
+    z.enum(['true', 'false', 'True', 'False']),
+    z.transform((v) => v.toLowerCase() === 'true'),
+  ),
+])
+
+/** The core User attributes we keep; everything else Okta sends (locale, password, ...) is ignored. */
+const userInput = z.looseObject({
+  userName: z.string().check(z.maxLength(320)),
+  externalId: optionalText(256),
+  displayName: optionalText(200),
+  active: z.optional(boolish),
+  name: z.optional(
+    z.nullable(
+      z.looseObject({
+        formatted: optionalText(200),
+        givenName: optionalText(100),
+        familyName: optionalText(100),
+      }),
+    ),
+  ),
+})
+
+interface UserState {
+  email: string
+  name: string | null
+  givenName: string | null
+  familyName: string | null
+  externalId: string | null
+  active: boolean
+}
+
+/** The user's state as a resource (or a patched resource) describes it; userName is the email. */
+function readUser(body: unknown): UserState {
+  const parsed = userInput.safeParse(body)
+  if (!parsed.success)
+    throw new ScimError(
+      400,
+      `Invalid user: ${parsed.error.issues.map((i) => i.path.join('.') || '(body)').join(', ')}.`,
+      'invalidValue',
+    )
+  const input = parsed.data
+  const email = emailSchema.safeParse(input.userName)
+  if (!email.success) throw new ScimError(400, 'userName must be an email address.', 'invalidValue')
+  const givenName = input.name?.givenName?.trim() || null
+  const familyName = input.name?.familyName?.trim() || null
+  const name =
+    input.displayName?.trim() ||
+    input.name?.formatted?.trim() ||
+    [givenName, familyName].filter(Boolean).join(' ') ||
+    null
+  return {
+    email: email.data,
+    name,
+    givenName,
+    familyName,
+    externalId: input.externalId ?? null,
+    active: input.active ?? true,
+  }
+}
+
+const isActive = (row: ScimUserRow) => row.memberRole !== null && row.status !== 'inactive'
+
+/** The core User resource for a team user. */
+export function userResource(row: ScimUserRow, baseUrl: string) {
+  return {
+    schemas: [userSchema],
+    id: row.id,
+    ...(row.externalId ? { externalId: row.externalId } : {}),
+    userName: row.email,
+    name: {
+      ...(row.name ? { formatted: row.name } : {}),
+      ...(row.givenName ? { givenName: row.givenName } : {}),
+      ...(row.familyName ? { familyName: row.familyName } : {}),
+    },
+    ...(row.name ? { displayName: row.name } : {}),
+    emails: [{ value: row.email, type: 'work', primary: true }],
+    active: isActive(row),
+    meta: {
+      resourceType: 'User',
+      created: iso(row.createdAt),
+      lastModified: iso(row.updatedAt ?? row.createdAt),
+      location: `${baseUrl}/Users/${row.id}`,
+    },
+  }
+}
+
+async function loadUser(s: ScimContext, id: string): Promise<ScimUserRow> {
+  const { rows } = await loadScimUsers(s.db, s.scope.teamId, { id }, { offset: 0, limit: 1 })
+  const [row] = rows
+  if (!row) throw notFound('User')
+  return row
+}
+
+export async function getUser(s: ScimContext, id: string) {
+  return userResource(await loadUser(s, id), s.baseUrl)
+}
+
+/** GET /Users: Okta asks `filter=userName eq "..."`; externalId and id filters work too. */
+export async function listUsers(s: ScimContext, query: Record<string, string>) {
+  const filters = parseFilter(query.filter)
+  onlyAttributes(filters, ['username', 'externalid', 'id', 'emails.value', 'emails'])
+  const q: UserQuery = {
+    email: filterValue(filters, 'username', 'emails.value', 'emails'),
+    externalId: filterValue(filters, 'externalid'),
+    id: filterValue(filters, 'id'),
+  }
+  const paging = readPaging(query)
+  const { total, rows } = await loadScimUsers(s.db, s.scope.teamId, q, paging)
+  return listResponse(
+    rows.map((row) => userResource(row, s.baseUrl)),
+    total,
+    paging.startIndex,
+  )
+}
+
+const event = (s: ScimContext, action: AuditAction, email: string) =>
+  insertEvent(
+    s.db,
+    eventRow(
+      { ...s.audit, action, teamId: s.scope.teamId, email },
+      'success',
+      null,
+      newReferenceId(),
+      s.nowMs,
+    ),
+  )
+
+async function requireTeamDomain(s: ScimContext, email: string) {
+  const domain = emailDomain(email)
+  if (!domain || !(await teamHasDomain(s.db, s.scope.teamId, domain)))
+    throw new ScimError(
+      400,
+      `The domain of ${email} is not one of this team’s domains.`,
+      'invalidValue',
+    )
+}
+
+const uniqueness = (detail: string) => new ScimError(409, detail, 'uniqueness')
+
+async function run(s: ScimContext, statements: BatchItem<'sqlite'>[]) {
+  try {
+    await s.db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])
+  } catch (error) {
+    if (isUniqueViolation(error)) throw uniqueness('A user with this userName already exists.')
+    throw error
+  }
+}
+
+/**
+ * POST /Users. A new email gets a new user in the team; a teamless account joins; a user this team's
+ * Okta deactivated or deleted comes back with the same id. A member of another team, or an active
+ * member of this team, is `409 uniqueness`.
+ */
+export async function createUser(s: ScimContext, body: unknown) {
+  const state = readUser(body)
+  s.audit.email = state.email
+  await requireTeamDomain(s, state.email)
+  const existing = await userByEmailForTeam(s.db, s.scope.teamId, state.email)
+  if (existing?.teamId && existing.teamId !== s.scope.teamId)
+    throw uniqueness('This user belongs to another team.')
+  if (
+    existing?.teamId === s.scope.teamId &&
+    existing.status !== 'inactive' &&
+    existing.status !== 'deleted'
+  )
+    throw uniqueness('This user is already a member of this team.')
+  const userId = existing?.id ?? randomId()
+  const now = Math.floor(s.nowMs / 1000)
+  const statements: BatchItem<'sqlite'>[] = []
+  if (!existing)
+    statements.push(insertScimUser(s.db, { id: userId, email: state.email, name: state.name }))
+  else if (state.name) statements.push(updateUser(s.db, userId, { name: state.name }))
+  statements.push(
+    joinTeam(s.db, s.scope, userId),
+    upsertScimUser(s.db, {
+      teamId: s.scope.teamId,
+      userId,
+      status: state.active ? 'active' : 'inactive',
+      externalId: state.externalId,
+      givenName: state.givenName,
+      familyName: state.familyName,
+      updatedAt: now,
+    }),
+    event(s, existing ? 'scim_user_provisioned_again' : 'scim_user_created', state.email),
+  )
+  await run(s, statements)
+  return getUser(s, userId)
+}
+
+/** Writes the difference between a user as stored and as Okta now describes them. */
+async function applyUser(s: ScimContext, row: ScimUserRow, next: UserState) {
+  s.audit.email = row.email
+  const statements: BatchItem<'sqlite'>[] = []
+  const now = Math.floor(s.nowMs / 1000)
+  if (next.email !== row.email) {
+    await requireTeamDomain(s, next.email)
+    statements.push(updateUser(s.db, row.id, { email: next.email }))
+  }
+  if (next.name !== row.name && next.name !== null)
+    statements.push(updateUser(s.db, row.id, { name: next.name }))
+  const wasActive = isActive(row)
+  if (next.active && row.memberRole === null) {
+    const membership = await membershipOf(s.db, row.id)
+    if (membership && membership.teamId !== s.scope.teamId)
+      throw uniqueness('This user belongs to another team.')
+    statements.push(joinTeam(s.db, s.scope, row.id))
+  }
+  if (!next.active && wasActive) statements.push(revokeUserSessions(s.db, row.id, now))
+  statements.push(
+    upsertScimUser(s.db, {
+      teamId: s.scope.teamId,
+      userId: row.id,
+      status: next.active ? 'active' : 'inactive',
+      externalId: next.externalId,
+      givenName: next.givenName,
+      familyName: next.familyName,
+      updatedAt: now,
+    }),
+    event(
+      s,
+      wasActive === next.active
+        ? 'scim_user_updated'
+        : next.active
+          ? 'scim_user_reactivated'
+          : 'scim_user_deactivated',
+      next.email,
+    ),
+  )
+  await run(s, statements)
+  return getUser(s, row.id)
+}
+
+/** PUT /Users/:id: the body replaces the user's attributes (an absent `active` means active). */
+export async function replaceUser(s: ScimContext, id: string, body: unknown) {
+  const row = await loadUser(s, id)
+  return applyUser(s, row, readUser(body))
+}
+
+/** PATCH /Users/:id with a PatchOp; answers the resource (200), as Okta expects. */
+export async function patchUser(s: ScimContext, id: string, body: unknown) {
+  const request = patchRequest.safeParse(body)
+  if (!request.success || !request.data.schemas.includes(patchOpSchema))
+    throw new ScimError(400, 'The body must be a PatchOp with Operations.', 'invalidSyntax')
+  const row = await loadUser(s, id)
+  const before = userResource(row, s.baseUrl)
+  const patched = applyPatch(before, request.data.Operations)
+  return applyUser(s, row, readUser(withoutStaleDisplayName(before, patched)))
+}
+
+/**
+ * When a patch changes givenName or familyName but leaves the display name as it was, that display name
+ * is stale: drop it, so the stored name follows the new parts.
+ */
+function withoutStaleDisplayName(
+  before: ReturnType<typeof userResource>,
+  patched: Record<string, unknown>,
+): Record<string, unknown> {
+  const name = (patched.name ?? {}) as Record<string, unknown>
+  const partsChanged =
+    name.givenName !== before.name.givenName || name.familyName !== before.name.familyName
+  if (!partsChanged) return patched
+  const result: Record<string, unknown> = { ...patched, name: { ...name } }
+  if (patched.displayName === before.displayName) delete result.displayName
+  if (name.formatted === before.name.formatted)
+    delete (result.name as Record<string, unknown>).formatted
+  return result
+}
+
+/**
+ * DELETE /Users/:id: the user leaves the team (the owner keeps the membership but loses access), its
+ * groups and sessions; SSO login stays refused until Okta provisions the user again.
+ */
+export async function deleteUser(s: ScimContext, id: string) {
+  const row = await loadUser(s, id)
+  s.audit.email = row.email
+  const now = Math.floor(s.nowMs / 1000)
+  await run(s, [
+    leaveTeam(s.db, s.scope.teamId, row.id),
+    leaveTeamGroups(s.db, s.scope.teamId, row.id),
+    revokeUserSessions(s.db, row.id, now),
+    upsertScimUser(s.db, {
+      teamId: s.scope.teamId,
+      userId: row.id,
+      status: 'deleted',
+      externalId: row.externalId,
+      givenName: row.givenName,
+      familyName: row.familyName,
+      updatedAt: now,
+    }),
+    event(s, 'scim_user_deleted', row.email),
+  ])
+}
