@@ -85,13 +85,23 @@ export class Tally {
    * Asserts a refusal's outcome and counts it: status and code, no internals, its event row, and (when a
    * baseline() was taken) no rows written since. `status` ≥ 500 marks that answer as an expected 5xx.
    */
-  async refused(response: Response, expected: { status: number; code: string }): Promise<void> {
+  async refused(
+    response: Response,
+    expected: { status: number; code: string },
+  ): Promise<Awaited<ReturnType<typeof expectRefusal>>> {
     if (expected.status >= 500 && response.status === expected.status) this.figures.expected5xx++
     const written = this.#baseline ? rowsAdded(this.#baseline, await rowCounts()) : 0
     this.figures.rowsWrittenByRefusals += written
     this.#publish()
-    await expectRefusal(response, expected)
+    const refusal = await expectRefusal(response, expected)
     expect(written, 'rows written by a refused attempt').toBe(0)
+    this.figures.refused++
+    this.#publish()
+    return refusal
+  }
+
+  /** Counts a refusal the caller has already asserted (its status and code) by other means. */
+  countRefused(): void {
     this.figures.refused++
     this.#publish()
   }

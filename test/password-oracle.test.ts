@@ -1,7 +1,7 @@
 // Password login cannot be used to test a password of a member of an SSO-only team.
 import { describe, expect, it } from 'vitest'
 import { hashPassword } from '../src/crypto/password'
-import { Browser, expectRefusal, formPost, query } from './harness'
+import { Browser, formPost, query } from './harness'
 import { scene } from './scene'
 
 /** The page with its one varying part, the reference id, blanked out. */
@@ -9,8 +9,8 @@ const withoutReference = (html: string) =>
   html.replace(/data-testid="reference-id">[^<]+</, 'data-testid="reference-id">…<')
 
 describe('password oracle for SSO-only members', () => {
-  it('answers a right and a wrong password alike (the old code told them apart: 403 sso_required vs 401 invalid_credentials)', async () => {
-    const { rig, team } = await scene()
+  it('answers a right and a wrong password alike (the old code told them apart: 403 sso_required vs 401 invalid_credentials)', async (ctx) => {
+    const { rig, team, tally } = await scene({ ctx, area: 'Password oracle' })
     await query(
       'update users set password_hash = ? where email = ?',
       await hashPassword('the right password'),
@@ -19,12 +19,13 @@ describe('password oracle for SSO-only members', () => {
     const answers = []
     for (const password of ['the right password', 'a wrong password', ' ']) {
       const browser = new Browser()
+      await tally.baseline()
       const response = await rig.fetch(
         browser,
         '/login/password',
         formPost({ email: team.ownerEmail, password }),
       )
-      const { body } = await expectRefusal(response, { status: 403, code: 'sso_required' })
+      const { body } = await tally.refused(response, { status: 403, code: 'sso_required' })
       answers.push({ page: withoutReference(body), cookies: [...browser.cookies.keys()] })
     }
     expect(answers[1]).toEqual(answers[0])
