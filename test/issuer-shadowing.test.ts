@@ -4,8 +4,8 @@ import { Browser, me, query, tileLogin } from './harness'
 import { addTeam, scene } from './scene'
 
 describe('issuer shadowing', () => {
-  it('a connection registered later with the victim’s issuer and bogus credentials leaves the victim’s bare tile working (the old code answered ambiguous_issuer)', async () => {
-    const { rig, team: victim } = await scene()
+  it('a connection registered later with the victim’s issuer and bogus credentials leaves the victim’s bare tile working (the old code answered ambiguous_issuer)', async (ctx) => {
+    const { rig, team: victim, tally } = await scene({ ctx, area: 'Issuer shadowing' })
     rig.idp.addUser({ sub: 'okta-vic', email: `vic@${victim.domain}`, email_verified: true })
     rig.idp.addUser({ sub: 'okta-val', email: `val@${victim.domain}`, email_verified: true })
     expect((await tileLogin(rig, new Browser(), 'okta-vic')).callback.status).toBe(302)
@@ -36,10 +36,11 @@ describe('issuer shadowing', () => {
     const lastLogin = new Map(rows.map((r) => [r.id, r.last_login_at]))
     expect(lastLogin.get(victim.connectionId)).toEqual(expect.any(Number))
     expect(lastLogin.get(shadowId)).toBeNull()
+    tally.accepted()
   })
 
-  it('two teams on one issuer that have both signed in: the bare issuer is ambiguous, each per-connection URI works', async () => {
-    const { rig, team } = await scene()
+  it('two teams on one issuer that have both signed in: the bare issuer is ambiguous, each per-connection URI works', async (ctx) => {
+    const { rig, team, tally } = await scene({ ctx, area: 'Issuer shadowing' })
     const teams = [team, await addTeam(rig)]
     for (const [i, team] of teams.entries()) {
       rig.idp.addUser({ sub: `okta-${i}`, email: `kim@${team.domain}`, email_verified: true })
@@ -49,5 +50,6 @@ describe('issuer shadowing', () => {
     const { initiate } = await tileLogin(rig, new Browser(), 'okta-0')
     expect(initiate.status).toBe(400)
     expect(await initiate.text()).toContain('data-testid="error-code">ambiguous_issuer<')
+    tally.countRefused()
   })
 })
