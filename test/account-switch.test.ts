@@ -1,15 +1,6 @@
 // Tile login while another user is signed in asks first; only a same-origin confirmation switches.
-import { describe, expect, it } from 'vitest'
-import {
-  Browser,
-  expectRefusal,
-  formPost,
-  me,
-  publicOrigin,
-  query,
-  type Rig,
-  tileLogin,
-} from './harness'
+import { describe, expect, it, type TestContext } from 'vitest'
+import { Browser, formPost, me, publicOrigin, query, type Rig, tileLogin } from './harness'
 import { addTeam, scene } from './scene'
 
 const sessionCookie = '__Host-edge_sso_session'
@@ -34,8 +25,8 @@ const payloadOf = (cookie: string) => {
 }
 
 /** A member signed in at the victim's team, and an attacker's tenant whose IdP signs its own user in. */
-async function victimAndAttacker() {
-  const { rig, team: victim } = await scene()
+async function victimAndAttacker(ctx?: TestContext) {
+  const { rig, team: victim, tally } = await scene({ ctx, area: 'Tile-login CSRF' })
   const attacker = await addTeam(rig)
   const member = `mia@${victim.domain}`
   const mallory = `mallory@${attacker.domain}`
@@ -48,12 +39,12 @@ async function victimAndAttacker() {
   /** The browser sent to the attacker's connection, signed in at the IdP as the attacker's user. */
   const lure = () =>
     tileLogin(rig, browser, 'okta-mallory', `/sso/initiate/${attacker.connectionId}`)
-  return { rig, browser, member, mallory, lure, attacker }
+  return { rig, browser, member, mallory, lure, attacker, tally }
 }
 
 describe('tile login while someone else is signed in', () => {
-  it('login CSRF: a signed-in member sent to another tenant’s initiate URI stays themselves until confirming (the old code switched silently and left the old row live)', async () => {
-    const { rig, browser, member, mallory, lure } = await victimAndAttacker()
+  it('login CSRF: a signed-in member sent to another tenant’s initiate URI stays themselves until confirming (the old code switched silently and left the old row live)', async (ctx) => {
+    const { rig, browser, member, mallory, lure, tally } = await victimAndAttacker(ctx)
     const sessionBefore = browser.cookies.get(sessionCookie)
     const { callback } = await lure()
     expect(callback.status).toBe(200)
@@ -78,6 +69,7 @@ describe('tile login while someone else is signed in', () => {
     expect(browser.cookies.has(switchCookie)).toBe(false)
     expect((await sessionRows(member)).map((r) => r.revoked_at !== null)).toEqual([true])
     expect((await sessionRows(mallory)).map((r) => r.revoked_at)).toEqual([null])
+    tally.accepted()
   })
 
   it('a confirmed switch keeps what its login brought: the sealed ID token for RP-initiated logout, and the role', async () => {
@@ -104,11 +96,12 @@ describe('tile login while someone else is signed in', () => {
     expect([claims.sub, claims.aud]).toEqual(['okta-mallory', attacker.clientId])
   })
 
-  it('the confirmation is refused from another site, and cancelling keeps the signed-in user and writes no session', async () => {
-    const { rig, browser, member, mallory, lure } = await victimAndAttacker()
+  it('the confirmation is refused from another site, and cancelling keeps the signed-in user and writes no session', async (ctx) => {
+    const { rig, browser, member, mallory, lure, tally } = await victimAndAttacker(ctx)
     await lure()
+    await tally.baseline()
     const forged = await rig.fetch(browser, '/sso/switch', post('cross-site'))
-    await expectRefusal(forged, { status: 403, code: 'csrf_refused' })
+    await tally.refused(forged, { status: 403, code: 'csrf_refused' })
     expect(await whoAmI(rig, browser)).toBe(member)
     const cancel = await rig.fetch(browser, '/sso/switch/cancel', post())
     expect([cancel.status, cancel.headers.get('location')]).toEqual([303, `${publicOrigin}/app`])
@@ -116,19 +109,21 @@ describe('tile login while someone else is signed in', () => {
     expect(await whoAmI(rig, browser)).toBe(member)
     expect(await sessionRows(mallory)).toEqual([])
     expect((await sessionRows(member)).map((r) => r.revoked_at)).toEqual([null])
+    await tally.baseline()
     const late = await rig.fetch(browser, '/sso/switch', post())
-    await expectRefusal(late, { status: 400, code: 'login_expired' })
+    await tally.refused(late, { status: 400, code: 'login_expired' })
     expect(await whoAmI(rig, browser)).toBe(member)
   })
 
-  it('a pending switch confirmed twice (its cookie copied) starts one session only', async () => {
-    const { rig, browser, mallory, lure } = await victimAndAttacker()
+  it('a pending switch confirmed twice (its cookie copied) starts one session only', async (ctx) => {
+    const { rig, browser, mallory, lure, tally } = await victimAndAttacker(ctx)
     await lure()
     const copy = new Browser()
     for (const [name, value] of browser.cookies) copy.cookies.set(name, value)
     expect((await rig.fetch(browser, '/sso/switch', post())).status).toBe(303)
+    await tally.baseline()
     const again = await rig.fetch(copy, '/sso/switch', post())
-    await expectRefusal(again, { status: 400, code: 'login_expired' })
+    await tally.refused(again, { status: 400, code: 'login_expired' })
     expect(await sessionRows(mallory)).toHaveLength(1)
   })
 
