@@ -4,6 +4,7 @@ import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { readConfig } from '../src/env'
 import { type CookiePurpose, writeSignedCookie } from '../src/http/signed-cookie'
+import { Tally } from './figures'
 import { adminToken, Browser, createRig, formPost, me, publicOrigin, unique } from './harness'
 import { expectSignedIn, initiatePath, scene } from './scene'
 
@@ -32,8 +33,8 @@ const browserWith = (name: string, value: string) => {
 }
 
 describe('cookie purposes', () => {
-  it('refuses a login transaction cookie copied into the session cookie, and a session cookie copied into the console cookie', async () => {
-    const s = await scene()
+  it('refuses a login transaction cookie copied into the session cookie, and a session cookie copied into the console cookie', async (ctx) => {
+    const s = await scene({ ctx, area: 'Cookie purposes' })
     const { rig } = s
     const pending = new Browser()
     await rig.fetch(pending, initiatePath(s))
@@ -42,20 +43,24 @@ describe('cookie purposes', () => {
       .map(([, value]) => value)
     expect(transaction).not.toBe('')
     expect((await me(rig, browserWith(names.session, transaction))).status).toBe(401)
+    s.tally.countRefused()
 
     const signedIn = await expectSignedIn(s)
     const session = signedIn.cookies.get(names.session)!
     const asConsole = await rig.fetch(browserWith(names.console, session), '/admin')
     expect(await asConsole.text()).toContain('id="admin-token"')
+    s.tally.countRefused()
 
     const support = new Browser()
     await rig.fetch(support, '/admin/login', formPost({ token: adminToken }))
     const consoleValue = support.cookies.get(names.console)!
     expect((await me(rig, browserWith(names.session, consoleValue))).status).toBe(401)
+    s.tally.countRefused()
   })
 
-  it('one key signed every cookie kind, so a value minted for another purpose passed as a session: now refused', async () => {
+  it('one key signed every cookie kind, so a value minted for another purpose passed as a session: now refused', async (ctx) => {
     const rig = await createRig()
+    const tally = new Tally(ctx, 'Cookie purposes').watch(rig)
     const now = Math.floor(Date.now() / 1000)
     const payload = {
       sid: unique('sid'),
@@ -69,9 +74,11 @@ describe('cookie purposes', () => {
     }
     const asSession = await mint('session', payload)
     expect((await me(rig, browserWith(names.session, asSession))).status).toBe(200)
+    tally.accepted()
     for (const purpose of ['login-transaction', 'console', 'account-switch'] as const) {
       const response = await me(rig, browserWith(names.session, await mint(purpose, payload)))
       expect([purpose, response.status]).toEqual([purpose, 401])
+      tally.countRefused()
     }
   })
 })
