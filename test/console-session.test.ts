@@ -2,7 +2,8 @@
 // (A new ADMIN_TOKEN ending it: test/admin-console.test.ts.)
 import { describe, expect, it } from 'vitest'
 import { sha256Hex } from '../src/crypto/encoding'
-import { adminToken, Browser, createRig, expectRefusal, formPost, query, type Rig } from './harness'
+import { Tally } from './figures'
+import { adminToken, Browser, createRig, formPost, query, type Rig } from './harness'
 
 const consoleCookie = '__Host-edge_sso_admin'
 
@@ -29,8 +30,9 @@ const payloadOf = (cookie: string) => {
 }
 
 describe('support console session', () => {
-  it('cookie carries a random id, nothing derived from the admin token (the old cookie held an unsalted sha256 of it)', async () => {
+  it('cookie carries a random id, nothing derived from the admin token (the old cookie held an unsalted sha256 of it)', async (ctx) => {
     const rig = await createRig()
+    const tally = new Tally(ctx, 'Console sessions').watch(rig)
     const first = await consoleSignIn(rig)
     const second = await consoleSignIn(rig)
     expect(await consoleShows(rig, first)).toBe('console')
@@ -51,10 +53,12 @@ describe('support console session', () => {
     )
     expect(rows).toHaveLength(2)
     expect(rows[0]!.token_fingerprint).not.toEqual(rows[1]!.token_fingerprint)
+    tally.accepted()
   })
 
-  it('a stolen console cookie dies at logout (the old logout only cleared the cookie in one browser)', async () => {
+  it('a stolen console cookie dies at logout (the old logout only cleared the cookie in one browser)', async (ctx) => {
     const rig = await createRig()
+    const tally = new Tally(ctx, 'Console sessions').watch(rig)
     const browser = await consoleSignIn(rig)
     const thief = new Browser()
     thief.cookies.set(consoleCookie, browser.cookies.get(consoleCookie)!)
@@ -63,6 +67,8 @@ describe('support console session', () => {
     expect(logout.status).toBe(303)
     expect(browser.cookies.has(consoleCookie)).toBe(false)
     expect(await consoleShows(rig, thief)).toBe('sign-in form')
+    tally.countRefused()
+    await tally.baseline()
     const action = await rig.fetch(
       thief,
       '/admin/teams',
@@ -72,7 +78,7 @@ describe('support console session', () => {
         defaultPermission: 'public',
       }),
     )
-    await expectRefusal(action, { status: 401, code: 'admin_login_required' })
+    await tally.refused(action, { status: 401, code: 'admin_login_required' })
     expect(await query('select id from users where email = ?', 'thief@thief.example')).toEqual([])
   })
 })
