@@ -1,6 +1,6 @@
 // Linking rules: what an email may link, what linking or adoption ends, and what the IdP must prove.
 import { describe, expect, it } from 'vitest'
-import { Browser, expectRefusal, formPost, me, query, register, tileLogin } from './harness'
+import { Browser, formPost, me, query, register, tileLogin } from './harness'
 import { connectTeam, scene } from './scene'
 
 const rowsOf = async (email: string) =>
@@ -29,10 +29,10 @@ const passwordLogin = (
 ) => s.rig.fetch(new Browser(), '/login/password', formPost({ email, password }))
 
 describe('pre-registration hijack', () => {
-  it('support adopting a pre-registered owner account clears its password and ends its session, even after SSO is disabled', async () => {
+  it('support adopting a pre-registered owner account clears its password and ends its session, even after SSO is disabled', async (ctx) => {
     // Before: the attacker's team-less cookie became the owner's at the next recheck, and once support
     // disabled SSO the attacker's password worked again.
-    const s = await scene({ connect: false })
+    const s = await scene({ ctx, area: 'Account linking', connect: false })
     const ownerEmail = `owner@new.${s.team.domain}`
     const attacker = new Browser()
     await register(s.rig, attacker, ownerEmail, { password: 'attacker password', verify: false })
@@ -44,15 +44,16 @@ describe('pre-registration hijack', () => {
     await s.rig.admin('PATCH', `/admin/api/sso-connections/${connectionId}`, { enabled: false })
     s.advance(301_000)
     expect((await me(s.rig, attacker)).status).toBe(401)
-    await expectRefusal(await passwordLogin(s, ownerEmail, 'attacker password'), {
+    await s.tally.baseline()
+    await s.tally.refused(await passwordLogin(s, ownerEmail, 'attacker password'), {
       status: 401,
       code: 'invalid_credentials',
     })
   })
 
-  it('SSO linking a pre-registered employee account by email clears its password and revokes its sessions in the login’s batch', async () => {
+  it('SSO linking a pre-registered employee account by email clears its password and revokes its sessions in the login’s batch', async (ctx) => {
     // Before: the pre-registered password and session outlived the link, and came back when SSO was disabled.
-    const s = await scene()
+    const s = await scene({ ctx, area: 'Account linking' })
     const path = `/admin/api/sso-connections/${s.team.connectionId}`
     await s.rig.admin('PATCH', path, { enabled: false })
     const attacker = new Browser()
@@ -69,15 +70,16 @@ describe('pre-registration hijack', () => {
     await s.rig.admin('PATCH', path, { enabled: false })
     s.advance(301_000)
     expect((await me(s.rig, attacker)).status).toBe(401)
-    await expectRefusal(await passwordLogin(s, s.email, 'attacker password'), {
+    await s.tally.baseline()
+    await s.tally.refused(await passwordLogin(s, s.email, 'attacker password'), {
       status: 401,
       code: 'invalid_credentials',
     })
   })
 
-  it('a team-less password session is not upgraded to the team its user lands in: it ends, and its row is revoked', async () => {
+  it('a team-less password session is not upgraded to the team its user lands in: it ends, and its row is revoked', async (ctx) => {
     // Before: the recheck let a team-less session "follow its user" into a team and only cleared cookies.
-    const s = await scene({ connect: false })
+    const s = await scene({ ctx, area: 'Account linking', connect: false })
     const email = `pat@solo.${s.team.domain}`
     const browser = new Browser()
     await register(s.rig, browser, email)
@@ -93,26 +95,28 @@ describe('pre-registration hijack', () => {
     expect((await me(s.rig, browser)).status).toBe(401)
     expect((await me(s.rig, other)).status).toBe(401)
     expect(await rowsOf(email)).toMatchObject({ liveSessions: 0 })
+    s.tally.countRefused()
   })
 })
 
 describe('email match never overrides an identity', () => {
-  it('a second sub carrying a member’s email is refused identity_conflict, with no second identity row', async () => {
+  it('a second sub carrying a member’s email is refused identity_conflict, with no second identity row', async (ctx) => {
     // Before: the email matched, the second sub signed in as the member and got its own identity row.
-    const s = await scene()
+    const s = await scene({ ctx, area: 'Account linking' })
     expect((await tileLogin(s.rig, new Browser(), 'okta-ada')).callback.status).toBe(302)
     s.rig.idp.addUser({ sub: 'okta-ada-2', email: s.email, email_verified: true })
     const before = await countRows()
+    await s.tally.baseline()
     const browser = new Browser()
     const { callback } = await tileLogin(s.rig, browser, 'okta-ada-2')
-    await expectRefusal(callback, { status: 403, code: 'identity_conflict' })
+    await s.tally.refused(callback, { status: 403, code: 'identity_conflict' })
     expect(await countRows()).toEqual(before)
     expect((await me(s.rig, browser)).status).toBe(401)
   })
 
-  it('a Unicode lookalike email ("\\u212Aelvin") is refused email_invalid, never matched to kelvin@', async () => {
+  it('a Unicode lookalike email ("\\u212Aelvin") is refused email_invalid, never matched to kelvin@', async (ctx) => {
     // Before: the IdP's email was lower-cased with Unicode rules, so "\u212A" became "k" and matched.
-    const s = await scene()
+    const s = await scene({ ctx, area: 'Account linking' })
     const kelvin = `kelvin@${s.team.domain}`
     s.rig.idp.addUser({ sub: 'okta-kelvin', email: kelvin, email_verified: true })
     expect((await tileLogin(s.rig, new Browser(), 'okta-kelvin')).callback.status).toBe(302)
@@ -122,27 +126,29 @@ describe('email match never overrides an identity', () => {
       email_verified: true,
     })
     const before = await countRows()
+    await s.tally.baseline()
     const { callback } = await tileLogin(s.rig, new Browser(), 'okta-lookalike')
-    await expectRefusal(callback, { status: 403, code: 'email_invalid' })
+    await s.tally.refused(callback, { status: 403, code: 'email_invalid' })
     expect(await countRows()).toEqual(before)
   })
 })
 
 describe('email_verified through /userinfo', () => {
-  it('absent email_verified in the ID token and false at /userinfo is refused, writing nothing', async () => {
+  it('absent email_verified in the ID token and false at /userinfo is refused, writing nothing', async (ctx) => {
     // Before: /userinfo was asked only when the email was missing, so an absent email_verified passed.
-    const s = await scene()
+    const s = await scene({ ctx, area: 'Account linking' })
     s.rig.idp.addUser({ sub: 'okta-ada', email: s.email, email_verified: false, name: 'Ada' })
     s.rig.idp.behaviour.idToken = { claims: { email_verified: undefined } }
     const before = await countRows()
+    await s.tally.baseline()
     const { callback } = await tileLogin(s.rig, new Browser(), 'okta-ada')
-    await expectRefusal(callback, { status: 403, code: 'email_unverified' })
+    await s.tally.refused(callback, { status: 403, code: 'email_unverified' })
     expect(s.rig.idp.count('userinfo')).toBe(1)
     expect(await countRows()).toEqual(before)
   })
 
-  it('asks /userinfo when email_verified is absent and signs in when it says true; a token that carries it costs no fetch', async () => {
-    const s = await scene()
+  it('asks /userinfo when email_verified is absent and signs in when it says true; a token that carries it costs no fetch', async (ctx) => {
+    const s = await scene({ ctx, area: 'Account linking' })
     s.rig.idp.behaviour.idToken = { claims: { email_verified: undefined } }
     expect((await tileLogin(s.rig, new Browser(), 'okta-ada')).callback.status).toBe(302)
     expect(s.rig.idp.count('userinfo')).toBe(1)
@@ -150,5 +156,6 @@ describe('email_verified through /userinfo', () => {
     s.rig.idp.resetCounts()
     expect((await tileLogin(s.rig, new Browser(), 'okta-ada')).callback.status).toBe(302)
     expect(s.rig.idp.count('userinfo')).toBe(0)
+    s.tally.accepted()
   })
 })
