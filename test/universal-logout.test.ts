@@ -1,15 +1,6 @@
 // Okta Universal Logout: a request signed by the team's issuer ends the member's sessions; forgeries change nothing.
-import { describe, expect, it } from 'vitest'
-import {
-  Browser,
-  expectRefusal,
-  me,
-  publicOrigin,
-  query,
-  tileLogin,
-  unique,
-  type Rig,
-} from './harness'
+import { describe, expect, it, type TestContext } from 'vitest'
+import { Browser, me, publicOrigin, query, tileLogin, unique, type Rig } from './harness'
 import { expectSignedIn, scene } from './scene'
 import { generateSigningKey, signJwt } from './idp/jwt'
 import { TestIdp } from './idp/provider'
@@ -17,9 +8,9 @@ import { TestIdp } from './idp/provider'
 const endpoint = `${publicOrigin}/sso/universal-logout`
 
 /** The scene's Ada, signed in through the tile, with a second Okta org the worker can reach. */
-async function signedInMember() {
+async function signedInMember(ctx?: TestContext) {
   const other = await TestIdp.create({ issuer: `https://${unique('other')}.okta.test` })
-  const s = await scene({ idps: [other] })
+  const s = await scene({ ctx, area: 'Universal Logout forgeries', idps: [other] })
   const { rig, email } = s
   const browser = await expectSignedIn(s)
   const [user] = await query<{ id: string }>('select id from users where email = ?', email)
@@ -113,7 +104,7 @@ describe('Universal Logout', () => {
     expect(await liveSessions(s.userId)).toBe(1)
   })
 
-  it.each([
+  it.for<[string, (s: Awaited<ReturnType<typeof signedInMember>>) => Promise<string>]>([
     [
       'an unknown key',
       async (s: Awaited<ReturnType<typeof signedInMember>>) => {
@@ -180,18 +171,19 @@ describe('Universal Logout', () => {
         return `${h}.${forged}.${sig}`
       },
     ],
-  ])('refuses %s with 401 and changes nothing', async (_name, forge) => {
-    const s = await signedInMember()
+  ])('refuses %s with 401 and changes nothing', async ([, forge], ctx) => {
+    const s = await signedInMember(ctx)
     const token = await forge(s)
+    await s.tally.baseline()
     const response = await logout(s.rig, token, byEmail(s.email))
-    await expectRefusal(response, { status: 401, code: 'logout_token_invalid' })
+    await s.tally.refused(response, { status: 401, code: 'logout_token_invalid' })
     expect(await liveSessions(s.userId)).toBe(1)
     s.advance(61)
     expect((await me(s.rig, s.browser)).status).toBe(200)
   })
 
-  it('refuses a replayed jti with 401, even after its first use named nobody', async () => {
-    const s = await signedInMember()
+  it('refuses a replayed jti with 401, even after its first use named nobody', async (ctx) => {
+    const s = await signedInMember(ctx)
     const token = await s.rig.idp.signToken(s.claims())
     expect((await logout(s.rig, token, byEmail(`nobody@${s.team.domain}`))).status).toBe(404)
     const replay = await logout(s.rig, token, byEmail(s.email))
@@ -200,10 +192,11 @@ describe('Universal Logout', () => {
     expect(
       await query('select jti from used_token_ids where issuer = ?', s.rig.idp.issuer),
     ).toHaveLength(1)
+    s.tally.countRefused()
   })
 
-  it('a valid token of another issuer cannot log out this team’s members (404)', async () => {
-    const s = await signedInMember()
+  it('a valid token of another issuer cannot log out this team’s members (404)', async (ctx) => {
+    const s = await signedInMember(ctx)
     const otherTeam = await s.rig.admin('POST', '/admin/api/teams', {
       name: 'Other',
       ownerEmail: `owner@${unique('othercorp')}.example`,
@@ -230,10 +223,12 @@ describe('Universal Logout', () => {
     })
     expect(bySub.status).toBe(404)
     expect(await liveSessions(s.userId)).toBe(1)
+    s.tally.countRefused()
+    s.tally.countRefused()
   })
 
-  it('answers 401 without a token or for an unknown issuer, 400 for a malformed body or unknown format, 422 for an unusable subject', async () => {
-    const s = await signedInMember()
+  it('answers 401 without a token or for an unknown issuer, 400 for a malformed body or unknown format, 422 for an unusable subject', async (ctx) => {
+    const s = await signedInMember(ctx)
     expect((await logout(s.rig, undefined, byEmail(s.email))).status).toBe(401)
     const stranger = await TestIdp.create({ issuer: `https://${unique('nobody')}.okta.test` })
     expect(
@@ -252,7 +247,9 @@ describe('Universal Logout', () => {
     ).toBe(400)
     expect((await logout(s.rig, await sign(), { user: s.email })).status).toBe(400)
     const unusable = await logout(s.rig, await sign(), byEmail('not-an-email'))
-    await expectRefusal(unusable, { status: 422, code: 'logout_unprocessable' })
+    for (let i = 0; i < 5; i++) s.tally.countRefused()
+    await s.tally.baseline()
+    await s.tally.refused(unusable, { status: 422, code: 'logout_unprocessable' })
     expect(
       (await s.rig.fetch(new Browser(), '/sso/universal-logout/nope', { method: 'POST' })).status,
     ).toBe(404)
