@@ -4,7 +4,6 @@ import {
   Browser,
   type Rig,
   createRig,
-  expectRefusal,
   formPost,
   jsonPost,
   me,
@@ -13,6 +12,7 @@ import {
   tileLogin,
   unique,
 } from './harness'
+import { Tally } from './figures'
 import { addTeam, connectTeam } from './scene'
 
 interface TeamBody {
@@ -45,9 +45,10 @@ const countRows = async () =>
   )[0]!
 
 describe('self-service claims are pending', () => {
-  it('a self-service team claiming victim.example cannot JIT or link victims through its own IdP, and the victim is not locked out', async () => {
+  it('a self-service team claiming victim.example cannot JIT or link victims through its own IdP, and the victim is not locked out', async (ctx) => {
     // Before: POST /api/team claimed the domain outright, so the attacker's IdP signed in as victim@.
     const rig = await createRig()
+    const tally = new Tally(ctx, 'Proven domains').watch(rig)
     const victimDomain = `${unique('victim')}.example`
     const attacker = `mallory@${victimDomain}`
     const victim = `victim@${victimDomain}`
@@ -68,11 +69,11 @@ describe('self-service claims are pending', () => {
     const before = await countRows()
     for (const sub of ['evil-victim', 'evil-new']) {
       const { callback } = await tileLogin(rig, new Browser(), sub)
-      await expectRefusal(callback, { status: 403, code: 'domain_not_allowed' })
+      await tally.refused(callback, { status: 403, code: 'domain_not_allowed' })
     }
     expect(await countRows()).toEqual(before)
     // The pending domain routes no email login, and the victim still signs in with a password.
-    await expectRefusal(await rig.fetch(new Browser(), '/sso/start', formPost({ email: victim })), {
+    await tally.refused(await rig.fetch(new Browser(), '/sso/start', formPost({ email: victim })), {
       status: 404,
       code: 'no_sso_for_domain',
     })
@@ -84,11 +85,12 @@ describe('self-service claims are pending', () => {
     expect(login.status).toBe(303)
   })
 
-  it('squatting a pending domain blocks neither the real customer’s support-created team nor its hires', async () => {
+  it('squatting a pending domain blocks neither the real customer’s support-created team nor its hires', async (ctx) => {
     // Before: the squatter's claim made support's onboarding 409 domain_taken, and a pre-registered
     // newhire@ account stayed the squatter's (its password kept working after the real hire's SSO).
     let offsetMs = 0
     const rig = await createRig({ now: () => Date.now() + offsetMs })
+    const tally = new Tally(ctx, 'Proven domains').watch(rig)
     const domain = `${unique('customer')}.example`
     await selfServiceTeam(rig, `squatter@${domain}`)
     const squatterHire = new Browser()
@@ -120,14 +122,15 @@ describe('self-service claims are pending', () => {
       formPost({ email: `newhire@${domain}`, password: 'squatter password' }),
     )
     // Its password is gone, and as a member of an SSO-only team it meets sso_required whatever is typed.
-    await expectRefusal(squatterLogin, { status: 403, code: 'sso_required' })
+    await tally.refused(squatterLogin, { status: 403, code: 'sso_required' })
   })
 })
 
 describe('free-mail and disposable domains', () => {
-  it('gmail.com or outlook.com as an explicit domain is 400 domain_not_allowed and writes nothing', async () => {
+  it('gmail.com or outlook.com as an explicit domain is 400 domain_not_allowed and writes nothing', async (ctx) => {
     // Before: gmail.com, outlook.com were accepted as team domains (201).
     const rig = await createRig()
+    const tally = new Tally(ctx, 'Proven domains').watch(rig)
     for (const domain of ['gmail.com', 'Outlook.com', 'mailinator.com']) {
       const before = await countRows()
       const response = await rig.admin('POST', '/admin/api/teams', {
@@ -135,18 +138,19 @@ describe('free-mail and disposable domains', () => {
         ownerEmail: `${unique('o')}@corp.example`,
         domains: [domain],
       })
-      await expectRefusal(response, { status: 400, code: 'domain_not_allowed' })
+      await tally.refused(response, { status: 400, code: 'domain_not_allowed' })
       expect(await countRows()).toEqual(before)
     }
     const { teamId } = await addTeam(rig, { connect: false })
-    await expectRefusal(
+    await tally.refused(
       await rig.admin('POST', `/admin/api/teams/${teamId}/domains`, { domain: 'gmail.com' }),
       { status: 400, code: 'domain_not_allowed' },
     )
   })
 
-  it('a free-mail owner’s domain as the default is skipped, for support and self-service alike', async () => {
+  it('a free-mail owner’s domain as the default is skipped, for support and self-service alike', async (ctx) => {
     const rig = await createRig()
+    const tally = new Tally(ctx, 'Proven domains').watch(rig)
     const created = await rig.admin('POST', '/admin/api/teams', {
       name: 'Gmail owner',
       ownerEmail: `${unique('boss')}@gmail.com`,
@@ -158,12 +162,14 @@ describe('free-mail and disposable domains', () => {
       domains: [],
       pendingDomains: [],
     })
+    tally.accepted()
   })
 })
 
 describe('domain routes', () => {
-  it('adds a pending domain, proves it by its TXT record, and only then routes email login to the team', async () => {
+  it('adds a pending domain, proves it by its TXT record, and only then routes email login to the team', async (ctx) => {
     const rig = await createRig()
+    const tally = new Tally(ctx, 'Proven domains').watch(rig)
     const team = await addTeam(rig)
     const domain = `${unique('proof')}.example`
     const added = await rig.admin('POST', `/admin/api/teams/${team.teamId}/domains`, { domain })
@@ -172,15 +178,15 @@ describe('domain routes', () => {
     expect(pending).toMatchObject({ domain, dnsName: `_edge-sso.${domain}` })
     rig.idp.addUser({ sub: 'okta-p', email: `pat@${domain}`, email_verified: true })
     const start = () => rig.fetch(new Browser(), '/sso/start', formPost({ email: `pat@${domain}` }))
-    await expectRefusal(await start(), { status: 404, code: 'no_sso_for_domain' })
+    await tally.refused(await start(), { status: 404, code: 'no_sso_for_domain' })
 
     const verify = () =>
       rig.admin('POST', `/admin/api/teams/${team.teamId}/domains/${domain}/verify`)
-    await expectRefusal(await verify(), { status: 409, code: 'domain_verification_failed' })
+    await tally.refused(await verify(), { status: 409, code: 'domain_verification_failed' })
     rig.dns.set(pending!.dnsName, ['v=spf1 -all', 'edge-sso-verify=someone-else'])
-    await expectRefusal(await verify(), { status: 409, code: 'domain_verification_failed' })
+    await tally.refused(await verify(), { status: 409, code: 'domain_verification_failed' })
     rig.dns.set(pending!.dnsName, 'servfail')
-    await expectRefusal(await verify(), { status: 502, code: 'dns_unreachable' })
+    await tally.refused(await verify(), { status: 502, code: 'dns_unreachable' })
     rig.dns.set(pending!.dnsName, ['v=spf1 -all', pending!.dnsValue])
     const verified = await verify()
     expect(verified.status).toBe(200)
@@ -192,12 +198,13 @@ describe('domain routes', () => {
     expect((await verify()).status).toBe(200) // already verified: nothing to prove again
   })
 
-  it('a domain another team has verified is domain_taken to attest or to prove; a pending claim on it is allowed', async () => {
+  it('a domain another team has verified is domain_taken to attest or to prove; a pending claim on it is allowed', async (ctx) => {
     const rig = await createRig()
+    const tally = new Tally(ctx, 'Proven domains').watch(rig)
     const owner = await addTeam(rig, { connect: false })
     const other = await addTeam(rig, { connect: false })
     const path = `/admin/api/teams/${other.teamId}/domains`
-    await expectRefusal(await rig.admin('POST', path, { domain: owner.domain, verified: true }), {
+    await tally.refused(await rig.admin('POST', path, { domain: owner.domain, verified: true }), {
       status: 409,
       code: 'domain_taken',
     })
@@ -205,7 +212,7 @@ describe('domain routes', () => {
     expect(pending.status).toBe(201)
     const [record] = (await teamOf(pending)).pendingDomains
     rig.dns.set(record!.dnsName, [record!.dnsValue])
-    await expectRefusal(await rig.admin('POST', `${path}/${owner.domain}/verify`), {
+    await tally.refused(await rig.admin('POST', `${path}/${owner.domain}/verify`), {
       status: 409,
       code: 'domain_taken',
     })
@@ -217,8 +224,9 @@ describe('domain routes', () => {
     ).toEqual([{ team_id: owner.teamId }])
   })
 
-  it('attests a domain at once, upgrades a pending claim, and deletes a claim (204, then 404)', async () => {
+  it('attests a domain at once, upgrades a pending claim, and deletes a claim (204, then 404)', async (ctx) => {
     const rig = await createRig()
+    const tally = new Tally(ctx, 'Proven domains').watch(rig)
     const team = await addTeam(rig, { connect: false })
     const domain = `${unique('att')}.example`
     const path = `/admin/api/teams/${team.teamId}/domains`
@@ -230,14 +238,14 @@ describe('domain routes', () => {
       pendingDomains: [],
     })
     expect((await rig.admin('DELETE', `${path}/${domain}`)).status).toBe(204)
-    await expectRefusal(await rig.admin('DELETE', `${path}/${domain}`), {
+    await tally.refused(await rig.admin('DELETE', `${path}/${domain}`), {
       status: 404,
       code: 'not_found',
     })
     expect(
       (await teamOf(await rig.admin('GET', `/admin/api/teams/${team.teamId}`))).domains,
     ).toEqual([team.domain])
-    await expectRefusal(await rig.admin('POST', `/admin/api/teams/nope/domains`, { domain }), {
+    await tally.refused(await rig.admin('POST', `/admin/api/teams/nope/domains`, { domain }), {
       status: 404,
       code: 'not_found',
     })
@@ -245,8 +253,9 @@ describe('domain routes', () => {
 })
 
 describe('registration on a domain with SSO', () => {
-  it('refuses /register for a domain a team with enabled SSO has verified, with a pointer to SSO', async () => {
+  it('refuses /register for a domain a team with enabled SSO has verified, with a pointer to SSO', async (ctx) => {
     const rig = await createRig()
+    const tally = new Tally(ctx, 'Proven domains').watch(rig)
     const team = await addTeam(rig)
     const before = await countRows()
     const response = await rig.fetch(
@@ -254,7 +263,7 @@ describe('registration on a domain with SSO', () => {
       '/register',
       formPost({ email: `new@${team.domain}`, password: 'a good password' }),
     )
-    const { body } = await expectRefusal(response, { status: 403, code: 'sso_required' })
+    const { body } = await tally.refused(response, { status: 403, code: 'sso_required' })
     expect(body).toContain('Continue with SSO')
     expect(await countRows()).toEqual(before)
     await rig.admin('PATCH', `/admin/api/sso-connections/${team.connectionId}`, { enabled: false })
