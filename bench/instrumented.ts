@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import { createApp } from '../src/app'
 import { database } from '../src/db/client'
 import { readConfig } from '../src/env'
+import { freshRead } from '../src/fresh-reads'
 import { createRuntime } from '../src/runtime'
 import { currentSession } from '../src/http/session-cookie'
 import { countingD1, countingFetch, countingKv, newCounters } from '../instrumentation/counting'
@@ -11,7 +12,8 @@ import { countingD1, countingFetch, countingKv, newCounters } from '../instrumen
 type BenchEnv = Env & { BENCH_IDP_DELAYED_URL: string }
 
 const counters = newCounters()
-const app = createApp(createRuntime({ fetch: countingFetch(counters) }))
+const runtime = createRuntime({ fetch: countingFetch(counters) })
+const app = createApp(runtime)
 
 const meShaped = {
   user: { id: 'bench', email: 'bench@example.com', name: null },
@@ -33,7 +35,10 @@ const layers = new Hono<{ Bindings: BenchEnv }>()
     const session = await currentSession(
       c,
       readConfig(c.env, c.req.url),
-      database(c.env.DB),
+      {
+        fresh: (maxAgeMs, work) => freshRead(c.env.DB, runtime, maxAgeMs, work),
+        primary: database(c.env.DB),
+      },
       Date.now(),
     )
     return session

@@ -4,6 +4,8 @@ export interface Counters {
   kvReads: number
   kvWrites: number
   upstream: number
+  /** Of `d1`, the round trips sent after the response (write-behind), as the caller that awaits them counts. */
+  d1AfterResponse: number
   /** Wall time spent waiting on D1 and on upstream fetches (workerd's clock advances across I/O). */
   d1Ms: number
   upstreamMs: number
@@ -14,6 +16,7 @@ export const newCounters = (): Counters => ({
   kvReads: 0,
   kvWrites: 0,
   upstream: 0,
+  d1AfterResponse: 0,
   d1Ms: 0,
   upstreamMs: 0,
 })
@@ -60,12 +63,11 @@ class CountingStatement {
   }
 }
 
-/** `failBatch`, when it answers true, makes the next batch fail as D1 would (tests of storage faults). */
-export function countingD1(
-  db: D1Database,
-  counters: Counters,
-  failBatch = () => false,
-): D1Database {
+/** What a D1 binding and a D1 session have in common: the two methods drizzle calls. */
+type D1Queries = Pick<D1Database, 'prepare' | 'batch'>
+
+/** Counts the round trips of a binding or of one of its sessions (a session keeps its bookmark). */
+function countingQueries(db: D1Queries, counters: Counters, failBatch: () => boolean) {
   return {
     prepare: (sql: string) => new CountingStatement(db.prepare(sql), counters),
     batch: async (statements: CountingStatement[]) => {
@@ -73,9 +75,24 @@ export function countingD1(
       if (failBatch()) throw new Error('D1_ERROR: injected storage failure')
       return timed(counters, 'd1Ms', db.batch(statements.map((s) => s.inner)))
     },
+  }
+}
+
+/** `failBatch`, when it answers true, makes the next batch fail as D1 would (tests of storage faults). */
+export function countingD1(
+  db: D1Database,
+  counters: Counters,
+  failBatch = () => false,
+): D1Database {
+  return {
+    ...countingQueries(db, counters, failBatch),
     exec: (sql: string) => db.exec(sql),
-    withSession: () => {
-      throw new Error('not used by edge-sso')
+    withSession: (from?: string) => {
+      const session = db.withSession(from)
+      return {
+        ...countingQueries(session, counters, failBatch),
+        getBookmark: () => session.getBookmark(),
+      }
     },
     dump: () => db.dump(),
   } as unknown as D1Database

@@ -17,6 +17,13 @@ export interface Runtime {
   /** Connections read at initiate or callback, so the callback's token exchange needs no extra D1 read. */
   connections: Map<string, { record: ConnectionRecord; readAt: number }>
   now: () => number
+  /**
+   * The newest D1 bookmark this isolate got from the primary, and the time (epoch ms) the query that gave it
+   * left: a replica read anchored at it sees every write committed before `at` (src/fresh-reads.ts).
+   */
+  primaryMark?: { bookmark: string; at: number }
+  /** Writes after the response (src/write-behind.ts) lost after their retry, since the isolate started. */
+  writeBehindFailures: number
   /** When set, replaces every upstream timeout (tests use it instead of waiting out the real ones). */
   upstreamTimeoutMs?: number
 }
@@ -29,5 +36,6 @@ export function createRuntime(options: { fetch?: typeof fetch; now?: () => numbe
     jwksRefetchedAt: new Map(),
     connections: new Map(),
     now: options.now ?? Date.now,
+    writeBehindFailures: 0,
   }
 }

@@ -8,6 +8,8 @@ import { connectionsForDomain, markConnectionUsed } from './db/connections'
 import { insertEmailToken } from './db/email-tokens'
 import { isUniqueViolation } from './db/errors'
 import { loadSsoLoginFacts, markStateUsed, signInStatements, usedStateTable } from './db/login'
+import { onPrimary } from './fresh-reads'
+import type { Runtime } from './runtime'
 import { insertEvent } from './db/events'
 import { newEmailLink } from './email-links'
 import { insertSession, revokeSession } from './db/sessions'
@@ -94,8 +96,8 @@ const successEvent = (db: Database, audit: Audit, who: SignedIn, nowMs: number) 
     ),
   )
 
-/** The session row, success event and the given writes, all in one batch; returns the new session. */
-async function commitSignIn(
+/** The session row, success event and the given writes as one batch, not yet sent, and the new session. */
+async function signInBatch(
   db: Database,
   writes: BatchItem<'sqlite'>[],
   who: SignedIn,
@@ -104,14 +106,22 @@ async function commitSignIn(
   nowMs: number,
   connectionId: string | null = null,
   extras: SsoSessionExtras = {},
-): Promise<Session> {
+) {
   const { session, rowId } = await newSession(who, method, nowMs)
   const idTokenSealed = extras.sealIdToken ? await extras.sealIdToken(rowId) : null
-  await db.batch([
-    successEvent(db, audit, who, nowMs),
-    ...writes,
-    sessionRow(db, session, rowId, connectionId, idTokenSealed),
-  ])
+  const write = () =>
+    db.batch([
+      successEvent(db, audit, who, nowMs),
+      ...writes,
+      sessionRow(db, session, rowId, connectionId, idTokenSealed),
+    ])
+  return { session, write }
+}
+
+/** The session row, success event and the given writes, all in one batch; returns the new session. */
+async function commitSignIn(...args: Parameters<typeof signInBatch>): Promise<Session> {
+  const { session, write } = await signInBatch(...args)
+  await write()
   return session
 }
 
@@ -122,24 +132,57 @@ interface CompletedLogin {
 }
 
 /**
- * An SSO sign-in's outcome: the session, or, when the browser is signed in as someone else, the session
- * it would get, whose row is written only once the person confirms the switch (`confirmSwitch`).
+ * Records the callback's state as used, on the primary, before the login is answered (a second use meets
+ * the primary key: `login_expired`, even when the IdP would redeem its code twice). The callback sends it
+ * beside the token request, so it adds no wait of its own; the bookmark it returns is where the reads of the
+ * login's facts start, so they see every write committed before the callback began.
  */
-export type SsoSignIn =
-  { session: Session } | { pendingSwitch: Session; replaces: Session; idTokenSealed: string | null }
+export async function spendLoginState(
+  d1: D1Database,
+  runtime: Runtime,
+  login: CompletedLogin,
+): Promise<string | null> {
+  const stateHash = await hashToken(login.state)
+  try {
+    const { bookmark } = await onPrimary(d1, runtime, async (db) => {
+      await markStateUsed(db, stateHash, login.expiresAt)
+    })
+    return bookmark
+  } catch (error) {
+    if (isUniqueViolation(error, usedStateTable))
+      throw new AppError('login_expired', { cause: 'state already used' })
+    throw error
+  }
+}
+
+/** Where an SSO sign-in reads its facts (a replica as fresh as the spent state) and writes (the primary). */
+export interface SsoStorage {
+  facts: Database
+  primary: Database
+}
 
 /**
- * SSO: one read of the facts, the rule, one batched write that also records the login's state as used.
- * Refusals throw AppError and write nothing here; a state already used is `login_expired`, never retried.
- * The same user signing in again replaces the `current` session (its row is revoked in the batch);
- * another user's sign-in writes its user, link, state and event, but no session row until the switch
- * is confirmed.
+ * An SSO sign-in's outcome: the session, or, when the browser is signed in as someone else, the session
+ * it would get, whose row is written only once the person confirms the switch (`confirmSwitch`). A returning
+ * user's session comes with `afterResponse`, the batch (session row, event, connection's last login) the
+ * caller sends once the browser has its answer.
+ */
+export type SsoSignIn =
+  | { session: Session; afterResponse?: () => Promise<unknown> }
+  | { pendingSwitch: Session; replaces: Session; idTokenSealed: string | null }
+
+/**
+ * SSO: one read of the facts, the rule, then the writes. A returning user (nothing to create, join, link or
+ * verify) has their session row and event written after the response; anything else (a first login's user,
+ * membership and identity) in one batch before it. Refusals throw AppError and write nothing here. The same
+ * user signing in again replaces the `current` session (its row is revoked in the batch); another user's
+ * sign-in writes its user, link and event, but no session row until the switch is confirmed. A lost race
+ * (a unique index) is retried on facts read from the primary.
  */
 export async function signInWithSso(
-  db: Database,
+  storage: SsoStorage,
   connectionId: string,
   claims: SsoClaims,
-  login: CompletedLogin,
   audit: Audit,
   nowMs: number,
   current: Session | undefined,
@@ -147,7 +190,6 @@ export async function signInWithSso(
 ): Promise<SsoSignIn> {
   const email = comparableEmail(claims.email)
   const comparable = email === 'invalid' ? undefined : email
-  const stateHash = await hashToken(login.state)
   const input = {
     connectionId,
     subject: claims.sub,
@@ -155,8 +197,9 @@ export async function signInWithSso(
     domain: comparable ? emailDomain(comparable) : undefined,
   }
   const now = Math.floor(nowMs / 1000)
+  const db = storage.primary
   for (let attempt = 1; ; attempt++) {
-    const facts = await loadSsoLoginFacts(db, input)
+    const facts = await loadSsoLoginFacts(attempt === 1 ? storage.facts : db, input)
     const decision = decideSsoLogin(facts, claims, randomId())
     if (decision.outcome === 'refuse') throw new AppError(decision.code)
     const known = facts.linkedUser ?? facts.emailUser
@@ -167,11 +210,8 @@ export async function signInWithSso(
       team: { id: decision.teamId, name: facts.connection?.teamName ?? '' },
       role: roleOf(standing, true),
     }
-    const writes = [
-      markStateUsed(db, stateHash, login.expiresAt),
-      ...signInStatements(db, decision, connectionId, claims.sub, now),
-      markConnectionUsed(db, connectionId, now),
-    ]
+    const changes = signInStatements(db, decision, connectionId, claims.sub, now)
+    const writes = [...changes, markConnectionUsed(db, connectionId, now)]
     try {
       if (current && current.userId !== who.user.id) {
         await db.batch([successEvent(db, audit, who, nowMs), ...writes])
@@ -180,12 +220,11 @@ export async function signInWithSso(
         return { pendingSwitch: session, replaces: current, idTokenSealed }
       }
       if (current) writes.push(revokeSession(db, await sessionRowId(current), now))
-      return {
-        session: await commitSignIn(db, writes, who, 'sso', audit, nowMs, connectionId, extras),
-      }
+      const signIn = await signInBatch(db, writes, who, 'sso', audit, nowMs, connectionId, extras)
+      if (changes.length === 0) return { session: signIn.session, afterResponse: signIn.write }
+      await signIn.write()
+      return { session: signIn.session }
     } catch (error) {
-      if (isUniqueViolation(error, usedStateTable))
-        throw new AppError('login_expired', { cause: 'state already used' })
       if (attempt >= ssoAttempts || !isUniqueViolation(error)) throw error
     }
   }

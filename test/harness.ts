@@ -95,7 +95,9 @@ export async function createRig(
   const send = async (request: Request) => {
     const ctx = createExecutionContext()
     const response = await app.fetch(request, testEnv, ctx)
+    const answered = counters.d1
     await waitOnExecutionContext(ctx)
+    counters.d1AfterResponse += counters.d1 - answered
     return response
   }
   return {

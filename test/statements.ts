@@ -27,14 +27,20 @@ class RecordingStatement {
   }
 }
 
+/** A binding or one of its D1 sessions, with every prepared statement recorded. */
+const recordingQueries = (db: Pick<D1Database, 'prepare' | 'batch'>) => ({
+  prepare: (sql: string) => new RecordingStatement(db.prepare(sql), sql),
+  batch: (statements: RecordingStatement[]) => db.batch(statements.map((s) => s.inner)),
+})
+
 /** The binding as the app sees it, with every prepared statement recorded in `statementsSeen`. */
 export const recordingD1 = (db: D1Database): D1Database =>
   ({
-    prepare: (sql: string) => new RecordingStatement(db.prepare(sql), sql),
-    batch: (statements: RecordingStatement[]) => db.batch(statements.map((s) => s.inner)),
+    ...recordingQueries(db),
     exec: (sql: string) => db.exec(sql),
-    withSession: () => {
-      throw new Error('not used by edge-sso')
+    withSession: (from?: string) => {
+      const session = db.withSession(from)
+      return { ...recordingQueries(session), getBookmark: () => session.getBookmark() }
     },
     dump: () => db.dump(),
   }) as unknown as D1Database

@@ -46,17 +46,24 @@ class TracedStatement {
  */
 function injectD1Fault(rig: Rig, fault: (sqls: string[]) => Verdict) {
   const d1 = rig.testEnv.DB
-  rig.testEnv.DB = {
-    prepare: (sql: string) => new TracedStatement(d1.prepare(sql), sql, fault),
+  const faulty = (db: Pick<D1Database, 'prepare' | 'batch'>) => ({
+    prepare: (sql: string) => new TracedStatement(db.prepare(sql), sql, fault),
     batch: async (statements: TracedStatement[]) => {
       const verdict = fault(statements.map((s) => s.sql))
       if (verdict === 'reject') throw new Error('D1_ERROR: injected storage failure')
       const inner = statements.map((s) => s.inner)
       // SQLite raises "integer overflow" while executing this, so it fails after the earlier statements ran.
-      if (verdict === 'poison') inner.push(d1.prepare('select abs(-9223372036854775807 - 1)'))
-      return d1.batch(inner)
+      if (verdict === 'poison') inner.push(db.prepare('select abs(-9223372036854775807 - 1)'))
+      return db.batch(inner)
     },
+  })
+  rig.testEnv.DB = {
+    ...faulty(d1),
     exec: (sql: string) => d1.exec(sql),
+    withSession: (from?: string) => {
+      const session = d1.withSession(from)
+      return { ...faulty(session), getBookmark: () => session.getBookmark() }
+    },
     dump: () => d1.dump(),
   } as unknown as D1Database
   return () => {
@@ -107,7 +114,6 @@ describe('D1 faults during a just-in-time login', () => {
     const written = batches.find(provisions)!
     expect(written.map((sql) => /^(?:insert into|update) "(\w+)"/i.exec(sql)?.[1])).toEqual([
       'events',
-      'used_login_states',
       'users',
       'memberships',
       'identities',

@@ -5,8 +5,16 @@ import type { AdminDeps } from '../admin/operations'
 import type { AppEnv } from '../env'
 import { deliver, type Mailer } from '../mail/deliver'
 import type { UpstreamOptions } from '../oidc/discovery'
+import { freshRead } from '../fresh-reads'
+import type { SessionStore } from '../session/session'
 
 export const db = (c: Context<AppEnv>) => database(c.env.DB)
+
+/** The session recheck's storage: fresh-enough reads (a replica when this isolate has a recent bookmark), writes on the primary. */
+export const sessionStore = (c: Context<AppEnv>): SessionStore => ({
+  fresh: (maxAgeMs, work) => freshRead(c.env.DB, c.var.runtime, maxAgeMs, work),
+  primary: db(c),
+})
 
 export const upstream = (c: Context<AppEnv>): UpstreamOptions => ({
   runtime: c.var.runtime,

@@ -1,8 +1,7 @@
 // The session cookie: written at login, read and rechecked on every signed-in request, cleared at logout.
 import type { Context } from 'hono'
-import type { Database } from '../db/client'
 import type { Config } from '../env'
-import { checkSession, type Session, sessionSchema } from '../session/session'
+import { checkSession, type Session, type SessionStore, sessionSchema } from '../session/session'
 import { clearCookie, readSignedCookie, writeSignedCookie } from './signed-cookie'
 
 const cookieName = 'edge_sso_session'
@@ -34,11 +33,11 @@ export async function presentedSession(
 export async function currentSession(
   c: Context,
   config: Config,
-  db: Database,
+  store: SessionStore,
   nowMs: number,
 ): Promise<Session | undefined> {
   const cookie = await readSignedCookie(c, cookieName, 'session', config.sessionKeys, sessionSchema)
-  const check = await checkSession(cookie, config.sessionRecheckSeconds, db, nowMs)
+  const check = await checkSession(cookie, config.sessionRecheckSeconds, store, nowMs)
   if (check.cookie === 'clear') clearSession(c)
   if (check.cookie === 'rewrite') await writeSession(c, config, check.session)
   return check.session

@@ -1,6 +1,6 @@
-// Signed __Host- cookies (HMAC-SHA256 by Hono's cookie helper) under a key per purpose, naming its key id.
+// Signed __Host- cookies (HMAC-SHA256, Hono's format, an imported key cached per isolate) under a key per purpose, naming its key id.
 import type { Context } from 'hono'
-import { deleteCookie, getCookie, getSignedCookie, setSignedCookie } from 'hono/cookie'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type * as z from 'zod/mini'
 import { fromBase64Url, toBase64Url } from '../crypto/encoding'
 import type { SessionKey } from '../env'
@@ -8,11 +8,14 @@ import type { SessionKey } from '../env'
 /** What a signed cookie is for. The purpose picks the signing key, so one kind never passes as another. */
 export type CookiePurpose = 'session' | 'login-transaction' | 'console' | 'account-switch'
 
-const purposeKeys = new WeakMap<SessionKey, Map<CookiePurpose, Promise<Uint8Array>>>()
+const hmac = { name: 'HMAC', hash: 'SHA-256' }
 
-/** HKDF-SHA256 of the session key with the purpose as its info: one key per (session key, purpose). */
-function purposeKey(key: SessionKey, purpose: CookiePurpose): Promise<Uint8Array> {
-  const derived = purposeKeys.get(key) ?? new Map<CookiePurpose, Promise<Uint8Array>>()
+/** Imported keys, per isolate: one HMAC CryptoKey per (session key, purpose), derived and imported once. */
+const purposeKeys = new WeakMap<SessionKey, Map<CookiePurpose, Promise<CryptoKey>>>()
+
+/** HKDF-SHA256 of the session key with the purpose as its info: one HMAC-SHA256 key per (session key, purpose). */
+function purposeKey(key: SessionKey, purpose: CookiePurpose): Promise<CryptoKey> {
+  const derived = purposeKeys.get(key) ?? new Map<CookiePurpose, Promise<CryptoKey>>()
   purposeKeys.set(key, derived)
   let secret = derived.get(purpose)
   if (!secret) {
@@ -30,10 +33,30 @@ function purposeKey(key: SessionKey, purpose: CookiePurpose): Promise<Uint8Array
           256,
         ),
       )
-      .then((bits) => new Uint8Array(bits))
+      .then((bits) => crypto.subtle.importKey('raw', bits, hmac, false, ['sign', 'verify']))
     derived.set(purpose, secret)
   }
   return secret
+}
+
+/**
+ * Hono's signed-cookie format ("<value>.<base64 HMAC-SHA256>"), signed with an imported key: Hono's helper
+ * takes raw bytes and imports them again on every call.
+ */
+async function sign(value: string, key: CryptoKey): Promise<string> {
+  const mac = await crypto.subtle.sign(hmac, key, new TextEncoder().encode(value))
+  return `${value}.${btoa(String.fromCharCode(...new Uint8Array(mac)))}`
+}
+
+/** The value if its signature (the 44 base64 characters after the last dot) verifies under `key`. */
+async function verified(signed: string, key: CryptoKey): Promise<string | undefined> {
+  const dot = signed.lastIndexOf('.')
+  const signature = signed.slice(dot + 1)
+  if (dot < 0 || !/^[A-Za-z0-9+/]{43}=$/.test(signature)) return undefined
+  const value = signed.slice(0, dot)
+  const mac = Uint8Array.from(atob(signature), (ch) => ch.charCodeAt(0))
+  const ok = await crypto.subtle.verify(hmac, key, mac, new TextEncoder().encode(value))
+  return ok ? value : undefined
 }
 
 const attributes = {
@@ -56,7 +79,7 @@ export async function writeSignedCookie(
   const [current] = keys
   if (!current) throw new Error('no session key')
   const value = `${current.kid}.${toBase64Url(new TextEncoder().encode(JSON.stringify(payload)))}`
-  await setSignedCookie(c, name, value, await purposeKey(current, purpose), {
+  setCookie(c, name, await sign(value, await purposeKey(current, purpose)), {
     ...attributes,
     maxAge: maxAgeSeconds,
   })
@@ -73,8 +96,8 @@ export async function readSignedCookie<T>(
   const raw = getCookie(c, name, 'host')
   const kid = raw?.slice(0, raw.indexOf('.'))
   const key = keys.find((k) => k.kid === kid)
-  if (!key) return undefined
-  const value = await getSignedCookie(c, await purposeKey(key, purpose), name, 'host')
+  if (!raw || !key) return undefined
+  const value = await verified(raw, await purposeKey(key, purpose))
   if (!value) return undefined
   try {
     const parsed = schema.safeParse(

@@ -12,7 +12,7 @@ import {
   verifyEmail,
   verifyEmailPath,
 } from '../email-links'
-import { db, mailer } from '../http/context'
+import { db, mailer, sessionStore } from '../http/context'
 import { countRequest, rateLimits } from '../http/rate-limit'
 import { sameOriginOnly } from '../http/csrf'
 import { readInput } from '../http/input'
@@ -46,7 +46,7 @@ function linkToken(raw: string): string {
 
 export const accountRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
-    const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())
+    const session = await currentSession(c, c.var.config, sessionStore(c), c.var.runtime.now())
     if (session) return c.redirect(c.var.config.appUrl, 302)
     return c.html(
       <LoginPage returnTo={sameOriginPath(c.req.query('return_to'), c.var.config.publicOrigin)} />,
@@ -101,7 +101,7 @@ export const accountRoutes = new Hono<AppEnv>()
     c.header('referrer-policy', 'no-referrer')
     const now = c.var.runtime.now()
     const { userId } = await verifyEmail(db(c), linkToken(c.req.param('token')), c.var.audit, now)
-    const session = await currentSession(c, c.var.config, db(c), now)
+    const session = await currentSession(c, c.var.config, sessionStore(c), now)
     if (session?.userId === userId)
       await writeSession(c, c.var.config, { ...session, emailVerified: true })
     return c.html(<EmailVerifiedPage />)
@@ -137,7 +137,7 @@ export const accountRoutes = new Hono<AppEnv>()
     return c.html(<PasswordSetPage />)
   })
   .post('/logout', sameOriginOnly, async (c) => {
-    const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())
+    const session = await currentSession(c, c.var.config, sessionStore(c), c.var.runtime.now())
     let location: string | undefined
     if (session) {
       const rowId = await sessionRowId(session)
@@ -148,7 +148,7 @@ export const accountRoutes = new Hono<AppEnv>()
     return c.redirect(location ?? '/', 303)
   })
   .get('/app', async (c) => {
-    const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())
+    const session = await currentSession(c, c.var.config, sessionStore(c), c.var.runtime.now())
     if (!session) return c.redirect('/', 302)
     return c.html(<AppPage session={session} />)
   })

@@ -3,7 +3,7 @@ import { Hono, type MiddlewareHandler } from 'hono'
 import * as z from 'zod/mini'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
-import { db } from '../http/context'
+import { db, sessionStore } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
 import { validate } from '../http/input'
 import { currentSession, writeSession } from '../http/session-cookie'
@@ -18,7 +18,7 @@ const teamSchema = z.object({
 
 /** 401 unless a live session is presented; the session is then `c.var.session`. */
 const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())
+  const session = await currentSession(c, c.var.config, sessionStore(c), c.var.runtime.now())
   if (!session) throw new AppError('unauthorized')
   c.set('session', session)
   await next()

@@ -21,10 +21,12 @@ import { saveTransaction, takeTransaction } from '../http/transaction-cookie'
 import { discover } from '../oidc/discovery'
 import { authorizationRequest, exchangeCode, validateCallback } from '../oidc/flow'
 import { normalizeIssuer } from '../oidc/issuer'
-import { maxReturnToLength } from '../oidc/transaction'
+import { type LoginTransaction, maxReturnToLength } from '../oidc/transaction'
 import { type ConnectionChoice, chooseConnection, emailDomain } from '../provisioning'
 import { email, text } from '../schemas'
-import { signInWithSso } from '../sign-in'
+import { signInWithSso, spendLoginState } from '../sign-in'
+import { anyReplica, replicaAfter } from '../fresh-reads'
+import { writeBehind } from '../write-behind'
 import { type AuditAction, redirectUri } from '../vocabulary'
 import { askToSwitch } from './account-switch'
 
@@ -79,6 +81,26 @@ async function beginLogin(
   return c.redirect(request.url.href, 302)
 }
 
+/** The callback's connection (a replica may serve it: the facts read rechecks it), its checks, the token request. */
+async function redeemCode(c: Context<AppEnv>, tx: LoginTransaction) {
+  const { config, runtime } = c.var
+  const connection = await connectionById(anyReplica(c.env.DB), runtime, tx.connectionId)
+  if (!connection || connection.issuer !== tx.issuer) throw new AppError('unknown_connection')
+  c.var.audit.teamId = connection.teamId
+  const as = await discoverForLogin(c, tx.issuer)
+  const params = validateCallback(as, connection.clientId, new URL(c.req.url), tx)
+  const claims = await exchangeCode(
+    upstream(c),
+    as,
+    await openSecrets(config.dataKey, connection),
+    params,
+    redirectUri(config.publicOrigin),
+    tx,
+  )
+  c.var.audit.email = claims.email ?? null
+  return { connection, claims }
+}
+
 const returnPath = (c: Context<AppEnv>, input: string | undefined) =>
   sameOriginPath(input, c.var.config.publicOrigin)
 
@@ -98,14 +120,16 @@ export const ssoRoutes = new Hono<AppEnv>()
     const input = await readInput(c, initiateSchema)
     const issuer = normalizeIssuer(input.iss, c.var.config.allowHttpIssuers)
     const candidates =
-      issuer === input.iss ? await connectionsForIssuer(db(c), c.var.runtime, issuer) : []
+      issuer === input.iss
+        ? await connectionsForIssuer(anyReplica(c.env.DB), c.var.runtime, issuer)
+        : []
     const choice = chooseConnection(candidates, { by: 'issuer' })
     return beginLogin(c, choice, input.login_hint, returnPath(c, input.target_link_uri))
   })
   .on(['GET', 'POST'], '/initiate/:connectionId', async (c) => {
     const input = await readInput(c, connectionInitiateSchema)
     const id = c.req.param('connectionId').slice(0, 64)
-    const connection = await connectionById(db(c), c.var.runtime, id)
+    const connection = await connectionById(anyReplica(c.env.DB), c.var.runtime, id)
     const choice = chooseConnection(connection ? [connection] : [], { by: 'id', issuer: input.iss })
     return beginLogin(c, choice, input.login_hint, returnPath(c, input.target_link_uri))
   })
@@ -113,37 +137,35 @@ export const ssoRoutes = new Hono<AppEnv>()
     const input = await readInput(c, startSchema)
     c.var.audit.email = input.email
     const domain = emailDomain(input.email) ?? ''
-    const connection = await connectionForDomain(db(c), c.var.runtime, domain)
+    const connection = await connectionForDomain(anyReplica(c.env.DB), c.var.runtime, domain)
     const choice = chooseConnection(connection ? [connection] : [], { by: 'domain' })
     return beginLogin(c, choice, input.email, returnPath(c, input.return_to))
   })
   .get('/callback', async (c) => {
     const { config, runtime } = c.var
     const tx = await takeTransaction(c, config.sessionKeys, runtime.now())
-    const connection = await connectionById(db(c), runtime, tx.connectionId)
-    if (!connection || connection.issuer !== tx.issuer) throw new AppError('unknown_connection')
-    c.var.audit.teamId = connection.teamId
-    const as = await discoverForLogin(c, tx.issuer)
-    const params = validateCallback(as, connection.clientId, new URL(c.req.url), tx)
-    const claims = await exchangeCode(
-      upstream(c),
-      as,
-      await openSecrets(config.dataKey, connection),
-      params,
-      redirectUri(config.publicOrigin),
-      tx,
-    )
-    c.var.audit.email = claims.email ?? null
+    // The state is spent on the primary while the IdP redeems the code: one wait for both.
+    const [spent, redeemed] = await Promise.allSettled([
+      spendLoginState(c.env.DB, runtime, tx),
+      redeemCode(c, tx),
+    ])
+    if (spent.status === 'rejected') throw spent.reason
+    if (redeemed.status === 'rejected') throw redeemed.reason
+    const { connection, claims } = redeemed.value
     const { idToken } = claims
     const sealIdToken = idToken
       ? (rowId: string) => seal(config.dataKey, idToken, rowId)
       : undefined
     const current = await presentedSession(c, config, runtime.now())
+    const primary = db(c)
+    const storage = {
+      primary,
+      facts: spent.value ? replicaAfter(c.env.DB, spent.value) : primary,
+    }
     const outcome = await signInWithSso(
-      db(c),
+      storage,
       connection.id,
       claims,
-      tx,
       c.var.audit,
       runtime.now(),
       current,
@@ -151,6 +173,7 @@ export const ssoRoutes = new Hono<AppEnv>()
     )
     if ('session' in outcome) {
       await writeSession(c, config, outcome.session)
+      if (outcome.afterResponse) writeBehind(c, 'sso session', outcome.afterResponse)
       return c.redirect(tx.returnTo, 302)
     }
     return askToSwitch(

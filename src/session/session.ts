@@ -50,27 +50,44 @@ type SessionCheck =
   | { session: undefined; cookie: 'keep' | 'clear' }
 
 /**
+ * Where the recheck reads and writes: `fresh` runs a read that sees every write committed before the
+ * `freshAt` it answers (a replica anchored at a recent primary bookmark, or the primary); `primary` takes
+ * the revocation of an ended session.
+ */
+export interface SessionStore {
+  fresh: <T>(
+    maxAgeMs: number,
+    work: (db: Database) => Promise<T>,
+  ) => Promise<{ result: T; freshAt: number }>
+  primary: Database
+}
+
+/**
  * Between rechecks the signed cookie alone decides (no D1 read); once `recheckSeconds` have passed, one D1
  * read decides whether the session lives on (renewed) or ends: an ended session's row is revoked too, so
- * no copy of the cookie (and no later change of policy) brings it back.
+ * no copy of the cookie (and no later change of policy) brings it back. A missing row (a session row lost
+ * after the response) reads as revoked. The renewed cookie counts its interval from the time the read is
+ * known fresh from, not from now, so a lagging replica never keeps a revoked user in past the interval.
  */
 export async function checkSession(
   session: Session | undefined,
   recheckSeconds: number,
-  db: Database,
+  store: SessionStore,
   nowMs: number,
 ): Promise<SessionCheck> {
   const now = Math.floor(nowMs / 1000)
   if (!session || session.expiresAt <= now) return { session: undefined, cookie: 'keep' }
   if (now - session.checkedAt < recheckSeconds) return { session, cookie: 'keep' }
   const rowId = await sessionRowId(session)
-  const facts = await loadSessionRecheck(db, rowId, session.userId, now)
+  const { result: facts, freshAt } = await store.fresh((recheckSeconds * 1000) / 2, (db) =>
+    loadSessionRecheck(db, rowId, session.userId, now),
+  )
   const still = sessionStillValid(facts, {
     teamId: session.team?.id ?? null,
     method: session.method,
   })
   if (!still || !facts.user) {
-    if (!facts.revoked) await revokeSession(db, rowId, now)
+    if (!facts.revoked) await revokeSession(store.primary, rowId, now)
     return { session: undefined, cookie: 'clear' }
   }
   const renewed: Session = {
@@ -78,7 +95,7 @@ export async function checkSession(
     ...facts.user,
     team: facts.team ?? null,
     role: roleOf(facts.standing, facts.team !== undefined),
-    checkedAt: now,
+    checkedAt: Math.floor(freshAt / 1000),
   }
   return { session: renewed, cookie: 'rewrite' }
 }
