@@ -18,6 +18,8 @@ export default defineConfig(async () => {
               'k2:dGVzdC1zZXNzaW9uLWtleS0yLTAxMjM0NTY3ODlhYmNkZWY=,k1:dGVzdC1zZXNzaW9uLWtleS0xLTAxMjM0NTY3ODlhYmNkZWY=',
             DATA_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
           },
+          // The lagging replica's copy of the D1 state (test/replica.ts).
+          d1Databases: { REPLICA_SNAPSHOT: 'replica-snapshot' },
           // A small limit the rate-limit tests can reach (the product's own are in wrangler.toml).
           ratelimits: { RL_TEST: { namespace_id: '9001', simple: { limit: 3, period: 60 } } },
         },

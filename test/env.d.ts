@@ -7,6 +7,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[]
       /** 3 a minute (vitest.config.ts), for the rate-limit tests. */
       RL_TEST: RateLimit
+      /** A second D1 database: the copy a lagging replica serves its reads from (test/replica.ts). */
+      REPLICA_SNAPSHOT: D1Database
     }
   }
 }

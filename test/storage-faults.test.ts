@@ -1,7 +1,7 @@
 // Faults in our own storage: D1 failing before, during and inside the provisioning write; KV unavailable or corrupt.
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { Browser, formPost, query, type Rig } from './harness'
+import { Browser, formPost, me, query, type Rig } from './harness'
 import { expectRefusedLogin, expectSignedIn, initiatePath, pendingLogin, scene } from './scene'
 
 const area = 'Storage faults'
@@ -201,5 +201,38 @@ describe('KV faults: the worker falls back to the IdP and stays correct', () => 
     )
     await expectSignedIn(s)
     expect([s.rig.idp.count('discovery') >= 2, s.rig.idp.count('jwks')]).toEqual([true, 1])
+  })
+})
+
+describe('D1 faults after the response (write-behind)', () => {
+  const writesSession = (sqls: string[]) => sqls.some((sql) => /^insert into "sessions"/i.test(sql))
+
+  /** A returning user's login whose session batch fails `failures` times after the response. */
+  async function returningLoginWithLostWrites(failures: number) {
+    const s = await scene()
+    await expectSignedIn(s)
+    let failed = 0
+    const restore = injectD1Fault(s.rig, (sqls) =>
+      writesSession(sqls) && failed++ < failures ? 'reject' : 'run',
+    )
+    const browser = await expectSignedIn(s)
+    restore()
+    const [user] = await query<{ id: string }>('select id from users where email = ?', s.email)
+    const sessions = await query('select id from sessions where user_id = ?', user!.id)
+    return { s, browser, sessions, failed }
+  }
+
+  it('a session batch that fails once is retried: the row is written', async () => {
+    const { s, sessions } = await returningLoginWithLostWrites(1)
+    expect(sessions).toHaveLength(2)
+    expect(s.rig.runtime.writeBehindFailures).toBe(0)
+  })
+
+  it('a session batch lost twice is counted, and the session it would have stored ends at the next recheck', async () => {
+    const { s, browser, sessions } = await returningLoginWithLostWrites(2)
+    expect(sessions).toHaveLength(1)
+    expect(s.rig.runtime.writeBehindFailures).toBe(1)
+    s.advance(61_000)
+    expect((await me(s.rig, browser)).status).toBe(401)
   })
 })
