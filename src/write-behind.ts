@@ -1,7 +1,5 @@
-// Writes nothing on the critical path waits for (event rows, a returning user's session row): after the response.
-import type { Context } from 'hono'
+// Writes nothing on the critical path waits for (event rows, a returning user's session row): retried once, counted when lost.
 import { isUniqueViolation } from './db/errors'
-import type { AppEnv } from './env'
 import { describeCause, log } from './log'
 import type { Runtime } from './runtime'
 
@@ -27,13 +25,4 @@ export async function retriedOnce(runtime: Runtime, what: string, write: () => P
       })
     }
   }
-}
-
-/** The next task: by then the handler has handed its response back to the runtime. */
-const afterThisTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
-
-/** `write` after the response is sent (`waitUntil`), retried once, counted when lost. */
-export function writeBehind(c: Context<AppEnv>, what: string, write: () => Promise<unknown>) {
-  const { runtime } = c.var
-  c.executionCtx.waitUntil(afterThisTask().then(() => retriedOnce(runtime, what, write)))
 }

@@ -6,6 +6,7 @@ import type { AppEnv } from '../env'
 import { deliver, type Mailer } from '../mail/deliver'
 import type { UpstreamOptions } from '../oidc/discovery'
 import { freshRead } from '../fresh-reads'
+import { retriedOnce } from '../write-behind'
 import type { SessionStore } from '../session/session'
 
 export const db = (c: Context<AppEnv>) => database(c.env.DB)
@@ -46,3 +47,12 @@ export const adminDeps = (c: Context<AppEnv>): AdminDeps => ({
   upstream: upstream(c),
   mail: mailer(c),
 })
+
+/** The next task: by then the handler has handed its response back to the runtime. */
+const afterThisTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
+
+/** `write` after the response is sent (`waitUntil`), retried once, counted when lost (src/write-behind.ts). */
+export function writeBehind(c: Context<AppEnv>, what: string, write: () => Promise<unknown>) {
+  const { runtime } = c.var
+  c.executionCtx.waitUntil(afterThisTask().then(() => retriedOnce(runtime, what, write)))
+}

@@ -12,7 +12,7 @@ import {
 import type { ConnectionRecord } from '../db/connections'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
-import { db, upstream } from '../http/context'
+import { db, upstream, writeBehind } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
 import { readInput } from '../http/input'
 import { sameOriginPath } from '../http/same-origin'
@@ -26,7 +26,6 @@ import { type ConnectionChoice, chooseConnection, emailDomain } from '../provisi
 import { email, text } from '../schemas'
 import { signInWithSso, spendLoginState } from '../sign-in'
 import { anyReplica, replicaAfter } from '../fresh-reads'
-import { writeBehind } from '../write-behind'
 import { type AuditAction, redirectUri } from '../vocabulary'
 import { askToSwitch } from './account-switch'
 
