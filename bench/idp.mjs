@@ -1,4 +1,4 @@
-// The bench's identity provider on loopback: Okta-org-shaped OIDC whose server-to-server endpoints answer IDP_DELAY_MS after a request arrives.
+// The bench's identity provider on loopback: Okta-org-shaped OIDC whose server-to-server endpoints answer IDP_RTT_MS after a request arrives.
 // Why not the in-test provider (test/idp/provider.ts): both workers under `wrangler dev` must reach it over TCP, with a
 // fixed delay and per-endpoint counters the bench reads. Why not the stand-in (scripts/okta-standin.mjs): its
 // interaction pages need a person, and its own latency would blur the delay being measured.
@@ -6,7 +6,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 
-const delayMs = Number(process.env.IDP_DELAY_MS ?? 40)
+/** The scenario's round trip to the IdP; `POST /__bench/delay?ms=` changes it between scenarios. */
+let delayMs = Number(process.env.IDP_RTT_MS ?? 40)
 /** [{ client_id, client_secret, redirect_uri }] */
 const clients = new Map(JSON.parse(process.env.IDP_CLIENTS ?? '[]').map((c) => [c.client_id, c]))
 const kid = 'bench-key-1'
@@ -181,6 +182,10 @@ const server = createServer(async (req, res) => {
   const chunks = []
   for await (const chunk of req) chunks.push(chunk)
   if (url.pathname === '/__bench/counts') return send(res, answer(200, received))
+  if (url.pathname === '/__bench/delay' && req.method === 'POST') {
+    delayMs = Number(url.searchParams.get('ms') ?? delayMs)
+    return send(res, answer(200, { delayMs }))
+  }
   if (url.pathname === '/__bench/reset') {
     received = counts()
     return send(res, answer(204))
@@ -198,5 +203,5 @@ const server = createServer(async (req, res) => {
 server.on('connection', () => received.connections++)
 
 server.listen(Number(process.env.IDP_PORT ?? 0), '127.0.0.1', () => {
-  console.log(`idp listening on ${server.address().port} (delay ${delayMs} ms)`)
+  console.log(`idp listening on ${server.address().port} (round trip ${delayMs} ms)`)
 })

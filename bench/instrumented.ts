@@ -1,12 +1,13 @@
-// The bench's worker entry: the real app over counting D1/KV/fetch, plus reference routes and the counters.
+// The bench's worker entry: the real app over counting D1/KV/fetch in the scenario's geography, plus reference routes and the counters.
 import { Hono } from 'hono'
 import { createApp } from '../src/app'
 import { database } from '../src/db/client'
 import { readConfig } from '../src/env'
 import { freshRead } from '../src/fresh-reads'
 import { createRuntime } from '../src/runtime'
-import { currentSession } from '../src/http/session-cookie'
+import { currentSession, presentedSession, writeSession } from '../src/http/session-cookie'
 import { countingD1, countingFetch, countingKv, newCounters } from '../instrumentation/counting'
+import { withGeography } from './geography'
 
 /** `BENCH_IDP_DELAYED_URL`: the IdP's delayed no-op endpoint, for the "floor + one IdP round trip" reference. */
 type BenchEnv = Env & { BENCH_IDP_DELAYED_URL: string }
@@ -48,6 +49,15 @@ const layers = new Hono<{ Bindings: BenchEnv }>()
         })
       : c.json({}, 401)
   })
+  // The bench's session cookie, re-signed as last checked one interval ago: its next /api/me rechecks.
+  .post('/__bench/age-session', async (c) => {
+    const config = readConfig(c.env, c.req.url)
+    const session = await presentedSession(c, config, Date.now())
+    if (!session) return c.json({}, 401)
+    const checkedAt = Math.floor(Date.now() / 1000) - config.sessionRecheckSeconds - 1
+    await writeSession(c, config, { ...session, checkedAt })
+    return new Response(null, { status: 204, headers: c.res.headers })
+  })
 
 /** The physical limit of a callback: the floor plus one fetch to the IdP, nothing else. */
 async function idpRoundTrip(env: BenchEnv) {
@@ -56,8 +66,31 @@ async function idpRoundTrip(env: BenchEnv) {
   return new Response('ok')
 }
 
-export default {
-  fetch(request: Request, env: BenchEnv, ctx: ExecutionContext) {
+/** The app, with the round trips this request sent after its response counted apart (write-behind). */
+async function countedApp(request: Request, env: BenchEnv, ctx: ExecutionContext) {
+  const later: Promise<unknown>[] = []
+  const tracked = {
+    waitUntil: (work: Promise<unknown>) => void later.push(work),
+    passThroughOnException: () => ctx.passThroughOnException(),
+    props: ctx.props,
+  } as unknown as ExecutionContext
+  const counted = {
+    ...env,
+    DB: countingD1(env.DB, counters),
+    CACHE: countingKv(env.CACHE, counters),
+  }
+  const response = await app.fetch(request, counted, tracked)
+  const answered = counters.d1
+  ctx.waitUntil(
+    Promise.allSettled(later).then(() => {
+      counters.d1AfterResponse += counters.d1 - answered
+    }),
+  )
+  return response
+}
+
+export default withGeography<BenchEnv>({
+  fetch(request, env, ctx) {
     const { pathname } = new URL(request.url)
     if (pathname === '/__bench/floor') return new Response('ok')
     if (pathname === '/__bench/idp-round-trip') return idpRoundTrip(env)
@@ -67,10 +100,6 @@ export default {
       return new Response(null, { status: 204 })
     }
     if (pathname.startsWith('/__bench/')) return layers.fetch(request, env, ctx)
-    return app.fetch(
-      request,
-      { ...env, DB: countingD1(env.DB, counters), CACHE: countingKv(env.CACHE, counters) },
-      ctx,
-    )
+    return countedApp(request, env, ctx)
   },
-} satisfies ExportedHandler<BenchEnv>
+})

@@ -74,22 +74,32 @@ export async function timeRequests(url, count) {
 
 /**
  * Timed logins, interleaved (an edge-sso login and its reference routes, then a peer login and its floor) so
- * that both workers meet the same machine noise. Each login uses a fresh browser and the same returning user.
- * Every summary keeps its samples in order, so that steps of one iteration can be paired.
+ * that all workers meet the same machine noise. Each login uses a fresh browser; `emails[t]` gives target t's
+ * user for iteration i (the same returning user, or a new one each time for first logins). A target's
+ * `extras` (name → timed step) run after its login each iteration. Every summary keeps its samples in
+ * order, so that steps of one iteration can be paired.
  */
 export async function timedLogins(targets, emails, count) {
+  const extras = (t) => Object.entries(t.extras ?? {})
   const samples = targets.map((t) =>
     Object.fromEntries(
-      ['initiate', 'callback', 'protected', ...Object.keys(t.references)].map((k) => [k, []]),
+      [
+        'initiate',
+        'callback',
+        'protected',
+        ...Object.keys(t.references),
+        ...extras(t).map(([name]) => name),
+      ].map((k) => [k, []]),
     ),
   )
   const browsers = targets.map(() => new Browser())
   for (let i = 0; i < count; i++) {
     for (const [t, target] of targets.entries()) {
-      const { ms } = await target.login(emails[t])
+      const { ms } = await target.login(emails[t](i))
       for (const step of ['initiate', 'callback', 'protected']) samples[t][step].push(ms[step])
       for (const [name, url] of Object.entries(target.references))
         samples[t][name].push((await browsers[t].request(url)).ms)
+      for (const [name, step] of extras(target)) samples[t][name].push(await step())
     }
   }
   return samples.map((s) =>

@@ -13,13 +13,30 @@ const signInAs = (authorizeUrl, email) => {
 /** Runs `fn` as a step; the default observer does nothing, the counting one reads counters around it. */
 const plain = (_step, fn) => fn()
 
-/** edge-sso through bench/instrumented.ts: Okta-tile initiate, callback, /api/me; email start; password login. */
-export function edgeSso(origin, issuer) {
+/**
+ * edge-sso through bench/instrumented.ts (this tree's, or the previous release's built the same way, `name`d
+ * apart): Okta-tile initiate, callback, /api/me and its recheck; email start; password login.
+ */
+export function edgeSso(origin, issuer, name = 'edge-sso') {
   const json = (path, init) =>
     fetch(`${origin}${path}`, init).then((r) => (r.status === 204 ? undefined : r.json()))
   return {
-    name: 'edge-sso',
+    name,
     origin,
+    /** The scenario's D1 round trips (bench/geography.ts). */
+    setGeography: ({ primaryMs, replicaMs }) =>
+      json(`/__bench/geography?primary=${primaryMs}&replica=${replicaMs}`, { method: 'POST' }),
+    /** `/api/me` with the session's recheck due: the cookie is re-signed as checked an interval ago first. */
+    async recheck(browser, observe = plain) {
+      expectStatus(
+        'age session',
+        await browser.request(`${origin}/__bench/age-session`, { method: 'POST' }),
+        204,
+      )
+      return observe('recheck', async () =>
+        expectStatus('/api/me recheck', await browser.request(`${origin}/api/me`), 200),
+      )
+    },
     floorUrl: `${origin}/__bench/floor`,
     /** /api/me's layers (bench/instrumented.ts): bare Hono, + config read, + session check. */
     layerUrls: {
