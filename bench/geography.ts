@@ -75,7 +75,9 @@ function geographicD1(db: D1Database): D1Database {
  * scenario; `/__bench/counters` first waits for the work sent after responses (write-behind) and adds the
  * round trips by where they went; `/__bench/reset` clears those too.
  */
-export function withGeography<E extends GeoEnv>(inner: ExportedHandler<E>): ExportedHandler<E> {
+export function withGeography<E extends GeoEnv>(inner: {
+  fetch: (request: Request, env: E, ctx: ExecutionContext) => Response | Promise<Response>
+}): ExportedHandler<E> {
   const pending = new Set<Promise<unknown>>()
   return {
     async fetch(request, env, ctx) {
@@ -93,7 +95,7 @@ export function withGeography<E extends GeoEnv>(inner: ExportedHandler<E>): Expo
       }
       if (pathname === '/__bench/counters') {
         await Promise.allSettled([...pending])
-        const counted = await (await inner.fetch!(request, env, ctx)).json<object>()
+        const counted = await (await inner.fetch(request, env, ctx)).json<object>()
         return Response.json({ ...counted, ...routed })
       }
       if (pathname === '/__bench/reset') Object.assign(routed, { d1Primary: 0, d1Replica: 0 })
@@ -106,7 +108,7 @@ export function withGeography<E extends GeoEnv>(inner: ExportedHandler<E>): Expo
         passThroughOnException: () => ctx.passThroughOnException(),
         props: ctx.props,
       } as unknown as ExecutionContext
-      return inner.fetch!(request as never, { ...env, DB: geographicD1(env.DB) }, tracked)
+      return inner.fetch(request as never, { ...env, DB: geographicD1(env.DB) }, tracked)
     },
   }
 }
