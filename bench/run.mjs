@@ -71,6 +71,7 @@ async function setUpTeam(ours, issuer, client) {
       method: 'POST',
       headers: { authorization: 'Bearer dev-only-admin-token', 'content-type': 'application/json' },
       body: JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
     })
   const ownerEmail = 'owner@bench-sso.example'
   await check(
@@ -384,6 +385,7 @@ async function main() {
     const servers = await startServers(work, entries, previous)
     const { issuer, clients, ours, previous: before, peer: peerTarget, devs } = servers
     const idp = idpLog(issuer)
+    log('setting up a team and its connection on both edge-sso builds')
     await setUpTeam(ours, issuer, clients.ours)
     await setUpTeam(before, issuer, clients.previous)
     for (const email of users.passwords) await ours.register(email, users.passwordSecret)
