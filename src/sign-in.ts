@@ -165,11 +165,11 @@ export interface SsoStorage {
  * An SSO sign-in's outcome: the session, or, when the browser is signed in as someone else, the session
  * it would get, whose row is written only once the person confirms the switch (`confirmSwitch`). A returning
  * user's session comes with `afterResponse`, the batch (session row, event, connection's last login) the
- * caller sends once the browser has its answer.
+ * caller sends once the browser has its answer (and a returning user's switch, its event).
  */
-export type SsoSignIn =
-  | { session: Session; afterResponse?: () => Promise<unknown> }
-  | { pendingSwitch: Session; replaces: Session; idTokenSealed: string | null }
+export type SsoSignIn = (
+  { session: Session } | { pendingSwitch: Session; replaces: Session; idTokenSealed: string | null }
+) & { afterResponse?: () => Promise<unknown> }
 
 /**
  * SSO: one read of the facts, the rule, then the writes. A returning user (nothing to create, join, link or
@@ -214,10 +214,12 @@ export async function signInWithSso(
     const writes = [...changes, markConnectionUsed(db, connectionId, now)]
     try {
       if (current && current.userId !== who.user.id) {
-        await db.batch([successEvent(db, audit, who, nowMs), ...writes])
+        const write = () => db.batch([successEvent(db, audit, who, nowMs), ...writes])
+        if (changes.length) await write()
         const { session, rowId } = await newSession(who, 'sso', nowMs)
         const idTokenSealed = extras.sealIdToken ? await extras.sealIdToken(rowId) : null
-        return { pendingSwitch: session, replaces: current, idTokenSealed }
+        const switching = { pendingSwitch: session, replaces: current, idTokenSealed }
+        return changes.length ? switching : { ...switching, afterResponse: write }
       }
       if (current) writes.push(revokeSession(db, await sessionRowId(current), now))
       const signIn = await signInBatch(db, writes, who, 'sso', audit, nowMs, connectionId, extras)

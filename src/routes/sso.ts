@@ -148,8 +148,9 @@ export const ssoRoutes = new Hono<AppEnv>()
       spendLoginState(c.env.DB, runtime, tx),
       redeemCode(c, tx),
     ])
-    if (spent.status === 'rejected') throw spent.reason
+    // A code the IdP refused says so (code_rejected); one it redeemed twice meets our own record.
     if (redeemed.status === 'rejected') throw redeemed.reason
+    if (spent.status === 'rejected') throw spent.reason
     const { connection, claims } = redeemed.value
     const { idToken } = claims
     const sealIdToken = idToken
@@ -170,9 +171,9 @@ export const ssoRoutes = new Hono<AppEnv>()
       current,
       { sealIdToken },
     )
+    if (outcome.afterResponse) writeBehind(c, 'sso sign-in', outcome.afterResponse)
     if ('session' in outcome) {
       await writeSession(c, config, outcome.session)
-      if (outcome.afterResponse) writeBehind(c, 'sso session', outcome.afterResponse)
       return c.redirect(tx.returnTo, 302)
     }
     return askToSwitch(
