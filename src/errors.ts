@@ -91,7 +91,6 @@ const catalogue = {
   dns_unreachable: [502, 'The DNS resolver could not be reached. Please try again in a moment.'],
   link_invalid: [400, 'This link is invalid, has expired or was already used. Ask for a new one.'],
   team_not_found: [404, 'No team has this owner.'],
-  connection_exists: [409, 'This team already has an SSO connection.'],
   issuer_mismatch: [400, 'The discovery document names a different issuer than the one given.'],
   issuer_invalid: [400, 'The issuer must be an https URL.'],
   discovery_unreachable: [502, 'The issuer’s discovery document could not be fetched.'],

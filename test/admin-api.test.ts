@@ -214,7 +214,7 @@ describe('SSO connections', () => {
     ])
   })
 
-  it('answers 502 when discovery is unreachable, 400 for an http or malformed issuer, 404 without a team, 409 for a second connection', async () => {
+  it('answers 502 when discovery is unreachable, 400 for an http or malformed issuer, 404 without a team; a second connection is 201 (second stage: several per team)', async () => {
     const { rig, ownerEmail } = await teamAndIdp()
     const base = { ownerEmail, clientId: 'c', clientSecret: 's' }
     rig.idp.behaviour.down = { discovery: true }
@@ -243,7 +243,7 @@ describe('SSO connections', () => {
       ...base,
       issuer: rig.idp.issuer,
     })
-    await expectRefusal(second, { status: 409, code: 'connection_exists' })
+    expect(second.status).toBe(201)
   })
 
   it('patches secret, client id, method and enabled; deletes; never discloses the secret in responses or events', async () => {

@@ -160,8 +160,18 @@ describe('decideSsoLogin', () => {
 
 describe('chooseConnection', () => {
   const issuer = 'https://acme.okta.test'
-  const on = (teamId: string) => ({ enabled: true, issuer, teamId, lastLoginAt: null })
-  const off = (teamId: string) => ({ enabled: false, issuer, teamId, lastLoginAt: null })
+  const on = (teamId: string, createdAt = 1_700_000_000, id = `c-${teamId}`) => ({
+    id,
+    enabled: true,
+    issuer,
+    teamId,
+    lastLoginAt: null,
+    createdAt,
+  })
+  const off = (teamId: string, createdAt?: number, id?: string) => ({
+    ...on(teamId, createdAt, id),
+    enabled: false,
+  })
   const proven = (teamId: string) => ({ ...on(teamId), lastLoginAt: 1_800_000_000 })
   const provenOff = (teamId: string) => ({ ...proven(teamId), enabled: false })
   it.each([
@@ -228,6 +238,30 @@ describe('chooseConnection', () => {
     [
       'the domain’s disabled connection',
       [off('t1')],
+      { by: 'domain' },
+      { refuse: 'connection_disabled', teamId: 't1' },
+    ],
+    [
+      'several connections of the domain’s team: the oldest enabled, whatever the row order',
+      [on('t1', 300, 'newer'), on('t1', 100, 'oldest'), on('t1', 200, 'middle')],
+      { by: 'domain' },
+      { connection: on('t1', 100, 'oldest') },
+    ],
+    [
+      'several: a disabled older one is passed over for the oldest enabled',
+      [on('t1', 300, 'newer'), off('t1', 100, 'oldest'), on('t1', 200, 'middle')],
+      { by: 'domain' },
+      { connection: on('t1', 200, 'middle') },
+    ],
+    [
+      'several made in the same second: the lower id, whatever the row order',
+      [on('t1', 100, 'b'), on('t1', 100, 'a')],
+      { by: 'domain' },
+      { connection: on('t1', 100, 'a') },
+    ],
+    [
+      'several, all disabled: the oldest names the refusal',
+      [off('t1', 200, 'newer'), off('t1', 100, 'oldest')],
       { by: 'domain' },
       { refuse: 'connection_disabled', teamId: 't1' },
     ],

@@ -39,7 +39,10 @@ export async function addTeam(rig: Rig, options: TeamOptions = {}): Promise<Team
   return { ...setup, connectionId: await connectTeam(rig, setup, options.authMethod) }
 }
 
-/** Support adds the Okta connection of the team `ownerEmail` owns, to a client registered at the rig's IdP. */
+/**
+ * Support adds an Okta connection of the team `ownerEmail` owns, to a client registered at the rig's IdP (or
+ * at `idp`, another org the rig reaches).
+ */
 export async function connectTeam(
   rig: Rig,
   {
@@ -48,8 +51,9 @@ export async function connectTeam(
     clientSecret,
   }: Pick<TeamSetup, 'ownerEmail' | 'clientId' | 'clientSecret'>,
   authMethod?: TeamOptions['authMethod'],
+  idp: TestIdp = rig.idp,
 ): Promise<string> {
-  rig.idp.addClient({
+  idp.addClient({
     client_id: clientId,
     client_secret: clientSecret,
     redirect_uri: `${publicOrigin}/sso/callback`,
@@ -59,7 +63,7 @@ export async function connectTeam(
     ownerEmail,
     clientId,
     clientSecret,
-    issuer: rig.idp.issuer,
+    issuer: idp.issuer,
     ...(authMethod ? { tokenEndpointAuthMethod: authMethod } : {}),
   })
   if (connection.status !== 201)

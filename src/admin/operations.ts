@@ -87,7 +87,9 @@ function teamView(config: Config, t: LoadedTeam) {
     members: t.members,
     /** Set when the team has more than the members shown: `GET /admin/api/teams/:id/members?cursor=`. */
     membersNextCursor: encodeCursor(t.moreMembers),
-    connection: t.connection ? connectionView(config, t.connection) : null,
+    /** The first (oldest) connection, as before a team could have several. */
+    connection: t.connections[0] ? connectionView(config, t.connections[0]) : null,
+    connections: t.connections.map((row) => connectionView(config, row)),
   }
 }
 
@@ -259,7 +261,10 @@ async function checkIssuer(d: AdminDeps, input: string): Promise<string> {
   return issuer
 }
 
-/** The guide's four values become `teamId`'s connection, enabled, once the issuer's discovery checks out. */
+/**
+ * The guide's four values become a connection of `teamId` (a team may have several), enabled, once the
+ * issuer's discovery checks out.
+ */
 export async function createConnection(
   d: AdminDeps,
   teamId: string,
@@ -277,9 +282,7 @@ export async function createConnection(
     enabled: true,
     tokenEndpointAuthMethod: input.tokenEndpointAuthMethod,
   }
-  await d.db.batch([insertConnection(d.db, row), success(d, audit)]).catch((error: unknown) => {
-    throw isUniqueViolation(error) ? new AppError('connection_exists', { cause: error }) : error
-  })
+  await d.db.batch([insertConnection(d.db, row), success(d, audit)])
   const connection = await getConnection(d, id)
   await mailSsoOn(d, connection)
   return connection

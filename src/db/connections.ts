@@ -1,5 +1,5 @@
 // SSO connection rows: the lookups for initiate and callback, and the admin's writes.
-import { and, eq } from 'drizzle-orm'
+import { and, asc, eq } from 'drizzle-orm'
 import type { Database } from './client'
 import { identities, ssoConnections, teamDomains } from './schema'
 
@@ -13,6 +13,7 @@ export type ConnectionRecord = Pick<
   | 'enabled'
   | 'tokenEndpointAuthMethod'
   | 'lastLoginAt'
+  | 'createdAt'
 >
 
 /** The columns of a ConnectionRecord, for every select that yields one. */
@@ -25,6 +26,7 @@ const connectionColumns = {
   enabled: ssoConnections.enabled,
   tokenEndpointAuthMethod: ssoConnections.tokenEndpointAuthMethod,
   lastLoginAt: ssoConnections.lastLoginAt,
+  createdAt: ssoConnections.createdAt,
 }
 
 export const connectionsByIssuer = (db: Database, issuer: string): Promise<ConnectionRecord[]> =>
@@ -33,13 +35,17 @@ export const connectionsByIssuer = (db: Database, issuer: string): Promise<Conne
 export const connectionsById = (db: Database, id: string): Promise<ConnectionRecord[]> =>
   db.select(connectionColumns).from(ssoConnections).where(eq(ssoConnections.id, id)).all()
 
-/** Email login's one read: the SSO connection of the team that has verified `domain` (pending routes no one). */
+/**
+ * Email login's one read: the SSO connections of the team that has verified `domain` (pending routes no one),
+ * oldest first.
+ */
 export const connectionsForDomain = (db: Database, domain: string): Promise<ConnectionRecord[]> =>
   db
     .select(connectionColumns)
     .from(teamDomains)
     .innerJoin(ssoConnections, eq(ssoConnections.teamId, teamDomains.teamId))
     .where(and(eq(teamDomains.domain, domain), eq(teamDomains.verified, true)))
+    .orderBy(asc(ssoConnections.createdAt), asc(ssoConnections.id))
     .all()
 
 /** In the login's one batched write: the connection has proven its credentials at the issuer. */

@@ -115,6 +115,7 @@ export const memberships = sqliteTable(
   (t) => [index('memberships_team').on(t.teamId, t.createdAt, t.userId)],
 )
 
+/** A team may have several connections (app instances, or a second org after an acquisition). */
 export const ssoConnections = sqliteTable(
   'sso_connections',
   {
@@ -141,7 +142,8 @@ export const ssoConnections = sqliteTable(
     lastLoginAt: integer('last_login_at'),
   },
   (t) => [
-    uniqueIndex('sso_connections_team').on(t.teamId),
+    /** A team's connections oldest first: the first is the team shape's `connection`, email login's pick. */
+    index('sso_connections_team').on(t.teamId, t.createdAt, t.id),
     index('sso_connections_issuer').on(t.issuer),
     uniqueIndex('sso_connections_scim_token').on(t.scimTokenHash),
   ],

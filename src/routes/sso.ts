@@ -5,7 +5,7 @@ import * as z from 'zod/mini'
 import { seal } from '../crypto/secret-box'
 import {
   connectionById,
-  connectionForDomain,
+  connectionsForEmailDomain,
   connectionsForIssuer,
   openSecrets,
 } from '../connections'
@@ -113,8 +113,8 @@ export const ssoRoutes = new Hono<AppEnv>()
     const input = await readInput(c, startSchema)
     c.var.audit.email = input.email
     const domain = emailDomain(input.email) ?? ''
-    const connection = await connectionForDomain(db(c), c.var.runtime, domain)
-    const choice = chooseConnection(connection ? [connection] : [], { by: 'domain' })
+    const candidates = await connectionsForEmailDomain(db(c), c.var.runtime, domain)
+    const choice = chooseConnection(candidates, { by: 'domain' })
     return beginLogin(c, choice, input.email, returnPath(c, input.return_to))
   })
   .get('/callback', async (c) => {

@@ -47,7 +47,7 @@ export type Notice =
   | 'domain_deleted'
 
 function noticeText(notice: Notice, team: TeamView) {
-  const issuer = team.connection?.issuer ?? ''
+  const issuer = team.connections.at(-1)?.issuer ?? ''
   switch (notice) {
     case 'team_created':
       return `Team ${team.name} created; members join from ${team.domains.join(', ') || 'no domain'}.`
@@ -308,9 +308,13 @@ function TeamCard(props: { team: TeamView }) {
         label="More members"
         testId="next-members"
       />
-      <h4>Okta connection</h4>
-      {team.connection ? (
-        <ConnectionPanel connection={team.connection} />
+      <h4>Okta connections ({team.connections.length})</h4>
+      {team.connections.length ? (
+        team.connections.map((connection) => (
+          <section data-testid="connection" id={`connection-${connection.id}`}>
+            <ConnectionPanel connection={connection} />
+          </section>
+        ))
       ) : (
         <p class="muted">None: members sign in with a password.</p>
       )}
@@ -346,6 +350,7 @@ function ConnectionForm() {
   return (
     <form class="card" method="post" action="/admin/connections">
       <h3>Add an Okta connection</h3>
+      <p class="muted">A team may have several (another app instance, or a second Okta org).</p>
       <label for="conn-client-id">Client ID</label>
       <input id="conn-client-id" name="clientId" required autocomplete="off" />
       <label for="conn-client-secret">Client Secret</label>
