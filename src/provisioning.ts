@@ -1,7 +1,7 @@
 // Who gets in: plain functions over plain data for SSO logins, password logins and session rechecks.
 import type { ErrorCode } from './errors'
 import type { SessionFacts, SignInWrites, SsoLoginFacts, TeamStanding } from './db/facts'
-import type { AuthMethod, Role } from './vocabulary'
+import type { AuthMethod, ConnectionStatus, Role } from './vocabulary'
 
 /** Owner by membership, admin by the team's admin group, member otherwise; null without a team. */
 export function roleOf(
@@ -107,6 +107,8 @@ interface Candidate {
   lastLoginAt: number | null
   /** When it was made (seconds): among a team's connections, the oldest comes first. */
   createdAt: number
+  /** A draft (still being set up) logs nobody in. */
+  status: ConnectionStatus
 }
 
 /** How the login start found its candidates: by issuer (the Okta tile), by connection id, by email domain. */
@@ -129,7 +131,7 @@ const missing = {
  * (perhaps with bogus credentials) never takes an existing team's tile; none or several such is
  * ambiguous (the per-connection URI always works). By email domain (one team's connections), the oldest
  * enabled one, so the pick never depends on row order. By id, an `iss` given must be the connection's own.
- * A disabled connection is refused.
+ * A draft (still being set up, never enabled) is refused as such, a disabled connection as disabled.
  */
 export function chooseConnection<C extends Candidate>(
   candidates: readonly C[],
@@ -145,6 +147,7 @@ export function chooseConnection<C extends Candidate>(
   if (!chosen) return { refuse: missing[lookup.by] }
   if (lookup.by === 'id' && lookup.issuer !== undefined && lookup.issuer !== chosen.issuer)
     return { refuse: 'unknown_issuer' }
+  if (chosen.status === 'draft') return { refuse: 'connection_draft', teamId: chosen.teamId }
   if (!chosen.enabled) return { refuse: 'connection_disabled', teamId: chosen.teamId }
   return { connection: chosen }
 }

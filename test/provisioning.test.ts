@@ -167,11 +167,13 @@ describe('chooseConnection', () => {
     teamId,
     lastLoginAt: null,
     createdAt,
+    status: 'active' as 'active' | 'draft',
   })
   const off = (teamId: string, createdAt?: number, id?: string) => ({
     ...on(teamId, createdAt, id),
     enabled: false,
   })
+  const draft = (teamId: string) => ({ ...off(teamId), status: 'draft' as const })
   const proven = (teamId: string) => ({ ...on(teamId), lastLoginAt: 1_800_000_000 })
   const provenOff = (teamId: string) => ({ ...proven(teamId), enabled: false })
   it.each([
@@ -205,6 +207,12 @@ describe('chooseConnection', () => {
       { connection: on('t2') },
     ],
     [
+      'a draft beside an enabled connection of the issuer does not count (it never takes a tile)',
+      [proven('t1'), draft('t2')],
+      { connection: proven('t1') },
+    ],
+    ['only a draft for the issuer', [draft('t1')], { refuse: 'connection_draft', teamId: 't1' }],
+    [
       'only disabled connections for the issuer',
       [off('t1'), off('t2')],
       { refuse: 'connection_disabled', teamId: 't1' },
@@ -235,6 +243,24 @@ describe('chooseConnection', () => {
     ],
     ['the domain’s connection', [on('t1')], { by: 'domain' }, { connection: on('t1') }],
     ['no connection for the domain', [], { by: 'domain' }, { refuse: 'no_sso_for_domain' }],
+    [
+      'a draft by id logs nobody in',
+      [draft('t1')],
+      { by: 'id' },
+      { refuse: 'connection_draft', teamId: 't1' },
+    ],
+    [
+      'the domain’s team with only a draft',
+      [draft('t1')],
+      { by: 'domain' },
+      { refuse: 'connection_draft', teamId: 't1' },
+    ],
+    [
+      'the domain’s team with a draft and an active one: the active one',
+      [draft('t1'), on('t1', 1_800_000_000)],
+      { by: 'domain' },
+      { connection: on('t1', 1_800_000_000) },
+    ],
     [
       'the domain’s disabled connection',
       [off('t1')],

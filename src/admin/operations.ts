@@ -73,6 +73,10 @@ function connectionView(config: Config, row: ConnectionRow) {
     redirectUri: redirectUri(config.publicOrigin),
     scimEnabled: row.scimTokenHash !== null,
     endIdpSession: row.endIdpSession,
+    /** `draft` (made through setup, logs nobody in) until activated after a successful test sign-in. */
+    status: row.status,
+    /** When a test sign-in through the current values last succeeded (ISO), or null. */
+    testedAt: row.testedAt === null ? null : new Date(row.testedAt * 1000).toISOString(),
   }
 }
 
@@ -96,7 +100,7 @@ function teamView(config: Config, t: LoadedTeam) {
 export type ConnectionView = ReturnType<typeof connectionView>
 export type TeamView = ReturnType<typeof teamView>
 
-const success = (d: AdminDeps, audit: Audit) =>
+export const success = (d: AdminDeps, audit: Audit) =>
   insertEvent(d.db, eventRow(audit, 'success', null, newReferenceId(), d.runtime.now()))
 
 /**
@@ -247,7 +251,7 @@ export async function teamOwnedBy(d: AdminDeps, ownerEmail: string): Promise<{ t
 }
 
 /** Checks the issuer before anything is saved: its discovery document must name exactly this issuer. */
-async function checkIssuer(d: AdminDeps, input: string): Promise<string> {
+export async function checkIssuer(d: AdminDeps, input: string): Promise<string> {
   const issuer = normalizeIssuer(input, d.config.allowHttpIssuers)
   if (!issuer) throw new AppError('issuer_invalid')
   try {
@@ -289,7 +293,7 @@ export async function createConnection(
 }
 
 /** "SSO is on for <team>" to the team's owner, as the customer guide promises. */
-async function mailSsoOn(d: AdminDeps, connection: ConnectionView) {
+export async function mailSsoOn(d: AdminDeps, connection: ConnectionView) {
   const team = await getTeam(d, connection.teamId)
   const mail = ssoEnabledMail({
     to: team.ownerEmail,
@@ -315,6 +319,8 @@ export async function patchConnection(
 ): Promise<ConnectionView> {
   const { clientSecret, ...rest } = patch
   const before = patch.enabled ? await connectionRow(d.db, id) : undefined
+  // A draft is turned on only by its activation, after a successful test sign-in.
+  if (before?.status === 'draft') throw new AppError('connection_untested')
   const changes = {
     ...rest,
     ...(clientSecret === undefined

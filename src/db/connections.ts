@@ -1,5 +1,5 @@
 // SSO connection rows: the lookups for initiate and callback, and the admin's writes.
-import { and, asc, eq } from 'drizzle-orm'
+import { and, asc, eq, isNotNull } from 'drizzle-orm'
 import type { Database } from './client'
 import { identities, ssoConnections, teamDomains } from './schema'
 
@@ -14,6 +14,7 @@ export type ConnectionRecord = Pick<
   | 'tokenEndpointAuthMethod'
   | 'lastLoginAt'
   | 'createdAt'
+  | 'status'
 >
 
 /** The columns of a ConnectionRecord, for every select that yields one. */
@@ -27,6 +28,7 @@ const connectionColumns = {
   tokenEndpointAuthMethod: ssoConnections.tokenEndpointAuthMethod,
   lastLoginAt: ssoConnections.lastLoginAt,
   createdAt: ssoConnections.createdAt,
+  status: ssoConnections.status,
 }
 
 export const connectionsByIssuer = (db: Database, issuer: string): Promise<ConnectionRecord[]> =>
@@ -72,3 +74,34 @@ export const deleteConnectionStatements = (db: Database, id: string) =>
     db.delete(identities).where(eq(identities.connectionId, id)),
     db.delete(ssoConnections).where(eq(ssoConnections.id, id)),
   ] as const
+
+/** The team's draft connection (setup keeps at most one), if any. */
+export const teamDraft = (db: Database, teamId: string) =>
+  db
+    .select()
+    .from(ssoConnections)
+    .where(and(eq(ssoConnections.teamId, teamId), eq(ssoConnections.status, 'draft')))
+    .orderBy(asc(ssoConnections.createdAt), asc(ssoConnections.id))
+    .get()
+
+/** A successful test sign-in through the connection's current values. */
+export const markConnectionTested = (db: Database, id: string, atSeconds: number) =>
+  db.update(ssoConnections).set({ testedAt: atSeconds }).where(eq(ssoConnections.id, id))
+
+/**
+ * A tested draft of `teamId` becomes active and enabled (SSO-only begins); the returned row says whether it
+ * was one (an untested draft, another team's or an active connection changes nothing).
+ */
+export const activateDraft = (db: Database, teamId: string, id: string, atSeconds: number) =>
+  db
+    .update(ssoConnections)
+    .set({ status: 'active', enabled: true, updatedAt: atSeconds })
+    .where(
+      and(
+        eq(ssoConnections.id, id),
+        eq(ssoConnections.teamId, teamId),
+        eq(ssoConnections.status, 'draft'),
+        isNotNull(ssoConnections.testedAt),
+      ),
+    )
+    .returning()

@@ -6,6 +6,7 @@ import {
   auditActions,
   emailTokenPurposes,
   authMethods,
+  connectionStatuses,
   eventKinds,
   eventOutcomes,
   permissions,
@@ -140,6 +141,10 @@ export const ssoConnections = sqliteTable(
     endIdpSession: integer('end_idp_session', { mode: 'boolean' }).notNull().default(false),
     /** When a login through this connection last succeeded: it has proven its credentials at the issuer. */
     lastLoginAt: integer('last_login_at'),
+    /** Drafts (made through setup) are disabled and log nobody in; rows before setup existed: active. */
+    status: text('status', { enum: connectionStatuses }).notNull().default('active'),
+    /** When a test sign-in through the current values last succeeded; cleared when the values change. */
+    testedAt: integer('tested_at'),
   },
   (t) => [
     /** A team's connections oldest first: the first is the team shape's `connection`, email login's pick. */
@@ -302,4 +307,28 @@ export const usedLoginStates = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
   },
   (t) => [index('used_login_states_expires').on(t.expiresAt)],
+)
+
+/**
+ * Setup links support hands a customer's Okta admin: bound to one team, valid until `expires_at` unless
+ * revoked. The token is a bearer secret: only its SHA-256 is stored; `id` is the public handle.
+ */
+export const setupLinks = sqliteTable(
+  'setup_links',
+  {
+    id: text('id').primaryKey(),
+    tokenHash: text('token_hash').notNull(),
+    teamId: text('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    /** Where support mailed it, if it did. */
+    email: text('email'),
+    createdAt: createdAt(),
+    expiresAt: integer('expires_at').notNull(),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('setup_links_token').on(t.tokenHash),
+    index('setup_links_team').on(t.teamId, t.createdAt),
+  ],
 )

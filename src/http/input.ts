@@ -43,3 +43,20 @@ export async function readInput<T extends z.ZodMiniType>(
   if (!parsed.success) throw invalidInput(parsed.error.issues)
   return parsed.data
 }
+
+/** A JSON body that may be absent altogether (read as `{}`); present, it must be JSON fitting `schema`. */
+export async function optionalJson<T extends z.ZodMiniType>(
+  c: Context<AppEnv>,
+  schema: T,
+): Promise<z.infer<T>> {
+  const text = await c.req.text()
+  let raw: unknown = {}
+  try {
+    if (text.trim()) raw = JSON.parse(text)
+  } catch (cause) {
+    throw new AppError('invalid_request', { cause })
+  }
+  const parsed = schema.safeParse(raw)
+  if (!parsed.success) throw invalidInput(parsed.error.issues)
+  return parsed.data
+}

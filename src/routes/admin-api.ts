@@ -27,11 +27,13 @@ import {
   userQuerySchema,
 } from '../admin/schemas'
 import { safeEqual } from '../crypto/encoding'
+import { listSetupLinks, mintSetupLink, revokeSetupLink } from '../setup/links'
+import { setupLinkSchema } from '../admin/schemas'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
 import { eventView } from '../events'
 import { adminDeps } from '../http/context'
-import { validate } from '../http/input'
+import { optionalJson, validate } from '../http/input'
 import type { AuditAction } from '../vocabulary'
 
 const credentialParams = ['access_token', 'token', 'admin_token', 'bearer', 'authorization']
@@ -96,6 +98,22 @@ export const adminApiRoutes = new Hono<AppEnv>()
     const teamId = c.req.param('id')
     c.var.audit.teamId = teamId
     await deleteTeamDomain(adminDeps(c), teamId, c.req.param('domain'), c.var.audit)
+    return c.body(null, 204)
+  })
+  .post('/teams/:id/setup-links', audited('post_setup_link'), async (c) => {
+    const teamId = c.req.param('id')
+    c.var.audit.teamId = teamId
+    const input = await optionalJson(c, setupLinkSchema)
+    c.var.audit.email = input.email ?? null
+    return c.json(await mintSetupLink(adminDeps(c), teamId, input.email, c.var.audit), 201)
+  })
+  .get('/teams/:id/setup-links', audited('get_setup_links'), async (c) =>
+    c.json({ setupLinks: await listSetupLinks(adminDeps(c), c.req.param('id')) }),
+  )
+  .delete('/teams/:id/setup-links/:linkId', audited('delete_setup_link'), async (c) => {
+    const teamId = c.req.param('id')
+    c.var.audit.teamId = teamId
+    await revokeSetupLink(adminDeps(c), teamId, c.req.param('linkId'), c.var.audit)
     return c.body(null, 204)
   })
   .get(

@@ -30,7 +30,9 @@ import {
   adminGroupForm,
   endIdpSessionForm,
   sessionsEndForm,
+  setupLinkForm,
 } from '../admin/schemas'
+import { listSetupLinks, mintSetupLink, revokeSetupLink } from '../setup/links'
 import {
   connectionTeam,
   issueScimToken,
@@ -61,6 +63,7 @@ import {
   AdminLoginPage,
   type Notice,
   ScimTokenPage,
+  SetupLinksPage,
   type UserLookup,
 } from '../views/admin'
 
@@ -379,5 +382,41 @@ export const adminPageRoutes = new Hono<AppEnv>()
       Object.assign(c.var.audit, facts)
       await revokeSessions(deps, id, c.var.audit)
       return done(c, 'sessions_ended', facts.teamId ?? c.req.valid('form').teamId)
+    },
+  )
+  .get('/teams/:id/setup-links', pageHeaders, action('console_view'), async (c) => {
+    const deps = adminDeps(c)
+    const teamId = c.req.param('id')
+    const [team, links] = await Promise.all([getTeam(deps, teamId), listSetupLinks(deps, teamId)])
+    return c.html(<SetupLinksPage team={team} links={links} />)
+  })
+  .post(
+    '/teams/:id/setup-links',
+    pageHeaders,
+    sameOriginOnly,
+    action('console_setup_link_create'),
+    validate('form', setupLinkForm),
+    async (c) => {
+      const deps = adminDeps(c)
+      const teamId = c.req.param('id')
+      const { email } = c.req.valid('form')
+      Object.assign(c.var.audit, { teamId, email: email ?? null })
+      const minted = await mintSetupLink(deps, teamId, email, c.var.audit)
+      const [team, links] = await Promise.all([getTeam(deps, teamId), listSetupLinks(deps, teamId)])
+      return c.html(
+        <SetupLinksPage team={team} links={links} minted={{ ...minted, mailedTo: email }} />,
+      )
+    },
+  )
+  .post(
+    '/teams/:id/setup-links/:linkId/revoke',
+    pageHeaders,
+    sameOriginOnly,
+    action('console_setup_link_revoke'),
+    async (c) => {
+      const teamId = c.req.param('id')
+      c.var.audit.teamId = teamId
+      await revokeSetupLink(adminDeps(c), teamId, c.req.param('linkId'), c.var.audit)
+      return c.redirect(`/admin/teams/${encodeURIComponent(teamId)}/setup-links`, 303)
     },
   )

@@ -21,12 +21,13 @@ import { saveTransaction, takeTransaction } from '../http/transaction-cookie'
 import { discover } from '../oidc/discovery'
 import { authorizationRequest, exchangeCode, validateCallback } from '../oidc/flow'
 import { normalizeIssuer } from '../oidc/issuer'
-import { maxReturnToLength } from '../oidc/transaction'
+import { type LoginTransaction, maxReturnToLength } from '../oidc/transaction'
 import { type ConnectionChoice, chooseConnection, emailDomain } from '../provisioning'
 import { email, text } from '../schemas'
 import { signInWithSso } from '../sign-in'
 import { type AuditAction, redirectUri } from '../vocabulary'
 import { askToSwitch } from './account-switch'
+import { showTestSignIn } from './test-sign-in'
 
 const loginHint = z.optional(text(320))
 const returnTo = z.optional(z.string().check(z.maxLength(4096)))
@@ -50,12 +51,16 @@ const discoverForLogin = (c: Context<AppEnv>, issuer: string) =>
     )
   })
 
-/** Discovery from cache, then PKCE + state + nonce into the transaction cookie, then off to the IdP. */
-async function beginLogin(
+/**
+ * Discovery from cache, then PKCE + state + nonce into the transaction cookie, then off to the IdP. A
+ * `test` login (setup's test sign-in) is marked so in its transaction.
+ */
+export async function beginLogin(
   c: Context<AppEnv>,
   choice: ConnectionChoice<ConnectionRecord>,
   hint: string | undefined,
   returnTo: string | undefined,
+  options: { test?: true } = {},
 ) {
   if ('refuse' in choice) {
     c.var.audit.teamId = choice.teamId
@@ -74,9 +79,30 @@ async function beginLogin(
     connectionId: connection.id,
     issuer: connection.issuer,
     returnTo: returnTo && returnTo.length <= maxReturnToLength ? returnTo : c.var.config.appUrl,
+    ...options,
   }
   await saveTransaction(c, c.var.config.sessionKeys, tx, c.var.runtime.now())
   return c.redirect(request.url.href, 302)
+}
+
+/** The callback's checks and code exchange: the transaction's connection and the verified claims. */
+async function completeLogin(c: Context<AppEnv>, tx: LoginTransaction) {
+  const { config, runtime } = c.var
+  const connection = await connectionById(db(c), runtime, tx.connectionId)
+  if (!connection || connection.issuer !== tx.issuer) throw new AppError('unknown_connection')
+  c.var.audit.teamId = connection.teamId
+  const as = await discoverForLogin(c, tx.issuer)
+  const params = validateCallback(as, connection.clientId, new URL(c.req.url), tx)
+  const claims = await exchangeCode(
+    upstream(c),
+    as,
+    await openSecrets(config.dataKey, connection),
+    params,
+    redirectUri(config.publicOrigin),
+    tx,
+  )
+  c.var.audit.email = claims.email ?? null
+  return { connection, claims }
 }
 
 const returnPath = (c: Context<AppEnv>, input: string | undefined) =>
@@ -120,20 +146,8 @@ export const ssoRoutes = new Hono<AppEnv>()
   .get('/callback', async (c) => {
     const { config, runtime } = c.var
     const tx = await takeTransaction(c, config.sessionKeys, runtime.now())
-    const connection = await connectionById(db(c), runtime, tx.connectionId)
-    if (!connection || connection.issuer !== tx.issuer) throw new AppError('unknown_connection')
-    c.var.audit.teamId = connection.teamId
-    const as = await discoverForLogin(c, tx.issuer)
-    const params = validateCallback(as, connection.clientId, new URL(c.req.url), tx)
-    const claims = await exchangeCode(
-      upstream(c),
-      as,
-      await openSecrets(config.dataKey, connection),
-      params,
-      redirectUri(config.publicOrigin),
-      tx,
-    )
-    c.var.audit.email = claims.email ?? null
+    if (tx.test) return showTestSignIn(c, tx, () => completeLogin(c, tx))
+    const { connection, claims } = await completeLogin(c, tx)
     const { idToken } = claims
     const sealIdToken = idToken
       ? (rowId: string) => seal(config.dataKey, idToken, rowId)

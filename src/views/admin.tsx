@@ -1,7 +1,9 @@
 // The support console's pages: the admin-token sign-in, and teams, connections, forms and events on one page.
 import type { ConnectionView, TeamView } from '../admin/operations'
 import type { EventRecord } from '../db/events'
-import { permissions, tokenEndpointAuthMethods } from '../vocabulary'
+import type { SetupLinkView } from '../setup/links'
+import { permissions } from '../vocabulary'
+import { ConnectionFields } from './connection-fields'
 import { Layout } from './layout'
 import { Style } from './styles'
 
@@ -90,7 +92,11 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
       <dl>
         <dt>Status</dt>
         <dd data-testid="connection-status" class={c.enabled ? 'ok' : 'bad'}>
-          {c.enabled ? 'Enabled' : 'Disabled'}
+          {c.status === 'draft'
+            ? `Draft (being set up${c.testedAt ? ', tested' : ''})`
+            : c.enabled
+              ? 'Enabled'
+              : 'Disabled'}
         </dd>
         <dt>Issuer</dt>
         <dd>
@@ -308,6 +314,19 @@ function TeamCard(props: { team: TeamView }) {
         label="More members"
         testId="next-members"
       />
+      <h4>Setup link for the customer’s Okta admin</h4>
+      <form method="post" action={`/admin/teams/${encodeURIComponent(team.id)}/setup-links`}>
+        <label for={`setup-email-${team.id}`}>Mail it to (optional)</label>
+        <input id={`setup-email-${team.id}`} name="email" type="email" placeholder="it@acme.com" />
+        <button type="submit" class="secondary">
+          Make a setup link (7 days)
+        </button>
+      </form>
+      <p>
+        <a href={`/admin/teams/${encodeURIComponent(team.id)}/setup-links`}>
+          Setup links of this team
+        </a>
+      </p>
       <h4>Okta connections ({team.connections.length})</h4>
       {team.connections.length ? (
         team.connections.map((connection) => (
@@ -351,26 +370,9 @@ function ConnectionForm() {
     <form class="card" method="post" action="/admin/connections">
       <h3>Add an Okta connection</h3>
       <p class="muted">A team may have several (another app instance, or a second Okta org).</p>
-      <label for="conn-client-id">Client ID</label>
-      <input id="conn-client-id" name="clientId" required autocomplete="off" />
-      <label for="conn-client-secret">Client Secret</label>
-      <input
-        id="conn-client-secret"
-        name="clientSecret"
-        type="password"
-        required
-        autocomplete="off"
-      />
-      <label for="conn-issuer">Issuer or metadata URL</label>
-      <input id="conn-issuer" name="issuer" required placeholder="https://acme.okta.com" />
       <label for="conn-owner">Team owner email</label>
       <input id="conn-owner" name="ownerEmail" type="email" required />
-      <label for="conn-auth">Client authentication</label>
-      <select id="conn-auth" name="tokenEndpointAuthMethod">
-        {tokenEndpointAuthMethods.map((m, i) => (
-          <option value={m}>{i === 0 ? `${m} (Okta's default)` : m}</option>
-        ))}
-      </select>
+      <ConnectionFields prefix="conn" issuerLabel="Issuer or metadata URL" />
       <button type="submit">Check and save</button>
     </form>
   )
@@ -497,6 +499,68 @@ export function AdminConsolePage(props: {
       <h2>Recent events</h2>
       <EventsTable events={props.events} teamName={teamName} />
       <NextPage href={props.pages.events} label="Older events" testId="next-events" />
+    </Layout>
+  )
+}
+
+/** A team's setup links; a new one's URL is shown this once (only its hash is kept). */
+export function SetupLinksPage(props: {
+  team: TeamView
+  links: SetupLinkView[]
+  minted?: { url: string; expiresAt: string; mailedTo?: string }
+}) {
+  const { team, minted } = props
+  const base = `/admin/teams/${encodeURIComponent(team.id)}/setup-links`
+  return (
+    <Layout title="Setup links">
+      <Style sheet="console" />
+      <h1>Setup links for {team.name}</h1>
+      {minted ? (
+        <article class="card notice" data-testid="minted-link">
+          <p>
+            Shown once: copy it now{minted.mailedTo ? ` (also mailed to ${minted.mailedTo})` : ''}.
+            It works until {minted.expiresAt} unless revoked.
+          </p>
+          <p>
+            <code data-testid="setup-url">{minted.url}</code>
+          </p>
+        </article>
+      ) : null}
+      <div class="card table">
+        <table data-testid="setup-links">
+          <thead>
+            <tr>
+              <th>Made (UTC)</th>
+              <th>Mailed to</th>
+              <th>Expires (UTC)</th>
+              <th>State</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.links.map((link) => (
+              <tr>
+                <td>{link.createdAt}</td>
+                <td>{link.email ?? ''}</td>
+                <td>{link.expiresAt}</td>
+                <td class={link.state === 'live' ? 'ok' : 'bad'}>{link.state}</td>
+                <td>
+                  {link.state === 'live' ? (
+                    <form method="post" action={`${base}/${encodeURIComponent(link.id)}/revoke`}>
+                      <button type="submit" class="secondary">
+                        Revoke
+                      </button>
+                    </form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p>
+        <a href="/admin">Back to the console</a>
+      </p>
     </Layout>
   )
 }

@@ -129,11 +129,13 @@ export function ErrorPage(props: {
   referenceId: string
   status: number
   console: boolean
+  /** The setup page a refused setup step belongs to. */
+  back?: string
 }) {
   const heading =
     props.status >= 500
       ? 'Something went wrong'
-      : props.console
+      : props.console || props.back
         ? 'That did not work'
         : 'We could not sign you in'
   return (
@@ -151,7 +153,9 @@ export function ErrorPage(props: {
           </p>
         ) : null}
         <p>
-          {props.console ? (
+          {props.back ? (
+            <a href={props.back}>Back to the setup page</a>
+          ) : props.console ? (
             <a href="/admin">Back to the support console</a>
           ) : (
             <a href="/">Back to sign in</a>
