@@ -13,7 +13,6 @@ import {
   listMembers,
   listTeams,
   patchConnection,
-  teamOwnedBy,
   verifyTeamDomain,
 } from '../admin/operations'
 import {
@@ -30,6 +29,7 @@ import { safeEqual } from '../crypto/encoding'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
 import { eventView } from '../events'
+import { pathConnection, ownersTeam, pathTeam } from '../http/admin-subjects'
 import { adminDeps } from '../http/context'
 import { validate } from '../http/input'
 import type { AuditAction } from '../vocabulary'
@@ -79,23 +79,17 @@ export const adminApiRoutes = new Hono<AppEnv>()
     audited('post_team_domain'),
     validate('json', addDomainSchema),
     async (c) => {
-      const teamId = c.req.param('id')
-      c.var.audit.teamId = teamId
-      return c.json(
-        await addTeamDomain(adminDeps(c), teamId, c.req.valid('json'), c.var.audit),
-        201,
-      )
+      const { deps, teamId } = pathTeam(c)
+      return c.json(await addTeamDomain(deps, teamId, c.req.valid('json'), c.var.audit), 201)
     },
   )
   .post('/teams/:id/domains/:domain/verify', audited('verify_team_domain'), async (c) => {
-    const teamId = c.req.param('id')
-    c.var.audit.teamId = teamId
-    return c.json(await verifyTeamDomain(adminDeps(c), teamId, c.req.param('domain'), c.var.audit))
+    const { deps, teamId } = pathTeam(c)
+    return c.json(await verifyTeamDomain(deps, teamId, c.req.param('domain'), c.var.audit))
   })
   .delete('/teams/:id/domains/:domain', audited('delete_team_domain'), async (c) => {
-    const teamId = c.req.param('id')
-    c.var.audit.teamId = teamId
-    await deleteTeamDomain(adminDeps(c), teamId, c.req.param('domain'), c.var.audit)
+    const { deps, teamId } = pathTeam(c)
+    await deleteTeamDomain(deps, teamId, c.req.param('domain'), c.var.audit)
     return c.body(null, 204)
   })
   .get(
@@ -113,10 +107,7 @@ export const adminApiRoutes = new Hono<AppEnv>()
     validate('json', createConnectionSchema),
     async (c) => {
       const input = c.req.valid('json')
-      const deps = adminDeps(c)
-      c.var.audit.email = input.ownerEmail
-      const { teamId } = await teamOwnedBy(deps, input.ownerEmail)
-      c.var.audit.teamId = teamId
+      const { deps, teamId } = await ownersTeam(c, input.ownerEmail)
       return c.json(await createConnection(deps, teamId, input, c.var.audit), 201)
     },
   )
@@ -128,16 +119,12 @@ export const adminApiRoutes = new Hono<AppEnv>()
     audited('patch_sso_connection'),
     validate('json', patchConnectionSchema),
     async (c) => {
-      const deps = adminDeps(c)
-      const id = c.req.param('id')
-      c.var.audit.teamId = (await getConnection(deps, id)).teamId
+      const { deps, id } = await pathConnection(c)
       return c.json(await patchConnection(deps, id, c.req.valid('json'), c.var.audit))
     },
   )
   .delete('/sso-connections/:id', audited('delete_sso_connection'), async (c) => {
-    const deps = adminDeps(c)
-    const id = c.req.param('id')
-    c.var.audit.teamId = (await getConnection(deps, id)).teamId
+    const { deps, id } = await pathConnection(c)
     await deleteConnection(deps, id, c.var.audit)
     return c.body(null, 204)
   })
