@@ -168,6 +168,8 @@ describe('SSO connections', () => {
       redirectUri: `${publicOrigin}/sso/callback`,
       scimEnabled: false,
       endIdpSession: false,
+      status: 'active',
+      testedAt: null,
     })
     expect(rig.idp.count('discovery')).toBe(1)
     const [row] = await query<{ client_secret_sealed: string }>(
@@ -179,9 +181,8 @@ describe('SSO connections', () => {
     expect(
       await json(await rig.admin('GET', `/admin/api/sso-connections/${connection.id}`)),
     ).toEqual(connection)
-    expect((await json(await rig.admin('GET', `/admin/api/teams/${team.id}`))).connection).toEqual(
-      connection,
-    )
+    const shown = await json(await rig.admin('GET', `/admin/api/teams/${team.id}`))
+    expect([shown.connection, shown.connections]).toEqual([connection, [connection]])
   })
 
   it('works with a custom authorization server issuer (path) such as /oauth2/default', async () => {
