@@ -18,6 +18,7 @@ import { adminPageRoutes } from './routes/admin-page'
 import { apiRoutes } from './routes/api'
 import { devOutboxRoutes } from './routes/dev-outbox'
 import { scimRoutes } from './routes/scim'
+import { teamRoutes } from './routes/team'
 import { ownerSetupRoutes, setupLinkRoutes } from './routes/setup'
 import { ssoRoutes } from './routes/sso'
 import { describeCause, log } from './log'
@@ -129,6 +130,7 @@ export function createApp(runtime: Runtime = createRuntime()) {
   app.route('/api', apiRoutes)
   app.route('/setup/:token', setupLinkRoutes)
   app.route('/settings/sso', ownerSetupRoutes)
+  app.route('/team', teamRoutes)
   app.route('/admin', adminPageRoutes)
   app.route('/admin/api', adminApiRoutes)
   app.route('/admin/api', adminAccessRoutes)

@@ -23,6 +23,11 @@ const teamShape = async (s: Awaited<ReturnType<typeof twoOrgs>>) =>
 describe('several connections per team', () => {
   it('lists both in the team shape, oldest first, and keeps "connection" the first', async () => {
     const s = await twoOrgs()
+    // Both were made within one second: age the first, so "oldest" is not left to the random ids.
+    await query(
+      'update sso_connections set created_at = created_at - 100 where id = ?',
+      s.team.connectionId,
+    )
     const team = await teamShape(s)
     expect(team.connections.map((c) => [c.id, c.issuer])).toEqual([
       [s.team.connectionId, s.rig.idp.issuer],

@@ -2,8 +2,8 @@
 import type { ConnectionView, TeamView } from '../admin/operations'
 import type { EventRecord } from '../db/events'
 import type { SetupLinkView } from '../setup/links'
-import { permissions } from '../vocabulary'
 import { ConnectionFields } from './connection-fields'
+import { PermissionField } from './pages'
 import { Layout } from './layout'
 import { Style } from './styles'
 
@@ -349,14 +349,7 @@ function TeamForm() {
       <input id="team-name" name="name" required maxlength={200} />
       <label for="team-owner">Owner email</label>
       <input id="team-owner" name="ownerEmail" type="email" required />
-      <label for="team-permission">New members are</label>
-      <select id="team-permission" name="defaultPermission">
-        {permissions.map((p) => (
-          <option value={p} selected={p === 'private'}>
-            {p}
-          </option>
-        ))}
-      </select>
+      <PermissionField />
       <label for="team-domains">Email domains</label>
       <input id="team-domains" name="domains" placeholder="the owner's domain if empty" />
       <button type="submit">Create team</button>

@@ -1,5 +1,6 @@
 // The account pages: login (SSO by email and password), the signed-in app page, the account switch, the error page.
 import type { ErrorCode } from '../errors'
+import { permissions } from '../vocabulary'
 import type { Session } from '../session/session'
 import { Layout } from './layout'
 
@@ -84,6 +85,13 @@ export function AppPage(props: { session: Session }) {
         <p data-testid="team">
           {session.team ? `Team: ${session.team.name}` : 'You are not in a team yet.'}
         </p>
+        {session.team && session.role === 'owner' ? (
+          <p>
+            <a href="/team" data-testid="team-page-link">
+              Team page and single sign-on
+            </a>
+          </p>
+        ) : null}
         {session.emailVerified ? null : (
           <p class="muted" data-testid="email-unverified">
             Your email address is not confirmed yet: follow the link we mailed you.
@@ -95,7 +103,40 @@ export function AppPage(props: { session: Session }) {
           </button>
         </form>
       </div>
+      {session.team ? null : <CreateTeamForm />}
     </Layout>
+  )
+}
+
+/** What new members of a team may see: the team's default permission (private unless chosen). */
+export function PermissionField() {
+  return (
+    <>
+      <label for="team-permission">New members are</label>
+      <select id="team-permission" name="defaultPermission">
+        {permissions.map((p) => (
+          <option value={p} selected={p === 'private'}>
+            {p}
+          </option>
+        ))}
+      </select>
+    </>
+  )
+}
+
+/** Team management for a teamless user: the team they will own, and what new members may see. */
+function CreateTeamForm() {
+  return (
+    <form class="card" method="post" action="/team">
+      <h2>Create your team</h2>
+      <p class="muted">
+        You become its owner. Your email’s domain is claimed for it, proven later by a DNS record.
+      </p>
+      <label for="team-name">Team name</label>
+      <input id="team-name" name="name" required maxlength={200} />
+      <PermissionField />
+      <button type="submit">Enable team management</button>
+    </form>
   )
 }
 
