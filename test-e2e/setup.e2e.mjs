@@ -98,6 +98,7 @@ describe('setup without a support ticket', { timeout: testTimeoutMs }, () => {
       assert.equal(await page.getByTestId('refusal-code').textContent(), 'domain_not_allowed')
       await page.getByTestId('back-to-setup').click()
 
+      await page.getByText('Add a domain').click()
       await page.fill('#setup-domain', 'setup.example')
       await page.getByRole('button', { name: 'Add domain' }).click()
       const dnsName = await page.getByTestId('dns-name-0').textContent()
