@@ -27,7 +27,7 @@ import { emailDomain } from '../provisioning'
 import { email as emailSchema } from '../schemas'
 import { notFound, ScimError } from './errors'
 import { filterValue, onlyAttributes, parseFilter } from './filter'
-import { applyPatch, patchOpSchema, patchRequest } from './patch'
+import { applyPatch, readPatchOperations } from './patch'
 import { iso, listResponse, readPaging, userSchema } from './protocol'
 
 /** What a SCIM call needs: storage, the token's team, the clock, the base URL and the audit to fill in. */
@@ -283,12 +283,10 @@ export async function replaceUser(s: ScimContext, id: string, body: unknown) {
 
 /** PATCH /Users/:id with a PatchOp; answers the resource (200), as Okta expects. */
 export async function patchUser(s: ScimContext, id: string, body: unknown) {
-  const request = patchRequest.safeParse(body)
-  if (!request.success || !request.data.schemas.includes(patchOpSchema))
-    throw new ScimError(400, 'The body must be a PatchOp with Operations.', 'invalidSyntax')
+  const operations = readPatchOperations(body)
   const row = await loadUser(s, id)
   const before = userResource(row, s.baseUrl)
-  const patched = applyPatch(before, request.data.Operations)
+  const patched = applyPatch(before, operations)
   return applyUser(s, row, readUser(withoutStaleDisplayName(before, patched)))
 }
 

@@ -2,6 +2,7 @@
 import type { ConnectionView, TeamView } from '../admin/operations'
 import type { EventRecord } from '../db/events'
 import { permissions, tokenEndpointAuthMethods } from '../vocabulary'
+import { SecretField, SignOutForm } from './fields'
 import { Layout } from './layout'
 import { Style } from './styles'
 
@@ -12,13 +13,11 @@ export function AdminLoginPage() {
       <Style sheet="console" />
       <h1>Support console</h1>
       <form class="card" method="post" action="/admin/login">
-        <label for="admin-token">Admin token</label>
-        <input
+        <SecretField
           id="admin-token"
           name="token"
-          type="password"
+          label="Admin token"
           autocomplete="current-password"
-          required
         />
         <p class="muted">
           The ADMIN_TOKEN secret. After this check a console session keeps you signed in for 8
@@ -125,13 +124,11 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
           <form method="post" action={`${base}/rotate`}>
             <label for={`rotate-id-${c.id}`}>Client ID</label>
             <input id={`rotate-id-${c.id}`} name="clientId" value={c.clientId} required />
-            <label for={`rotate-secret-${c.id}`}>New client secret</label>
-            <input
+            <SecretField
               id={`rotate-secret-${c.id}`}
               name="clientSecret"
-              type="password"
+              label="New client secret"
               autocomplete="off"
-              required
             />
             <button type="submit">Save new secret</button>
           </form>
@@ -348,12 +345,10 @@ function ConnectionForm() {
       <h3>Add an Okta connection</h3>
       <label for="conn-client-id">Client ID</label>
       <input id="conn-client-id" name="clientId" required autocomplete="off" />
-      <label for="conn-client-secret">Client Secret</label>
-      <input
+      <SecretField
         id="conn-client-secret"
         name="clientSecret"
-        type="password"
-        required
+        label="Client Secret"
         autocomplete="off"
       />
       <label for="conn-issuer">Issuer or metadata URL</label>
@@ -465,11 +460,7 @@ export function AdminConsolePage(props: {
       <Style sheet="console" />
       <div class="bar">
         <h1>Support console</h1>
-        <form method="post" action="/admin/logout">
-          <button type="submit" class="secondary">
-            Sign out
-          </button>
-        </form>
+        <SignOutForm action="/admin/logout" />
       </div>
       {props.notice ? (
         <p class="card notice" role="status" data-testid="notice">

@@ -1,6 +1,7 @@
 // The account pages: login (SSO by email and password), the signed-in app page, the account switch, the error page.
 import type { ErrorCode } from '../errors'
 import type { Session } from '../session/session'
+import { SignOutForm } from './fields'
 import { Layout } from './layout'
 
 const inputTypes = { name: undefined, email: 'email', password: 'password' } as const
@@ -89,11 +90,7 @@ export function AppPage(props: { session: Session }) {
             Your email address is not confirmed yet: follow the link we mailed you.
           </p>
         )}
-        <form method="post" action="/logout">
-          <button type="submit" class="secondary">
-            Sign out
-          </button>
-        </form>
+        <SignOutForm action="/logout" />
       </div>
     </Layout>
   )
