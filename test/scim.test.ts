@@ -324,6 +324,13 @@ describe('Okta SCIM test flow (users)', () => {
     const joined = await scim('POST', '/Users', oktaUser(email))
     expect(joined.status).toBe(201)
     expect((await body(joined)).id).toBe(account!.id)
+    // Before: the password chosen before the team existed still opened the account once SSO was off.
+    expect(await query('select password_hash from users where id = ?', account!.id)).toEqual([
+      { password_hash: null },
+    ])
+    expect(
+      await query('select id from sessions where user_id = ? and revoked_at is null', account!.id),
+    ).toEqual([])
   })
 
   it('lists with startIndex and count, and refuses filters it does not support', async () => {
@@ -446,7 +453,13 @@ describe('deprovisioning ends access', () => {
       '/register',
       formPost({ email, password: 'long enough password' }),
     )
+    const [chosen] = await query<{ password_hash: string }>(
+      'select password_hash from users where email = ?',
+      email,
+    )
     const user = await body(await scim('POST', '/Users', oktaUser(email)))
+    // Adoption cleared the password chosen before; the member sets one again (as a reset link would).
+    await query('update users set password_hash = ? where id = ?', chosen!.password_hash, user.id)
     const allowed = await rig.fetch(
       new Browser(),
       '/login/password',
