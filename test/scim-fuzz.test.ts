@@ -161,6 +161,9 @@ describe('bounded fuzz of SCIM and Universal Logout', () => {
         }
       }
     }
-    console.log(JSON.stringify({ scimFuzz: Object.fromEntries([...statuses].sort()) }))
+    // The fuzz reached both sides of the parsers: some requests were served, most refused.
+    const seen = [...statuses.keys()]
+    expect(seen.some((status) => status < 300)).toBe(true)
+    expect(seen.some((status) => status >= 400)).toBe(true)
   }, 120_000)
 })
