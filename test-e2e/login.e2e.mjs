@@ -2,20 +2,12 @@
 // registration with its mailed link, password reset, admin.
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { demoClient, devAdminToken } from '../scripts/demo.mjs'
 import { signInAtStandin as signInAtStandinAs, viewports, withBrowser } from './browser.mjs'
-import { artifacts, startE2eStack } from './stack.mjs'
+import { artifacts, e2eStack, testTimeoutMs } from './stack.mjs'
 
-const testTimeoutMs = 60_000
-let stack
-
-before(async () => {
-  stack = await startE2eStack()
-})
-after(async () => {
-  await stack?.stop()
-})
+const stack = e2eStack()
 
 /** Full-page screenshots at 1280 px and at a phone's 390 px, into artifacts/e2e/. */
 async function screenshots(page, name) {

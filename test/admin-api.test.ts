@@ -2,7 +2,8 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { fromBase64Url } from '../src/crypto/encoding'
-import { adminToken, expectRefusal, publicOrigin, query, unique } from './harness'
+import { adminToken, expectRefusal, publicOrigin, unique } from './harness'
+import { query } from './rows'
 import { scene } from './scene'
 
 const json = (r: Response) => r.json() as Promise<any>

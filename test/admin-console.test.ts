@@ -11,10 +11,10 @@ import {
   formPost,
   me,
   publicOrigin,
-  query,
   unique,
   type Rig,
 } from './harness'
+import { query, teamEvents } from './rows'
 import { expectSignedIn, initiatePath, scene } from './scene'
 import { withToken } from './scim-helpers'
 
@@ -293,16 +293,10 @@ describe('support console: ending and shaping access', () => {
     expect((await storedHash()).end_idp_session).toBe(1)
     await submit(rig, support, `${base}/end-idp-session`, { endIdpSession: 'false' })
     expect((await storedHash()).end_idp_session).toBe(0)
-    const actions = await query<{ action: string }>(
-      "select action from events where team_id = ? and action like 'console_%' order by at, rowid",
-      team.teamId,
+    const actions = ['scim_token', 'scim_token', 'end_idp_session', 'end_idp_session']
+    expect(await teamEvents(team.teamId, "action like 'console_%'")).toEqual(
+      actions.map((action) => `console_${action}`),
     )
-    expect(actions.map((a) => a.action)).toEqual([
-      'console_scim_token',
-      'console_scim_token',
-      'console_end_idp_session',
-      'console_end_idp_session',
-    ])
   })
 
   it('sets and clears the admin group, ends a user’s sessions, removes a member (never the owner)', async () => {

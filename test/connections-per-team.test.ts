@@ -1,6 +1,8 @@
 // Several connections per team: each its own initiate URI, all in the team shape, email login's deterministic pick.
 import { describe, expect, it } from 'vitest'
-import { Browser, formPost, me, query, tileLogin, unique } from './harness'
+import { Browser, formPost, me, unique } from './harness'
+import { query } from './rows'
+import { tileLogin } from './logins'
 import { TestIdp } from './idp/provider'
 import { connectTeam, scene, sub } from './scene'
 

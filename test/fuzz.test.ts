@@ -1,25 +1,15 @@
 // A bounded, seeded fuzz of every public route: garbage never earns a 5xx, an internal message, a secret or a row.
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { adminToken, Browser, formPost, publicOrigin, query, showsInternals } from './harness'
+import { prng } from './prng'
+import { adminToken, Browser, formPost, publicOrigin, showsInternals } from './harness'
+import { query } from './rows'
 import { expectSignedIn, pendingLogin, scene, type Scene } from './scene'
 
 const area = 'Fuzz (every route)'
 const seed = 0x5eed_2026
 const requestsPerRoute = 16
 
-/** mulberry32: a small, seeded PRNG, so a failure replays exactly. */
-function prng(state: number) {
-  const next = () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-  const int = (n: number) => Math.floor(next() * n)
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!
-  return { next, int, pick, chance: (p: number) => next() < p }
-}
 type Rng = ReturnType<typeof prng>
 
 const ascii = (r: Rng, length: number) =>

@@ -7,9 +7,10 @@ import {
   decidePasswordLogin,
   decideSsoLogin,
   emailDomain,
+  roleOf,
   sessionStillValid,
 } from '../src/provisioning'
-import type { SsoLoginFacts } from '../src/db/facts'
+import type { SsoLoginFacts, TeamStanding } from '../src/db/facts'
 
 const connection = {
   id: 'c1',
@@ -37,6 +38,14 @@ const user = (
   teamId,
   emailVerified: false,
   linkedAtConnection: false,
+  ...over,
+})
+
+const standing = (over: Partial<TeamStanding> = {}): TeamStanding => ({
+  userId: 'u1',
+  memberRole: 'member',
+  scimStatus: 'active',
+  admin: false,
   ...over,
 })
 
@@ -322,9 +331,14 @@ describe('sessionStillValid', () => {
   }
   it('keeps a live session in its team', () => {
     expect(sessionStillValid(live, { teamId: 't1', method: 'password' })).toBe(true)
+    const sso = { ...live, teamHasEnabledSso: true }
+    expect(sessionStillValid(sso, { teamId: 't1', method: 'sso' })).toBe(true)
     expect(
-      sessionStillValid({ ...live, teamHasEnabledSso: true }, { teamId: 't1', method: 'sso' }),
+      sessionStillValid({ ...sso, connectionLive: true }, { teamId: 't1', method: 'sso' }),
     ).toBe(true)
+    // A gone connection ends SSO sessions only.
+    const gone = { ...live, connectionLive: false }
+    expect(sessionStillValid(gone, { teamId: 't1', method: 'password' })).toBe(true)
   })
   it('a team-less session ends when its user lands in a team (no upgrade at recheck)', () => {
     // Before: a team-less password cookie became the team's (even its owner's) at the next recheck.
@@ -343,6 +357,13 @@ describe('sessionStillValid', () => {
       'password session once the team turned SSO on',
       { ...live, teamHasEnabledSso: true },
       'password',
+    ],
+    ['deactivated user, SSO', { ...live, teamHasEnabledSso: true, deactivated: true }, 'sso'],
+    ['deactivated user, password', { ...live, deactivated: true }, 'password'],
+    [
+      'SSO session whose connection is gone or disabled',
+      { ...live, teamHasEnabledSso: true, connectionLive: false },
+      'sso',
     ],
   ] as const)('ends the session: %s', (_name, state, method) => {
     expect(sessionStillValid(state, { teamId: 't1', method })).toBe(false)
@@ -381,5 +402,41 @@ describe('emailDomain', () => {
     expect(emailDomain('@acme.example')).toBeUndefined()
     expect(emailDomain('ada@localhost')).toBeUndefined()
     expect(emailDomain('ada@acme.example/x')).toBeUndefined()
+  })
+})
+
+describe('decideSsoLogin with SCIM standing', () => {
+  it.each([
+    ['a deactivated member found by link', { linkedUser: user('t1') }, 'inactive'],
+    ['a deactivated member found by email', { emailUser: user('t1') }, 'inactive'],
+    ['a deleted (teamless) user, so no just-in-time rejoin', { emailUser: user(null) }, 'deleted'],
+  ] as const)('refuses %s with user_deactivated', (_name, found, scimStatus) => {
+    const decision = decideSsoLogin(
+      facts({ ...found, standing: [standing({ scimStatus })] }),
+      claims,
+      'new',
+    )
+    expect(decision).toEqual({ outcome: 'refuse', code: 'user_deactivated' })
+  })
+
+  it('lets an active or never-provisioned member in, and ignores standing of other users', () => {
+    const active = facts({ emailUser: user('t1'), standing: [standing()] })
+    expect(decideSsoLogin(active, claims, 'new').outcome).toBe('sign_in')
+    const other = facts({
+      emailUser: user('t1'),
+      standing: [standing({ userId: 'u2', scimStatus: 'inactive' })],
+    })
+    expect(decideSsoLogin(other, claims, 'new').outcome).toBe('sign_in')
+    expect(decideSsoLogin(facts({ emailUser: user('t1') }), claims, 'new').outcome).toBe('sign_in')
+  })
+})
+
+describe('roleOf', () => {
+  it('owner by membership, admin by the admin group, member otherwise, null without a team', () => {
+    expect(roleOf({ memberRole: 'owner', admin: true }, true)).toBe('owner')
+    expect(roleOf({ memberRole: 'member', admin: true }, true)).toBe('admin')
+    expect(roleOf({ memberRole: 'member', admin: false }, true)).toBe('member')
+    expect(roleOf(undefined, true)).toBe('member')
+    expect(roleOf({ memberRole: 'owner', admin: false }, false)).toBeNull()
   })
 })

@@ -6,7 +6,8 @@ import { database } from '../src/db/client'
 import { readConfig } from '../src/env'
 import { runRetention } from '../src/retention'
 import { sessionLifetimeSeconds } from '../src/session/session'
-import { query, unique } from './harness'
+import { unique } from './harness'
+import { query } from './rows'
 import { expectSignedIn, scene } from './scene'
 
 const dayMs = 86_400_000

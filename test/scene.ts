@@ -1,7 +1,8 @@
 // The one fixture builder: a rig on a movable clock, a team connected to the rig's IdP, one person the IdP knows.
 import { expect, type TestContext } from 'vitest'
 import { Tally } from './figures'
-import { Browser, createRig, me, publicOrigin, tileLogin, unique, type Rig } from './harness'
+import { Browser, createRig, me, publicOrigin, unique, type Rig } from './harness'
+import { tileLogin } from './logins'
 import type { TestIdp } from './idp/provider'
 
 export interface TeamSetup {

@@ -1,17 +1,9 @@
 // Setup without a support ticket: setup links, draft connections, the test sign-in, activation, /settings/sso.
 import { describe, expect, it } from 'vitest'
-import {
-  Browser,
-  expectRefusal,
-  formPost,
-  lastMailTo,
-  me,
-  publicOrigin,
-  query,
-  register,
-  tileLogin,
-  unique,
-} from './harness'
+import { Browser, expectRefusal, formPost, me, publicOrigin, unique } from './harness'
+import { lastMailTo } from './mailbox'
+import { query } from './rows'
+import { register, tileLogin } from './logins'
 import { scene, sub, type Scene } from './scene'
 
 /** A team support made without a connection, a link minted for it, and the IdP client its Okta admin made. */

@@ -1,6 +1,8 @@
 // The owner's own pages: a teamless user creates their team from /app, then sees members, domains and SSO state.
 import { describe, expect, it } from 'vitest'
-import { Browser, expectRefusal, formPost, query, register, unique } from './harness'
+import { Browser, expectRefusal, formPost, unique } from './harness'
+import { query } from './rows'
+import { register } from './logins'
 import { expectSignedIn, scene } from './scene'
 
 describe('the owner’s own pages', () => {

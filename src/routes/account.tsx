@@ -15,7 +15,8 @@ import {
 import { db, mailer } from '../http/context'
 import { countRequest, rateLimits } from '../http/rate-limit'
 import { sameOriginOnly } from '../http/csrf'
-import { readInput } from '../http/input'
+import { audited } from '../http/audit'
+import { validate } from '../http/input'
 import { sameOriginPath } from '../http/same-origin'
 import { idpLogoutLocation } from './idp-logout'
 import { clearSession, currentSession, writeSession } from '../http/session-cookie'
@@ -52,50 +53,60 @@ export const accountRoutes = new Hono<AppEnv>()
       <LoginPage returnTo={sameOriginPath(c.req.query('return_to'), c.var.config.publicOrigin)} />,
     )
   })
-  .post('/login/password', sameOriginOnly, async (c) => {
-    c.set('audit', { kind: 'login', action: 'password_login' })
-    const input = await readInput(c, credentialsSchema)
-    c.var.audit.email = input.email
-    // Counted before the password is checked: past the limit even the right one is refused, unhashed.
-    await countRequest(c, rateLimits.loginFailures, `email:${input.email}`)
-    const outcome = await signInWithPassword(
-      db(c),
-      input.email,
-      input.password,
-      c.var.audit,
-      c.var.runtime.now(),
-    )
-    if ('refuse' in outcome) {
-      c.var.audit.teamId = outcome.teamId
-      c.var.audit.identified = outcome.identified
-      throw new AppError(outcome.refuse)
-    }
-    await writeSession(c, c.var.config, outcome.session)
-    return c.redirect(c.var.config.appUrl, 303)
-  })
-  .post('/register', sameOriginOnly, async (c) => {
-    c.set('audit', { kind: 'login', action: 'register' })
-    const input = await readInput(c, registerSchema)
-    c.var.audit.email = input.email
-    const account = {
-      email: input.email,
-      name: input.name || null,
-      passwordHash: await hashPassword(input.password),
-    }
-    const { session, verificationToken } = await registerWithPassword(
-      db(c),
-      account,
-      c.var.audit,
-      c.var.runtime.now(),
-    ).catch((error: unknown) => {
-      if (error instanceof AppError && error.code === 'email_taken') c.var.audit.identified = true
-      throw error
-    })
-    const link = `${c.var.config.publicOrigin}${verifyEmailPath(verificationToken)}`
-    mailer(c)('email_verification', emailVerificationMail({ to: session.email, link }))
-    await writeSession(c, c.var.config, session)
-    return c.redirect(c.var.config.appUrl, 303)
-  })
+  .post(
+    '/login/password',
+    sameOriginOnly,
+    audited({ kind: 'login', action: 'password_login' }),
+    validate('form', credentialsSchema),
+    async (c) => {
+      const input = c.req.valid('form')
+      c.var.audit.email = input.email
+      // Counted before the password is checked: past the limit even the right one is refused, unhashed.
+      await countRequest(c, rateLimits.loginFailures, `email:${input.email}`)
+      const outcome = await signInWithPassword(
+        db(c),
+        input.email,
+        input.password,
+        c.var.audit,
+        c.var.runtime.now(),
+      )
+      if ('refuse' in outcome) {
+        c.var.audit.teamId = outcome.teamId
+        c.var.audit.identified = outcome.identified
+        throw new AppError(outcome.refuse)
+      }
+      await writeSession(c, c.var.config, outcome.session)
+      return c.redirect(c.var.config.appUrl, 303)
+    },
+  )
+  .post(
+    '/register',
+    sameOriginOnly,
+    audited({ kind: 'login', action: 'register' }),
+    validate('form', registerSchema),
+    async (c) => {
+      const input = c.req.valid('form')
+      c.var.audit.email = input.email
+      const account = {
+        email: input.email,
+        name: input.name || null,
+        passwordHash: await hashPassword(input.password),
+      }
+      const { session, verificationToken } = await registerWithPassword(
+        db(c),
+        account,
+        c.var.audit,
+        c.var.runtime.now(),
+      ).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'email_taken') c.var.audit.identified = true
+        throw error
+      })
+      const link = `${c.var.config.publicOrigin}${verifyEmailPath(verificationToken)}`
+      mailer(c)('email_verification', emailVerificationMail({ to: session.email, link }))
+      await writeSession(c, c.var.config, session)
+      return c.redirect(c.var.config.appUrl, 303)
+    },
+  )
   .get('/verify-email/:token', async (c) => {
     c.set('audit', { kind: 'login', action: 'verify_email' })
     c.header('referrer-policy', 'no-referrer')
@@ -107,19 +118,24 @@ export const accountRoutes = new Hono<AppEnv>()
     return c.html(<EmailVerifiedPage />)
   })
   .get('/password/forgot', (c) => c.html(<ForgotPasswordPage />))
-  .post('/password/forgot', sameOriginOnly, async (c) => {
-    c.set('audit', { kind: 'login', action: 'password_forgot' })
-    const input = await readInput(c, forgotSchema)
-    const { config, runtime } = c.var
-    const outgoing = await requestPasswordReset(
-      db(c),
-      input.email,
-      config.publicOrigin,
-      runtime.now(),
-    )
-    if (outgoing) mailer(c)(outgoing.kind, outgoing.mail)
-    return c.html(<ForgotPasswordSentPage />)
-  })
+  .post(
+    '/password/forgot',
+    sameOriginOnly,
+    audited({ kind: 'login', action: 'password_forgot' }),
+    validate('form', forgotSchema),
+    async (c) => {
+      const input = c.req.valid('form')
+      const { config, runtime } = c.var
+      const outgoing = await requestPasswordReset(
+        db(c),
+        input.email,
+        config.publicOrigin,
+        runtime.now(),
+      )
+      if (outgoing) mailer(c)(outgoing.kind, outgoing.mail)
+      return c.html(<ForgotPasswordSentPage />)
+    },
+  )
   .get('/password/reset/:token', async (c) => {
     c.set('audit', { kind: 'login', action: 'password_reset' })
     c.header('referrer-policy', 'no-referrer')
@@ -127,15 +143,20 @@ export const accountRoutes = new Hono<AppEnv>()
     const user = await passwordResetAccount(db(c), token, c.var.runtime.now())
     return c.html(<ResetPasswordPage email={user.email} />)
   })
-  .post('/password/reset/:token', sameOriginOnly, async (c) => {
-    c.set('audit', { kind: 'login', action: 'password_reset' })
-    const token = linkToken(c.req.param('token'))
-    const input = await readInput(c, resetSchema)
-    const hash = await hashPassword(input.password)
-    await resetPassword(db(c), token, hash, c.var.audit, c.var.runtime.now())
-    clearSession(c)
-    return c.html(<PasswordSetPage />)
-  })
+  .post(
+    '/password/reset/:token',
+    sameOriginOnly,
+    audited({ kind: 'login', action: 'password_reset' }),
+    validate('form', resetSchema),
+    async (c) => {
+      const token = linkToken(c.req.param('token'))
+      const input = c.req.valid('form')
+      const hash = await hashPassword(input.password)
+      await resetPassword(db(c), token, hash, c.var.audit, c.var.runtime.now())
+      clearSession(c)
+      return c.html(<PasswordSetPage />)
+    },
+  )
   .post('/logout', sameOriginOnly, async (c) => {
     const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())
     let location: string | undefined

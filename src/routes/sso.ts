@@ -14,7 +14,7 @@ import type { AppEnv } from '../env'
 import { AppError } from '../errors'
 import { db, upstream } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
-import { readInput } from '../http/input'
+import { validateQueryOrForm } from '../http/input'
 import { sameOriginPath } from '../http/same-origin'
 import { presentedSession, writeSession } from '../http/session-cookie'
 import { saveTransaction, takeTransaction } from '../http/transaction-cookie'
@@ -120,23 +120,31 @@ export const ssoRoutes = new Hono<AppEnv>()
     c.set('audit', { kind: 'login', action })
     await next()
   })
-  .on(['GET', 'POST'], '/initiate', async (c) => {
-    const input = await readInput(c, initiateSchema)
+  .on(['GET', 'POST'], '/initiate', validateQueryOrForm(initiateSchema), async (c) => {
+    const input = c.req.valid('form')
     const issuer = normalizeIssuer(input.iss, c.var.config.allowHttpIssuers)
     const candidates =
       issuer === input.iss ? await connectionsForIssuer(db(c), c.var.runtime, issuer) : []
     const choice = chooseConnection(candidates, { by: 'issuer' })
     return beginLogin(c, choice, input.login_hint, returnPath(c, input.target_link_uri))
   })
-  .on(['GET', 'POST'], '/initiate/:connectionId', async (c) => {
-    const input = await readInput(c, connectionInitiateSchema)
-    const id = c.req.param('connectionId').slice(0, 64)
-    const connection = await connectionById(db(c), c.var.runtime, id)
-    const choice = chooseConnection(connection ? [connection] : [], { by: 'id', issuer: input.iss })
-    return beginLogin(c, choice, input.login_hint, returnPath(c, input.target_link_uri))
-  })
-  .on(['GET', 'POST'], '/start', sameOriginOnly, async (c) => {
-    const input = await readInput(c, startSchema)
+  .on(
+    ['GET', 'POST'],
+    '/initiate/:connectionId',
+    validateQueryOrForm(connectionInitiateSchema),
+    async (c) => {
+      const input = c.req.valid('form')
+      const id = c.req.param('connectionId').slice(0, 64)
+      const connection = await connectionById(db(c), c.var.runtime, id)
+      const choice = chooseConnection(connection ? [connection] : [], {
+        by: 'id',
+        issuer: input.iss,
+      })
+      return beginLogin(c, choice, input.login_hint, returnPath(c, input.target_link_uri))
+    },
+  )
+  .on(['GET', 'POST'], '/start', sameOriginOnly, validateQueryOrForm(startSchema), async (c) => {
+    const input = c.req.valid('form')
     c.var.audit.email = input.email
     const domain = emailDomain(input.email) ?? ''
     const candidates = await connectionsForEmailDomain(db(c), c.var.runtime, domain)

@@ -5,17 +5,17 @@ import type { AppEnv } from '../env'
 import { AppError } from '../errors'
 import { adminDeps, db } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
-import { readInput } from '../http/input'
+import { validate } from '../http/input'
 import { ownTeamSchema, startOwnTeam } from '../http/own-team'
 import { currentSession } from '../http/session-cookie'
 import { ownedTeam } from '../teams'
 import { TeamPage } from '../views/team'
 
 export const teamRoutes = new Hono<AppEnv>()
-  .post('/', sameOriginOnly, async (c) => {
+  .post('/', sameOriginOnly, validate('form', ownTeamSchema), async (c) => {
     const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())
     if (!session) throw new AppError('unauthorized')
-    await startOwnTeam(c, session, await readInput(c, ownTeamSchema))
+    await startOwnTeam(c, session, c.req.valid('form'))
     return c.redirect('/team', 303)
   })
   .get('/', async (c) => {

@@ -2,8 +2,7 @@
 import type { ConnectionView, TeamView } from '../admin/operations'
 import type { EventRecord } from '../db/events'
 import type { SetupLinkView } from '../setup/links'
-import { ConnectionFields } from './connection-fields'
-import { PermissionField } from './pages'
+import { ConnectionFields, PermissionField, SecretField, SignOutForm } from './fields'
 import { Layout } from './layout'
 import { Style } from './styles'
 
@@ -14,13 +13,11 @@ export function AdminLoginPage() {
       <Style sheet="console" />
       <h1>Support console</h1>
       <form class="card" method="post" action="/admin/login">
-        <label for="admin-token">Admin token</label>
-        <input
+        <SecretField
           id="admin-token"
           name="token"
-          type="password"
+          label="Admin token"
           autocomplete="current-password"
-          required
         />
         <p class="muted">
           The ADMIN_TOKEN secret. After this check a console session keeps you signed in for 8
@@ -131,13 +128,11 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
           <form method="post" action={`${base}/rotate`}>
             <label for={`rotate-id-${c.id}`}>Client ID</label>
             <input id={`rotate-id-${c.id}`} name="clientId" value={c.clientId} required />
-            <label for={`rotate-secret-${c.id}`}>New client secret</label>
-            <input
+            <SecretField
               id={`rotate-secret-${c.id}`}
               name="clientSecret"
-              type="password"
+              label="New client secret"
               autocomplete="off"
-              required
             />
             <button type="submit">Save new secret</button>
           </form>
@@ -465,11 +460,7 @@ export function AdminConsolePage(props: {
       <Style sheet="console" />
       <div class="bar">
         <h1>Support console</h1>
-        <form method="post" action="/admin/logout">
-          <button type="submit" class="secondary">
-            Sign out
-          </button>
-        </form>
+        <SignOutForm action="/admin/logout" />
       </div>
       {props.notice ? (
         <p class="card notice" role="status" data-testid="notice">

@@ -1,7 +1,8 @@
 // The account pages: login (SSO by email and password), the signed-in app page, the account switch, the error page.
 import type { ErrorCode } from '../errors'
-import { permissions } from '../vocabulary'
 import type { Session } from '../session/session'
+import { SignOutForm } from './fields'
+import { PermissionField } from './fields'
 import { Layout } from './layout'
 
 const inputTypes = { name: undefined, email: 'email', password: 'password' } as const
@@ -97,30 +98,10 @@ export function AppPage(props: { session: Session }) {
             Your email address is not confirmed yet: follow the link we mailed you.
           </p>
         )}
-        <form method="post" action="/logout">
-          <button type="submit" class="secondary">
-            Sign out
-          </button>
-        </form>
+        <SignOutForm action="/logout" />
       </div>
       {session.team ? null : <CreateTeamForm />}
     </Layout>
-  )
-}
-
-/** What new members of a team may see: the team's default permission (private unless chosen). */
-export function PermissionField() {
-  return (
-    <>
-      <label for="team-permission">New members are</label>
-      <select id="team-permission" name="defaultPermission">
-        {permissions.map((p) => (
-          <option value={p} selected={p === 'private'}>
-            {p}
-          </option>
-        ))}
-      </select>
-    </>
   )
 }
 
