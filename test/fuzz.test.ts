@@ -141,6 +141,31 @@ const routes: readonly Route[] = [
     body: 'form',
   },
   { methods: ['GET'], path: '/app', fields: [], body: 'query' },
+  {
+    methods: ['GET', 'POST'],
+    path: '/team',
+    fields: ['name', 'defaultPermission'],
+    body: 'form',
+    poison: { defaultPermission: (r) => r.pick(['', 'PUBLIC', 'owner']) },
+  },
+  { methods: ['GET'], path: '/setup/:token', fields: ['done'], body: 'query' },
+  {
+    methods: ['POST'],
+    path: '/setup/:token/connection',
+    fields: ['clientId', 'clientSecret', 'issuer', 'tokenEndpointAuthMethod'],
+    body: 'form',
+  },
+  { methods: ['POST'], path: '/setup/:token/domains', fields: ['domain'], body: 'form' },
+  { methods: ['POST'], path: '/setup/:token/test', fields: ['connectionId'], body: 'form' },
+  { methods: ['POST'], path: '/setup/:token/activate', fields: ['connectionId'], body: 'form' },
+  { methods: ['GET'], path: '/settings/sso', fields: ['done'], body: 'query' },
+  {
+    methods: ['POST'],
+    path: '/settings/sso/connection',
+    fields: ['clientId', 'clientSecret', 'issuer'],
+    body: 'form',
+  },
+  { methods: ['POST'], path: '/settings/sso/activate', fields: ['connectionId'], body: 'form' },
   { methods: ['GET', 'POST'], path: '/sso/start', fields: ['email', 'return_to'], body: 'form' },
   {
     methods: ['GET', 'POST'],
@@ -227,6 +252,36 @@ const routes: readonly Route[] = [
     body: 'json',
     admin: true,
     poison: { domain: (r) => r.pick(['gmail.com', 'mailinator.com', '', 'not a domain']) },
+  },
+  {
+    methods: ['POST'],
+    path: '/admin/api/teams/:id/setup-links',
+    fields: ['email'],
+    body: 'json',
+    admin: true,
+    poison: { email: notAnEmail },
+  },
+  {
+    methods: ['GET'],
+    path: '/admin/api/teams/:id/setup-links',
+    fields: [],
+    body: 'query',
+    admin: true,
+  },
+  {
+    methods: ['DELETE'],
+    path: '/admin/api/teams/:id/setup-links/:linkId',
+    fields: [],
+    body: 'json',
+    admin: true,
+  },
+  {
+    methods: ['POST'],
+    path: '/admin/teams/:id/setup-links',
+    fields: ['email'],
+    body: 'form',
+    console: true,
+    poison: { email: (r) => r.pick(['not-an-email', 'a@b', 'x'.repeat(400)]) },
   },
   {
     methods: ['POST'],
@@ -367,6 +422,7 @@ async function snapshot() {
     'identities',
     'sso_connections',
     'sessions',
+    'setup_links',
   ]
   const counts = await Promise.all(
     tables.map(
