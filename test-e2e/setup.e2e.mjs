@@ -2,35 +2,18 @@
 // SSO against the Okta stand-in: a wrong secret caught by the test sign-in, the fix, the domain's DNS proof,
 // activation; then a member signs in by SSO.
 import assert from 'node:assert/strict'
-import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { adminApi } from '../scripts/dev-stack.mjs'
 import { setupClient } from '../scripts/demo.mjs'
-import { signInAtStandin, viewports, withBrowser } from './browser.mjs'
-import { artifacts, startE2eStack } from './stack.mjs'
+import { screenshots, signInAtStandin, withBrowser } from './browser.mjs'
+import { e2eStack } from './stack.mjs'
 
 const testTimeoutMs = 120_000
 const itAdmin = 'it@setup.example'
 const member = 'lin@setup.example'
-let stack
+const stack = e2eStack()
 /** Setup Co's id, once support has made it. */
 let teamId
-
-before(async () => {
-  stack = await startE2eStack()
-})
-after(async () => {
-  await stack?.stop()
-})
-
-/** Full-page screenshots at 1280 px and at a phone's 390 px, into artifacts/e2e/. */
-async function screenshots(page, name) {
-  for (const [label, viewport] of Object.entries(viewports)) {
-    await page.setViewportSize(viewport)
-    await page.screenshot({ path: join(artifacts, `${name}-${label}.png`), fullPage: true })
-  }
-  await page.setViewportSize(viewports.desktop)
-}
 
 /** Support's part, all of it: the team (its legacy domain attested), and a setup link mailed to IT. */
 async function supportMintsLink() {
