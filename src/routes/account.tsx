@@ -1,5 +1,6 @@
 // The account side: login page, password login, registration, logout, and the signed-in /app page.
 import { Hono } from 'hono'
+import { every } from 'hono/combine'
 import * as z from 'zod/mini'
 import { hashPassword } from '../crypto/password'
 import { revokeSession } from '../db/sessions'
@@ -17,6 +18,7 @@ import { countRequest, rateLimits } from '../http/rate-limit'
 import { sameOriginOnly } from '../http/csrf'
 import { audited } from '../http/audit'
 import { validate } from '../http/input'
+import type { AuditAction } from '../vocabulary'
 import { sameOriginPath } from '../http/same-origin'
 import { idpLogoutLocation } from './idp-logout'
 import { clearSession, currentSession, writeSession } from '../http/session-cookie'
@@ -45,6 +47,10 @@ function linkToken(raw: string): string {
   return raw
 }
 
+/** An account form (sign-in, registration, password reset): same-origin only, audited as a login attempt. */
+const accountForm = (action: AuditAction) =>
+  every(sameOriginOnly, audited({ kind: 'login', action }))
+
 export const accountRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const session = await currentSession(c, c.var.config, db(c), c.var.runtime.now())
@@ -55,8 +61,7 @@ export const accountRoutes = new Hono<AppEnv>()
   })
   .post(
     '/login/password',
-    sameOriginOnly,
-    audited({ kind: 'login', action: 'password_login' }),
+    accountForm('password_login'),
     validate('form', credentialsSchema),
     async (c) => {
       const input = c.req.valid('form')
@@ -79,34 +84,28 @@ export const accountRoutes = new Hono<AppEnv>()
       return c.redirect(c.var.config.appUrl, 303)
     },
   )
-  .post(
-    '/register',
-    sameOriginOnly,
-    audited({ kind: 'login', action: 'register' }),
-    validate('form', registerSchema),
-    async (c) => {
-      const input = c.req.valid('form')
-      c.var.audit.email = input.email
-      const account = {
-        email: input.email,
-        name: input.name || null,
-        passwordHash: await hashPassword(input.password),
-      }
-      const { session, verificationToken } = await registerWithPassword(
-        db(c),
-        account,
-        c.var.audit,
-        c.var.runtime.now(),
-      ).catch((error: unknown) => {
-        if (error instanceof AppError && error.code === 'email_taken') c.var.audit.identified = true
-        throw error
-      })
-      const link = `${c.var.config.publicOrigin}${verifyEmailPath(verificationToken)}`
-      mailer(c)('email_verification', emailVerificationMail({ to: session.email, link }))
-      await writeSession(c, c.var.config, session)
-      return c.redirect(c.var.config.appUrl, 303)
-    },
-  )
+  .post('/register', accountForm('register'), validate('form', registerSchema), async (c) => {
+    const input = c.req.valid('form')
+    c.var.audit.email = input.email
+    const account = {
+      email: input.email,
+      name: input.name || null,
+      passwordHash: await hashPassword(input.password),
+    }
+    const { session, verificationToken } = await registerWithPassword(
+      db(c),
+      account,
+      c.var.audit,
+      c.var.runtime.now(),
+    ).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'email_taken') c.var.audit.identified = true
+      throw error
+    })
+    const link = `${c.var.config.publicOrigin}${verifyEmailPath(verificationToken)}`
+    mailer(c)('email_verification', emailVerificationMail({ to: session.email, link }))
+    await writeSession(c, c.var.config, session)
+    return c.redirect(c.var.config.appUrl, 303)
+  })
   .get('/verify-email/:token', async (c) => {
     c.set('audit', { kind: 'login', action: 'verify_email' })
     c.header('referrer-policy', 'no-referrer')
@@ -120,8 +119,7 @@ export const accountRoutes = new Hono<AppEnv>()
   .get('/password/forgot', (c) => c.html(<ForgotPasswordPage />))
   .post(
     '/password/forgot',
-    sameOriginOnly,
-    audited({ kind: 'login', action: 'password_forgot' }),
+    accountForm('password_forgot'),
     validate('form', forgotSchema),
     async (c) => {
       const input = c.req.valid('form')
@@ -145,8 +143,7 @@ export const accountRoutes = new Hono<AppEnv>()
   })
   .post(
     '/password/reset/:token',
-    sameOriginOnly,
-    audited({ kind: 'login', action: 'password_reset' }),
+    accountForm('password_reset'),
     validate('form', resetSchema),
     async (c) => {
       const token = linkToken(c.req.param('token'))
