@@ -1,6 +1,6 @@
 // Setup without a support ticket: setup links, draft connections, the test sign-in, activation, /settings/sso.
 import { describe, expect, it } from 'vitest'
-import { Browser, expectRefusal, formPost, me, publicOrigin, unique } from './harness'
+import { adminToken, Browser, expectRefusal, formPost, me, publicOrigin, unique } from './harness'
 import { lastMailTo } from './mailbox'
 import { query } from './rows'
 import { register, tileLogin } from './logins'
@@ -265,6 +265,13 @@ describe('activation', () => {
   })
 })
 
+/** The console's page as signed-in support sees it. */
+async function signInToConsole(s: Scene) {
+  const support = new Browser()
+  await s.rig.fetch(support, '/admin/login', formPost({ token: adminToken }))
+  return (await s.rig.fetch(support, `/admin?team=${s.team.teamId}`)).text()
+}
+
 describe('/settings/sso', () => {
   /** The scene's owner with a password session (owner by support, then a reset sets a password). */
   async function ownerScene(): Promise<Scene & { owner: Browser }> {
@@ -281,6 +288,55 @@ describe('/settings/sso', () => {
     expect(login.status).toBe(303)
     return { ...s, owner }
   }
+
+  it('runs the same flow for the owner: values, test sign-in back to /settings/sso, activation recorded under the owner', async () => {
+    const s = await ownerScene()
+    s.rig.idp.addClient({
+      client_id: s.team.clientId,
+      client_secret: s.team.clientSecret,
+      redirect_uri: `${publicOrigin}/sso/callback`,
+    })
+    const saved = await s.rig.fetch(
+      s.owner,
+      '/settings/sso/connection',
+      formPost({
+        clientId: s.team.clientId,
+        clientSecret: s.team.clientSecret,
+        issuer: s.rig.idp.issuer,
+      }),
+    )
+    expect(saved.headers.get('location')).toBe('/settings/sso?done=saved#okta-finish')
+    const [draft] = await query<{ id: string }>(
+      "select id from sso_connections where team_id = ? and status = 'draft'",
+      s.team.teamId,
+    )
+    const start = await s.rig.fetch(
+      s.owner,
+      '/settings/sso/test',
+      formPost({ connectionId: draft!.id }),
+    )
+    const result = await s.rig.fetch(
+      s.owner,
+      s.rig.idp.authorize(start.headers.get('location')!, sub),
+    )
+    const html = await result.text()
+    expect(html).toContain('data-outcome="passed"')
+    expect(html).toContain('href="/settings/sso"')
+    const consolePage = await signInToConsole(s)
+    expect(consolePage).toContain('data-testid="draft-note"')
+    const activated = await s.rig.fetch(
+      s.owner,
+      '/settings/sso/activate',
+      formPost({ connectionId: draft!.id }),
+    )
+    expect(activated.status).toBe(303)
+    expect(
+      await query(
+        "select email from events where team_id = ? and action = 'setup_activate'",
+        s.team.teamId,
+      ),
+    ).toEqual([{ email: s.team.ownerEmail }])
+  })
 
   it('is the team owner’s: the setup page for their team; a signed-in non-owner gets a 403 page', async () => {
     const s = await ownerScene()

@@ -117,12 +117,18 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
         <dd>{c.endIdpSession ? 'Yes' : 'No'}</dd>
       </dl>
       <div class="actions">
-        <form method="post" action={`${base}/enabled`}>
-          <input type="hidden" name="enabled" value={c.enabled ? 'false' : 'true'} />
-          <button type="submit" class={c.enabled ? 'secondary' : ''}>
-            {c.enabled ? 'Disable SSO' : 'Enable SSO'}
-          </button>
-        </form>
+        {c.status === 'draft' ? (
+          <p class="muted" data-testid="draft-note">
+            Turned on from its setup page, after a successful test sign-in.
+          </p>
+        ) : (
+          <form method="post" action={`${base}/enabled`}>
+            <input type="hidden" name="enabled" value={c.enabled ? 'false' : 'true'} />
+            <button type="submit" class={c.enabled ? 'secondary' : ''}>
+              {c.enabled ? 'Disable SSO' : 'Enable SSO'}
+            </button>
+          </form>
+        )}
         <details>
           <summary>Rotate client secret</summary>
           <form method="post" action={`${base}/rotate`}>
