@@ -21,6 +21,15 @@ export const demoClient = {
   clientSecret: 'demo-client-secret-for-local-use-only',
 }
 
+/**
+ * A second app instance in the stand-in, for a team that sets SSO up itself through a setup link (the
+ * browser tests walk it): its Okta admin copies these values into the setup page.
+ */
+export const setupClient = {
+  clientId: '0oa-edge-sso-setup',
+  clientSecret: 'setup-client-secret-for-local-use-only',
+}
+
 /** People in the stand-in's directory. Alan is already in another team, so his SSO login is refused. */
 export const demoUsers = [
   {
@@ -40,6 +49,12 @@ export const demoUsers = [
     email: 'owner@demo.example',
     name: 'Olive Owner',
     note: 'owner of Demo Co',
+  },
+  {
+    sub: '00u-setup-lin',
+    email: 'lin@setup.example',
+    name: 'Lin Setup',
+    note: 'Setup Co: signs in once its Okta admin has set SSO up',
   },
   {
     sub: '00u-demo-alan',

@@ -1,6 +1,7 @@
 // The local stack for `npm run dev` and the browser tests: migrations, the Okta stand-in, wrangler dev, demo seed.
 import { fileURLToPath } from 'node:url'
 import { demoClient, demoTeams, devAdminToken } from './demo.mjs'
+import { dohPath } from './dns-standin.mjs'
 import { saveScimSettings } from './okta-offboarding.mjs'
 import { answers, start, startWrangler, stop, waitUntilUp, wrangler } from './processes.mjs'
 
@@ -45,6 +46,8 @@ export async function startStack({ ports, persistTo, vars = {}, log: print = con
     `PUBLIC_URL:${publicUrl}`,
     '--var',
     'DEV_MAIL_OUTBOX:1',
+    '--var',
+    `DNS_RESOLVER_URL:${issuer}${dohPath}`,
     ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
   ]
   procs.push(

@@ -8,7 +8,8 @@ import { createServer } from 'node:http'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import Provider, { interactionPolicy } from 'oidc-provider'
-import { demoClient, demoPorts, demoUsers } from './demo.mjs'
+import { demoClient, demoPorts, demoUsers, setupClient } from './demo.mjs'
+import { addTxtRecord, dnsCard, dohAnswer, dohPath } from './dns-standin.mjs'
 import { setActive, universalLogout } from './okta-offboarding.mjs'
 
 const { Check, base } = interactionPolicy
@@ -68,17 +69,15 @@ async function assignedAppGrant(ctx) {
 
 function createProvider(issuer, publicUrl, jwk) {
   return new Provider(issuer, {
-    clients: [
-      {
-        client_id: demoClient.clientId,
-        client_secret: demoClient.clientSecret,
-        redirect_uris: [`${publicUrl}/sso/callback`],
-        post_logout_redirect_uris: [`${publicUrl}/`],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_basic',
-      },
-    ],
+    clients: [demoClient, setupClient].map((client) => ({
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+      redirect_uris: [`${publicUrl}/sso/callback`],
+      post_logout_redirect_uris: [`${publicUrl}/`],
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    })),
     jwks: { keys: [jwk] },
     cookies: { keys: ['okta-standin-dev-only-cookie-key'] },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
@@ -149,7 +148,7 @@ function dashboardPage(issuer, publicUrl, result) {
   return page(
     'My Apps',
     `<h1>My Apps</h1>${shown}<div class="card"><a class="tile" id="edge-sso-tile" href="${escape(initiate)}">edge-sso demo</a>
-<p class="muted">Like Okta's dashboard tile with "Login initiated by: Either Okta or App": it sends you to the app's initiate login URI with only <code>iss</code>.</p></div>${offboardingCard()}
+<p class="muted">Like Okta's dashboard tile with "Login initiated by: Either Okta or App": it sends you to the app's initiate login URI with only <code>iss</code>.</p></div>${offboardingCard()}${dnsCard()}
 <div class="card"><p class="muted">Issuer <code>${escape(issuer)}</code> · demo users: ${demoUsers.map((u) => escape(u.email)).join(', ')}</p></div>`,
   )
 }
@@ -183,6 +182,15 @@ function handler(provider, { issuer, publicUrl, stateDir, jwk }) {
     try {
       if (url.pathname === '/' || url.pathname === '/dashboard')
         return send(res, 200, dashboardPage(issuer, publicUrl))
+      if (url.pathname === dohPath) {
+        res.writeHead(200, { 'content-type': 'application/dns-json' })
+        return res.end(JSON.stringify(dohAnswer(url)))
+      }
+      if (req.method === 'POST' && url.pathname === '/dashboard/dns') {
+        const form = await readForm(req)
+        const result = addTxtRecord(form.get('name'), form.get('value'))
+        return send(res, 200, dashboardPage(issuer, publicUrl, result))
+      }
       if (req.method === 'POST' && offboarding && Object.hasOwn(offboard, offboarding)) {
         const sub = (await readForm(req)).get('sub')
         const user = demoUsers.find((u) => u.sub === sub)

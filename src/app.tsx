@@ -18,6 +18,8 @@ import { adminPageRoutes } from './routes/admin-page'
 import { apiRoutes } from './routes/api'
 import { devOutboxRoutes } from './routes/dev-outbox'
 import { scimRoutes } from './routes/scim'
+import { teamRoutes } from './routes/team'
+import { ownerSetupRoutes, setupLinkRoutes } from './routes/setup'
 import { ssoRoutes } from './routes/sso'
 import { describeCause, log } from './log'
 import { universalLogoutRoutes } from './routes/universal-logout'
@@ -42,9 +44,18 @@ function asAppError(error: unknown): AppError {
 /** Routine answers (not signed in, no such page) are not attempts worth an event row. */
 const routine = new Set<ErrorCode>(['unauthorized', 'not_found'])
 
-/** The path as logged: a mailed link's token (verification, reset) is a bearer secret and never logged. */
+/** The path as logged: a mailed link's token (verification, reset, setup) is a bearer secret and never logged. */
 const loggedPath = (path: string) =>
-  path.slice(0, 256).replace(/^(\/verify-email|\/password\/reset)\/[^/]+/, '$1/:token')
+  path.slice(0, 256).replace(/^(\/verify-email|\/password\/reset|\/setup)\/[^/]+/, '$1/:token')
+
+/** Refusals of the setup flow that no setup page can help with: a bad link, no owner's session. */
+const outsideSetup = new Set<ErrorCode>(['setup_link_invalid', 'unauthorized', 'owner_only'])
+
+/** A refusal met on a setup step leads back to its setup page. */
+const setupPageOf = (path: string, code: ErrorCode) =>
+  outsideSetup.has(code)
+    ? undefined
+    : /^\/(setup\/[\w-]+|settings\/sso)(\/|$)/.exec(path)?.[0].replace(/\/$/, '')
 
 const wantsJson = (path: string) =>
   path.startsWith('/api/') ||
@@ -91,6 +102,7 @@ async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
       referenceId={referenceId}
       status={error.status}
       console={c.req.path.startsWith('/admin')}
+      back={setupPageOf(c.req.path, error.code)}
     />
   )
   return c.html(page, error.status)
@@ -116,6 +128,9 @@ export function createApp(runtime: Runtime = createRuntime()) {
   app.route('/sso', ssoRoutes)
   app.route('/sso/switch', accountSwitchRoutes)
   app.route('/api', apiRoutes)
+  app.route('/setup/:token', setupLinkRoutes)
+  app.route('/settings/sso', ownerSetupRoutes)
+  app.route('/team', teamRoutes)
   app.route('/admin', adminPageRoutes)
   app.route('/admin/api', adminApiRoutes)
   app.route('/admin/api', adminAccessRoutes)

@@ -42,13 +42,13 @@ export async function connectionById(
   return remember(runtime, await connectionsById(db, id))[0]
 }
 
-/** Email login's one read: the SSO connection of the team that has verified `domain`. */
-export async function connectionForDomain(
+/** Email login's one read: the SSO connections of the team that has verified `domain`. */
+export async function connectionsForEmailDomain(
   db: Database,
   runtime: Runtime,
   domain: string,
-): Promise<ConnectionRecord | undefined> {
-  return remember(runtime, await connectionsForDomain(db, domain))[0]
+): Promise<ConnectionRecord[]> {
+  return remember(runtime, await connectionsForDomain(db, domain))
 }
 
 export function forgetConnection(runtime: Runtime, id: string) {

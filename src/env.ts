@@ -16,7 +16,15 @@ declare module 'hono' {
     audit: Audit
     /** Set by the routes that require a signed-in user. */
     session: Session
+    /** The setup flow's team and where its pages live (a setup link, or the owner's /settings/sso). */
+    setup: SetupScope
   }
+}
+
+export interface SetupScope {
+  teamId: string
+  /** The flow's page: `/setup/<token>` or `/settings/sso`; its forms post below it. */
+  base: string
 }
 
 export interface SessionKey {

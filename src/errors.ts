@@ -89,9 +89,21 @@ const catalogue = {
     'The domain’s DNS does not have the TXT record yet. Add it, wait for DNS to update, and try again.',
   ],
   dns_unreachable: [502, 'The DNS resolver could not be reached. Please try again in a moment.'],
+  setup_link_invalid: [
+    404,
+    'This setup link is invalid, has expired or was revoked. Ask support for a new one.',
+  ],
+  connection_draft: [
+    403,
+    'Single sign-on for this team is still being set up. Ask your team owner, or sign in another way for now.',
+  ],
+  connection_untested: [
+    409,
+    'Run a successful test sign-in through this connection before activating it.',
+  ],
+  owner_only: [403, 'Only the team owner can set up single sign-on for this team.'],
   link_invalid: [400, 'This link is invalid, has expired or was already used. Ask for a new one.'],
   team_not_found: [404, 'No team has this owner.'],
-  connection_exists: [409, 'This team already has an SSO connection.'],
   issuer_mismatch: [400, 'The discovery document names a different issuer than the one given.'],
   issuer_invalid: [400, 'The issuer must be an https URL.'],
   discovery_unreachable: [502, 'The issuer’s discovery document could not be fetched.'],

@@ -1,7 +1,7 @@
 // Who gets in: plain functions over plain data for SSO logins, password logins and session rechecks.
 import type { ErrorCode } from './errors'
 import type { SessionFacts, SignInWrites, SsoLoginFacts, TeamStanding } from './db/facts'
-import type { AuthMethod, Role } from './vocabulary'
+import type { AuthMethod, ConnectionStatus, Role } from './vocabulary'
 
 /** Owner by membership, admin by the team's admin group, member otherwise; null without a team. */
 export function roleOf(
@@ -99,11 +99,16 @@ export const adoptionEndsAccess = (owner: { emailVerified: boolean; hasPassword:
 
 /** A connection as the login start sees it. */
 interface Candidate {
+  id: string
   enabled: boolean
   issuer: string
   teamId: string
   /** When a login through it last succeeded (it has proven its credentials at the issuer), or null. */
   lastLoginAt: number | null
+  /** When it was made (seconds): among a team's connections, the oldest comes first. */
+  createdAt: number
+  /** A draft (still being set up) logs nobody in. */
+  status: ConnectionStatus
 }
 
 /** How the login start found its candidates: by issuer (the Okta tile), by connection id, by email domain. */
@@ -124,20 +129,35 @@ const missing = {
  * The connection a login starts with. By issuer, an enabled connection wins over disabled ones; among
  * several enabled ones, the one that has had a successful login wins, so a connection registered later
  * (perhaps with bogus credentials) never takes an existing team's tile; none or several such is
- * ambiguous (the per-connection URI always works). By id, an `iss` given must be the connection's own.
- * A disabled connection is refused.
+ * ambiguous (the per-connection URI always works). By email domain (one team's connections), the oldest
+ * enabled one, so the pick never depends on row order. By id, an `iss` given must be the connection's own.
+ * A draft (still being set up, never enabled) is refused as such, a disabled connection as disabled.
  */
 export function chooseConnection<C extends Candidate>(
   candidates: readonly C[],
   lookup: ConnectionLookup,
 ): ConnectionChoice<C> {
-  const chosen = lookup.by === 'issuer' ? byIssuer(candidates) : candidates[0]
+  const chosen =
+    lookup.by === 'issuer'
+      ? byIssuer(candidates)
+      : lookup.by === 'domain'
+        ? oldestEnabled(candidates)
+        : candidates[0]
   if (chosen === 'ambiguous') return { refuse: 'ambiguous_issuer' }
   if (!chosen) return { refuse: missing[lookup.by] }
   if (lookup.by === 'id' && lookup.issuer !== undefined && lookup.issuer !== chosen.issuer)
     return { refuse: 'unknown_issuer' }
+  if (chosen.status === 'draft') return { refuse: 'connection_draft', teamId: chosen.teamId }
   if (!chosen.enabled) return { refuse: 'connection_disabled', teamId: chosen.teamId }
   return { connection: chosen }
+}
+
+/** The oldest enabled connection (ties by id), else the oldest of all (so a refusal names why). */
+function oldestEnabled<C extends Candidate>(candidates: readonly C[]): C | undefined {
+  const sorted = [...candidates].sort(
+    (a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  )
+  return sorted.find((c) => c.enabled) ?? sorted[0]
 }
 
 function byIssuer<C extends Candidate>(candidates: readonly C[]): C | 'ambiguous' | undefined {

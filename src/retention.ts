@@ -1,8 +1,16 @@
-// The scheduled retention run: expired sessions, used login states and logout token ids, old events, in bounded batches.
+// The scheduled retention run: expired sessions, used login states and logout token ids, old events and setup
+// links, in bounded batches.
 import { getTableName } from 'drizzle-orm'
 import type { Database } from './db/client'
 import { deleteBatch, type ExpiringRows } from './db/retention'
-import { consoleSessions, events, sessions, usedLoginStates, usedTokenIds } from './db/schema'
+import {
+  consoleSessions,
+  events,
+  sessions,
+  setupLinks,
+  usedLoginStates,
+  usedTokenIds,
+} from './db/schema'
 import type { Config } from './env'
 
 const dayMs = 86_400_000
@@ -15,6 +23,12 @@ const retentionRules = (config: Config, nowMs: number): (ExpiringRows & { cutoff
   { table: consoleSessions, column: consoleSessions.expiresAt, cutoff: Math.floor(nowMs / 1000) },
   // A replay of an expired logout token is refused on its `exp`: its id need not be remembered past it.
   { table: usedTokenIds, column: usedTokenIds.expiresAt, cutoff: Math.floor(nowMs / 1000) },
+  // An expired setup link stays listed (as expired) as long as the events of its use.
+  {
+    table: setupLinks,
+    column: setupLinks.expiresAt,
+    cutoff: Math.floor((nowMs - config.eventRetentionDays * dayMs) / 1000),
+  },
 ]
 
 export interface RetentionLimits {

@@ -71,3 +71,10 @@ export async function createOwnTeam(db: Database, team: Omit<NewTeam, 'domains'>
   const domains = defaultDomains(team.owner.email).map((domain) => domainClaim(domain, false))
   return createTeam(db, { ...team, domains })
 }
+
+/** The team whose owner has this email: the setup flow's team at `/settings/sso`; anyone else is `owner_only`. */
+export async function ownedTeam(db: Database, email: string): Promise<string> {
+  const user = await userWithTeam(db, email)
+  if (!user?.teamId || user.role !== 'owner') throw new AppError('owner_only')
+  return user.teamId
+}

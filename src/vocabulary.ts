@@ -23,6 +23,13 @@ export type AuthMethod = (typeof authMethods)[number]
 export const tokenEndpointAuthMethods = ['client_secret_basic', 'client_secret_post'] as const
 export type TokenEndpointAuthMethod = (typeof tokenEndpointAuthMethods)[number]
 
+/**
+ * A connection made through setup is a draft (logs nobody in, enforces nothing) until a successful test
+ * sign-in lets someone activate it; support's connections are active at once.
+ */
+export const connectionStatuses = ['draft', 'active'] as const
+export type ConnectionStatus = (typeof connectionStatuses)[number]
+
 /** What a mailed single-use link is for. */
 export const emailTokenPurposes = ['verify_email', 'reset_password'] as const
 export type EmailTokenPurpose = (typeof emailTokenPurposes)[number]
@@ -93,6 +100,20 @@ export const auditActions = [
   'console_end_idp_session',
   'console_member_remove',
   'console_sessions_end',
+  'console_setup_link_create',
+  'console_setup_link_revoke',
+  'post_setup_link',
+  'get_setup_links',
+  'delete_setup_link',
+  /** The setup flow, through a setup link or a team owner's /settings/sso. */
+  'setup_view',
+  'setup_connection_save',
+  'setup_domain_add',
+  'setup_domain_verify',
+  'setup_test_start',
+  'setup_test',
+  'setup_activate',
+  'team_page',
   ...scimRequestActions,
   'scim_user_created',
   'scim_user_provisioned_again',
@@ -113,3 +134,9 @@ export type AuditAction = (typeof auditActions)[number]
 export const redirectUri = (publicOrigin: string) => `${publicOrigin}/sso/callback`
 export const initiateLoginUri = (publicOrigin: string, connectionId: string) =>
   `${publicOrigin}/sso/initiate/${connectionId}`
+/** The Okta settings the setup page shows besides those two: sign-out redirect and Universal Logout. */
+export const signOutRedirectUri = (publicOrigin: string) => `${publicOrigin}/`
+export const universalLogoutUri = (publicOrigin: string, connectionId: string) =>
+  `${publicOrigin}/sso/universal-logout/${connectionId}`
+/** A setup link for a customer's Okta admin (its token is a bearer secret). */
+export const setupLinkPath = (token: string) => `/setup/${token}`

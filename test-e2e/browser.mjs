@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
+import { artifacts } from './stack.mjs'
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const args = [
@@ -64,4 +65,13 @@ export async function withBrowser(body) {
 export async function signInAtStandin(page, issuer, email) {
   await page.waitForURL(`${issuer}/interaction/**`)
   await page.getByRole('button', { name: new RegExp(email.replace('.', '\\.')) }).click()
+}
+
+/** Full-page screenshots at 1280 px and at a phone's 390 px, into artifacts/e2e/. */
+export async function screenshots(page, name) {
+  for (const [label, viewport] of Object.entries(viewports)) {
+    await page.setViewportSize(viewport)
+    await page.screenshot({ path: join(artifacts, `${name}-${label}.png`), fullPage: true })
+  }
+  await page.setViewportSize(viewports.desktop)
 }

@@ -1,30 +1,12 @@
 // Browser tests in headless Chromium against wrangler dev and the Okta stand-in: tile, email, refusal, logout,
 // registration with its mailed link, password reset, admin.
 import assert from 'node:assert/strict'
-import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { demoClient, devAdminToken } from '../scripts/demo.mjs'
-import { signInAtStandin as signInAtStandinAs, viewports, withBrowser } from './browser.mjs'
-import { artifacts, startE2eStack } from './stack.mjs'
+import { screenshots, signInAtStandin as signInAtStandinAs, withBrowser } from './browser.mjs'
+import { e2eStack, testTimeoutMs } from './stack.mjs'
 
-const testTimeoutMs = 60_000
-let stack
-
-before(async () => {
-  stack = await startE2eStack()
-})
-after(async () => {
-  await stack?.stop()
-})
-
-/** Full-page screenshots at 1280 px and at a phone's 390 px, into artifacts/e2e/. */
-async function screenshots(page, name) {
-  for (const [label, viewport] of Object.entries(viewports)) {
-    await page.setViewportSize(viewport)
-    await page.screenshot({ path: join(artifacts, `${name}-${label}.png`), fullPage: true })
-  }
-  await page.setViewportSize(viewports.desktop)
-}
+const stack = e2eStack()
 
 const signInAtStandin = (page, email) => signInAtStandinAs(page, stack.issuer, email)
 

@@ -1,19 +1,11 @@
 // Offboarding in a real browser: the Okta stand-in deactivates a member over SCIM, or logs them out universally.
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { signInAtStandin, withBrowser } from './browser.mjs'
-import { recheckSeconds, startE2eStack } from './stack.mjs'
+import { e2eStack, recheckSeconds, testTimeoutMs } from './stack.mjs'
 
-const testTimeoutMs = 60_000
-let stack
-
-before(async () => {
-  stack = await startE2eStack()
-})
-after(async () => {
-  await stack?.stop()
-})
+const stack = e2eStack()
 
 /** The Okta tile, the stand-in's sign-in as `email`; resolves where the app's callback lands. */
 async function tileLogin(page, email) {

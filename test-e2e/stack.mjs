@@ -2,17 +2,35 @@
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { after, before } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { demoPorts } from '../scripts/demo.mjs'
 import { seedDemo, startStack } from '../scripts/dev-stack.mjs'
 
 export const artifacts = fileURLToPath(new URL('../artifacts/e2e/', import.meta.url))
 
-/** Starts and seeds the demo stack; its output goes to artifacts/e2e/stack.log. Stop it with `stop()`. */
 /** Sessions are rechecked every 2 s here, so offboarding shows within a test (the product default is 60). */
 export const recheckSeconds = 2
+/** A browser test's time limit: a real login through the stand-in takes a few seconds. */
+export const testTimeoutMs = 60_000
 
-export async function startE2eStack() {
+/**
+ * The stack for this test file: started before its tests, stopped after; read its fields while they run
+ * (`issuer`, `publicUrl`, `connection`, ...).
+ */
+export function e2eStack() {
+  const stack = {}
+  before(async () => {
+    Object.assign(stack, await startE2eStack())
+  })
+  after(async () => {
+    await stack.stop?.()
+  })
+  return stack
+}
+
+/** Starts and seeds the demo stack; its output goes to artifacts/e2e/stack.log. Stop it with `stop()`. */
+async function startE2eStack() {
   mkdirSync(artifacts, { recursive: true })
   const log = createWriteStream(join(artifacts, 'stack.log'))
   const persistTo = mkdtempSync(join(tmpdir(), 'edge-sso-e2e-'))

@@ -1,7 +1,8 @@
 // SCIM (600 a minute per token) and Universal Logout (60 a minute per connection) over the limit: 429 with Retry-After.
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { Browser, expectRefusal, query, type Rig } from './harness'
+import { Browser, expectRefusal, type Rig } from './harness'
+import { query } from './rows'
 import { addTeam, scene } from './scene'
 import { errorSchema, scimClient } from './scim-helpers'
 

@@ -1,6 +1,8 @@
 // Tile login while another user is signed in asks first; only a same-origin confirmation switches.
 import { describe, expect, it, type TestContext } from 'vitest'
-import { Browser, formPost, me, publicOrigin, query, type Rig, tileLogin } from './harness'
+import { Browser, formPost, me, publicOrigin, type Rig } from './harness'
+import { query } from './rows'
+import { tileLogin } from './logins'
 import { addTeam, scene } from './scene'
 
 const sessionCookie = '__Host-edge_sso_session'

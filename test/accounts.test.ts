@@ -1,16 +1,8 @@
 // The account side: login page, registration, password login, team management, /app, logout, CSRF.
 import { describe, expect, it } from 'vitest'
-import {
-  Browser,
-  expectRefusal,
-  formPost,
-  jsonPost,
-  lastMailTo,
-  linkIn,
-  me,
-  publicOrigin,
-  query,
-} from './harness'
+import { Browser, expectRefusal, formPost, jsonPost, me, publicOrigin } from './harness'
+import { query } from './rows'
+import { lastMailTo, linkIn } from './mailbox'
 import { scene } from './scene'
 
 /** A fresh scene's rig and an email domain of its own (no team, no SSO). */

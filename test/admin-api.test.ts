@@ -2,7 +2,8 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { fromBase64Url } from '../src/crypto/encoding'
-import { adminToken, expectRefusal, publicOrigin, query, unique } from './harness'
+import { adminToken, expectRefusal, publicOrigin, unique } from './harness'
+import { query } from './rows'
 import { scene } from './scene'
 
 const json = (r: Response) => r.json() as Promise<any>
@@ -168,6 +169,8 @@ describe('SSO connections', () => {
       redirectUri: `${publicOrigin}/sso/callback`,
       scimEnabled: false,
       endIdpSession: false,
+      status: 'active',
+      testedAt: null,
     })
     expect(rig.idp.count('discovery')).toBe(1)
     const [row] = await query<{ client_secret_sealed: string }>(
@@ -179,9 +182,8 @@ describe('SSO connections', () => {
     expect(
       await json(await rig.admin('GET', `/admin/api/sso-connections/${connection.id}`)),
     ).toEqual(connection)
-    expect((await json(await rig.admin('GET', `/admin/api/teams/${team.id}`))).connection).toEqual(
-      connection,
-    )
+    const shown = await json(await rig.admin('GET', `/admin/api/teams/${team.id}`))
+    expect([shown.connection, shown.connections]).toEqual([connection, [connection]])
   })
 
   it('works with a custom authorization server issuer (path) such as /oauth2/default', async () => {
@@ -214,7 +216,7 @@ describe('SSO connections', () => {
     ])
   })
 
-  it('answers 502 when discovery is unreachable, 400 for an http or malformed issuer, 404 without a team, 409 for a second connection', async () => {
+  it('answers 502 when discovery is unreachable, 400 for an http or malformed issuer, 404 without a team; a second connection is 201 (second stage: several per team)', async () => {
     const { rig, ownerEmail } = await teamAndIdp()
     const base = { ownerEmail, clientId: 'c', clientSecret: 's' }
     rig.idp.behaviour.down = { discovery: true }
@@ -243,7 +245,7 @@ describe('SSO connections', () => {
       ...base,
       issuer: rig.idp.issuer,
     })
-    await expectRefusal(second, { status: 409, code: 'connection_exists' })
+    expect(second.status).toBe(201)
   })
 
   it('patches secret, client id, method and enabled; deletes; never discloses the secret in responses or events', async () => {

@@ -11,10 +11,11 @@ import {
   formPost,
   me,
   publicOrigin,
-  query,
   unique,
   type Rig,
 } from './harness'
+import { lastMailTo } from './mailbox'
+import { query, teamEvents } from './rows'
 import { expectSignedIn, initiatePath, scene } from './scene'
 import { withToken } from './scim-helpers'
 
@@ -259,6 +260,45 @@ describe('support console forms', () => {
   })
 })
 
+describe('support console: setup links and several connections', () => {
+  it('makes a setup link (its URL shown once, mailed when asked), lists and revokes it; lists every connection', async () => {
+    const { rig, team } = await scene()
+    const support = await signIn(rig)
+    await rig.admin('POST', '/admin/api/sso-connections', {
+      ownerEmail: team.ownerEmail,
+      clientId: 'second-instance',
+      clientSecret: 'second-secret',
+      issuer: rig.idp.issuer,
+    })
+    const card = await page(rig, support, `/admin?team=${team.teamId}`)
+    expect(card.match(/data-testid="connection"/g)).toHaveLength(2)
+    const base = `/admin/teams/${team.teamId}/setup-links`
+    const minted = await rig.fetch(support, base, formPost({ email: 'it@customer.example' }))
+    const html = await minted.text()
+    const url = /data-testid="setup-url">([^<]+)</.exec(html)![1]!
+    expect(url).toMatch(new RegExp(`^${publicOrigin}/setup/[\\w-]{43}$`))
+    expect(lastMailTo(rig, 'it@customer.example').text).toContain(url)
+    expect((await page(rig, support, base)).includes(url)).toBe(false)
+    const [link] = await query<{ id: string; email: string }>(
+      'select id, email from setup_links where team_id = ?',
+      team.teamId,
+    )
+    expect(link!.email).toBe('it@customer.example')
+    const revoked = await rig.fetch(support, `${base}/${link!.id}/revoke`, formPost({}))
+    expect(revoked.status).toBe(303)
+    expect(await page(rig, support, base)).toContain('>revoked<')
+    const path = url.slice(publicOrigin.length)
+    await expectRefusal(await rig.fetch(new Browser(), path), {
+      status: 404,
+      code: 'setup_link_invalid',
+    })
+    expect(await teamEvents(team.teamId, "action like 'console_setup_link_%'")).toEqual([
+      'console_setup_link_create',
+      'console_setup_link_revoke',
+    ])
+  })
+})
+
 describe('support console: ending and shaping access', () => {
   it('issues a SCIM token shown once (only its hash in D1; a second replaces it) and toggles endIdpSession', async () => {
     const s = await scene()
@@ -293,16 +333,10 @@ describe('support console: ending and shaping access', () => {
     expect((await storedHash()).end_idp_session).toBe(1)
     await submit(rig, support, `${base}/end-idp-session`, { endIdpSession: 'false' })
     expect((await storedHash()).end_idp_session).toBe(0)
-    const actions = await query<{ action: string }>(
-      "select action from events where team_id = ? and action like 'console_%' order by at, rowid",
-      team.teamId,
+    const actions = ['scim_token', 'scim_token', 'end_idp_session', 'end_idp_session']
+    expect(await teamEvents(team.teamId, "action like 'console_%'")).toEqual(
+      actions.map((action) => `console_${action}`),
     )
-    expect(actions.map((a) => a.action)).toEqual([
-      'console_scim_token',
-      'console_scim_token',
-      'console_end_idp_session',
-      'console_end_idp_session',
-    ])
   })
 
   it('sets and clears the admin group, ends a user’s sessions, removes a member (never the owner)', async () => {

@@ -165,7 +165,14 @@ describe('the console pages its listings', () => {
     expect(second).not.toContain(
       first.slice(first.indexOf('id="team-'), first.indexOf('data-testid="team"')),
     )
-    let membersLink = link(first, 'next-members') ?? link(second, 'next-members')
+    // This team's own link: files running beside this one may list teams with many members too.
+    const ownMembers = (html: string) =>
+      new RegExp(
+        `href="(/admin\\?team=${team.teamId}&amp;members=[^"]+)" data-testid="next-members"`,
+      )
+        .exec(html)?.[1]
+        ?.replaceAll('&amp;', '&')
+    let membersLink = ownMembers(first) ?? ownMembers(second)
     expect(membersLink).toContain(`team=${team.teamId}`)
     const seen: string[] = []
     for (let pages = 0; membersLink && pages < 5; pages++) {

@@ -1,7 +1,8 @@
 // Request bodies over 64 KB are refused 413 payload_too_large before they are parsed: forms and JSON alike.
 import { describe, expect, it } from 'vitest'
 import { maxBodyBytes } from '../src/app'
-import { Browser, query } from './harness'
+import { Browser } from './harness'
+import { query } from './rows'
 import { scene } from './scene'
 
 /** A form body of `totalBytes` that is produced as it is read; records how much was pulled. */

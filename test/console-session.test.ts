@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import { sha256Hex } from '../src/crypto/encoding'
 import { Tally } from './figures'
-import { adminToken, Browser, createRig, formPost, query, type Rig } from './harness'
+import { adminToken, Browser, createRig, formPost, type Rig } from './harness'
+import { query } from './rows'
 
 const consoleCookie = '__Host-edge_sso_admin'
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { createApp } from '../src/app'
 import { freshForMs, staleForMs } from '../src/oidc/document-cache'
 import { createRuntime } from '../src/runtime'
-import { Browser, expectRefusal, tileLogin } from './harness'
+import { Browser, expectRefusal } from './harness'
+import { tileLogin } from './logins'
 import { pendingLogin, scene } from './scene'
 
 /** A scene after one login: discovery and JWKS cached, counters at zero. */

@@ -1,17 +1,8 @@
 // Proven domains: verified or pending claims, free-mail refused, DNS proof over a DoH resolver, routing by verified domains only.
 import { describe, expect, it } from 'vitest'
-import {
-  Browser,
-  type Rig,
-  createRig,
-  formPost,
-  jsonPost,
-  me,
-  query,
-  register,
-  tileLogin,
-  unique,
-} from './harness'
+import { Browser, type Rig, createRig, formPost, jsonPost, me, unique } from './harness'
+import { query } from './rows'
+import { register, tileLogin } from './logins'
 import { Tally } from './figures'
 import { addTeam, connectTeam } from './scene'
 

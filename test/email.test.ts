@@ -3,19 +3,10 @@ import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../src/app'
 import { hashToken } from '../src/crypto/tokens'
-import {
-  Browser,
-  expectRefusal,
-  formPost,
-  jsonPost,
-  lastMailTo,
-  linkIn,
-  me,
-  query,
-  register,
-  type Rig,
-  unique,
-} from './harness'
+import { Browser, expectRefusal, formPost, jsonPost, me, type Rig, unique } from './harness'
+import { query } from './rows'
+import { register } from './logins'
+import { lastMailTo, linkIn } from './mailbox'
 import { addTeam, connectTeam, scene } from './scene'
 
 afterEach(() => vi.restoreAllMocks())

@@ -1,6 +1,7 @@
 // Robustness figures: cases report their outcome into the test's meta; scripts/figures.mjs tallies them.
 import { expect, type TestContext } from 'vitest'
-import { expectRefusal, query, type Rig } from './harness'
+import { expectRefusal, type Rig } from './harness'
+import { query } from './rows'
 
 /** What one test contributes to docs/robustness.md. */
 export interface CaseFigures {

@@ -1,25 +1,15 @@
 // A bounded, seeded fuzz of every public route: garbage never earns a 5xx, an internal message, a secret or a row.
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { adminToken, Browser, formPost, publicOrigin, query, showsInternals } from './harness'
+import { prng } from './prng'
+import { adminToken, Browser, formPost, publicOrigin, showsInternals } from './harness'
+import { query } from './rows'
 import { expectSignedIn, pendingLogin, scene, type Scene } from './scene'
 
 const area = 'Fuzz (every route)'
 const seed = 0x5eed_2026
 const requestsPerRoute = 16
 
-/** mulberry32: a small, seeded PRNG, so a failure replays exactly. */
-function prng(state: number) {
-  const next = () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-  const int = (n: number) => Math.floor(next() * n)
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!
-  return { next, int, pick, chance: (p: number) => next() < p }
-}
 type Rng = ReturnType<typeof prng>
 
 const ascii = (r: Rng, length: number) =>
@@ -151,6 +141,31 @@ const routes: readonly Route[] = [
     body: 'form',
   },
   { methods: ['GET'], path: '/app', fields: [], body: 'query' },
+  {
+    methods: ['GET', 'POST'],
+    path: '/team',
+    fields: ['name', 'defaultPermission'],
+    body: 'form',
+    poison: { defaultPermission: (r) => r.pick(['', 'PUBLIC', 'owner']) },
+  },
+  { methods: ['GET'], path: '/setup/:token', fields: ['done'], body: 'query' },
+  {
+    methods: ['POST'],
+    path: '/setup/:token/connection',
+    fields: ['clientId', 'clientSecret', 'issuer', 'tokenEndpointAuthMethod'],
+    body: 'form',
+  },
+  { methods: ['POST'], path: '/setup/:token/domains', fields: ['domain'], body: 'form' },
+  { methods: ['POST'], path: '/setup/:token/test', fields: ['connectionId'], body: 'form' },
+  { methods: ['POST'], path: '/setup/:token/activate', fields: ['connectionId'], body: 'form' },
+  { methods: ['GET'], path: '/settings/sso', fields: ['done'], body: 'query' },
+  {
+    methods: ['POST'],
+    path: '/settings/sso/connection',
+    fields: ['clientId', 'clientSecret', 'issuer'],
+    body: 'form',
+  },
+  { methods: ['POST'], path: '/settings/sso/activate', fields: ['connectionId'], body: 'form' },
   { methods: ['GET', 'POST'], path: '/sso/start', fields: ['email', 'return_to'], body: 'form' },
   {
     methods: ['GET', 'POST'],
@@ -237,6 +252,36 @@ const routes: readonly Route[] = [
     body: 'json',
     admin: true,
     poison: { domain: (r) => r.pick(['gmail.com', 'mailinator.com', '', 'not a domain']) },
+  },
+  {
+    methods: ['POST'],
+    path: '/admin/api/teams/:id/setup-links',
+    fields: ['email'],
+    body: 'json',
+    admin: true,
+    poison: { email: notAnEmail },
+  },
+  {
+    methods: ['GET'],
+    path: '/admin/api/teams/:id/setup-links',
+    fields: [],
+    body: 'query',
+    admin: true,
+  },
+  {
+    methods: ['DELETE'],
+    path: '/admin/api/teams/:id/setup-links/:linkId',
+    fields: [],
+    body: 'json',
+    admin: true,
+  },
+  {
+    methods: ['POST'],
+    path: '/admin/teams/:id/setup-links',
+    fields: ['email'],
+    body: 'form',
+    console: true,
+    poison: { email: (r) => r.pick(['not-an-email', 'a@b', 'x'.repeat(400)]) },
   },
   {
     methods: ['POST'],
@@ -377,6 +422,7 @@ async function snapshot() {
     'identities',
     'sso_connections',
     'sessions',
+    'setup_links',
   ]
   const counts = await Promise.all(
     tables.map(

@@ -6,19 +6,14 @@ import { createRuntime, type Runtime } from '../src/runtime'
 import { CookieJar } from '../instrumentation/cookie-jar'
 import { type Counters, countingD1, countingKv, newCounters } from '../instrumentation/counting'
 import { routeFetch, TestIdp } from './idp/provider'
+import type { SentMail } from './mailbox'
 import { recordingD1 } from './statements'
+import { query } from './rows'
 
 export const publicOrigin = 'https://sso.example.com'
 export const adminToken = 'test-admin-token-0123456789abcdef'
 /** The DNS-over-HTTPS resolver the rig answers itself (DNS_RESOLVER_URL), from `rig.dns`. */
 export const resolverUrl = 'https://dns.test/dns-query'
-
-/** A mail as the rig's `send_email` binding was handed it. */
-export interface SentMail {
-  to: string
-  subject: string
-  text: string
-}
 
 /** Client addresses: a random start per test file, so files running side by side do not share counters. */
 let clients = Math.floor(Math.random() * 0xffffff)
@@ -137,32 +132,7 @@ export async function createRig(
   }
 }
 
-/** The whole browser round trip from the Okta tile: initiate, the IdP's sign-in, the callback. */
-export async function tileLogin(
-  rig: Rig,
-  browser: Browser,
-  sub: string,
-  initiatePath = `/sso/initiate?iss=${encodeURIComponent(rig.idp.issuer)}`,
-) {
-  const initiate = await rig.fetch(browser, initiatePath, {
-    headers: { 'sec-fetch-site': 'cross-site' },
-  })
-  if (initiate.status !== 302) return { initiate, callback: initiate }
-  const callbackUrl = rig.idp.authorize(initiate.headers.get('location')!, sub)
-  const callback = await rig.fetch(browser, callbackUrl, {
-    headers: { 'sec-fetch-site': 'cross-site' },
-  })
-  return { initiate, callback }
-}
-
 export const me = async (rig: Rig, browser: Browser) => rig.fetch(browser, '/api/me')
-
-/** Reads rows directly, around the counting wrapper. */
-export const query = <T>(sql: string, ...params: unknown[]) =>
-  env.DB.prepare(sql)
-    .bind(...params)
-    .all<T>()
-    .then((r) => r.results)
 
 /** A form post as a browser sends it from our own pages (Origin and Sec-Fetch-Site); `headers` override. */
 export const formPost = (
@@ -249,33 +219,4 @@ function dohAnswer(dns: Map<string, string[] | 'servfail'>, url: URL): Response 
     { Status: 0, Answer },
     { headers: { 'content-type': 'application/dns-json' } },
   )
-}
-
-/** The newest mail to `to`, or a failure naming what was sent. */
-export function lastMailTo(rig: Rig, to: string): SentMail {
-  const mail = rig.mails.findLast((m) => m.to === to)
-  if (!mail) throw new Error(`no mail to ${to}; sent: ${rig.mails.map((m) => m.to).join(', ')}`)
-  return mail
-}
-
-/** The path of the link to our origin in `mail` that starts with `prefix` (as a person would click it). */
-export function linkIn(mail: SentMail, prefix: string): string {
-  const link = mail.text.split(/\s+/).find((word) => word.startsWith(`${publicOrigin}${prefix}`))
-  if (!link) throw new Error(`no ${prefix} link in: ${mail.text}`)
-  return link.slice(publicOrigin.length)
-}
-
-/** Registers `email` in `browser` and, unless told not to, clicks the verification link mailed to it. */
-export async function register(
-  rig: Rig,
-  browser: Browser,
-  email: string,
-  options: { password?: string; verify?: boolean } = {},
-): Promise<void> {
-  const password = options.password ?? 'a good password'
-  const response = await rig.fetch(browser, '/register', formPost({ email, password }))
-  if (response.status !== 303) throw new Error(`register: ${response.status}`)
-  if (options.verify === false) return
-  const verified = await rig.fetch(browser, linkIn(lastMailTo(rig, email), '/verify-email/'))
-  if (verified.status !== 200) throw new Error(`verify: ${verified.status}`)
 }

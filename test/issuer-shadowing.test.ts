@@ -1,6 +1,8 @@
 // Another tenant's connection on the same issuer cannot take an existing team's Okta tile.
 import { describe, expect, it } from 'vitest'
-import { Browser, me, query, tileLogin } from './harness'
+import { Browser, me } from './harness'
+import { query } from './rows'
+import { tileLogin } from './logins'
 import { addTeam, scene } from './scene'
 
 describe('issuer shadowing', () => {

@@ -1,6 +1,8 @@
 // Linking rules: what an email may link, what linking or adoption ends, and what the IdP must prove.
 import { describe, expect, it } from 'vitest'
-import { Browser, formPost, me, query, register, tileLogin } from './harness'
+import { Browser, formPost, me } from './harness'
+import { query } from './rows'
+import { register, tileLogin } from './logins'
 import { connectTeam, scene } from './scene'
 
 const rowsOf = async (email: string) =>

@@ -1,6 +1,7 @@
 // Logins cannot be ground down: the product's own rate limits (wrangler.toml) on anonymous routes, password attempts and console login.
 import { expect, it } from 'vitest'
-import { adminToken, Browser, formPost, me, query, unique } from './harness'
+import { adminToken, Browser, formPost, me, unique } from './harness'
+import { query } from './rows'
 import { initiatePath, type Scene, scene } from './scene'
 
 /**

@@ -1,7 +1,8 @@
 // Password login cannot be used to test a password of a member of an SSO-only team.
 import { describe, expect, it } from 'vitest'
 import { hashPassword } from '../src/crypto/password'
-import { Browser, formPost, query } from './harness'
+import { Browser, formPost } from './harness'
+import { query } from './rows'
 import { scene } from './scene'
 
 /** The page with its one varying part, the reference id, blanked out. */

@@ -7,9 +7,10 @@ import {
   decidePasswordLogin,
   decideSsoLogin,
   emailDomain,
+  roleOf,
   sessionStillValid,
 } from '../src/provisioning'
-import type { SsoLoginFacts } from '../src/db/facts'
+import type { SsoLoginFacts, TeamStanding } from '../src/db/facts'
 
 const connection = {
   id: 'c1',
@@ -37,6 +38,14 @@ const user = (
   teamId,
   emailVerified: false,
   linkedAtConnection: false,
+  ...over,
+})
+
+const standing = (over: Partial<TeamStanding> = {}): TeamStanding => ({
+  userId: 'u1',
+  memberRole: 'member',
+  scimStatus: 'active',
+  admin: false,
   ...over,
 })
 
@@ -160,8 +169,20 @@ describe('decideSsoLogin', () => {
 
 describe('chooseConnection', () => {
   const issuer = 'https://acme.okta.test'
-  const on = (teamId: string) => ({ enabled: true, issuer, teamId, lastLoginAt: null })
-  const off = (teamId: string) => ({ enabled: false, issuer, teamId, lastLoginAt: null })
+  const on = (teamId: string, createdAt = 1_700_000_000, id = `c-${teamId}`) => ({
+    id,
+    enabled: true,
+    issuer,
+    teamId,
+    lastLoginAt: null,
+    createdAt,
+    status: 'active' as 'active' | 'draft',
+  })
+  const off = (teamId: string, createdAt?: number, id?: string) => ({
+    ...on(teamId, createdAt, id),
+    enabled: false,
+  })
+  const draft = (teamId: string) => ({ ...off(teamId), status: 'draft' as const })
   const proven = (teamId: string) => ({ ...on(teamId), lastLoginAt: 1_800_000_000 })
   const provenOff = (teamId: string) => ({ ...proven(teamId), enabled: false })
   it.each([
@@ -195,6 +216,12 @@ describe('chooseConnection', () => {
       { connection: on('t2') },
     ],
     [
+      'a draft beside an enabled connection of the issuer does not count (it never takes a tile)',
+      [proven('t1'), draft('t2')],
+      { connection: proven('t1') },
+    ],
+    ['only a draft for the issuer', [draft('t1')], { refuse: 'connection_draft', teamId: 't1' }],
+    [
       'only disabled connections for the issuer',
       [off('t1'), off('t2')],
       { refuse: 'connection_disabled', teamId: 't1' },
@@ -226,8 +253,50 @@ describe('chooseConnection', () => {
     ['the domain’s connection', [on('t1')], { by: 'domain' }, { connection: on('t1') }],
     ['no connection for the domain', [], { by: 'domain' }, { refuse: 'no_sso_for_domain' }],
     [
+      'a draft by id logs nobody in',
+      [draft('t1')],
+      { by: 'id' },
+      { refuse: 'connection_draft', teamId: 't1' },
+    ],
+    [
+      'the domain’s team with only a draft',
+      [draft('t1')],
+      { by: 'domain' },
+      { refuse: 'connection_draft', teamId: 't1' },
+    ],
+    [
+      'the domain’s team with a draft and an active one: the active one',
+      [draft('t1'), on('t1', 1_800_000_000)],
+      { by: 'domain' },
+      { connection: on('t1', 1_800_000_000) },
+    ],
+    [
       'the domain’s disabled connection',
       [off('t1')],
+      { by: 'domain' },
+      { refuse: 'connection_disabled', teamId: 't1' },
+    ],
+    [
+      'several connections of the domain’s team: the oldest enabled, whatever the row order',
+      [on('t1', 300, 'newer'), on('t1', 100, 'oldest'), on('t1', 200, 'middle')],
+      { by: 'domain' },
+      { connection: on('t1', 100, 'oldest') },
+    ],
+    [
+      'several: a disabled older one is passed over for the oldest enabled',
+      [on('t1', 300, 'newer'), off('t1', 100, 'oldest'), on('t1', 200, 'middle')],
+      { by: 'domain' },
+      { connection: on('t1', 200, 'middle') },
+    ],
+    [
+      'several made in the same second: the lower id, whatever the row order',
+      [on('t1', 100, 'b'), on('t1', 100, 'a')],
+      { by: 'domain' },
+      { connection: on('t1', 100, 'a') },
+    ],
+    [
+      'several, all disabled: the oldest names the refusal',
+      [off('t1', 200, 'newer'), off('t1', 100, 'oldest')],
       { by: 'domain' },
       { refuse: 'connection_disabled', teamId: 't1' },
     ],
@@ -262,9 +331,14 @@ describe('sessionStillValid', () => {
   }
   it('keeps a live session in its team', () => {
     expect(sessionStillValid(live, { teamId: 't1', method: 'password' })).toBe(true)
+    const sso = { ...live, teamHasEnabledSso: true }
+    expect(sessionStillValid(sso, { teamId: 't1', method: 'sso' })).toBe(true)
     expect(
-      sessionStillValid({ ...live, teamHasEnabledSso: true }, { teamId: 't1', method: 'sso' }),
+      sessionStillValid({ ...sso, connectionLive: true }, { teamId: 't1', method: 'sso' }),
     ).toBe(true)
+    // A gone connection ends SSO sessions only.
+    const gone = { ...live, connectionLive: false }
+    expect(sessionStillValid(gone, { teamId: 't1', method: 'password' })).toBe(true)
   })
   it('a team-less session ends when its user lands in a team (no upgrade at recheck)', () => {
     // Before: a team-less password cookie became the team's (even its owner's) at the next recheck.
@@ -283,6 +357,13 @@ describe('sessionStillValid', () => {
       'password session once the team turned SSO on',
       { ...live, teamHasEnabledSso: true },
       'password',
+    ],
+    ['deactivated user, SSO', { ...live, teamHasEnabledSso: true, deactivated: true }, 'sso'],
+    ['deactivated user, password', { ...live, deactivated: true }, 'password'],
+    [
+      'SSO session whose connection is gone or disabled',
+      { ...live, teamHasEnabledSso: true, connectionLive: false },
+      'sso',
     ],
   ] as const)('ends the session: %s', (_name, state, method) => {
     expect(sessionStillValid(state, { teamId: 't1', method })).toBe(false)
@@ -321,5 +402,41 @@ describe('emailDomain', () => {
     expect(emailDomain('@acme.example')).toBeUndefined()
     expect(emailDomain('ada@localhost')).toBeUndefined()
     expect(emailDomain('ada@acme.example/x')).toBeUndefined()
+  })
+})
+
+describe('decideSsoLogin with SCIM standing', () => {
+  it.each([
+    ['a deactivated member found by link', { linkedUser: user('t1') }, 'inactive'],
+    ['a deactivated member found by email', { emailUser: user('t1') }, 'inactive'],
+    ['a deleted (teamless) user, so no just-in-time rejoin', { emailUser: user(null) }, 'deleted'],
+  ] as const)('refuses %s with user_deactivated', (_name, found, scimStatus) => {
+    const decision = decideSsoLogin(
+      facts({ ...found, standing: [standing({ scimStatus })] }),
+      claims,
+      'new',
+    )
+    expect(decision).toEqual({ outcome: 'refuse', code: 'user_deactivated' })
+  })
+
+  it('lets an active or never-provisioned member in, and ignores standing of other users', () => {
+    const active = facts({ emailUser: user('t1'), standing: [standing()] })
+    expect(decideSsoLogin(active, claims, 'new').outcome).toBe('sign_in')
+    const other = facts({
+      emailUser: user('t1'),
+      standing: [standing({ userId: 'u2', scimStatus: 'inactive' })],
+    })
+    expect(decideSsoLogin(other, claims, 'new').outcome).toBe('sign_in')
+    expect(decideSsoLogin(facts({ emailUser: user('t1') }), claims, 'new').outcome).toBe('sign_in')
+  })
+})
+
+describe('roleOf', () => {
+  it('owner by membership, admin by the admin group, member otherwise, null without a team', () => {
+    expect(roleOf({ memberRole: 'owner', admin: true }, true)).toBe('owner')
+    expect(roleOf({ memberRole: 'member', admin: true }, true)).toBe('admin')
+    expect(roleOf({ memberRole: 'member', admin: false }, true)).toBe('member')
+    expect(roleOf(undefined, true)).toBe('member')
+    expect(roleOf({ memberRole: 'owner', admin: false }, false)).toBeNull()
   })
 })

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest'
 import { fromBase64Url, toBase64Url } from '../src/crypto/encoding'
 import { sameOriginPath } from '../src/http/same-origin'
-import { adminToken, Browser, formPost, jsonPost, me, publicOrigin, query, unique } from './harness'
+import { adminToken, Browser, formPost, jsonPost, me, publicOrigin, unique } from './harness'
+import { query } from './rows'
 import { expectSignedIn, initiatePath, pendingLogin, scene, type Scene, sub } from './scene'
 
 const area = 'Open redirects and CSRF'

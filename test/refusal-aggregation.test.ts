@@ -1,6 +1,7 @@
 // Anonymous refusals are counted on one event row per minute, action and code; refusals that concern someone keep their own rows.
 import { describe, expect, it, vi } from 'vitest'
-import { Browser, formPost, query, refusalOf, unique } from './harness'
+import { Browser, formPost, refusalOf, unique } from './harness'
+import { query } from './rows'
 import { scene } from './scene'
 
 const form = (fields: Record<string, string>) => formPost(fields)

@@ -2,7 +2,9 @@
 // neither keeps a revoked user in past the recheck interval nor lets a refused login through.
 import { describe, expect, it } from 'vitest'
 import { countingD1 } from '../instrumentation/counting'
-import { Browser, me, query, tileLogin } from './harness'
+import { Browser, me } from './harness'
+import { tileLogin } from './logins'
+import { query } from './rows'
 import { LaggingReplica } from './replica'
 import { expectSignedIn, scene } from './scene'
 

@@ -6,7 +6,8 @@ import { database } from '../src/db/client'
 import { readConfig } from '../src/env'
 import { runRetention } from '../src/retention'
 import { sessionLifetimeSeconds } from '../src/session/session'
-import { query, unique } from './harness'
+import { unique } from './harness'
+import { query } from './rows'
 import { expectSignedIn, scene } from './scene'
 
 const dayMs = 86_400_000
@@ -63,6 +64,17 @@ describe('the scheduled retention run', () => {
     expect(await eventsOf(s.team.teamId)).toEqual(loginEvents)
     await cronAt(now + 91 * dayMs)
     expect(await eventsOf(s.team.teamId)).toEqual([])
+  })
+
+  it('keeps an expired setup link listed as long as events, then deletes it', async () => {
+    const s = await scene({ connect: false })
+    await s.rig.admin('POST', `/admin/api/teams/${s.team.teamId}/setup-links`)
+    const links = () => query('select id from setup_links where team_id = ?', s.team.teamId)
+    const expiry = Date.now() + 7 * dayMs
+    await cronAt(expiry + 89 * dayMs)
+    expect(await links()).toHaveLength(1)
+    await cronAt(expiry + 91 * dayMs)
+    expect(await links()).toEqual([])
   })
 
   it('reads EVENT_RETENTION_DAYS: at 7 days an 8-day-old event goes and a 6-day-old one stays', async () => {

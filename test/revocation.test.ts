@@ -3,16 +3,9 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { readConfig } from '../src/env'
-import {
-  Browser,
-  expectRefusal,
-  me,
-  publicOrigin,
-  query,
-  register,
-  tileLogin,
-  unique,
-} from './harness'
+import { Browser, expectRefusal, me, publicOrigin, type Rig, unique } from './harness'
+import { query } from './rows'
+import { register, tileLogin } from './logins'
 import { addTeam, expectSignedIn, scene } from './scene'
 
 const recheckSeconds = 60
@@ -116,16 +109,13 @@ describe('support ends access', () => {
   })
 })
 
+const patchConnection = (m: { rig: Rig; team: { connectionId: string } }, body: object) =>
+  m.rig.admin('PATCH', `/admin/api/sso-connections/${m.team.connectionId}`, body)
+
 describe('connections', () => {
   it('disabling the connection ends its SSO sessions at the next recheck', async () => {
     const m = await signedInMember()
-    const patched = await m.rig.admin(
-      'PATCH',
-      `/admin/api/sso-connections/${m.team.connectionId}`,
-      {
-        enabled: false,
-      },
-    )
+    const patched = await patchConnection(m, { enabled: false })
     expect(patched.status).toBe(200)
     await expectEndsAtRecheck(m)
   })
@@ -166,13 +156,7 @@ describe('roles in /api/me', () => {
 describe('RP-initiated logout', () => {
   it('with endIdpSession, POST /logout of an SSO session goes to end_session_endpoint with id_token_hint, client_id, state, post_logout_redirect_uri', async () => {
     const m = await signedInMember()
-    const patched = await m.rig.admin(
-      'PATCH',
-      `/admin/api/sso-connections/${m.team.connectionId}`,
-      {
-        endIdpSession: true,
-      },
-    )
+    const patched = await patchConnection(m, { endIdpSession: true })
     expect(((await patched.json()) as any).endIdpSession).toBe(true)
     const [row] = await query<{ id_token_sealed: string }>(
       'select id_token_sealed from sessions where user_id = ? and revoked_at is null',

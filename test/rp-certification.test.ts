@@ -1,6 +1,7 @@
 // OpenID Foundation RP certification (Basic and Config plans) against the worker, plus the hostile cases beyond it.
 import { describe, expect, it } from 'vitest'
-import { Browser, me, publicOrigin, query, type Rig } from './harness'
+import { Browser, me, publicOrigin, type Rig } from './harness'
+import { query } from './rows'
 import {
   addTeam,
   expectRefusedLogin,

@@ -1,7 +1,8 @@
 // The one fixture builder: a rig on a movable clock, a team connected to the rig's IdP, one person the IdP knows.
 import { expect, type TestContext } from 'vitest'
 import { Tally } from './figures'
-import { Browser, createRig, me, publicOrigin, tileLogin, unique, type Rig } from './harness'
+import { Browser, createRig, me, publicOrigin, unique, type Rig } from './harness'
+import { tileLogin } from './logins'
 import type { TestIdp } from './idp/provider'
 
 export interface TeamSetup {
@@ -39,7 +40,10 @@ export async function addTeam(rig: Rig, options: TeamOptions = {}): Promise<Team
   return { ...setup, connectionId: await connectTeam(rig, setup, options.authMethod) }
 }
 
-/** Support adds the Okta connection of the team `ownerEmail` owns, to a client registered at the rig's IdP. */
+/**
+ * Support adds an Okta connection of the team `ownerEmail` owns, to a client registered at the rig's IdP (or
+ * at `idp`, another org the rig reaches).
+ */
 export async function connectTeam(
   rig: Rig,
   {
@@ -48,8 +52,9 @@ export async function connectTeam(
     clientSecret,
   }: Pick<TeamSetup, 'ownerEmail' | 'clientId' | 'clientSecret'>,
   authMethod?: TeamOptions['authMethod'],
+  idp: TestIdp = rig.idp,
 ): Promise<string> {
-  rig.idp.addClient({
+  idp.addClient({
     client_id: clientId,
     client_secret: clientSecret,
     redirect_uri: `${publicOrigin}/sso/callback`,
@@ -59,7 +64,7 @@ export async function connectTeam(
     ownerEmail,
     clientId,
     clientSecret,
-    issuer: rig.idp.issuer,
+    issuer: idp.issuer,
     ...(authMethod ? { tokenEndpointAuthMethod: authMethod } : {}),
   })
   if (connection.status !== 201)

@@ -3,16 +3,15 @@ import { describe, expect, it } from 'vitest'
 import {
   adminToken,
   Browser,
-  register,
   createRig,
   expectRefusal,
   formPost,
   me,
   publicOrigin,
-  query,
-  tileLogin,
   unique,
 } from './harness'
+import { query, teamEvents } from './rows'
+import { register, tileLogin } from './logins'
 import { addTeam, expectSignedIn, scene } from './scene'
 import {
   body,
@@ -193,16 +192,10 @@ describe('Okta SCIM test flow (users)', () => {
       404,
     )
 
-    const actions = await query<{ action: string }>(
-      "select action from events where team_id = ? and action like 'scim_user_%' order by at, rowid",
-      team.teamId,
+    const actions = ['created', 'updated', 'deactivated', 'reactivated']
+    expect(await teamEvents(team.teamId, "action like 'scim_user_%'")).toEqual(
+      actions.map((action) => `scim_user_${action}`),
     )
-    expect(actions.map((a) => a.action)).toEqual([
-      'scim_user_created',
-      'scim_user_updated',
-      'scim_user_deactivated',
-      'scim_user_reactivated',
-    ])
   })
 
   it('applies every PATCH form Okta sends: name.givenName, emails[type eq "work"].value, userName, path-less replace', async () => {
@@ -291,11 +284,8 @@ describe('Okta SCIM test flow (users)', () => {
     const middle = await count()
     await expectScimError(await scim('POST', '/Users', oktaUser(email)), 409, 'uniqueness')
     expect(await count()).toBe(middle)
-    const refusals = await query<{ error_code: string }>(
-      "select error_code from events where team_id = ? and action = 'scim_post_users' and outcome = 'refused' order by at, rowid",
-      team.teamId,
-    )
-    expect(refusals.map((r) => r.error_code)).toEqual([
+    const refused = "action = 'scim_post_users' and outcome = 'refused'"
+    expect(await teamEvents(team.teamId, refused, 'error_code')).toEqual([
       'invalid_request',
       'invalid_request',
       'scim_conflict',
@@ -334,6 +324,13 @@ describe('Okta SCIM test flow (users)', () => {
     const joined = await scim('POST', '/Users', oktaUser(email))
     expect(joined.status).toBe(201)
     expect((await body(joined)).id).toBe(account!.id)
+    // Before: the password chosen before the team existed still opened the account once SSO was off.
+    expect(await query('select password_hash from users where id = ?', account!.id)).toEqual([
+      { password_hash: null },
+    ])
+    expect(
+      await query('select id from sessions where user_id = ? and revoked_at is null', account!.id),
+    ).toEqual([])
   })
 
   it('lists with startIndex and count, and refuses filters it does not support', async () => {
@@ -456,7 +453,13 @@ describe('deprovisioning ends access', () => {
       '/register',
       formPost({ email, password: 'long enough password' }),
     )
+    const [chosen] = await query<{ password_hash: string }>(
+      'select password_hash from users where email = ?',
+      email,
+    )
     const user = await body(await scim('POST', '/Users', oktaUser(email)))
+    // Adoption cleared the password chosen before; the member sets one again (as a reset link would).
+    await query('update users set password_hash = ? where id = ?', chosen!.password_hash, user.id)
     const allowed = await rig.fetch(
       new Browser(),
       '/login/password',

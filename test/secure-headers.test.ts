@@ -1,8 +1,8 @@
-// Every response carries nosniff and a CSP that forbids framing and allows only the pages' own stylesheets.
+// Every response carries nosniff and a CSP that forbids framing and allows only the pages' own stylesheets and script.
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../src/app'
-import { Browser, createRig, publicOrigin } from './harness'
+import { Browser, createRig, publicOrigin, type Rig, unique } from './harness'
 
 async function sha256Base64(text: string) {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
@@ -28,10 +28,24 @@ async function expectSecured(response: Response) {
   expect(csp.get('default-src')).toEqual(["'none'"])
   expect([...csp.values()].flat()).not.toContain("'unsafe-inline'")
   if (!response.headers.get('content-type')?.startsWith('text/html')) return
-  const styles = [...(await response.text()).matchAll(/<style>([^<]*)<\/style>/g)]
+  const html = await response.text()
+  const styles = [...html.matchAll(/<style>([^<]*)<\/style>/g)]
   expect(styles.length).toBeGreaterThan(0)
   for (const [, css = ''] of styles)
     expect(csp.get('style-src')).toContain(`'sha256-${await sha256Base64(css)}'`)
+  for (const [, js = ''] of html.matchAll(/<script>([^<]*)<\/script>/g))
+    expect(csp.get('script-src')).toContain(`'sha256-${await sha256Base64(js)}'`)
+}
+
+/** A setup page (the one page with a script: its copy buttons). */
+async function setupLink(rig: Rig): Promise<string> {
+  const team = await rig.admin('POST', '/admin/api/teams', {
+    name: 'Headers',
+    ownerEmail: `owner@${unique('headers')}.example`,
+  })
+  const { id } = (await team.json()) as { id: string }
+  const link = await rig.admin('POST', `/admin/api/teams/${id}/setup-links`)
+  return ((await link.json()) as { url: string }).url.slice(publicOrigin.length)
 }
 
 describe('security headers (the old code sent none outside /admin)', () => {
@@ -48,10 +62,12 @@ describe('security headers (the old code sent none outside /admin)', () => {
       json: await rig.fetch(browser, '/api/me'),
       adminJson: await rig.admin('GET', '/admin/api/teams'),
       notFound: await rig.fetch(browser, '/no/such/page'),
+      setup: await rig.fetch(browser, await setupLink(rig)),
     }
     expect(responses.error.status).toBe(404)
     expect(responses.json.status).toBe(401)
     expect(responses.adminJson.status).toBe(200)
+    expect(await responses.setup.clone().text()).toContain('<script>')
     for (const [name, response] of Object.entries(responses)) {
       try {
         await expectSecured(response)

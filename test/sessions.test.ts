@@ -2,16 +2,9 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { fromBase64Url, toBase64Url } from '../src/crypto/encoding'
-import {
-  Browser,
-  expectRefusal,
-  formPost,
-  jsonPost,
-  me,
-  query,
-  register,
-  tileLogin,
-} from './harness'
+import { Browser, expectRefusal, formPost, jsonPost, me } from './harness'
+import { query } from './rows'
+import { register, tileLogin } from './logins'
 import { connectTeam, scene } from './scene'
 
 /** A scene (for its rig and clock) and a registered password user, signed in, of no team. */

@@ -1,6 +1,8 @@
 // Tile and email login end to end against the in-test IdP: JIT members, sessions, events, refusals.
 import { describe, expect, it } from 'vitest'
-import { Browser, expectRefusal, formPost, me, publicOrigin, query, tileLogin } from './harness'
+import { Browser, expectRefusal, formPost, me, publicOrigin } from './harness'
+import { query } from './rows'
+import { tileLogin } from './logins'
 import { addTeam, pendingLogin, scene } from './scene'
 
 describe('Okta tile login (third-party initiated)', () => {

@@ -1,6 +1,7 @@
 // A callback's state signs in once: replaying the callback (copied cookie, an IdP that redeems a code twice) is refused.
 import { describe, expect, it } from 'vitest'
-import { Browser, me, query } from './harness'
+import { Browser, me } from './harness'
+import { query } from './rows'
 import { pendingLogin, type Scene, scene } from './scene'
 
 /** A login waiting at an IdP that redeems a code twice, and a second browser holding a copy of its cookies. */

@@ -1,7 +1,8 @@
 // Faults in our own storage: D1 failing before, during and inside the provisioning write; KV unavailable or corrupt.
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { Browser, formPost, me, query, type Rig } from './harness'
+import { Browser, formPost, me, type Rig } from './harness'
+import { query } from './rows'
 import { expectRefusedLogin, expectSignedIn, initiatePath, pendingLogin, scene } from './scene'
 
 const area = 'Storage faults'

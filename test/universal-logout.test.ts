@@ -1,6 +1,8 @@
 // Okta Universal Logout: a request signed by the team's issuer ends the member's sessions; forgeries change nothing.
 import { describe, expect, it, type TestContext } from 'vitest'
-import { Browser, me, publicOrigin, query, tileLogin, unique, type Rig } from './harness'
+import { Browser, me, publicOrigin, unique, type Rig } from './harness'
+import { query } from './rows'
+import { tileLogin } from './logins'
 import { expectSignedIn, scene } from './scene'
 import { generateSigningKey, signJwt } from './idp/jwt'
 import { TestIdp } from './idp/provider'

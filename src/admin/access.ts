@@ -8,7 +8,7 @@ import { setAdminGroup } from '../db/teams'
 import { userWithTeamById } from '../db/users'
 import { AppError } from '../errors'
 import { type Audit, eventRow, newReferenceId } from '../events'
-import { type AdminDeps, getConnection, getTeam, type TeamView } from './operations'
+import { type AdminDeps, getTeam, type TeamView } from './operations'
 
 export const patchTeamSchema = z.strictObject({
   adminGroup: z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(256))),
@@ -22,11 +22,6 @@ const nowSeconds = (d: AdminDeps) => Math.floor(d.runtime.now() / 1000)
 
 /** The SCIM base URL Okta is given, under this worker's origin. */
 export const scimBaseUrl = (publicOrigin: string) => `${publicOrigin}/scim/v2`
-
-/** The team a connection belongs to: the audit fact its SCIM token is recorded under (404 when none). */
-export async function connectionTeam(d: AdminDeps, connectionId: string) {
-  return { teamId: (await getConnection(d, connectionId)).teamId }
-}
 
 /**
  * A new SCIM bearer token for the connection: shown once, stored as its hash. It replaces the previous

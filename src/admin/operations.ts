@@ -73,6 +73,10 @@ function connectionView(config: Config, row: ConnectionRow) {
     redirectUri: redirectUri(config.publicOrigin),
     scimEnabled: row.scimTokenHash !== null,
     endIdpSession: row.endIdpSession,
+    /** `draft` (made through setup, logs nobody in) until activated after a successful test sign-in. */
+    status: row.status,
+    /** When a test sign-in through the current values last succeeded (ISO), or null. */
+    testedAt: row.testedAt === null ? null : new Date(row.testedAt * 1000).toISOString(),
   }
 }
 
@@ -87,14 +91,16 @@ function teamView(config: Config, t: LoadedTeam) {
     members: t.members,
     /** Set when the team has more than the members shown: `GET /admin/api/teams/:id/members?cursor=`. */
     membersNextCursor: encodeCursor(t.moreMembers),
-    connection: t.connection ? connectionView(config, t.connection) : null,
+    /** The first (oldest) connection, as before a team could have several. */
+    connection: t.connections[0] ? connectionView(config, t.connections[0]) : null,
+    connections: t.connections.map((row) => connectionView(config, row)),
   }
 }
 
 export type ConnectionView = ReturnType<typeof connectionView>
 export type TeamView = ReturnType<typeof teamView>
 
-const success = (d: AdminDeps, audit: Audit) =>
+export const success = (d: AdminDeps, audit: Audit) =>
   insertEvent(d.db, eventRow(audit, 'success', null, newReferenceId(), d.runtime.now()))
 
 /**
@@ -245,7 +251,7 @@ export async function teamOwnedBy(d: AdminDeps, ownerEmail: string): Promise<{ t
 }
 
 /** Checks the issuer before anything is saved: its discovery document must name exactly this issuer. */
-async function checkIssuer(d: AdminDeps, input: string): Promise<string> {
+export async function checkIssuer(d: AdminDeps, input: string): Promise<string> {
   const issuer = normalizeIssuer(input, d.config.allowHttpIssuers)
   if (!issuer) throw new AppError('issuer_invalid')
   try {
@@ -259,7 +265,10 @@ async function checkIssuer(d: AdminDeps, input: string): Promise<string> {
   return issuer
 }
 
-/** The guide's four values become `teamId`'s connection, enabled, once the issuer's discovery checks out. */
+/**
+ * The guide's four values become a connection of `teamId` (a team may have several), enabled, once the
+ * issuer's discovery checks out.
+ */
 export async function createConnection(
   d: AdminDeps,
   teamId: string,
@@ -277,16 +286,14 @@ export async function createConnection(
     enabled: true,
     tokenEndpointAuthMethod: input.tokenEndpointAuthMethod,
   }
-  await d.db.batch([insertConnection(d.db, row), success(d, audit)]).catch((error: unknown) => {
-    throw isUniqueViolation(error) ? new AppError('connection_exists', { cause: error }) : error
-  })
+  await d.db.batch([insertConnection(d.db, row), success(d, audit)])
   const connection = await getConnection(d, id)
   await mailSsoOn(d, connection)
   return connection
 }
 
 /** "SSO is on for <team>" to the team's owner, as the customer guide promises. */
-async function mailSsoOn(d: AdminDeps, connection: ConnectionView) {
+export async function mailSsoOn(d: AdminDeps, connection: ConnectionView) {
   const team = await getTeam(d, connection.teamId)
   const mail = ssoEnabledMail({
     to: team.ownerEmail,
@@ -312,6 +319,8 @@ export async function patchConnection(
 ): Promise<ConnectionView> {
   const { clientSecret, ...rest } = patch
   const before = patch.enabled ? await connectionRow(d.db, id) : undefined
+  // A draft is turned on only by its activation, after a successful test sign-in.
+  if (before?.status === 'draft') throw new AppError('connection_untested')
   const changes = {
     ...rest,
     ...(clientSecret === undefined

@@ -19,12 +19,36 @@ const teamFields = {
 
 export const createTeamSchema = z.strictObject({ ...teamFields, domains: z.optional(domains) })
 
-export const createConnectionSchema = z.strictObject({
-  ownerEmail: email,
+/** The guide's three values (the issuer may be a pasted metadata URL), and how we authenticate. */
+const connectionValues = {
   clientId,
   clientSecret: secret,
   issuer: text(2048).check(z.minLength(1)),
   tokenEndpointAuthMethod: z._default(authMethod, 'client_secret_basic'),
+}
+
+export const createConnectionSchema = z.strictObject({ ownerEmail: email, ...connectionValues })
+
+/** The setup page's form: the values only (the link or the owner's session names the team). */
+export const setupConnectionForm = z.strictObject(connectionValues)
+
+/** The setup page's forms naming one of the team's connections (test sign-in, activation). */
+export const setupConnectionChoice = z.strictObject({
+  connectionId: z.string().check(z.minLength(1), z.maxLength(64)),
+})
+
+/** The setup page's domain form: a pending claim, proven by its TXT record. */
+export const setupDomainForm = z.strictObject({ domain: text(253).check(z.minLength(1)) })
+
+/** Support's setup link: mailed to `email` when given. */
+export const setupLinkSchema = z.strictObject({ email: z.optional(email) })
+
+/** The console's setup link form: an empty email means none. */
+export const setupLinkForm = z.strictObject({
+  email: z.pipe(
+    z.optional(z.union([z.literal(''), email])),
+    z.transform((v) => v || undefined),
+  ),
 })
 
 export const patchConnectionSchema = z
@@ -56,6 +80,7 @@ export const userQuerySchema = z.object({ email })
 export type CreateTeamInput = z.output<typeof createTeamSchema>
 export type CreateConnectionInput = z.output<typeof createConnectionSchema>
 export type ConnectionPatch = z.output<typeof patchConnectionSchema>
+export type SetupConnectionInput = z.output<typeof setupConnectionForm>
 export type EventsQuery = z.output<typeof eventsQuerySchema>
 export type AddDomainInput = z.output<typeof addDomainSchema>
 export type TeamsQuery = z.output<typeof teamsQuerySchema>

@@ -1,5 +1,5 @@
 // SSO connection rows: the lookups for initiate and callback, and the admin's writes.
-import { and, eq } from 'drizzle-orm'
+import { and, asc, eq, isNotNull } from 'drizzle-orm'
 import type { Database } from './client'
 import { identities, ssoConnections, teamDomains } from './schema'
 
@@ -13,6 +13,8 @@ export type ConnectionRecord = Pick<
   | 'enabled'
   | 'tokenEndpointAuthMethod'
   | 'lastLoginAt'
+  | 'createdAt'
+  | 'status'
 >
 
 /** The columns of a ConnectionRecord, for every select that yields one. */
@@ -25,6 +27,8 @@ const connectionColumns = {
   enabled: ssoConnections.enabled,
   tokenEndpointAuthMethod: ssoConnections.tokenEndpointAuthMethod,
   lastLoginAt: ssoConnections.lastLoginAt,
+  createdAt: ssoConnections.createdAt,
+  status: ssoConnections.status,
 }
 
 export const connectionsByIssuer = (db: Database, issuer: string): Promise<ConnectionRecord[]> =>
@@ -33,13 +37,17 @@ export const connectionsByIssuer = (db: Database, issuer: string): Promise<Conne
 export const connectionsById = (db: Database, id: string): Promise<ConnectionRecord[]> =>
   db.select(connectionColumns).from(ssoConnections).where(eq(ssoConnections.id, id)).all()
 
-/** Email login's one read: the SSO connection of the team that has verified `domain` (pending routes no one). */
+/**
+ * Email login's one read: the SSO connections of the team that has verified `domain` (pending routes no one),
+ * oldest first.
+ */
 export const connectionsForDomain = (db: Database, domain: string): Promise<ConnectionRecord[]> =>
   db
     .select(connectionColumns)
     .from(teamDomains)
     .innerJoin(ssoConnections, eq(ssoConnections.teamId, teamDomains.teamId))
     .where(and(eq(teamDomains.domain, domain), eq(teamDomains.verified, true)))
+    .orderBy(asc(ssoConnections.createdAt), asc(ssoConnections.id))
     .all()
 
 /** In the login's one batched write: the connection has proven its credentials at the issuer. */
@@ -66,3 +74,34 @@ export const deleteConnectionStatements = (db: Database, id: string) =>
     db.delete(identities).where(eq(identities.connectionId, id)),
     db.delete(ssoConnections).where(eq(ssoConnections.id, id)),
   ] as const
+
+/** The team's draft connection (setup keeps at most one), if any. */
+export const teamDraft = (db: Database, teamId: string) =>
+  db
+    .select()
+    .from(ssoConnections)
+    .where(and(eq(ssoConnections.teamId, teamId), eq(ssoConnections.status, 'draft')))
+    .orderBy(asc(ssoConnections.createdAt), asc(ssoConnections.id))
+    .get()
+
+/** A successful test sign-in through the connection's current values. */
+export const markConnectionTested = (db: Database, id: string, atSeconds: number) =>
+  db.update(ssoConnections).set({ testedAt: atSeconds }).where(eq(ssoConnections.id, id))
+
+/**
+ * A tested draft of `teamId` becomes active and enabled (SSO-only begins); the returned row says whether it
+ * was one (an untested draft, another team's or an active connection changes nothing).
+ */
+export const activateDraft = (db: Database, teamId: string, id: string, atSeconds: number) =>
+  db
+    .update(ssoConnections)
+    .set({ status: 'active', enabled: true, updatedAt: atSeconds })
+    .where(
+      and(
+        eq(ssoConnections.id, id),
+        eq(ssoConnections.teamId, teamId),
+        eq(ssoConnections.status, 'draft'),
+        isNotNull(ssoConnections.testedAt),
+      ),
+    )
+    .returning()

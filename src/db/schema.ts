@@ -6,6 +6,7 @@ import {
   auditActions,
   emailTokenPurposes,
   authMethods,
+  connectionStatuses,
   eventKinds,
   eventOutcomes,
   permissions,
@@ -115,6 +116,7 @@ export const memberships = sqliteTable(
   (t) => [index('memberships_team').on(t.teamId, t.createdAt, t.userId)],
 )
 
+/** A team may have several connections (app instances, or a second org after an acquisition). */
 export const ssoConnections = sqliteTable(
   'sso_connections',
   {
@@ -139,9 +141,14 @@ export const ssoConnections = sqliteTable(
     endIdpSession: integer('end_idp_session', { mode: 'boolean' }).notNull().default(false),
     /** When a login through this connection last succeeded: it has proven its credentials at the issuer. */
     lastLoginAt: integer('last_login_at'),
+    /** Drafts (made through setup) are disabled and log nobody in; rows before setup existed: active. */
+    status: text('status', { enum: connectionStatuses }).notNull().default('active'),
+    /** When a test sign-in through the current values last succeeded; cleared when the values change. */
+    testedAt: integer('tested_at'),
   },
   (t) => [
-    uniqueIndex('sso_connections_team').on(t.teamId),
+    /** A team's connections oldest first: the first is the team shape's `connection`, email login's pick. */
+    index('sso_connections_team').on(t.teamId, t.createdAt, t.id),
     index('sso_connections_issuer').on(t.issuer),
     uniqueIndex('sso_connections_scim_token').on(t.scimTokenHash),
   ],
@@ -300,4 +307,28 @@ export const usedLoginStates = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
   },
   (t) => [index('used_login_states_expires').on(t.expiresAt)],
+)
+
+/**
+ * Setup links support hands a customer's Okta admin: bound to one team, valid until `expires_at` unless
+ * revoked. The token is a bearer secret: only its SHA-256 is stored; `id` is the public handle.
+ */
+export const setupLinks = sqliteTable(
+  'setup_links',
+  {
+    id: text('id').primaryKey(),
+    tokenHash: text('token_hash').notNull(),
+    teamId: text('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    /** Where support mailed it, if it did. */
+    email: text('email'),
+    createdAt: createdAt(),
+    expiresAt: integer('expires_at').notNull(),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('setup_links_token').on(t.tokenHash),
+    index('setup_links_team').on(t.teamId, t.createdAt),
+  ],
 )

@@ -1,5 +1,5 @@
 // SCIM's storage: the token's connection, a team's users as SCIM sees them, its groups and their members.
-import { and, asc, count, eq, inArray, isNull, ne, or, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from './client'
 import {
   memberships,
@@ -131,6 +131,8 @@ export async function userByEmailForTeam(db: Database, teamId: string, email: st
       teamId: memberships.teamId,
       memberRole: memberships.role,
       status: scimUsers.status,
+      emailVerified: users.emailVerified,
+      hasPassword: sql<boolean>`${users.passwordHash} is not null`.mapWith(Boolean),
     })
     .from(users)
     .leftJoin(memberships, eq(memberships.userId, users.id))

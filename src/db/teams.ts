@@ -1,5 +1,5 @@
 // Teams, their domains and members: the queries behind team creation and the admin views.
-import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { Permission } from '../vocabulary'
 import type { Database } from './client'
@@ -72,7 +72,7 @@ const memberPosition = (m: MemberRow): Position => [m.joinedAt, m.id]
 const memberView = ({ id, email, name }: MemberRow) => ({ id, email, name })
 
 /**
- * Teams with owner email, domains, their first members and connection, for the admin API: one batch whose
+ * Teams with owner email, domains, their first members and connections, for the admin API: one batch whose
  * statements share the selection as a subquery, and each team's members bounded through the team's index
  * (a page of 50 teams reads at most 550 members).
  */
@@ -110,7 +110,11 @@ export async function loadTeams(db: Database, selection: TeamSelection) {
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(inArray(teams.id, ids))
       .orderBy(memberships.createdAt, memberships.userId),
-    db.select().from(ssoConnections).where(inArray(ssoConnections.teamId, ids)),
+    db
+      .select()
+      .from(ssoConnections)
+      .where(inArray(ssoConnections.teamId, ids))
+      .orderBy(asc(ssoConnections.createdAt), asc(ssoConnections.id)),
   ])
   const page = pageOf(teamRows, 'id' in selection ? 1 : selection.limit, ({ team }) => [
     team.createdAt,
@@ -128,7 +132,8 @@ export async function loadTeams(db: Database, selection: TeamSelection) {
       domains: domainRows.filter((d) => d.teamId === team.id),
       members: members.rows.map(memberView),
       moreMembers: members.next,
-      connection: connectionRows.find((c) => c.teamId === team.id),
+      /** Oldest first. */
+      connections: connectionRows.filter((c) => c.teamId === team.id),
     }
   })
   return { rows, next: page.next }

@@ -1,5 +1,5 @@
 // Users with their team: the one users ⋈ memberships ⋈ teams ⋈ sso_connections read.
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { SelectedFields } from 'drizzle-orm/sqlite-core'
 import type { Database } from './client'
 import { memberships, scimUsers, ssoConnections, teams, users } from './schema'
@@ -15,7 +15,11 @@ const userWithTeamColumns = {
   teamId: teams.id,
   teamName: teams.name,
   role: memberships.role,
-  ssoEnabled: ssoConnections.enabled,
+  /** A team may have several connections: SSO is on when any of them is enabled. */
+  ssoEnabled:
+    sql<boolean>`exists (select 1 from ${ssoConnections} where ${ssoConnections.teamId} = ${teams.id} and ${ssoConnections.enabled} = 1)`
+      .mapWith(Boolean)
+      .as('sso_enabled'),
 }
 
 /** The join, for callers that add their own columns and filter (the session recheck adds its session). */
@@ -25,7 +29,6 @@ export const selectUserWithTeam = <Extra extends SelectedFields>(db: Database, e
     .from(users)
     .leftJoin(memberships, eq(memberships.userId, users.id))
     .leftJoin(teams, eq(teams.id, memberships.teamId))
-    .leftJoin(ssoConnections, eq(ssoConnections.teamId, teams.id))
 
 export const userWithTeam = (db: Database, email: string) =>
   selectUserWithTeam(db, {}).where(eq(users.email, email)).get()

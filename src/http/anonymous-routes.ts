@@ -16,6 +16,7 @@ const anonymousLoginRoutes: readonly (readonly [path: string, action: AuditActio
   ['/login/password', 'password_login'],
   ['/register', 'register'],
   ['/password/forgot', 'password_forgot'],
+  ['/setup/*', 'setup_view'],
 ]
 
 /** Puts the audit and the rate limit in front of every anonymous login route. */

@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { sha256Hex } from '../crypto/encoding'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
+import { describeCause, log } from '../log'
 
 /** The env bindings that are rate limiters (`[[ratelimits]]` in wrangler.toml). */
 export type RateLimitBinding = {
@@ -69,13 +70,7 @@ export async function consumeRateLimit(env: Env, rule: RateLimitRule, key: strin
   try {
     ;({ success } = await env[rule.binding].limit({ key: await sha256Hex(key) }))
   } catch (error) {
-    console.log(
-      JSON.stringify({
-        event: 'rate_limit_unavailable',
-        binding: rule.binding,
-        cause: String(error),
-      }),
-    )
+    log('error', 'rate_limit_unavailable', { binding: rule.binding, cause: describeCause(error) })
     return
   }
   if (!success) throw new AppError('rate_limited', { cause: { binding: rule.binding } })

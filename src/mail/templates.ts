@@ -85,3 +85,17 @@ export function ssoEnabledMail(input: {
     'If you did not expect this, contact support at once.',
   ])
 }
+
+/** Support's setup link to a customer's Okta admin: the guided setup for one team, valid 7 days. */
+export function setupLinkMail(input: {
+  to: string
+  teamName: string
+  link: string
+  validDays: number
+}): Mail {
+  return compose(input.to, `Set up single sign-on for ${input.teamName}`, [
+    `You were asked to connect ${input.teamName} to your company's Okta. This link walks you through it: the settings to enter in Okta, a test sign-in, and then turning single sign-on on.`,
+    { link: input.link, label: 'Set up single sign-on' },
+    `The link works for ${input.validDays} days. Anyone with it can set up single sign-on for this team, so do not forward it. ${ignore}`,
+  ])
+}

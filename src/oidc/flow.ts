@@ -56,6 +56,11 @@ function classify(error: unknown): AppError {
     return new AppError('idp_response_invalid', { cause: error })
   if (error instanceof oauth.ResponseBodyError)
     return new AppError('code_rejected', { cause: error.error })
+  // A 401 with a challenge is the token endpoint refusing our client credentials (RFC 6749 §5.2).
+  if (error instanceof oauth.WWWAuthenticateChallengeError)
+    return new AppError('code_rejected', {
+      cause: error.status === 401 ? 'invalid_client' : error.code,
+    })
   if (error instanceof oauth.OperationProcessingError) {
     return new AppError(
       transportCodes.has(error.code ?? '') ? 'idp_response_invalid' : 'token_invalid',

@@ -17,6 +17,8 @@ export const transactionSchema = z.object({
   issuer: z.string(),
   returnTo: z.string(),
   expiresAt: z.number(),
+  /** A setup test sign-in: its callback shows what was received and signs nobody in. */
+  test: z.optional(z.literal(true)),
 })
 
 export type LoginTransaction = z.infer<typeof transactionSchema>

@@ -1,5 +1,6 @@
 // The account side: login page, password login, registration, logout, and the signed-in /app page.
 import { Hono } from 'hono'
+import { every } from 'hono/combine'
 import * as z from 'zod/mini'
 import { hashPassword } from '../crypto/password'
 import { revokeSession } from '../db/sessions'
@@ -15,7 +16,9 @@ import {
 import { db, mailer, sessionStore } from '../http/context'
 import { countRequest, rateLimits } from '../http/rate-limit'
 import { sameOriginOnly } from '../http/csrf'
-import { readInput } from '../http/input'
+import { audited } from '../http/audit'
+import { validate } from '../http/input'
+import type { AuditAction } from '../vocabulary'
 import { sameOriginPath } from '../http/same-origin'
 import { idpLogoutLocation } from './idp-logout'
 import { clearSession, currentSession, writeSession } from '../http/session-cookie'
@@ -44,6 +47,10 @@ function linkToken(raw: string): string {
   return raw
 }
 
+/** An account form (sign-in, registration, password reset): same-origin only, audited as a login attempt. */
+const accountForm = (action: AuditAction) =>
+  every(sameOriginOnly, audited({ kind: 'login', action }))
+
 export const accountRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const session = await currentSession(c, c.var.config, sessionStore(c), c.var.runtime.now())
@@ -52,30 +59,33 @@ export const accountRoutes = new Hono<AppEnv>()
       <LoginPage returnTo={sameOriginPath(c.req.query('return_to'), c.var.config.publicOrigin)} />,
     )
   })
-  .post('/login/password', sameOriginOnly, async (c) => {
-    c.set('audit', { kind: 'login', action: 'password_login' })
-    const input = await readInput(c, credentialsSchema)
-    c.var.audit.email = input.email
-    // Counted before the password is checked: past the limit even the right one is refused, unhashed.
-    await countRequest(c, rateLimits.loginFailures, `email:${input.email}`)
-    const outcome = await signInWithPassword(
-      db(c),
-      input.email,
-      input.password,
-      c.var.audit,
-      c.var.runtime.now(),
-    )
-    if ('refuse' in outcome) {
-      c.var.audit.teamId = outcome.teamId
-      c.var.audit.identified = outcome.identified
-      throw new AppError(outcome.refuse)
-    }
-    await writeSession(c, c.var.config, outcome.session)
-    return c.redirect(c.var.config.appUrl, 303)
-  })
-  .post('/register', sameOriginOnly, async (c) => {
-    c.set('audit', { kind: 'login', action: 'register' })
-    const input = await readInput(c, registerSchema)
+  .post(
+    '/login/password',
+    accountForm('password_login'),
+    validate('form', credentialsSchema),
+    async (c) => {
+      const input = c.req.valid('form')
+      c.var.audit.email = input.email
+      // Counted before the password is checked: past the limit even the right one is refused, unhashed.
+      await countRequest(c, rateLimits.loginFailures, `email:${input.email}`)
+      const outcome = await signInWithPassword(
+        db(c),
+        input.email,
+        input.password,
+        c.var.audit,
+        c.var.runtime.now(),
+      )
+      if ('refuse' in outcome) {
+        c.var.audit.teamId = outcome.teamId
+        c.var.audit.identified = outcome.identified
+        throw new AppError(outcome.refuse)
+      }
+      await writeSession(c, c.var.config, outcome.session)
+      return c.redirect(c.var.config.appUrl, 303)
+    },
+  )
+  .post('/register', accountForm('register'), validate('form', registerSchema), async (c) => {
+    const input = c.req.valid('form')
     c.var.audit.email = input.email
     const account = {
       email: input.email,
@@ -107,19 +117,23 @@ export const accountRoutes = new Hono<AppEnv>()
     return c.html(<EmailVerifiedPage />)
   })
   .get('/password/forgot', (c) => c.html(<ForgotPasswordPage />))
-  .post('/password/forgot', sameOriginOnly, async (c) => {
-    c.set('audit', { kind: 'login', action: 'password_forgot' })
-    const input = await readInput(c, forgotSchema)
-    const { config, runtime } = c.var
-    const outgoing = await requestPasswordReset(
-      db(c),
-      input.email,
-      config.publicOrigin,
-      runtime.now(),
-    )
-    if (outgoing) mailer(c)(outgoing.kind, outgoing.mail)
-    return c.html(<ForgotPasswordSentPage />)
-  })
+  .post(
+    '/password/forgot',
+    accountForm('password_forgot'),
+    validate('form', forgotSchema),
+    async (c) => {
+      const input = c.req.valid('form')
+      const { config, runtime } = c.var
+      const outgoing = await requestPasswordReset(
+        db(c),
+        input.email,
+        config.publicOrigin,
+        runtime.now(),
+      )
+      if (outgoing) mailer(c)(outgoing.kind, outgoing.mail)
+      return c.html(<ForgotPasswordSentPage />)
+    },
+  )
   .get('/password/reset/:token', async (c) => {
     c.set('audit', { kind: 'login', action: 'password_reset' })
     c.header('referrer-policy', 'no-referrer')
@@ -127,15 +141,19 @@ export const accountRoutes = new Hono<AppEnv>()
     const user = await passwordResetAccount(db(c), token, c.var.runtime.now())
     return c.html(<ResetPasswordPage email={user.email} />)
   })
-  .post('/password/reset/:token', sameOriginOnly, async (c) => {
-    c.set('audit', { kind: 'login', action: 'password_reset' })
-    const token = linkToken(c.req.param('token'))
-    const input = await readInput(c, resetSchema)
-    const hash = await hashPassword(input.password)
-    await resetPassword(db(c), token, hash, c.var.audit, c.var.runtime.now())
-    clearSession(c)
-    return c.html(<PasswordSetPage />)
-  })
+  .post(
+    '/password/reset/:token',
+    accountForm('password_reset'),
+    validate('form', resetSchema),
+    async (c) => {
+      const token = linkToken(c.req.param('token'))
+      const input = c.req.valid('form')
+      const hash = await hashPassword(input.password)
+      await resetPassword(db(c), token, hash, c.var.audit, c.var.runtime.now())
+      clearSession(c)
+      return c.html(<PasswordSetPage />)
+    },
+  )
   .post('/logout', sameOriginOnly, async (c) => {
     const session = await currentSession(c, c.var.config, sessionStore(c), c.var.runtime.now())
     let location: string | undefined

@@ -13,7 +13,6 @@ import {
   listMembers,
   listTeams,
   patchConnection,
-  teamOwnedBy,
   verifyTeamDomain,
 } from '../admin/operations'
 import {
@@ -27,11 +26,14 @@ import {
   userQuerySchema,
 } from '../admin/schemas'
 import { safeEqual } from '../crypto/encoding'
+import { listSetupLinks, mintSetupLink, revokeSetupLink } from '../setup/links'
+import { setupLinkSchema } from '../admin/schemas'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
 import { eventView } from '../events'
+import { pathConnection, ownersTeam, pathTeam } from '../http/admin-subjects'
 import { adminDeps } from '../http/context'
-import { validate } from '../http/input'
+import { optionalJson, validate } from '../http/input'
 import type { AuditAction } from '../vocabulary'
 
 const credentialParams = ['access_token', 'token', 'admin_token', 'bearer', 'authorization']
@@ -79,23 +81,31 @@ export const adminApiRoutes = new Hono<AppEnv>()
     audited('post_team_domain'),
     validate('json', addDomainSchema),
     async (c) => {
-      const teamId = c.req.param('id')
-      c.var.audit.teamId = teamId
-      return c.json(
-        await addTeamDomain(adminDeps(c), teamId, c.req.valid('json'), c.var.audit),
-        201,
-      )
+      const { deps, teamId } = pathTeam(c)
+      return c.json(await addTeamDomain(deps, teamId, c.req.valid('json'), c.var.audit), 201)
     },
   )
   .post('/teams/:id/domains/:domain/verify', audited('verify_team_domain'), async (c) => {
-    const teamId = c.req.param('id')
-    c.var.audit.teamId = teamId
-    return c.json(await verifyTeamDomain(adminDeps(c), teamId, c.req.param('domain'), c.var.audit))
+    const { deps, teamId } = pathTeam(c)
+    return c.json(await verifyTeamDomain(deps, teamId, c.req.param('domain'), c.var.audit))
   })
   .delete('/teams/:id/domains/:domain', audited('delete_team_domain'), async (c) => {
-    const teamId = c.req.param('id')
-    c.var.audit.teamId = teamId
-    await deleteTeamDomain(adminDeps(c), teamId, c.req.param('domain'), c.var.audit)
+    const { deps, teamId } = pathTeam(c)
+    await deleteTeamDomain(deps, teamId, c.req.param('domain'), c.var.audit)
+    return c.body(null, 204)
+  })
+  .post('/teams/:id/setup-links', audited('post_setup_link'), async (c) => {
+    const { deps, teamId } = pathTeam(c)
+    const input = await optionalJson(c, setupLinkSchema)
+    c.var.audit.email = input.email ?? null
+    return c.json(await mintSetupLink(deps, teamId, input.email, c.var.audit), 201)
+  })
+  .get('/teams/:id/setup-links', audited('get_setup_links'), async (c) =>
+    c.json({ setupLinks: await listSetupLinks(adminDeps(c), c.req.param('id')) }),
+  )
+  .delete('/teams/:id/setup-links/:linkId', audited('delete_setup_link'), async (c) => {
+    const { deps, teamId } = pathTeam(c)
+    await revokeSetupLink(deps, teamId, c.req.param('linkId'), c.var.audit)
     return c.body(null, 204)
   })
   .get(
@@ -113,10 +123,7 @@ export const adminApiRoutes = new Hono<AppEnv>()
     validate('json', createConnectionSchema),
     async (c) => {
       const input = c.req.valid('json')
-      const deps = adminDeps(c)
-      c.var.audit.email = input.ownerEmail
-      const { teamId } = await teamOwnedBy(deps, input.ownerEmail)
-      c.var.audit.teamId = teamId
+      const { deps, teamId } = await ownersTeam(c, input.ownerEmail)
       return c.json(await createConnection(deps, teamId, input, c.var.audit), 201)
     },
   )
@@ -128,16 +135,12 @@ export const adminApiRoutes = new Hono<AppEnv>()
     audited('patch_sso_connection'),
     validate('json', patchConnectionSchema),
     async (c) => {
-      const deps = adminDeps(c)
-      const id = c.req.param('id')
-      c.var.audit.teamId = (await getConnection(deps, id)).teamId
+      const { deps, id } = await pathConnection(c)
       return c.json(await patchConnection(deps, id, c.req.valid('json'), c.var.audit))
     },
   )
   .delete('/sso-connections/:id', audited('delete_sso_connection'), async (c) => {
-    const deps = adminDeps(c)
-    const id = c.req.param('id')
-    c.var.audit.teamId = (await getConnection(deps, id)).teamId
+    const { deps, id } = await pathConnection(c)
     await deleteConnection(deps, id, c.var.audit)
     return c.body(null, 204)
   })

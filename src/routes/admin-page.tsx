@@ -1,5 +1,6 @@
 // The support console at /admin: the admin token once, then a console session, then forms over the admin operations.
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
+import { every } from 'hono/combine'
 import * as z from 'zod/mini'
 import {
   addTeamDomain,
@@ -9,12 +10,10 @@ import {
   deleteConnection,
   deleteTeamDomain,
   findUser,
-  getConnection,
   getTeam,
   listEvents,
   listTeams,
   patchConnection,
-  teamOwnedBy,
   verifyTeamDomain,
   teamWithMembersFrom,
 } from '../admin/operations'
@@ -30,16 +29,10 @@ import {
   adminGroupForm,
   endIdpSessionForm,
   sessionsEndForm,
+  setupLinkForm,
 } from '../admin/schemas'
-import {
-  connectionTeam,
-  issueScimToken,
-  memberOf,
-  patchTeam,
-  removeMember,
-  revokeSessions,
-  userFacts,
-} from '../admin/access'
+import { issueScimToken, patchTeam, removeMember, revokeSessions } from '../admin/access'
+import { listSetupLinks, mintSetupLink, revokeSetupLink } from '../setup/links'
 import {
   closeConsoleSession,
   consoleSessionLive,
@@ -50,6 +43,7 @@ import { safeEqual } from '../crypto/encoding'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
 import { audited } from '../http/audit'
+import { ownersTeam, pathConnection, pathMember, pathTeam, pathUser } from '../http/admin-subjects'
 import { adminDeps } from '../http/context'
 import { clientKey, rateLimit, rateLimits } from '../http/rate-limit'
 import { sameOriginOnly } from '../http/csrf'
@@ -61,6 +55,7 @@ import {
   AdminLoginPage,
   type Notice,
   ScimTokenPage,
+  SetupLinksPage,
   type UserLookup,
 } from '../views/admin'
 
@@ -100,28 +95,18 @@ const pageHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next()
 }
 
-/** A console action: same-origin form post, signed-in support, an audit named after the action. */
-const action =
-  (name: AuditAction): MiddlewareHandler<AppEnv> =>
-  async (c, next) => {
+/** A console action: a page, a same-origin form post, signed-in support, an audit named after it. */
+const action = (name: AuditAction) =>
+  every(pageHeaders, sameOriginOnly, async (c: Context<AppEnv>, next: () => Promise<void>) => {
     c.set('audit', { kind: 'admin', action: name })
     if (!(await signedIn(c))) throw new AppError('admin_login_required')
     c.var.audit.identified = true
     await next()
-  }
+  })
 
 /** Post/redirect/get: the console shows what happened to which team. */
 const done = (c: Context<AppEnv>, notice: Notice, teamId: string) =>
   c.redirect(`/admin?done=${notice}&id=${encodeURIComponent(teamId)}`, 303)
-
-/** The connection the path names; its team goes on the event row. */
-async function auditConnection(c: Context<AppEnv>) {
-  const deps = adminDeps(c)
-  const id = c.req.param('id') ?? ''
-  const { teamId } = await getConnection(deps, id)
-  c.var.audit.teamId = teamId
-  return { deps, id, teamId }
-}
 
 const teamIfAny = (deps: AdminDeps, id: string) =>
   getTeam(deps, id).catch((error: unknown) => {
@@ -207,177 +192,140 @@ export const adminPageRoutes = new Hono<AppEnv>()
     clearCookie(c, cookieName)
     return c.redirect('/admin', 303)
   })
-  .post(
-    '/teams',
-    pageHeaders,
-    sameOriginOnly,
-    action('console_team_create'),
-    validate('form', createTeamForm),
-    async (c) => {
-      const input = c.req.valid('form')
-      c.var.audit.email = input.ownerEmail
-      const team = await createTeam(adminDeps(c), input, c.var.audit)
-      return done(c, 'team_created', team.id)
-    },
-  )
+  .post('/teams', action('console_team_create'), validate('form', createTeamForm), async (c) => {
+    const input = c.req.valid('form')
+    c.var.audit.email = input.ownerEmail
+    const team = await createTeam(adminDeps(c), input, c.var.audit)
+    return done(c, 'team_created', team.id)
+  })
   .post(
     '/connections',
-    pageHeaders,
-    sameOriginOnly,
     action('console_connection_create'),
     validate('form', createConnectionSchema),
     async (c) => {
       const input = c.req.valid('form')
-      const deps = adminDeps(c)
-      c.var.audit.email = input.ownerEmail
-      const { teamId } = await teamOwnedBy(deps, input.ownerEmail)
-      c.var.audit.teamId = teamId
+      const { deps, teamId } = await ownersTeam(c, input.ownerEmail)
       const connection = await createConnection(deps, teamId, input, c.var.audit)
       return done(c, 'connection_created', connection.teamId)
     },
   )
   .post(
     '/connections/:id/rotate',
-    pageHeaders,
-    sameOriginOnly,
     action('console_connection_rotate'),
     validate('form', rotateConnectionForm),
     async (c) => {
-      const { deps, id } = await auditConnection(c)
+      const { deps, id } = await pathConnection(c)
       const connection = await patchConnection(deps, id, c.req.valid('form'), c.var.audit)
       return done(c, 'connection_rotated', connection.teamId)
     },
   )
   .post(
     '/connections/:id/enabled',
-    pageHeaders,
-    sameOriginOnly,
     action('console_connection_enable'),
     validate('form', enableConnectionForm),
     async (c) => {
       const { enabled } = c.req.valid('form')
-      const { deps, id } = await auditConnection(c)
+      const { deps, id } = await pathConnection(c)
       const connection = await patchConnection(deps, id, { enabled }, c.var.audit)
       return done(c, enabled ? 'connection_enabled' : 'connection_disabled', connection.teamId)
     },
   )
   .post(
     '/teams/:id/domains',
-    pageHeaders,
-    sameOriginOnly,
     action('console_domain_add'),
     validate('form', addDomainForm),
     async (c) => {
-      const teamId = c.req.param('id')
-      c.var.audit.teamId = teamId
-      await addTeamDomain(adminDeps(c), teamId, c.req.valid('form'), c.var.audit)
+      const { deps, teamId } = pathTeam(c)
+      await addTeamDomain(deps, teamId, c.req.valid('form'), c.var.audit)
       return done(c, 'domain_added', teamId)
     },
   )
-  .post(
-    '/teams/:id/domains/:domain/verify',
-    pageHeaders,
-    sameOriginOnly,
-    action('console_domain_verify'),
-    async (c) => {
-      const teamId = c.req.param('id')
-      c.var.audit.teamId = teamId
-      await verifyTeamDomain(adminDeps(c), teamId, c.req.param('domain'), c.var.audit)
-      return done(c, 'domain_verified', teamId)
-    },
-  )
-  .post(
-    '/teams/:id/domains/:domain/delete',
-    pageHeaders,
-    sameOriginOnly,
-    action('console_domain_delete'),
-    async (c) => {
-      const teamId = c.req.param('id')
-      c.var.audit.teamId = teamId
-      await deleteTeamDomain(adminDeps(c), teamId, c.req.param('domain'), c.var.audit)
-      return done(c, 'domain_deleted', teamId)
-    },
-  )
+  .post('/teams/:id/domains/:domain/verify', action('console_domain_verify'), async (c) => {
+    const { deps, teamId } = pathTeam(c)
+    await verifyTeamDomain(deps, teamId, c.req.param('domain'), c.var.audit)
+    return done(c, 'domain_verified', teamId)
+  })
+  .post('/teams/:id/domains/:domain/delete', action('console_domain_delete'), async (c) => {
+    const { deps, teamId } = pathTeam(c)
+    await deleteTeamDomain(deps, teamId, c.req.param('domain'), c.var.audit)
+    return done(c, 'domain_deleted', teamId)
+  })
   .post(
     '/connections/:id/delete',
-    pageHeaders,
-    sameOriginOnly,
     action('console_connection_delete'),
     validate('form', deleteConnectionForm),
     async (c) => {
-      const { deps, id, teamId } = await auditConnection(c)
+      const { deps, id, teamId } = await pathConnection(c)
       await deleteConnection(deps, id, c.var.audit)
       return done(c, 'connection_deleted', teamId)
     },
   )
   .post(
     '/connections/:id/end-idp-session',
-    pageHeaders,
-    sameOriginOnly,
     action('console_end_idp_session'),
     validate('form', endIdpSessionForm),
     async (c) => {
       const { endIdpSession } = c.req.valid('form')
-      const { deps, id } = await auditConnection(c)
+      const { deps, id } = await pathConnection(c)
       const connection = await patchConnection(deps, id, { endIdpSession }, c.var.audit)
       const notice = endIdpSession ? 'end_idp_session_on' : 'end_idp_session_off'
       return done(c, notice, connection.teamId)
     },
   )
-  .post(
-    '/connections/:id/scim-token',
-    pageHeaders,
-    sameOriginOnly,
-    action('console_scim_token'),
-    async (c) => {
-      const deps = adminDeps(c)
-      const id = c.req.param('id')
-      const { teamId } = await connectionTeam(deps, id)
-      c.var.audit.teamId = teamId
-      const team = await getTeam(deps, teamId)
-      const { token, baseUrl } = await issueScimToken(deps, id, c.var.audit)
-      return c.html(<ScimTokenPage team={team.name} token={token} baseUrl={baseUrl} />)
-    },
-  )
+  .post('/connections/:id/scim-token', action('console_scim_token'), async (c) => {
+    const { deps, id, teamId } = await pathConnection(c)
+    const team = await getTeam(deps, teamId)
+    const { token, baseUrl } = await issueScimToken(deps, id, c.var.audit)
+    return c.html(<ScimTokenPage team={team.name} token={token} baseUrl={baseUrl} />)
+  })
   .post(
     '/teams/:id/admin-group',
-    pageHeaders,
-    sameOriginOnly,
     action('console_admin_group'),
     validate('form', adminGroupForm),
     async (c) => {
-      const id = c.req.param('id')
-      c.var.audit.teamId = id
-      const team = await patchTeam(adminDeps(c), id, c.req.valid('form'), c.var.audit)
-      return done(c, 'admin_group_set', team.id)
+      const { deps, teamId } = pathTeam(c)
+      await patchTeam(deps, teamId, c.req.valid('form'), c.var.audit)
+      return done(c, 'admin_group_set', teamId)
     },
   )
-  .post(
-    '/teams/:teamId/members/:userId/remove',
-    pageHeaders,
-    sameOriginOnly,
-    action('console_member_remove'),
-    async (c) => {
-      const deps = adminDeps(c)
-      const userId = c.req.param('userId')
-      const member = await memberOf(deps, c.req.param('teamId'), userId)
-      Object.assign(c.var.audit, { teamId: member.teamId, email: member.email })
-      await removeMember(deps, member, userId, c.var.audit)
-      return done(c, 'member_removed', member.teamId)
-    },
-  )
+  .post('/teams/:teamId/members/:userId/remove', action('console_member_remove'), async (c) => {
+    const { deps, member, userId } = await pathMember(c)
+    await removeMember(deps, member, userId, c.var.audit)
+    return done(c, 'member_removed', member.teamId)
+  })
   .post(
     '/users/:id/sessions/end',
-    pageHeaders,
-    sameOriginOnly,
     action('console_sessions_end'),
     validate('form', sessionsEndForm),
     async (c) => {
-      const deps = adminDeps(c)
-      const id = c.req.param('id')
-      const facts = await userFacts(deps, id)
-      Object.assign(c.var.audit, facts)
+      const { deps, id, facts } = await pathUser(c)
       await revokeSessions(deps, id, c.var.audit)
       return done(c, 'sessions_ended', facts.teamId ?? c.req.valid('form').teamId)
     },
   )
+  .get('/teams/:id/setup-links', action('console_view'), async (c) => {
+    const { deps, teamId } = pathTeam(c)
+    const [team, links] = await Promise.all([getTeam(deps, teamId), listSetupLinks(deps, teamId)])
+    return c.html(<SetupLinksPage team={team} links={links} />)
+  })
+  .post(
+    '/teams/:id/setup-links',
+    action('console_setup_link_create'),
+    validate('form', setupLinkForm),
+    async (c) => {
+      const { deps, teamId } = pathTeam(c)
+      const { email } = c.req.valid('form')
+      c.var.audit.email = email ?? null
+      const minted = await mintSetupLink(deps, teamId, email, c.var.audit)
+      const links = await listSetupLinks(deps, teamId)
+      const team = await getTeam(deps, teamId)
+      return c.html(
+        <SetupLinksPage team={team} links={links} minted={{ ...minted, mailedTo: email }} />,
+      )
+    },
+  )
+  .post('/teams/:id/setup-links/:linkId/revoke', action('console_setup_link_revoke'), async (c) => {
+    const { deps, teamId } = pathTeam(c)
+    await revokeSetupLink(deps, teamId, c.req.param('linkId'), c.var.audit)
+    return c.redirect(`/admin/teams/${encodeURIComponent(teamId)}/setup-links`, 303)
+  })

@@ -114,6 +114,50 @@ async function presentedTokenHash(c: Context<AppEnv>): Promise<string | undefine
   return token ? hashToken(token) : undefined
 }
 
+/** One SCIM resource's operations (RFC 7644 §3.3–3.6), each on the request's connection and team. */
+interface ScimResource {
+  list: (s: ScimContext, query: Record<string, string>) => Promise<unknown>
+  create: (s: ScimContext, body: unknown) => Promise<unknown>
+  get: (s: ScimContext, id: string, query: Record<string, string>) => Promise<unknown>
+  replace: (s: ScimContext, id: string, body: unknown) => Promise<unknown>
+  patch: (s: ScimContext, id: string, body: unknown) => Promise<unknown>
+  remove: (s: ScimContext, id: string) => Promise<void>
+}
+
+const users: ScimResource = {
+  list: listUsers,
+  create: createUser,
+  get: getUser,
+  replace: replaceUser,
+  patch: patchUser,
+  remove: deleteUser,
+}
+const groups: ScimResource = {
+  list: listGroups,
+  create: createGroup,
+  get: getGroup,
+  replace: replaceGroup,
+  patch: patchGroup,
+  remove: deleteGroup,
+}
+
+/** A resource's endpoints: errors go to the SCIM router's handler, where they become SCIM errors. */
+const resourceRoutes = (r: ScimResource) =>
+  new Hono<AppEnv>()
+    .get('/', async (c) => send(c, await r.list(scim(c), c.req.query())))
+    .post('/', async (c) => send(c, await r.create(scim(c), await readBody(c)), 201))
+    .get('/:id', async (c) => send(c, await r.get(scim(c), c.req.param('id'), c.req.query())))
+    .put('/:id', async (c) =>
+      send(c, await r.replace(scim(c), c.req.param('id'), await readBody(c))),
+    )
+    .patch('/:id', async (c) =>
+      send(c, await r.patch(scim(c), c.req.param('id'), await readBody(c))),
+    )
+    .delete('/:id', async (c) => {
+      await r.remove(scim(c), c.req.param('id'))
+      return c.body(null, 204)
+    })
+
 export const scimRoutes = new Hono<AppEnv>()
   .use('*', async (c, next) => {
     c.set('audit', { kind: 'admin', action: scimRequestAction(c.req.method, c.req.path) })
@@ -154,34 +198,8 @@ export const scimRoutes = new Hono<AppEnv>()
     if (!schema) throw new ScimError(404, 'Schema not found')
     return send(c, schema)
   })
-  .get('/Users', async (c) => send(c, await listUsers(scim(c), c.req.query())))
-  .post('/Users', async (c) => send(c, await createUser(scim(c), await readBody(c)), 201))
-  .get('/Users/:id', async (c) => send(c, await getUser(scim(c), c.req.param('id'))))
-  .put('/Users/:id', async (c) =>
-    send(c, await replaceUser(scim(c), c.req.param('id'), await readBody(c))),
-  )
-  .patch('/Users/:id', async (c) =>
-    send(c, await patchUser(scim(c), c.req.param('id'), await readBody(c))),
-  )
-  .delete('/Users/:id', async (c) => {
-    await deleteUser(scim(c), c.req.param('id'))
-    return c.body(null, 204)
-  })
-  .get('/Groups', async (c) => send(c, await listGroups(scim(c), c.req.query())))
-  .post('/Groups', async (c) => send(c, await createGroup(scim(c), await readBody(c)), 201))
-  .get('/Groups/:id', async (c) =>
-    send(c, await getGroup(scim(c), c.req.param('id'), c.req.query())),
-  )
-  .put('/Groups/:id', async (c) =>
-    send(c, await replaceGroup(scim(c), c.req.param('id'), await readBody(c))),
-  )
-  .patch('/Groups/:id', async (c) =>
-    send(c, await patchGroup(scim(c), c.req.param('id'), await readBody(c))),
-  )
-  .delete('/Groups/:id', async (c) => {
-    await deleteGroup(scim(c), c.req.param('id'))
-    return c.body(null, 204)
-  })
+  .route('/Users', resourceRoutes(users))
+  .route('/Groups', resourceRoutes(groups))
   .all('*', () => {
     throw new ScimError(404, 'No such SCIM endpoint.')
   })

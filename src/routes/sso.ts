@@ -5,7 +5,7 @@ import * as z from 'zod/mini'
 import { seal } from '../crypto/secret-box'
 import {
   connectionById,
-  connectionForDomain,
+  connectionsForEmailDomain,
   connectionsForIssuer,
   openSecrets,
 } from '../connections'
@@ -14,7 +14,7 @@ import type { AppEnv } from '../env'
 import { AppError } from '../errors'
 import { db, upstream, writeBehind } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
-import { readInput } from '../http/input'
+import { validateQueryOrForm } from '../http/input'
 import { sameOriginPath } from '../http/same-origin'
 import { presentedSession, writeSession } from '../http/session-cookie'
 import { saveTransaction, takeTransaction } from '../http/transaction-cookie'
@@ -28,6 +28,7 @@ import { signInWithSso, spendLoginState } from '../sign-in'
 import { anyReplica, replicaAfter } from '../fresh-reads'
 import { type AuditAction, redirectUri } from '../vocabulary'
 import { askToSwitch } from './account-switch'
+import { showTestSignIn } from './test-sign-in'
 
 const loginHint = z.optional(text(320))
 const returnTo = z.optional(z.string().check(z.maxLength(4096)))
@@ -51,12 +52,16 @@ const discoverForLogin = (c: Context<AppEnv>, issuer: string) =>
     )
   })
 
-/** Discovery from cache, then PKCE + state + nonce into the transaction cookie, then off to the IdP. */
-async function beginLogin(
+/**
+ * Discovery from cache, then PKCE + state + nonce into the transaction cookie, then off to the IdP. A
+ * `test` login (setup's test sign-in) is marked so in its transaction.
+ */
+export async function beginLogin(
   c: Context<AppEnv>,
   choice: ConnectionChoice<ConnectionRecord>,
   hint: string | undefined,
   returnTo: string | undefined,
+  options: { test?: true } = {},
 ) {
   if ('refuse' in choice) {
     c.var.audit.teamId = choice.teamId
@@ -75,13 +80,17 @@ async function beginLogin(
     connectionId: connection.id,
     issuer: connection.issuer,
     returnTo: returnTo && returnTo.length <= maxReturnToLength ? returnTo : c.var.config.appUrl,
+    ...options,
   }
   await saveTransaction(c, c.var.config.sessionKeys, tx, c.var.runtime.now())
   return c.redirect(request.url.href, 302)
 }
 
-/** The callback's connection (a replica may serve it: the facts read rechecks it), its checks, the token request. */
-async function redeemCode(c: Context<AppEnv>, tx: LoginTransaction) {
+/**
+ * The callback's checks and code exchange: the transaction's connection (a replica may serve it: the login's
+ * facts read checks it again) and the verified claims.
+ */
+async function completeLogin(c: Context<AppEnv>, tx: LoginTransaction) {
   const { config, runtime } = c.var
   const connection = await connectionById(anyReplica(c.env.DB), runtime, tx.connectionId)
   if (!connection || connection.issuer !== tx.issuer) throw new AppError('unknown_connection')
@@ -115,8 +124,8 @@ export const ssoRoutes = new Hono<AppEnv>()
     c.set('audit', { kind: 'login', action })
     await next()
   })
-  .on(['GET', 'POST'], '/initiate', async (c) => {
-    const input = await readInput(c, initiateSchema)
+  .on(['GET', 'POST'], '/initiate', validateQueryOrForm(initiateSchema), async (c) => {
+    const input = c.req.valid('form')
     const issuer = normalizeIssuer(input.iss, c.var.config.allowHttpIssuers)
     const candidates =
       issuer === input.iss
@@ -125,28 +134,37 @@ export const ssoRoutes = new Hono<AppEnv>()
     const choice = chooseConnection(candidates, { by: 'issuer' })
     return beginLogin(c, choice, input.login_hint, returnPath(c, input.target_link_uri))
   })
-  .on(['GET', 'POST'], '/initiate/:connectionId', async (c) => {
-    const input = await readInput(c, connectionInitiateSchema)
-    const id = c.req.param('connectionId').slice(0, 64)
-    const connection = await connectionById(anyReplica(c.env.DB), c.var.runtime, id)
-    const choice = chooseConnection(connection ? [connection] : [], { by: 'id', issuer: input.iss })
-    return beginLogin(c, choice, input.login_hint, returnPath(c, input.target_link_uri))
-  })
-  .on(['GET', 'POST'], '/start', sameOriginOnly, async (c) => {
-    const input = await readInput(c, startSchema)
+  .on(
+    ['GET', 'POST'],
+    '/initiate/:connectionId',
+    validateQueryOrForm(connectionInitiateSchema),
+    async (c) => {
+      const input = c.req.valid('form')
+      const id = c.req.param('connectionId').slice(0, 64)
+      const connection = await connectionById(anyReplica(c.env.DB), c.var.runtime, id)
+      const choice = chooseConnection(connection ? [connection] : [], {
+        by: 'id',
+        issuer: input.iss,
+      })
+      return beginLogin(c, choice, input.login_hint, returnPath(c, input.target_link_uri))
+    },
+  )
+  .on(['GET', 'POST'], '/start', sameOriginOnly, validateQueryOrForm(startSchema), async (c) => {
+    const input = c.req.valid('form')
     c.var.audit.email = input.email
     const domain = emailDomain(input.email) ?? ''
-    const connection = await connectionForDomain(anyReplica(c.env.DB), c.var.runtime, domain)
-    const choice = chooseConnection(connection ? [connection] : [], { by: 'domain' })
+    const candidates = await connectionsForEmailDomain(anyReplica(c.env.DB), c.var.runtime, domain)
+    const choice = chooseConnection(candidates, { by: 'domain' })
     return beginLogin(c, choice, input.email, returnPath(c, input.return_to))
   })
   .get('/callback', async (c) => {
     const { config, runtime } = c.var
     const tx = await takeTransaction(c, config.sessionKeys, runtime.now())
+    if (tx.test) return showTestSignIn(c, tx, () => completeLogin(c, tx))
     // The state is spent on the primary while the IdP redeems the code: one wait for both.
     const [spent, redeemed] = await Promise.allSettled([
       spendLoginState(c.env.DB, runtime, tx),
-      redeemCode(c, tx),
+      completeLogin(c, tx),
     ])
     // A code the IdP refused says so (code_rejected); one it redeemed twice meets our own record.
     if (redeemed.status === 'rejected') throw redeemed.reason

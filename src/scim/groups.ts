@@ -18,7 +18,7 @@ import type { AuditAction } from '../vocabulary'
 import { eventRow, newReferenceId } from '../events'
 import { notFound, ScimError } from './errors'
 import { filterValue, onlyAttributes, parseFilter } from './filter'
-import { applyPatch, patchOpSchema, patchRequest } from './patch'
+import { applyPatch, readPatchOperations } from './patch'
 import { groupSchema, iso, listResponse, readPaging } from './protocol'
 import type { ScimContext } from './users'
 
@@ -165,11 +165,9 @@ export async function replaceGroup(s: ScimContext, id: string, body: unknown) {
 
 /** PATCH /Groups/:id: Okta adds members, removes `members[value eq "id"]` and renames. */
 export async function patchGroup(s: ScimContext, id: string, body: unknown) {
-  const request = patchRequest.safeParse(body)
-  if (!request.success || !request.data.schemas.includes(patchOpSchema))
-    throw new ScimError(400, 'The body must be a PatchOp with Operations.', 'invalidSyntax')
+  const operations = readPatchOperations(body)
   const row = await loadGroup(s, id)
-  const patched = applyPatch(groupResource(row, s.baseUrl), request.data.Operations)
+  const patched = applyPatch(groupResource(row, s.baseUrl), operations)
   return applyGroup(s, id, readGroup(patched))
 }
 

@@ -3,7 +3,7 @@
 import * as z from 'zod/mini'
 import { ScimError } from './errors'
 
-export const patchOpSchema = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
+const patchOpSchema = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
 
 const operation = z.looseObject({
   op: z.pipe(
@@ -13,11 +13,19 @@ const operation = z.looseObject({
   path: z.optional(z.string().check(z.maxLength(512))),
   value: z.optional(z.unknown()),
 })
-export const patchRequest = z.looseObject({
+const patchRequest = z.looseObject({
   schemas: z.array(z.string()),
   Operations: z.array(operation).check(z.minLength(1), z.maxLength(1000)),
 })
 export type PatchOperation = z.output<typeof operation>
+
+/** A PatchOp body's operations, or 400 invalidSyntax. */
+export function readPatchOperations(body: unknown): PatchOperation[] {
+  const request = patchRequest.safeParse(body)
+  if (!request.success || !request.data.schemas.includes(patchOpSchema))
+    throw new ScimError(400, 'The body must be a PatchOp with Operations.', 'invalidSyntax')
+  return request.data.Operations
+}
 
 type Json = Record<string, unknown>
 

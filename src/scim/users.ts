@@ -4,6 +4,7 @@ import * as z from 'zod/mini'
 import { randomId } from '../crypto/encoding'
 import type { Database } from '../db/client'
 import { isUniqueViolation } from '../db/errors'
+import { endAccessStatements } from '../db/login'
 import { revokeUserSessions } from '../db/revocation'
 import {
   insertScimUser,
@@ -23,11 +24,11 @@ import {
 import { insertEvent } from '../db/events'
 import type { AuditAction } from '../vocabulary'
 import { type Audit, eventRow, newReferenceId } from '../events'
-import { emailDomain } from '../provisioning'
+import { adoptionEndsAccess, emailDomain } from '../provisioning'
 import { email as emailSchema } from '../schemas'
 import { notFound, ScimError } from './errors'
 import { filterValue, onlyAttributes, parseFilter } from './filter'
-import { applyPatch, patchOpSchema, patchRequest } from './patch'
+import { applyPatch, readPatchOperations } from './patch'
 import { iso, listResponse, readPaging, userSchema } from './protocol'
 
 /** What a SCIM call needs: storage, the token's team, the clock, the base URL and the audit to fill in. */
@@ -192,7 +193,8 @@ async function run(s: ScimContext, statements: BatchItem<'sqlite'>[]) {
 }
 
 /**
- * POST /Users. A new email gets a new user in the team; a teamless account joins; a user this team's
+ * POST /Users. A new email gets a new user in the team; a teamless account joins (losing, as when support
+ * adopts it, a password chosen before the team existed and its sessions); a user this team's
  * Okta deactivated or deleted comes back with the same id. A member of another team, or an active
  * member of this team, is `409 uniqueness`.
  */
@@ -215,6 +217,8 @@ export async function createUser(s: ScimContext, body: unknown) {
   if (!existing)
     statements.push(insertScimUser(s.db, { id: userId, email: state.email, name: state.name }))
   else if (state.name) statements.push(updateUser(s.db, userId, { name: state.name }))
+  if (existing && !existing.teamId && adoptionEndsAccess(existing))
+    statements.push(...endAccessStatements(s.db, userId, now))
   statements.push(
     joinTeam(s.db, s.scope, userId),
     upsertScimUser(s.db, {
@@ -283,12 +287,10 @@ export async function replaceUser(s: ScimContext, id: string, body: unknown) {
 
 /** PATCH /Users/:id with a PatchOp; answers the resource (200), as Okta expects. */
 export async function patchUser(s: ScimContext, id: string, body: unknown) {
-  const request = patchRequest.safeParse(body)
-  if (!request.success || !request.data.schemas.includes(patchOpSchema))
-    throw new ScimError(400, 'The body must be a PatchOp with Operations.', 'invalidSyntax')
+  const operations = readPatchOperations(body)
   const row = await loadUser(s, id)
   const before = userResource(row, s.baseUrl)
-  const patched = applyPatch(before, request.data.Operations)
+  const patched = applyPatch(before, operations)
   return applyUser(s, row, readUser(withoutStaleDisplayName(before, patched)))
 }
 

@@ -1,4 +1,5 @@
 // The pages behind mailed links: email verified, "forgot my password" and its answer, choosing a new password.
+import { SecretField } from './fields'
 import { Layout } from './layout'
 
 export function EmailVerifiedPage() {
@@ -60,14 +61,12 @@ export function ResetPasswordPage(props: { email: string }) {
         <p>
           For <strong>{props.email}</strong>. Every other sign-in of this account ends.
         </p>
-        <label for="reset-password">New password</label>
-        <input
+        <SecretField
           id="reset-password"
           name="password"
-          type="password"
+          label="New password"
           autocomplete="new-password"
           minlength={8}
-          required
         />
         <button type="submit">Set password</button>
       </form>

@@ -1,7 +1,8 @@
 // The support console's pages: the admin-token sign-in, and teams, connections, forms and events on one page.
 import type { ConnectionView, TeamView } from '../admin/operations'
 import type { EventRecord } from '../db/events'
-import { permissions, tokenEndpointAuthMethods } from '../vocabulary'
+import type { SetupLinkView } from '../setup/links'
+import { ConnectionFields, PermissionField, SecretField, SignOutForm } from './fields'
 import { Layout } from './layout'
 import { Style } from './styles'
 
@@ -12,13 +13,11 @@ export function AdminLoginPage() {
       <Style sheet="console" />
       <h1>Support console</h1>
       <form class="card" method="post" action="/admin/login">
-        <label for="admin-token">Admin token</label>
-        <input
+        <SecretField
           id="admin-token"
           name="token"
-          type="password"
+          label="Admin token"
           autocomplete="current-password"
-          required
         />
         <p class="muted">
           The ADMIN_TOKEN secret. After this check a console session keeps you signed in for 8
@@ -47,7 +46,7 @@ export type Notice =
   | 'domain_deleted'
 
 function noticeText(notice: Notice, team: TeamView) {
-  const issuer = team.connection?.issuer ?? ''
+  const issuer = team.connections.at(-1)?.issuer ?? ''
   switch (notice) {
     case 'team_created':
       return `Team ${team.name} created; members join from ${team.domains.join(', ') || 'no domain'}.`
@@ -90,7 +89,11 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
       <dl>
         <dt>Status</dt>
         <dd data-testid="connection-status" class={c.enabled ? 'ok' : 'bad'}>
-          {c.enabled ? 'Enabled' : 'Disabled'}
+          {c.status === 'draft'
+            ? `Draft (being set up${c.testedAt ? ', tested' : ''})`
+            : c.enabled
+              ? 'Enabled'
+              : 'Disabled'}
         </dd>
         <dt>Issuer</dt>
         <dd>
@@ -114,24 +117,28 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
         <dd>{c.endIdpSession ? 'Yes' : 'No'}</dd>
       </dl>
       <div class="actions">
-        <form method="post" action={`${base}/enabled`}>
-          <input type="hidden" name="enabled" value={c.enabled ? 'false' : 'true'} />
-          <button type="submit" class={c.enabled ? 'secondary' : ''}>
-            {c.enabled ? 'Disable SSO' : 'Enable SSO'}
-          </button>
-        </form>
+        {c.status === 'draft' ? (
+          <p class="muted" data-testid="draft-note">
+            Turned on from its setup page, after a successful test sign-in.
+          </p>
+        ) : (
+          <form method="post" action={`${base}/enabled`}>
+            <input type="hidden" name="enabled" value={c.enabled ? 'false' : 'true'} />
+            <button type="submit" class={c.enabled ? 'secondary' : ''}>
+              {c.enabled ? 'Disable SSO' : 'Enable SSO'}
+            </button>
+          </form>
+        )}
         <details>
           <summary>Rotate client secret</summary>
           <form method="post" action={`${base}/rotate`}>
             <label for={`rotate-id-${c.id}`}>Client ID</label>
             <input id={`rotate-id-${c.id}`} name="clientId" value={c.clientId} required />
-            <label for={`rotate-secret-${c.id}`}>New client secret</label>
-            <input
+            <SecretField
               id={`rotate-secret-${c.id}`}
               name="clientSecret"
-              type="password"
+              label="New client secret"
               autocomplete="off"
-              required
             />
             <button type="submit">Save new secret</button>
           </form>
@@ -308,9 +315,26 @@ function TeamCard(props: { team: TeamView }) {
         label="More members"
         testId="next-members"
       />
-      <h4>Okta connection</h4>
-      {team.connection ? (
-        <ConnectionPanel connection={team.connection} />
+      <h4>Setup link for the customer’s Okta admin</h4>
+      <form method="post" action={`/admin/teams/${encodeURIComponent(team.id)}/setup-links`}>
+        <label for={`setup-email-${team.id}`}>Mail it to (optional)</label>
+        <input id={`setup-email-${team.id}`} name="email" type="email" placeholder="it@acme.com" />
+        <button type="submit" class="secondary">
+          Make a setup link (7 days)
+        </button>
+      </form>
+      <p>
+        <a href={`/admin/teams/${encodeURIComponent(team.id)}/setup-links`}>
+          Setup links of this team
+        </a>
+      </p>
+      <h4>Okta connections ({team.connections.length})</h4>
+      {team.connections.length ? (
+        team.connections.map((connection) => (
+          <section data-testid="connection" id={`connection-${connection.id}`}>
+            <ConnectionPanel connection={connection} />
+          </section>
+        ))
       ) : (
         <p class="muted">None: members sign in with a password.</p>
       )}
@@ -326,14 +350,7 @@ function TeamForm() {
       <input id="team-name" name="name" required maxlength={200} />
       <label for="team-owner">Owner email</label>
       <input id="team-owner" name="ownerEmail" type="email" required />
-      <label for="team-permission">New members are</label>
-      <select id="team-permission" name="defaultPermission">
-        {permissions.map((p) => (
-          <option value={p} selected={p === 'private'}>
-            {p}
-          </option>
-        ))}
-      </select>
+      <PermissionField />
       <label for="team-domains">Email domains</label>
       <input id="team-domains" name="domains" placeholder="the owner's domain if empty" />
       <button type="submit">Create team</button>
@@ -346,26 +363,10 @@ function ConnectionForm() {
   return (
     <form class="card" method="post" action="/admin/connections">
       <h3>Add an Okta connection</h3>
-      <label for="conn-client-id">Client ID</label>
-      <input id="conn-client-id" name="clientId" required autocomplete="off" />
-      <label for="conn-client-secret">Client Secret</label>
-      <input
-        id="conn-client-secret"
-        name="clientSecret"
-        type="password"
-        required
-        autocomplete="off"
-      />
-      <label for="conn-issuer">Issuer or metadata URL</label>
-      <input id="conn-issuer" name="issuer" required placeholder="https://acme.okta.com" />
+      <p class="muted">A team may have several (another app instance, or a second Okta org).</p>
       <label for="conn-owner">Team owner email</label>
       <input id="conn-owner" name="ownerEmail" type="email" required />
-      <label for="conn-auth">Client authentication</label>
-      <select id="conn-auth" name="tokenEndpointAuthMethod">
-        {tokenEndpointAuthMethods.map((m, i) => (
-          <option value={m}>{i === 0 ? `${m} (Okta's default)` : m}</option>
-        ))}
-      </select>
+      <ConnectionFields prefix="conn" issuerLabel="Issuer or metadata URL" />
       <button type="submit">Check and save</button>
     </form>
   )
@@ -465,11 +466,7 @@ export function AdminConsolePage(props: {
       <Style sheet="console" />
       <div class="bar">
         <h1>Support console</h1>
-        <form method="post" action="/admin/logout">
-          <button type="submit" class="secondary">
-            Sign out
-          </button>
-        </form>
+        <SignOutForm action="/admin/logout" />
       </div>
       {props.notice ? (
         <p class="card notice" role="status" data-testid="notice">
@@ -492,6 +489,68 @@ export function AdminConsolePage(props: {
       <h2>Recent events</h2>
       <EventsTable events={props.events} teamName={teamName} />
       <NextPage href={props.pages.events} label="Older events" testId="next-events" />
+    </Layout>
+  )
+}
+
+/** A team's setup links; a new one's URL is shown this once (only its hash is kept). */
+export function SetupLinksPage(props: {
+  team: TeamView
+  links: SetupLinkView[]
+  minted?: { url: string; expiresAt: string; mailedTo?: string }
+}) {
+  const { team, minted } = props
+  const base = `/admin/teams/${encodeURIComponent(team.id)}/setup-links`
+  return (
+    <Layout title="Setup links">
+      <Style sheet="console" />
+      <h1>Setup links for {team.name}</h1>
+      {minted ? (
+        <article class="card notice" data-testid="minted-link">
+          <p>
+            Shown once: copy it now{minted.mailedTo ? ` (also mailed to ${minted.mailedTo})` : ''}.
+            It works until {minted.expiresAt} unless revoked.
+          </p>
+          <p>
+            <code data-testid="setup-url">{minted.url}</code>
+          </p>
+        </article>
+      ) : null}
+      <div class="card table">
+        <table data-testid="setup-links">
+          <thead>
+            <tr>
+              <th>Made (UTC)</th>
+              <th>Mailed to</th>
+              <th>Expires (UTC)</th>
+              <th>State</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.links.map((link) => (
+              <tr>
+                <td>{link.createdAt}</td>
+                <td>{link.email ?? ''}</td>
+                <td>{link.expiresAt}</td>
+                <td class={link.state === 'live' ? 'ok' : 'bad'}>{link.state}</td>
+                <td>
+                  {link.state === 'live' ? (
+                    <form method="post" action={`${base}/${encodeURIComponent(link.id)}/revoke`}>
+                      <button type="submit" class="secondary">
+                        Revoke
+                      </button>
+                    </form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p>
+        <a href="/admin">Back to the console</a>
+      </p>
     </Layout>
   )
 }

@@ -1,6 +1,8 @@
 // The account pages: login (SSO by email and password), the signed-in app page, the account switch, the error page.
 import type { ErrorCode } from '../errors'
 import type { Session } from '../session/session'
+import { SignOutForm } from './fields'
+import { PermissionField } from './fields'
 import { Layout } from './layout'
 
 const inputTypes = { name: undefined, email: 'email', password: 'password' } as const
@@ -84,18 +86,38 @@ export function AppPage(props: { session: Session }) {
         <p data-testid="team">
           {session.team ? `Team: ${session.team.name}` : 'You are not in a team yet.'}
         </p>
+        {session.team && session.role === 'owner' ? (
+          <p>
+            <a href="/team" data-testid="team-page-link">
+              Team page and single sign-on
+            </a>
+          </p>
+        ) : null}
         {session.emailVerified ? null : (
           <p class="muted" data-testid="email-unverified">
             Your email address is not confirmed yet: follow the link we mailed you.
           </p>
         )}
-        <form method="post" action="/logout">
-          <button type="submit" class="secondary">
-            Sign out
-          </button>
-        </form>
+        <SignOutForm action="/logout" />
       </div>
+      {session.team ? null : <CreateTeamForm />}
     </Layout>
+  )
+}
+
+/** Team management for a teamless user: the team they will own, and what new members may see. */
+function CreateTeamForm() {
+  return (
+    <form class="card" method="post" action="/team">
+      <h2>Create your team</h2>
+      <p class="muted">
+        You become its owner. Your email’s domain is claimed for it, proven later by a DNS record.
+      </p>
+      <label for="team-name">Team name</label>
+      <input id="team-name" name="name" required maxlength={200} />
+      <PermissionField />
+      <button type="submit">Enable team management</button>
+    </form>
   )
 }
 
@@ -129,11 +151,13 @@ export function ErrorPage(props: {
   referenceId: string
   status: number
   console: boolean
+  /** The setup page a refused setup step belongs to. */
+  back?: string
 }) {
   const heading =
     props.status >= 500
       ? 'Something went wrong'
-      : props.console
+      : props.console || props.back
         ? 'That did not work'
         : 'We could not sign you in'
   return (
@@ -151,7 +175,9 @@ export function ErrorPage(props: {
           </p>
         ) : null}
         <p>
-          {props.console ? (
+          {props.back ? (
+            <a href={props.back}>Back to the setup page</a>
+          ) : props.console ? (
             <a href="/admin">Back to the support console</a>
           ) : (
             <a href="/">Back to sign in</a>

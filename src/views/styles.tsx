@@ -1,4 +1,4 @@
-// The pages' two stylesheets, inlined in <style>; the CSP allows exactly these by their SHA-256.
+// The pages' stylesheets and one script, inlined; the CSP allows exactly these by their SHA-256.
 import { raw } from 'hono/html'
 
 const pageCss = `
@@ -23,7 +23,22 @@ dt{color:#5b6475}dd{margin:0;overflow-wrap:anywhere}ul{margin:.25rem 0;padding-l
 .inline{display:inline}.inline button{margin:0 0 0 .5rem;padding:.15rem .6rem}
 .check{display:flex;gap:.5rem;align-items:center;font-weight:400}.check input{width:auto}.table td:first-child,.table code{white-space:nowrap}
 @media (max-width:32rem){dl{grid-template-columns:1fr}dd{margin-bottom:.35rem}}
+.copy{margin:0 0 0 .5rem;padding:.1rem .55rem;font-size:.85rem}.steps{list-style:none;padding:0;margin:0}
+.steps h2{margin-top:0}.value{display:inline-flex;flex-wrap:wrap;align-items:center;gap:.25rem;max-width:100%}.value code{overflow-wrap:anywhere}
 `
+
+/**
+ * The copy buttons of the setup page: hidden without JavaScript (every value is plain text to select), shown
+ * and wired here. The only script any page runs.
+ */
+const copyJs = `document.querySelectorAll('button[data-copy]').forEach(function(b){b.hidden=false;b.addEventListener('click',function(){var t=document.getElementById(b.getAttribute('data-copy'));if(t&&navigator.clipboard)navigator.clipboard.writeText(t.textContent||'').then(function(){b.textContent='Copied'},function(){})})})`
+
+export const scripts = { copy: copyJs } as const
+
+/** A script as it is served (raw, like the stylesheets, so its CSP hash matches). */
+export const Script = (props: { name: keyof typeof scripts }) => (
+  <script>{raw(scripts[props.name])}</script>
+)
 
 export const stylesheets = { page: pageCss, console: consoleCss } as const
 

@@ -1,0 +1,131 @@
+// The guided SSO setup, through support's setup link (/setup/:token) or as the signed-in team owner (/settings/sso).
+import { type Context, Hono, type MiddlewareHandler } from 'hono'
+import * as z from 'zod/mini'
+import { scimBaseUrl } from '../admin/access'
+import { addTeamDomain, getTeam, verifyTeamDomain } from '../admin/operations'
+import { setupConnectionChoice, setupConnectionForm, setupDomainForm } from '../admin/schemas'
+import { connectionById } from '../connections'
+import type { AppEnv, SetupScope } from '../env'
+import { AppError } from '../errors'
+import { adminDeps, db, sessionStore } from '../http/context'
+import { sameOriginOnly } from '../http/csrf'
+import { validate } from '../http/input'
+import { currentSession } from '../http/session-cookie'
+import { activate, saveDraft, teamConnection } from '../setup/draft'
+import { setupLinkScope } from '../setup/links'
+import { ownedTeam } from '../teams'
+import {
+  type AuditAction,
+  redirectUri,
+  setupLinkPath,
+  signOutRedirectUri,
+  universalLogoutUri,
+} from '../vocabulary'
+import { SetupPage, type SetupNotice, setupNotices } from '../views/setup'
+import { beginLogin } from './sso'
+
+const noticeSchema = z.object({ done: z.optional(z.string().check(z.maxLength(40))) })
+
+/** Names the request's event after the setup step it performs (its team and who are set already). */
+const step =
+  (action: AuditAction): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    c.var.audit.action = action
+    await next()
+  }
+
+/** Post/redirect/get: back to the setup page at the step just done. */
+const backTo = (c: Context<AppEnv>, notice: SetupNotice, anchor: string) =>
+  c.redirect(`${c.var.setup.base}?done=${notice}#${anchor}`, 303)
+
+/** The setup flow over the team `resolve` names; the same pages and forms for a link and for the owner. */
+const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<SetupScope>) =>
+  new Hono<AppEnv>()
+    .use('*', async (c, next) => {
+      c.header('cache-control', 'no-store')
+      c.set('audit', { ...c.var.audit, kind: 'admin', action: 'setup_view' })
+      const scope = await resolve(c)
+      c.var.audit.teamId = scope.teamId
+      c.set('setup', scope)
+      await next()
+    })
+    .get('/', validate('query', noticeSchema), async (c) => {
+      const { done } = c.req.valid('query')
+      const origin = c.var.config.publicOrigin
+      const uris = {
+        redirectUri: redirectUri(origin),
+        signOutRedirectUri: signOutRedirectUri(origin),
+        scimBaseUrl: scimBaseUrl(origin),
+        universalLogoutUri: (id: string) => universalLogoutUri(origin, id),
+      }
+      const notice = done && done in setupNotices ? (done as SetupNotice) : undefined
+      const team = await getTeam(adminDeps(c), c.var.setup.teamId)
+      return c.html(<SetupPage team={team} base={c.var.setup.base} uris={uris} notice={notice} />)
+    })
+    .post(
+      '/connection',
+      sameOriginOnly,
+      step('setup_connection_save'),
+      validate('form', setupConnectionForm),
+      async (c) => {
+        await saveDraft(adminDeps(c), c.var.setup.teamId, c.req.valid('form'), c.var.audit)
+        return backTo(c, 'saved', 'okta-finish')
+      },
+    )
+    .post(
+      '/domains',
+      sameOriginOnly,
+      step('setup_domain_add'),
+      validate('form', setupDomainForm),
+      async (c) => {
+        const { domain } = c.req.valid('form')
+        await addTeamDomain(adminDeps(c), c.var.setup.teamId, { domain }, c.var.audit)
+        return backTo(c, 'domain_added', 'domain')
+      },
+    )
+    .post('/domains/:domain/verify', sameOriginOnly, step('setup_domain_verify'), async (c) => {
+      const domain = c.req.param('domain')
+      await verifyTeamDomain(adminDeps(c), c.var.setup.teamId, domain, c.var.audit)
+      return backTo(c, 'domain_verified', 'domain')
+    })
+    .post(
+      '/test',
+      sameOriginOnly,
+      step('setup_test_start'),
+      validate('form', setupConnectionChoice),
+      async (c) => {
+        const { connectionId } = c.req.valid('form')
+        await teamConnection(adminDeps(c), c.var.setup.teamId, connectionId)
+        const connection = await connectionById(db(c), c.var.runtime, connectionId)
+        if (!connection) throw new AppError('not_found')
+        return beginLogin(c, { connection }, undefined, c.var.setup.base, { test: true })
+      },
+    )
+    .post(
+      '/activate',
+      sameOriginOnly,
+      step('setup_activate'),
+      validate('form', setupConnectionChoice),
+      async (c) => {
+        const { connectionId } = c.req.valid('form')
+        await activate(adminDeps(c), c.var.setup.teamId, connectionId, c.var.audit)
+        return backTo(c, 'activated', 'test')
+      },
+    )
+
+/** A forged, expired or revoked link is one 404 that names no team. */
+export const setupLinkRoutes = setupFlow(async (c) => {
+  const token = c.req.param('token') ?? ''
+  const link = await setupLinkScope(db(c), token, c.var.runtime.now())
+  c.var.audit.email = link.email
+  c.header('referrer-policy', 'no-referrer')
+  return { teamId: link.teamId, base: setupLinkPath(token) }
+})
+
+/** The team owner's own way through the same flow; anyone else signed in gets `403 owner_only`. */
+export const ownerSetupRoutes = setupFlow(async (c) => {
+  const session = await currentSession(c, c.var.config, sessionStore(c), c.var.runtime.now())
+  if (!session) throw new AppError('unauthorized')
+  Object.assign(c.var.audit, { email: session.email, identified: true })
+  return { teamId: await ownedTeam(db(c), session.email), base: '/settings/sso' }
+})

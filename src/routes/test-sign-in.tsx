@@ -1,0 +1,77 @@
+// The callback of a setup test sign-in: what the IdP sent and what a real login would do; nobody signed in.
+import type { Context } from 'hono'
+import { fromBase64Url } from '../crypto/encoding'
+import type { ConnectionRecord } from '../db/connections'
+import { insertEvent } from '../db/events'
+import type { AppEnv } from '../env'
+import { AppError } from '../errors'
+import { eventRow, newReferenceId } from '../events'
+import { db } from '../http/context'
+import { describeCause, log } from '../log'
+import type { VerifiedClaims } from '../oidc/flow'
+import type { LoginTransaction } from '../oidc/transaction'
+import { judgeTestSignIn } from '../setup/test-sign-in'
+import { TestSignInFailedPage, TestSignInPage, type TokenFacts } from '../views/test-sign-in'
+
+/** The ID token's `iss` and `aud` as it carried them (already validated; the token itself is never shown). */
+function tokenFacts(idToken: string | undefined): TokenFacts {
+  try {
+    const payload = JSON.parse(
+      new TextDecoder().decode(fromBase64Url(idToken?.split('.')[1] ?? '')),
+    ) as { iss?: unknown; aud?: unknown }
+    const aud = Array.isArray(payload.aud) ? payload.aud.map(String) : [String(payload.aud)]
+    return { iss: String(payload.iss), aud }
+  } catch {
+    return { iss: '', aud: [] }
+  }
+}
+
+/**
+ * Runs the callback's checks and code exchange (`complete`), then the login rules without their writes. A
+ * failed check is shown as the test's result (with its code, reference id and event row), not as a login
+ * refusal; the page leads back to the setup page the test started from.
+ */
+export async function showTestSignIn(
+  c: Context<AppEnv>,
+  tx: LoginTransaction,
+  complete: () => Promise<{ connection: ConnectionRecord; claims: VerifiedClaims }>,
+) {
+  c.var.audit.action = 'setup_test'
+  c.header('cache-control', 'no-store')
+  const now = c.var.runtime.now()
+  let completed: Awaited<ReturnType<typeof complete>>
+  try {
+    completed = await complete()
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error
+    const referenceId = newReferenceId()
+    const outcome = error.status >= 500 ? 'error' : 'refused'
+    log('info', 'setup_test', {
+      outcome,
+      code: error.code,
+      referenceId,
+      cause: describeCause(error.cause),
+    })
+    await insertEvent(db(c), eventRow(c.var.audit, outcome, error.code, referenceId, now))
+    const page = (
+      <TestSignInFailedPage
+        code={error.code}
+        message={error.message}
+        cause={typeof error.cause === 'string' ? error.cause : undefined}
+        referenceId={referenceId}
+        back={tx.returnTo}
+      />
+    )
+    return c.html(page, error.status)
+  }
+  const { connection, claims } = completed
+  const verdict = await judgeTestSignIn(db(c), connection.id, claims, tx, c.var.audit, now)
+  return c.html(
+    <TestSignInPage
+      claims={claims}
+      token={tokenFacts(claims.idToken)}
+      verdict={verdict}
+      back={tx.returnTo}
+    />,
+  )
+}

@@ -1,0 +1,63 @@
+// A test sign-in's verdict: the rules a real login runs, over the same facts, writing only its own record.
+import { hashToken } from '../crypto/tokens'
+import type { Database } from '../db/client'
+import { markConnectionTested } from '../db/connections'
+import { isUniqueViolation } from '../db/errors'
+import { insertEvent } from '../db/events'
+import { loadSsoLoginFacts, markStateUsed, usedStateTable } from '../db/login'
+import { AppError, type ErrorCode } from '../errors'
+import { type Audit, eventRow, newReferenceId } from '../events'
+import { comparableEmail, decideSsoLogin, emailDomain, type SsoClaims } from '../provisioning'
+
+export type TestVerdict =
+  | { outcome: 'would_sign_in'; newAccount: boolean; joinsTeam: boolean }
+  | { outcome: 'would_refuse'; code: ErrorCode }
+
+/**
+ * What a real login through `connectionId` would do with these verified claims: `decideSsoLogin` over the
+ * facts a real callback reads, as if the connection were on (a draft is not yet). Creates no account,
+ * membership, identity, session or enforcement: it writes the state as used, the event and, when a real
+ * login would succeed, the connection's `tested_at`, in one batch.
+ */
+export async function judgeTestSignIn(
+  db: Database,
+  connectionId: string,
+  claims: SsoClaims,
+  login: { state: string; expiresAt: number },
+  audit: Audit,
+  nowMs: number,
+): Promise<TestVerdict> {
+  const email = comparableEmail(claims.email)
+  const usable = email === 'invalid' ? undefined : email
+  const facts = await loadSsoLoginFacts(db, {
+    connectionId,
+    subject: claims.sub,
+    email: usable,
+    domain: usable && emailDomain(usable),
+  })
+  const connection = facts.connection && { ...facts.connection, enabled: true }
+  const decision = decideSsoLogin({ ...facts, connection }, claims, 'test-sign-in')
+  const verdict: TestVerdict =
+    decision.outcome === 'refuse'
+      ? { outcome: 'would_refuse', code: decision.code }
+      : { outcome: 'would_sign_in', newAccount: decision.create, joinsTeam: !!decision.joinWith }
+  const passed = verdict.outcome === 'would_sign_in'
+  const event = eventRow(
+    { ...audit, email: usable ?? null },
+    passed ? 'success' : 'refused',
+    passed ? null : verdict.code,
+    newReferenceId(),
+    nowMs,
+  )
+  const writes = [
+    markStateUsed(db, await hashToken(login.state), login.expiresAt),
+    insertEvent(db, event),
+    ...(passed ? [markConnectionTested(db, connectionId, Math.floor(nowMs / 1000))] : []),
+  ] as const
+  await db.batch(writes as unknown as Parameters<typeof db.batch>[0]).catch((error: unknown) => {
+    if (isUniqueViolation(error, usedStateTable))
+      throw new AppError('login_expired', { cause: 'state already used' })
+    throw error
+  })
+  return verdict
+}

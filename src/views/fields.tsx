@@ -1,0 +1,98 @@
+// Form pieces several pages share: a secret's field (never echoed back), the sign-out button, a connection's
+// values and a team's default permission.
+import { permissions, tokenEndpointAuthMethods } from '../vocabulary'
+
+/** A labelled password-type field; `autocomplete` says whose secret it is (ours, a new one, or Okta's). */
+export function SecretField(props: {
+  id: string
+  name: string
+  label: string
+  autocomplete: 'current-password' | 'new-password' | 'off'
+  minlength?: number
+}) {
+  return (
+    <>
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        name={props.name}
+        type="password"
+        autocomplete={props.autocomplete}
+        minlength={props.minlength}
+        required
+      />
+    </>
+  )
+}
+
+/** A sign-out button: a same-origin form post to `action`. */
+export function SignOutForm(props: { action: string }) {
+  return (
+    <form method="post" action={props.action}>
+      <button type="submit" class="secondary">
+        Sign out
+      </button>
+    </form>
+  )
+}
+
+/** Client ID, secret (never pre-filled), issuer or metadata URL, and client authentication. */
+export function ConnectionFields(props: {
+  /** The ids' prefix: `conn` on the console, `setup` on the setup page. */
+  prefix: string
+  issuerLabel: string
+  saved?: { clientId: string; issuer: string; tokenEndpointAuthMethod: string }
+}) {
+  const id = (field: string) => `${props.prefix}-${field}`
+  const { saved } = props
+  return (
+    <>
+      <label for={id('client-id')}>Client ID</label>
+      <input
+        id={id('client-id')}
+        name="clientId"
+        required
+        autocomplete="off"
+        value={saved?.clientId}
+      />
+      <SecretField
+        id={id('client-secret')}
+        name="clientSecret"
+        label="Client Secret"
+        autocomplete="off"
+      />
+      <label for={id('issuer')}>{props.issuerLabel}</label>
+      <input
+        id={id('issuer')}
+        name="issuer"
+        required
+        placeholder="https://acme.okta.com"
+        value={saved?.issuer}
+      />
+      <label for={id('auth')}>Client authentication</label>
+      <select id={id('auth')} name="tokenEndpointAuthMethod">
+        {tokenEndpointAuthMethods.map((m, i) => (
+          <option value={m} selected={m === saved?.tokenEndpointAuthMethod}>
+            {i === 0 ? `${m} (Okta's default)` : m}
+          </option>
+        ))}
+      </select>
+    </>
+  )
+}
+
+/** What new members of a team may see: the team's default permission (private unless chosen). */
+export function PermissionField() {
+  return (
+    <>
+      <label for="team-permission">New members are</label>
+      <select id="team-permission" name="defaultPermission">
+        {permissions.map((p) => (
+          <option value={p} selected={p === 'private'}>
+            {p}
+          </option>
+        ))}
+      </select>
+    </>
+  )
+}
