@@ -36,6 +36,29 @@ export function SignOutForm(props: { action: string }) {
   )
 }
 
+/** A labelled, required text field that the browser does not fill from a person's saved entries. */
+function TextField(props: {
+  id: string
+  name: string
+  label: string
+  value?: string | undefined
+  placeholder?: string
+}) {
+  return (
+    <>
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        name={props.name}
+        required
+        autocomplete="off"
+        value={props.value}
+        placeholder={props.placeholder}
+      />
+    </>
+  )
+}
+
 /** Client ID, secret (never pre-filled), issuer or metadata URL, and client authentication. */
 export function ConnectionFields(props: {
   /** The ids' prefix: `conn` on the console, `setup` on the setup page. */
@@ -47,27 +70,19 @@ export function ConnectionFields(props: {
   const { saved } = props
   return (
     <>
-      <label for={id('client-id')}>Client ID</label>
-      <input
-        id={id('client-id')}
-        name="clientId"
-        required
-        autocomplete="off"
-        value={saved?.clientId}
-      />
+      <TextField id={id('client-id')} name="clientId" label="Client ID" value={saved?.clientId} />
       <SecretField
         id={id('client-secret')}
         name="clientSecret"
         label="Client Secret"
         autocomplete="off"
       />
-      <label for={id('issuer')}>{props.issuerLabel}</label>
-      <input
+      <TextField
         id={id('issuer')}
         name="issuer"
-        required
-        placeholder="https://acme.okta.com"
+        label={props.issuerLabel}
         value={saved?.issuer}
+        placeholder="https://acme.okta.com"
       />
       <label for={id('auth')}>Client authentication</label>
       <select id={id('auth')} name="tokenEndpointAuthMethod">
