@@ -3,6 +3,9 @@ import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { Browser, formPost, me, type Rig } from './harness'
 import { query } from './rows'
+import { database } from '../src/db/client'
+import type { sessions } from '../src/db/schema'
+import { insertSession } from '../src/db/sessions'
 import { expectRefusedLogin, expectSignedIn, initiatePath, pendingLogin, scene } from './scene'
 
 const area = 'Storage faults'
@@ -235,5 +238,24 @@ describe('D1 faults after the response (write-behind)', () => {
     expect(s.rig.runtime.writeBehindFailures).toBe(1)
     s.advance(61_000)
     expect((await me(s.rig, browser)).status).toBe(401)
+  })
+
+  it('a logout before the write-behind lands stores the row ended, and the late write cannot revive it', async () => {
+    // Before: logout updated a row that was not there yet; the login's write then stored it live.
+    const { s, browser } = await returningLoginWithLostWrites(2)
+    const copied = new Browser()
+    copied.cookies.set('__Host-edge_sso_session', browser.cookies.get('__Host-edge_sso_session')!)
+    expect((await s.rig.fetch(browser, '/logout', formPost({}))).status).toBe(303)
+    const [ended] = await query<typeof sessions.$inferSelect>(
+      'select s.id, s.user_id as userId, s.auth_method as authMethod, s.expires_at as expiresAt, s.revoked_at as revokedAt from sessions s join users u on u.id = s.user_id where u.email = ? and s.revoked_at is not null',
+      s.email,
+    )
+    expect(ended!.revokedAt).not.toBeNull()
+    await insertSession(database(env.DB), { ...ended!, revokedAt: null })
+    expect(await query('select revoked_at from sessions where id = ?', ended!.id)).toEqual([
+      { revoked_at: ended!.revokedAt },
+    ])
+    s.advance(61_000)
+    expect((await me(s.rig, copied)).status).toBe(401)
   })
 })

@@ -1,5 +1,5 @@
 // Session rows: the insert at login, the one-query recheck, revocation.
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { Database } from './client'
 import type { SessionFacts, TeamStanding } from './facts'
@@ -9,8 +9,26 @@ import { selectUserWithTeam } from './users'
 
 const sessionConnection = alias(ssoConnections, 'session_connection')
 
+/** The row a login stores; a row already there (ended by a logout that came first) is left as it is. */
 export const insertSession = (db: Database, row: typeof sessions.$inferInsert) =>
-  db.insert(sessions).values(row)
+  db.insert(sessions).values(row).onConflictDoNothing({ target: sessions.id })
+
+/**
+ * Logout: ends the session's row, or stores it ended when the login's write-behind has not stored it yet,
+ * so that write cannot bring it back.
+ */
+export const endSession = (
+  db: Database,
+  row: Pick<typeof sessions.$inferInsert, 'id' | 'userId' | 'authMethod' | 'expiresAt'>,
+  atSeconds: number,
+) =>
+  db
+    .insert(sessions)
+    .values({ ...row, revokedAt: atSeconds })
+    .onConflictDoUpdate({
+      target: sessions.id,
+      set: { revokedAt: sql`coalesce(${sessions.revokedAt}, ${atSeconds})` },
+    })
 
 export const revokeSession = (db: Database, id: string, atSeconds: number) =>
   db

@@ -3,7 +3,7 @@ import { Hono } from 'hono'
 import { every } from 'hono/combine'
 import * as z from 'zod/mini'
 import { hashPassword } from '../crypto/password'
-import { revokeSession } from '../db/sessions'
+import { endSession } from '../db/sessions'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
 import {
@@ -159,7 +159,9 @@ export const accountRoutes = new Hono<AppEnv>()
     let location: string | undefined
     if (session) {
       const rowId = await sessionRowId(session)
-      await revokeSession(db(c), rowId, Math.floor(c.var.runtime.now() / 1000))
+      const row = { id: rowId, userId: session.userId, authMethod: session.method }
+      const now = Math.floor(c.var.runtime.now() / 1000)
+      await endSession(db(c), { ...row, expiresAt: session.expiresAt }, now)
       if (session.method === 'sso') location = await idpLogoutLocation(c, rowId)
     }
     clearSession(c)
