@@ -12,7 +12,7 @@ import { onPrimary } from './fresh-reads'
 import type { Runtime } from './runtime'
 import { insertEvent } from './db/events'
 import { newEmailLink } from './email-links'
-import { insertSession, revokeSession } from './db/sessions'
+import { insertSession, insertSessionUnlessEnded, revokeSession } from './db/sessions'
 import { insertUser, userWithStanding } from './db/users'
 import { AppError, type ErrorCode } from './errors'
 import { type Audit, eventRow, newReferenceId } from './events'
@@ -67,22 +67,20 @@ async function newSession(who: SignedIn, method: Session['method'], nowMs: numbe
   return { session, rowId }
 }
 
-/** The row that stores the session: the id is the hash of its secret (a query builder: never awaited here). */
-const sessionRow = (
-  db: Database,
+/** The row that stores the session: the id is the hash of its secret. */
+const sessionValues = (
   session: Session,
   rowId: string,
   connectionId: string | null,
   idTokenSealed: string | null = null,
-) =>
-  insertSession(db, {
-    id: rowId,
-    userId: session.userId,
-    authMethod: session.method,
-    connectionId,
-    expiresAt: session.expiresAt,
-    idTokenSealed,
-  })
+) => ({
+  id: rowId,
+  userId: session.userId,
+  authMethod: session.method,
+  connectionId,
+  expiresAt: session.expiresAt,
+  idTokenSealed,
+})
 
 const successEvent = (db: Database, audit: Audit, who: SignedIn, nowMs: number) =>
   insertEvent(
@@ -113,7 +111,7 @@ async function signInBatch(
     db.batch([
       successEvent(db, audit, who, nowMs),
       ...writes,
-      sessionRow(db, session, rowId, connectionId, idTokenSealed),
+      insertSessionUnlessEnded(db, sessionValues(session, rowId, connectionId, idTokenSealed)),
     ])
   return { session, write }
 }
@@ -250,7 +248,7 @@ export async function confirmSwitch(
   await db
     .batch([
       successEvent(db, audit, who, nowMs),
-      sessionRow(db, session, rowId, pending.connectionId, pending.idTokenSealed),
+      insertSession(db, sessionValues(session, rowId, pending.connectionId, pending.idTokenSealed)),
       ...revocations,
     ])
     .catch((error: unknown) => {

@@ -5,7 +5,7 @@ import { Browser, formPost, me, type Rig } from './harness'
 import { query } from './rows'
 import { database } from '../src/db/client'
 import type { sessions } from '../src/db/schema'
-import { insertSession } from '../src/db/sessions'
+import { insertSessionUnlessEnded } from '../src/db/sessions'
 import { expectRefusedLogin, expectSignedIn, initiatePath, pendingLogin, scene } from './scene'
 
 const area = 'Storage faults'
@@ -251,7 +251,7 @@ describe('D1 faults after the response (write-behind)', () => {
       s.email,
     )
     expect(ended!.revokedAt).not.toBeNull()
-    await insertSession(database(env.DB), { ...ended!, revokedAt: null })
+    await insertSessionUnlessEnded(database(env.DB), { ...ended!, revokedAt: null })
     expect(await query('select revoked_at from sessions where id = ?', ended!.id)).toEqual([
       { revoked_at: ended!.revokedAt },
     ])

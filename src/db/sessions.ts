@@ -9,9 +9,13 @@ import { selectUserWithTeam } from './users'
 
 const sessionConnection = alias(ssoConnections, 'session_connection')
 
-/** The row a login stores; a row already there (ended by a logout that came first) is left as it is. */
+/** A session's row; storing one id twice fails (a pending switch is confirmed once). */
 export const insertSession = (db: Database, row: typeof sessions.$inferInsert) =>
-  db.insert(sessions).values(row).onConflictDoNothing({ target: sessions.id })
+  db.insert(sessions).values(row)
+
+/** A login's session row, unless a logout that came first has stored it ended: then that row stays. */
+export const insertSessionUnlessEnded = (db: Database, row: typeof sessions.$inferInsert) =>
+  insertSession(db, row).onConflictDoNothing({ target: sessions.id })
 
 /**
  * Logout: ends the session's row, or stores it ended when the login's write-behind has not stored it yet,
