@@ -7,7 +7,7 @@ import type { Database } from './db/client'
 import { connectionsForDomain, markConnectionUsed } from './db/connections'
 import { insertEmailToken } from './db/email-tokens'
 import { isUniqueViolation } from './db/errors'
-import { loadSsoLoginFacts, markStateUsed, signInStatements, usedStateTable } from './db/login'
+import { loadSsoLoginFacts, markStateUsed, refuseSpentState, signInStatements } from './db/login'
 import { onPrimary } from './fresh-reads'
 import type { Runtime } from './runtime'
 import { insertEvent } from './db/events'
@@ -141,16 +141,10 @@ export async function spendLoginState(
   login: CompletedLogin,
 ): Promise<string | null> {
   const stateHash = await hashToken(login.state)
-  try {
-    const { bookmark } = await onPrimary(d1, runtime, async (db) => {
-      await markStateUsed(db, stateHash, login.expiresAt)
-    })
-    return bookmark
-  } catch (error) {
-    if (isUniqueViolation(error, usedStateTable))
-      throw new AppError('login_expired', { cause: 'state already used' })
-    throw error
-  }
+  const { bookmark } = await onPrimary(d1, runtime, async (db) => {
+    await markStateUsed(db, stateHash, login.expiresAt)
+  }).catch(refuseSpentState)
+  return bookmark
 }
 
 /** Where an SSO sign-in reads its facts (a replica as fresh as the spent state) and writes (the primary). */

@@ -2,6 +2,8 @@
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Database } from './client'
+import { isUniqueViolation } from './errors'
+import { AppError } from '../errors'
 import type { KnownUser, SignInWrites, SsoLoginFacts } from './facts'
 import {
   identities,
@@ -138,8 +140,12 @@ export const endAccessStatements = (db: Database, userId: string, nowSeconds: nu
       .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))),
   ] as const
 
-/** The table the used-state record lives in, for telling a replay apart from a lost users_email race. */
-export const usedStateTable = 'used_login_states'
+/** A write that met the used-state record's key: the login's state was spent already (`login_expired`). */
+export function refuseSpentState(error: unknown): never {
+  if (isUniqueViolation(error, 'used_login_states'))
+    throw new AppError('login_expired', { cause: 'state already used' })
+  throw error
+}
 
 /**
  * Records a callback's state as used; a second use fails the primary key, and with it the login's whole

@@ -10,9 +10,16 @@ import type { LoginTransaction } from './transaction'
 const tokenTimeoutMs = 10_000
 const scope = 'openid email profile'
 
+/** Who issued the validated ID token, and for whom (setup's test sign-in shows them). */
+export interface TokenFacts {
+  iss: string
+  aud: string[]
+}
+
 /** The claims, and the raw ID token kept (sealed) with the session as the id_token_hint for RP-initiated logout. */
 export interface VerifiedClaims extends SsoClaims {
   idToken?: string
+  token: TokenFacts
 }
 
 /**
@@ -137,7 +144,8 @@ export async function exchangeCode(
     await verifySignature(o, as, response)
     const claims = oauth.getValidatedIdTokenClaims(tokens)
     if (!claims) throw new AppError('token_invalid', { cause: 'no id_token' })
-    const fromIdToken = { ...readClaims(claims), idToken: tokens.id_token }
+    const token = { iss: claims.iss, aud: [claims.aud].flat() }
+    const fromIdToken = { ...readClaims(claims), idToken: tokens.id_token, token }
     if (fromIdToken.email && fromIdToken.emailVerified !== undefined) return fromIdToken
     const userinfo = await oauth.processUserInfoResponse(
       as,
@@ -145,7 +153,7 @@ export async function exchangeCode(
       claims.sub,
       await oauth.userInfoRequest(as, client, tokens.access_token, requestOptions(o)),
     )
-    return { ...withUserinfo(fromIdToken, readClaims(userinfo)), idToken: tokens.id_token }
+    return { ...withUserinfo(fromIdToken, readClaims(userinfo)), idToken: tokens.id_token, token }
   } catch (error) {
     throw classify(error)
   }

@@ -2,10 +2,9 @@
 import { hashToken } from '../crypto/tokens'
 import type { Database } from '../db/client'
 import { markConnectionTested } from '../db/connections'
-import { isUniqueViolation } from '../db/errors'
 import { insertEvent } from '../db/events'
-import { loadSsoLoginFacts, markStateUsed, usedStateTable } from '../db/login'
-import { AppError, type ErrorCode } from '../errors'
+import { loadSsoLoginFacts, markStateUsed, refuseSpentState } from '../db/login'
+import type { ErrorCode } from '../errors'
 import { type Audit, eventRow, newReferenceId } from '../events'
 import { comparableEmail, decideSsoLogin, emailDomain, type SsoClaims } from '../provisioning'
 
@@ -49,15 +48,12 @@ export async function judgeTestSignIn(
     newReferenceId(),
     nowMs,
   )
-  const writes = [
-    markStateUsed(db, await hashToken(login.state), login.expiresAt),
-    insertEvent(db, event),
-    ...(passed ? [markConnectionTested(db, connectionId, Math.floor(nowMs / 1000))] : []),
-  ] as const
-  await db.batch(writes as unknown as Parameters<typeof db.batch>[0]).catch((error: unknown) => {
-    if (isUniqueViolation(error, usedStateTable))
-      throw new AppError('login_expired', { cause: 'state already used' })
-    throw error
-  })
+  await db
+    .batch([
+      markStateUsed(db, await hashToken(login.state), login.expiresAt),
+      insertEvent(db, event),
+      ...(passed ? [markConnectionTested(db, connectionId, Math.floor(nowMs / 1000))] : []),
+    ])
+    .catch(refuseSpentState)
   return verdict
 }

@@ -1,15 +1,11 @@
 // A setup test sign-in's result: the claims received and what a real login would do, or why the test failed.
 import type { ErrorCode } from '../errors'
 import { AppError } from '../errors'
+import type { TokenFacts } from '../oidc/flow'
 import type { SsoClaims } from '../provisioning'
 import type { TestVerdict } from '../setup/test-sign-in'
 import { Layout } from './layout'
 import { Style } from './styles'
-
-export interface TokenFacts {
-  iss: string
-  aud: string[]
-}
 
 /** What to fix in Okta or on the setup page, for the failures a test sign-in typically meets. */
 const hints: Partial<Record<ErrorCode, string>> = {
