@@ -10,24 +10,25 @@ import {
 import type { AppEnv } from '../env'
 import { pathConnection, pathMember, pathTeam, pathUser } from '../http/admin-subjects'
 import { validate } from '../http/input'
-import { audited, requireAdminToken } from './admin-api'
+import { auditedAs } from '../http/audit'
+import { requireAdminToken } from './admin-api'
 
 export const adminAccessRoutes = new Hono<AppEnv>()
   .use('*', requireAdminToken)
-  .post('/sso-connections/:id/scim-token', audited('post_scim_token'), async (c) => {
+  .post('/sso-connections/:id/scim-token', auditedAs('post_scim_token'), async (c) => {
     const { deps, id } = await pathConnection(c)
     return c.json(await issueScimToken(deps, id, c.var.audit), 201)
   })
-  .patch('/teams/:id', audited('patch_team'), validate('json', patchTeamSchema), async (c) => {
+  .patch('/teams/:id', auditedAs('patch_team'), validate('json', patchTeamSchema), async (c) => {
     const { deps, teamId } = pathTeam(c)
     return c.json(await patchTeam(deps, teamId, c.req.valid('json'), c.var.audit))
   })
-  .delete('/teams/:teamId/members/:userId', audited('delete_team_member'), async (c) => {
+  .delete('/teams/:teamId/members/:userId', auditedAs('delete_team_member'), async (c) => {
     const { deps, member, userId } = await pathMember(c)
     await removeMember(deps, member, userId, c.var.audit)
     return c.body(null, 204)
   })
-  .delete('/users/:id/sessions', audited('delete_user_sessions'), async (c) => {
+  .delete('/users/:id/sessions', auditedAs('delete_user_sessions'), async (c) => {
     const { deps, id } = await pathUser(c)
     await revokeSessions(deps, id, c.var.audit)
     return c.body(null, 204)

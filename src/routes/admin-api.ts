@@ -32,9 +32,9 @@ import type { AppEnv } from '../env'
 import { AppError } from '../errors'
 import { eventView } from '../events'
 import { pathConnection, ownersTeam, pathTeam } from '../http/admin-subjects'
+import { auditedAs } from '../http/audit'
 import { adminDeps } from '../http/context'
 import { optionalJson, validate } from '../http/input'
-import type { AuditAction } from '../vocabulary'
 
 const credentialParams = ['access_token', 'token', 'admin_token', 'bearer', 'authorization']
 
@@ -55,71 +55,63 @@ export const requireAdminToken: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next()
 }
 
-/** Names the request's event row after the action it performs. */
-export const audited =
-  (action: AuditAction): MiddlewareHandler<AppEnv> =>
-  async (c, next) => {
-    c.var.audit.action = action
-    await next()
-  }
-
 export const adminApiRoutes = new Hono<AppEnv>()
   .use('*', requireAdminToken)
-  .post('/teams', audited('post_teams'), validate('json', createTeamSchema), async (c) => {
+  .post('/teams', auditedAs('post_teams'), validate('json', createTeamSchema), async (c) => {
     const input = c.req.valid('json')
     c.var.audit.email = input.ownerEmail
     return c.json(await createTeam(adminDeps(c), input, c.var.audit), 201)
   })
-  .get('/teams', audited('get_teams'), validate('query', teamsQuerySchema), async (c) =>
+  .get('/teams', auditedAs('get_teams'), validate('query', teamsQuerySchema), async (c) =>
     c.json(await listTeams(adminDeps(c), c.req.valid('query'))),
   )
-  .get('/teams/:id', audited('get_team'), async (c) =>
+  .get('/teams/:id', auditedAs('get_team'), async (c) =>
     c.json(await getTeam(adminDeps(c), c.req.param('id'))),
   )
   .post(
     '/teams/:id/domains',
-    audited('post_team_domain'),
+    auditedAs('post_team_domain'),
     validate('json', addDomainSchema),
     async (c) => {
       const { deps, teamId } = pathTeam(c)
       return c.json(await addTeamDomain(deps, teamId, c.req.valid('json'), c.var.audit), 201)
     },
   )
-  .post('/teams/:id/domains/:domain/verify', audited('verify_team_domain'), async (c) => {
+  .post('/teams/:id/domains/:domain/verify', auditedAs('verify_team_domain'), async (c) => {
     const { deps, teamId } = pathTeam(c)
     return c.json(await verifyTeamDomain(deps, teamId, c.req.param('domain'), c.var.audit))
   })
-  .delete('/teams/:id/domains/:domain', audited('delete_team_domain'), async (c) => {
+  .delete('/teams/:id/domains/:domain', auditedAs('delete_team_domain'), async (c) => {
     const { deps, teamId } = pathTeam(c)
     await deleteTeamDomain(deps, teamId, c.req.param('domain'), c.var.audit)
     return c.body(null, 204)
   })
-  .post('/teams/:id/setup-links', audited('post_setup_link'), async (c) => {
+  .post('/teams/:id/setup-links', auditedAs('post_setup_link'), async (c) => {
     const { deps, teamId } = pathTeam(c)
     const input = await optionalJson(c, setupLinkSchema)
     c.var.audit.email = input.email ?? null
     return c.json(await mintSetupLink(deps, teamId, input.email, c.var.audit), 201)
   })
-  .get('/teams/:id/setup-links', audited('get_setup_links'), async (c) =>
+  .get('/teams/:id/setup-links', auditedAs('get_setup_links'), async (c) =>
     c.json({ setupLinks: await listSetupLinks(adminDeps(c), c.req.param('id')) }),
   )
-  .delete('/teams/:id/setup-links/:linkId', audited('delete_setup_link'), async (c) => {
+  .delete('/teams/:id/setup-links/:linkId', auditedAs('delete_setup_link'), async (c) => {
     const { deps, teamId } = pathTeam(c)
     await revokeSetupLink(deps, teamId, c.req.param('linkId'), c.var.audit)
     return c.body(null, 204)
   })
   .get(
     '/teams/:id/members',
-    audited('get_team_members'),
+    auditedAs('get_team_members'),
     validate('query', membersQuerySchema),
     async (c) => c.json(await listMembers(adminDeps(c), c.req.param('id'), c.req.valid('query'))),
   )
-  .get('/users', audited('get_users'), validate('query', userQuerySchema), async (c) =>
+  .get('/users', auditedAs('get_users'), validate('query', userQuerySchema), async (c) =>
     c.json({ user: await findUser(adminDeps(c), c.req.valid('query').email) }),
   )
   .post(
     '/sso-connections',
-    audited('post_sso_connections'),
+    auditedAs('post_sso_connections'),
     validate('json', createConnectionSchema),
     async (c) => {
       const input = c.req.valid('json')
@@ -127,24 +119,24 @@ export const adminApiRoutes = new Hono<AppEnv>()
       return c.json(await createConnection(deps, teamId, input, c.var.audit), 201)
     },
   )
-  .get('/sso-connections/:id', audited('get_sso_connection'), async (c) =>
+  .get('/sso-connections/:id', auditedAs('get_sso_connection'), async (c) =>
     c.json(await getConnection(adminDeps(c), c.req.param('id'))),
   )
   .patch(
     '/sso-connections/:id',
-    audited('patch_sso_connection'),
+    auditedAs('patch_sso_connection'),
     validate('json', patchConnectionSchema),
     async (c) => {
       const { deps, id } = await pathConnection(c)
       return c.json(await patchConnection(deps, id, c.req.valid('json'), c.var.audit))
     },
   )
-  .delete('/sso-connections/:id', audited('delete_sso_connection'), async (c) => {
+  .delete('/sso-connections/:id', auditedAs('delete_sso_connection'), async (c) => {
     const { deps, id } = await pathConnection(c)
     await deleteConnection(deps, id, c.var.audit)
     return c.body(null, 204)
   })
-  .get('/events', audited('get_events'), validate('query', eventsQuerySchema), async (c) => {
+  .get('/events', auditedAs('get_events'), validate('query', eventsQuerySchema), async (c) => {
     const page = await listEvents(adminDeps(c), c.req.valid('query'))
     return c.json({ events: page.events.map(eventView), nextCursor: page.nextCursor })
   })

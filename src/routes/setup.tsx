@@ -1,5 +1,5 @@
 // The guided SSO setup, through support's setup link (/setup/:token) or as the signed-in team owner (/settings/sso).
-import { type Context, Hono, type MiddlewareHandler } from 'hono'
+import { type Context, Hono } from 'hono'
 import * as z from 'zod/mini'
 import { scimBaseUrl } from '../admin/access'
 import { addTeamDomain, getTeam, verifyTeamDomain } from '../admin/operations'
@@ -7,32 +7,19 @@ import { setupConnectionChoice, setupConnectionForm, setupDomainForm } from '../
 import { connectionById } from '../connections'
 import type { AppEnv, SetupScope } from '../env'
 import { AppError } from '../errors'
+import { auditedAs } from '../http/audit'
 import { adminDeps, db, sessionStore } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
 import { validate } from '../http/input'
 import { currentSession } from '../http/session-cookie'
-import { activate, saveDraft, teamConnection } from '../setup/draft'
+import { activate, saveDraft } from '../setup/draft'
 import { setupLinkScope } from '../setup/links'
 import { ownedTeam } from '../teams'
-import {
-  type AuditAction,
-  redirectUri,
-  setupLinkPath,
-  signOutRedirectUri,
-  universalLogoutUri,
-} from '../vocabulary'
+import { redirectUri, setupLinkPath, signOutRedirectUri, universalLogoutUri } from '../vocabulary'
 import { SetupPage, type SetupNotice, setupNotices } from '../views/setup'
 import { beginLogin } from './sso'
 
 const noticeSchema = z.object({ done: z.optional(z.string().check(z.maxLength(40))) })
-
-/** Names the request's event after the setup step it performs (its team and who are set already). */
-const step =
-  (action: AuditAction): MiddlewareHandler<AppEnv> =>
-  async (c, next) => {
-    c.var.audit.action = action
-    await next()
-  }
 
 /** Post/redirect/get: back to the setup page at the step just done. */
 const backTo = (c: Context<AppEnv>, notice: SetupNotice, anchor: string) =>
@@ -65,7 +52,7 @@ const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<SetupScope>) =>
     .post(
       '/connection',
       sameOriginOnly,
-      step('setup_connection_save'),
+      auditedAs('setup_connection_save'),
       validate('form', setupConnectionForm),
       async (c) => {
         await saveDraft(adminDeps(c), c.var.setup.teamId, c.req.valid('form'), c.var.audit)
@@ -75,7 +62,7 @@ const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<SetupScope>) =>
     .post(
       '/domains',
       sameOriginOnly,
-      step('setup_domain_add'),
+      auditedAs('setup_domain_add'),
       validate('form', setupDomainForm),
       async (c) => {
         const { domain } = c.req.valid('form')
@@ -83,28 +70,32 @@ const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<SetupScope>) =>
         return backTo(c, 'domain_added', 'domain')
       },
     )
-    .post('/domains/:domain/verify', sameOriginOnly, step('setup_domain_verify'), async (c) => {
-      const domain = c.req.param('domain')
-      await verifyTeamDomain(adminDeps(c), c.var.setup.teamId, domain, c.var.audit)
-      return backTo(c, 'domain_verified', 'domain')
-    })
+    .post(
+      '/domains/:domain/verify',
+      sameOriginOnly,
+      auditedAs('setup_domain_verify'),
+      async (c) => {
+        const domain = c.req.param('domain')
+        await verifyTeamDomain(adminDeps(c), c.var.setup.teamId, domain, c.var.audit)
+        return backTo(c, 'domain_verified', 'domain')
+      },
+    )
     .post(
       '/test',
       sameOriginOnly,
-      step('setup_test_start'),
+      auditedAs('setup_test_start'),
       validate('form', setupConnectionChoice),
       async (c) => {
         const { connectionId } = c.req.valid('form')
-        await teamConnection(adminDeps(c), c.var.setup.teamId, connectionId)
         const connection = await connectionById(db(c), c.var.runtime, connectionId)
-        if (!connection) throw new AppError('not_found')
+        if (connection?.teamId !== c.var.setup.teamId) throw new AppError('not_found')
         return beginLogin(c, { connection }, undefined, c.var.setup.base, { test: true })
       },
     )
     .post(
       '/activate',
       sameOriginOnly,
-      step('setup_activate'),
+      auditedAs('setup_activate'),
       validate('form', setupConnectionChoice),
       async (c) => {
         const { connectionId } = c.req.valid('form')
