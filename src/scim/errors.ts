@@ -1,5 +1,6 @@
 // SCIM errors: an HTTP status, an optional scimType and a detail, sent in the SCIM error schema.
 // @see RFC 7644 §3.12
+import type * as z from 'zod/mini'
 
 export const scimErrorSchema = 'urn:ietf:params:scim:api:messages:2.0:Error'
 export const scimContentType = 'application/scim+json'
@@ -37,3 +38,17 @@ export class ScimError extends Error {
 }
 
 export const notFound = (what: string) => new ScimError(404, `${what} not found`)
+
+/** `body` as `schema` reads it, or `400 invalidValue` naming the fields at fault. */
+export function readResource<T extends z.ZodMiniType>(
+  schema: T,
+  body: unknown,
+  kind: 'user' | 'group',
+): z.output<T> {
+  const parsed = schema.safeParse(body)
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => i.path.join('.') || '(body)')
+    throw new ScimError(400, `Invalid ${kind}: ${fields.join(', ')}.`, 'invalidValue')
+  }
+  return parsed.data
+}

@@ -16,7 +16,7 @@ import {
 import { insertEvent } from '../db/events'
 import type { AuditAction } from '../vocabulary'
 import { eventRow, newReferenceId } from '../events'
-import { notFound, ScimError } from './errors'
+import { notFound, readResource, ScimError } from './errors'
 import { filterValue, onlyAttributes, parseFilter } from './filter'
 import { applyPatch, readPatchOperations } from './patch'
 import { groupSchema, iso, listResponse, readPaging } from './protocol'
@@ -31,17 +31,11 @@ const groupInput = z.looseObject({
 })
 
 function readGroup(body: unknown) {
-  const parsed = groupInput.safeParse(body)
-  if (!parsed.success)
-    throw new ScimError(
-      400,
-      `Invalid group: ${parsed.error.issues.map((i) => i.path.join('.') || '(body)').join(', ')}.`,
-      'invalidValue',
-    )
+  const group = readResource(groupInput, body, 'group')
   return {
-    displayName: parsed.data.displayName,
-    externalId: parsed.data.externalId ?? null,
-    memberIds: [...new Set((parsed.data.members ?? []).map((m) => m.value))],
+    displayName: group.displayName,
+    externalId: group.externalId ?? null,
+    memberIds: [...new Set((group.members ?? []).map((m) => m.value))],
   }
 }
 

@@ -26,7 +26,7 @@ import type { AuditAction } from '../vocabulary'
 import { type Audit, eventRow, newReferenceId } from '../events'
 import { adoptionEndsAccess, emailDomain } from '../provisioning'
 import { email as emailSchema } from '../schemas'
-import { notFound, ScimError } from './errors'
+import { notFound, readResource, ScimError } from './errors'
 import { filterValue, onlyAttributes, parseFilter } from './filter'
 import { applyPatch, readPatchOperations } from './patch'
 import { iso, listResponse, readPaging, userSchema } from './protocol'
@@ -77,14 +77,7 @@ interface UserState {
 
 /** The user's state as a resource (or a patched resource) describes it; userName is the email. */
 function readUser(body: unknown): UserState {
-  const parsed = userInput.safeParse(body)
-  if (!parsed.success)
-    throw new ScimError(
-      400,
-      `Invalid user: ${parsed.error.issues.map((i) => i.path.join('.') || '(body)').join(', ')}.`,
-      'invalidValue',
-    )
-  const input = parsed.data
+  const input = readResource(userInput, body, 'user')
   const email = emailSchema.safeParse(input.userName)
   if (!email.success) throw new ScimError(400, 'userName must be an email address.', 'invalidValue')
   const givenName = input.name?.givenName?.trim() || null
