@@ -1,7 +1,8 @@
 // The session cookie: written at login, read and rechecked on every signed-in request, cleared at logout.
 import type { Context } from 'hono'
-import type { Config } from '../env'
+import type { AppEnv, Config } from '../env'
 import { checkSession, type Session, type SessionStore, sessionSchema } from '../session/session'
+import { sessionStore } from './context'
 import { clearCookie, readSignedCookie, writeSignedCookie } from './signed-cookie'
 
 const cookieName = 'edge_sso_session'
@@ -42,3 +43,7 @@ export async function currentSession(
   if (check.cookie === 'rewrite') await writeSession(c, config, check.session)
   return check.session
 }
+
+/** This request's signed-in session, rechecked through the app's session store, or undefined. */
+export const requestSession = (c: Context<AppEnv>, nowMs = c.var.runtime.now()) =>
+  currentSession(c, c.var.config, sessionStore(c), nowMs)

@@ -13,7 +13,7 @@ import {
   verifyEmail,
   verifyEmailPath,
 } from '../email-links'
-import { db, mailer, sessionStore } from '../http/context'
+import { db, mailer } from '../http/context'
 import { countRequest, rateLimits } from '../http/rate-limit'
 import { sameOriginOnly } from '../http/csrf'
 import { audited } from '../http/audit'
@@ -21,7 +21,7 @@ import { validate } from '../http/input'
 import type { AuditAction } from '../vocabulary'
 import { sameOriginPath } from '../http/same-origin'
 import { idpLogoutLocation } from './idp-logout'
-import { clearSession, currentSession, writeSession } from '../http/session-cookie'
+import { clearSession, requestSession, writeSession } from '../http/session-cookie'
 import { sessionRowId } from '../session/session'
 import { registerWithPassword, signInWithPassword } from '../sign-in'
 import { emailVerificationMail } from '../mail/templates'
@@ -53,7 +53,7 @@ const accountForm = (action: AuditAction) =>
 
 export const accountRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
-    const session = await currentSession(c, c.var.config, sessionStore(c), c.var.runtime.now())
+    const session = await requestSession(c)
     if (session) return c.redirect(c.var.config.appUrl, 302)
     return c.html(
       <LoginPage returnTo={sameOriginPath(c.req.query('return_to'), c.var.config.publicOrigin)} />,
@@ -111,7 +111,7 @@ export const accountRoutes = new Hono<AppEnv>()
     c.header('referrer-policy', 'no-referrer')
     const now = c.var.runtime.now()
     const { userId } = await verifyEmail(db(c), linkToken(c.req.param('token')), c.var.audit, now)
-    const session = await currentSession(c, c.var.config, sessionStore(c), now)
+    const session = await requestSession(c, now)
     if (session?.userId === userId)
       await writeSession(c, c.var.config, { ...session, emailVerified: true })
     return c.html(<EmailVerifiedPage />)
@@ -155,7 +155,7 @@ export const accountRoutes = new Hono<AppEnv>()
     },
   )
   .post('/logout', sameOriginOnly, async (c) => {
-    const session = await currentSession(c, c.var.config, sessionStore(c), c.var.runtime.now())
+    const session = await requestSession(c)
     let location: string | undefined
     if (session) {
       const rowId = await sessionRowId(session)
@@ -168,7 +168,7 @@ export const accountRoutes = new Hono<AppEnv>()
     return c.redirect(location ?? '/', 303)
   })
   .get('/app', async (c) => {
-    const session = await currentSession(c, c.var.config, sessionStore(c), c.var.runtime.now())
+    const session = await requestSession(c)
     if (!session) return c.redirect('/', 302)
     return c.html(<AppPage session={session} />)
   })

@@ -2,16 +2,15 @@
 import { Hono, type MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
-import { sessionStore } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
 import { validate } from '../http/input'
 import { ownTeamSchema, startOwnTeam } from '../http/own-team'
-import { currentSession } from '../http/session-cookie'
+import { requestSession } from '../http/session-cookie'
 import { signedInAs } from '../session/session'
 
 /** 401 unless a live session is presented; the session is then `c.var.session`. */
 const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const session = await currentSession(c, c.var.config, sessionStore(c), c.var.runtime.now())
+  const session = await requestSession(c)
   if (!session) throw new AppError('unauthorized')
   c.set('session', session)
   await next()

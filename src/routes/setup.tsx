@@ -8,10 +8,10 @@ import { connectionById } from '../connections'
 import type { AppEnv, SetupScope } from '../env'
 import { AppError } from '../errors'
 import { auditedAs } from '../http/audit'
-import { adminDeps, db, sessionStore } from '../http/context'
+import { adminDeps, db } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
 import { validate } from '../http/input'
-import { currentSession } from '../http/session-cookie'
+import { requestSession } from '../http/session-cookie'
 import { activate, saveDraft } from '../setup/draft'
 import { setupLinkScope } from '../setup/links'
 import { ownedTeam } from '../teams'
@@ -115,7 +115,7 @@ export const setupLinkRoutes = setupFlow(async (c) => {
 
 /** The team owner's own way through the same flow; anyone else signed in gets `403 owner_only`. */
 export const ownerSetupRoutes = setupFlow(async (c) => {
-  const session = await currentSession(c, c.var.config, sessionStore(c), c.var.runtime.now())
+  const session = await requestSession(c)
   if (!session) throw new AppError('unauthorized')
   Object.assign(c.var.audit, { email: session.email, identified: true })
   return { teamId: await ownedTeam(db(c), session.email), base: '/settings/sso' }

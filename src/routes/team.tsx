@@ -3,24 +3,24 @@ import { Hono } from 'hono'
 import { getTeam } from '../admin/operations'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
-import { adminDeps, db, sessionStore } from '../http/context'
+import { adminDeps, db } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
 import { validate } from '../http/input'
 import { ownTeamSchema, startOwnTeam } from '../http/own-team'
-import { currentSession } from '../http/session-cookie'
+import { requestSession } from '../http/session-cookie'
 import { ownedTeam } from '../teams'
 import { TeamPage } from '../views/team'
 
 export const teamRoutes = new Hono<AppEnv>()
   .post('/', sameOriginOnly, validate('form', ownTeamSchema), async (c) => {
-    const session = await currentSession(c, c.var.config, sessionStore(c), c.var.runtime.now())
+    const session = await requestSession(c)
     if (!session) throw new AppError('unauthorized')
     await startOwnTeam(c, session, c.req.valid('form'))
     return c.redirect('/team', 303)
   })
   .get('/', async (c) => {
     c.header('cache-control', 'no-store')
-    const session = await currentSession(c, c.var.config, sessionStore(c), c.var.runtime.now())
+    const session = await requestSession(c)
     if (!session) return c.redirect('/', 302)
     if (!session.team) return c.redirect('/app', 302)
     c.set('audit', { kind: 'login', action: 'team_page', email: session.email, identified: true })
