@@ -349,10 +349,14 @@ describe('/settings/sso', () => {
       status: 403,
       code: 'owner_only',
     })
-    await expectRefusal(
-      await s.rig.fetch(stranger, '/settings/sso/connection', formPost({ clientId: 'x' })),
-      { status: 403, code: 'owner_only' },
-    )
+    const connections = () => query('select id, status, client_id from sso_connections')
+    const before = await connections()
+    const values = { clientId: 'x', clientSecret: 'y', issuer: s.rig.idp.issuer }
+    await expectRefusal(await s.rig.fetch(stranger, '/settings/sso/connection', formPost(values)), {
+      status: 403,
+      code: 'owner_only',
+    })
+    expect(await connections()).toEqual(before)
     await expectRefusal(await s.rig.fetch(new Browser(), '/settings/sso'), {
       status: 401,
       code: 'unauthorized',
