@@ -69,7 +69,10 @@ async function setUpTeam(ours, issuer, client) {
   const admin = (path, body) =>
     fetch(`${ours.origin}${path}`, {
       method: 'POST',
-      headers: { authorization: 'Bearer dev-only-admin-token', 'content-type': 'application/json' },
+      headers: {
+        authorization: 'Bearer dev-only-admin-token-0123456789abcdef',
+        'content-type': 'application/json',
+      },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(30_000),
     })

@@ -1,6 +1,6 @@
 // The local demo's fixed facts: ports, the stand-in's client and users, and the teams the dev script seeds.
 
-export const devAdminToken = 'dev-only-admin-token'
+export const devAdminToken = 'dev-only-admin-token-0123456789abcdef'
 
 /** Ports from the environment (WORKER_PORT, OKTA_STANDIN_PORT), else wrangler's default and 9090. */
 export function demoPorts(env = process.env, defaults = { worker: 8787, standin: 9090 }) {

@@ -102,8 +102,8 @@ export async function resetPassword(
 
 /**
  * "Forgot my password": one read and one write whatever the email (the write inserts no row for an unknown
- * email or an SSO-only member), then the mail to send, if any: a reset link, or for a member of a team with
- * SSO on, the way to SSO and no link.
+ * email or an SSO-only member, nor past an account's links for the hour), then the mail to send, if any: a
+ * reset link, or for a member of a team with SSO on, the way to SSO and no link.
  */
 export async function requestPasswordReset(
   db: Database,
@@ -114,8 +114,8 @@ export async function requestPasswordReset(
   const user = await userWithTeam(db, email)
   const ssoOnly = user?.ssoEnabled === true
   const link = await newEmailLink('', 'reset_password', nowMs)
-  await insertEmailTokenFor(db, email, user !== undefined && !ssoOnly, link.row)
-  if (!user) return undefined
+  const issued = await insertEmailTokenFor(db, email, user !== undefined && !ssoOnly, link.row)
+  if (!user || (!ssoOnly && issued.length === 0)) return undefined
   if (ssoOnly) {
     const ssoLink = `${publicOrigin}/`
     const mail = passwordResetSsoOnlyMail({

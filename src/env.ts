@@ -56,7 +56,7 @@ export interface Config {
  * secret is set. Anywhere else they are refused, so a deploy that forgot its secrets serves nothing.
  */
 const devSecrets = {
-  ADMIN_TOKEN: 'dev-only-admin-token',
+  ADMIN_TOKEN: 'dev-only-admin-token-0123456789abcdef',
   SESSION_KEYS: 'dev:ZGV2LW9ubHktc2Vzc2lvbi1rZXktMDEyMzQ1Njc4OWFi',
   DATA_KEY: 'ZGV2LW9ubHktZGF0YS1rZXktMDEyMzQ1Njc4OWFiY2Q=',
 } as const
@@ -103,7 +103,7 @@ const configSchema = z.object({
     90,
   ),
   DEV_ALLOW_HTTP_ISSUERS: z.optional(z.string()),
-  ADMIN_TOKEN: z.string().check(z.minLength(16)),
+  ADMIN_TOKEN: z.string().check(z.minLength(32)),
   SESSION_KEYS: sessionKeysSchema,
   DATA_KEY: base64Bytes({ min: 32, max: 32 }),
   MAIL_FROM: z._default(

@@ -18,7 +18,7 @@ const bare = {
 describe('readConfig', () => {
   it('fills dev-only secrets under wrangler dev (loopback PUBLIC_URL and request)', () => {
     const config = readConfig(bare, 'http://localhost:8787/')
-    expect(config.adminToken).toBe('dev-only-admin-token')
+    expect(config.adminToken).toBe('dev-only-admin-token-0123456789abcdef')
     expect(config.appUrl).toBe('http://localhost:8787/app')
     expect(config.sessionRecheckSeconds).toBe(60)
   })
@@ -29,7 +29,11 @@ describe('readConfig', () => {
     )
     expect(() =>
       readConfig(
-        { ...bare, PUBLIC_URL: 'https://sso.example.com', ADMIN_TOKEN: 'dev-only-admin-token' },
+        {
+          ...bare,
+          PUBLIC_URL: 'https://sso.example.com',
+          ADMIN_TOKEN: 'dev-only-admin-token-0123456789abcdef',
+        },
         'https://sso.example.com/',
       ),
     ).toThrow(/dev-only/)

@@ -2,27 +2,8 @@
 import { expect, it } from 'vitest'
 import { adminToken, Browser, formPost, me, unique } from './harness'
 import { query } from './rows'
+import { inOneWindow } from './limits'
 import { initiatePath, type Scene, scene } from './scene'
-
-/**
- * Runs `attempt` inside one window of the limiter's clock (miniflare's fixed windows align to wall time):
- * starts at a window's beginning if little of the current one is left, and runs it again, on fresh
- * clients, if the window turned meanwhile (a slow machine), so the count never straddles two windows.
- */
-async function inOneWindow<T>(
-  periodSeconds: number,
-  needMs: number,
-  attempt: () => Promise<T>,
-): Promise<T> {
-  const period = periodSeconds * 1000
-  for (let tries = 1; ; tries++) {
-    const left = period - (Date.now() % period)
-    if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 50))
-    const window = Math.floor(Date.now() / period)
-    const result = await attempt()
-    if (Math.floor(Date.now() / period) === window || tries === 4) return result
-  }
-}
 
 const form = (fields: Record<string, string>) => formPost(fields)
 

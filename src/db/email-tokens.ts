@@ -10,29 +10,53 @@ export type EmailTokenRow = typeof emailTokens.$inferInsert
 export const insertEmailToken = (db: Database, row: EmailTokenRow) =>
   db.insert(emailTokens).values(row)
 
+/** Links of one purpose an account may be sent in an hour; past it, "forgot my password" mails nothing. */
+export const emailLinksPerHour = 3
+
 /**
- * A token row for the user with `email`, only when `issue` (written either way as the same one statement,
- * so an unknown email costs what a known one does).
+ * A token row for the user with `email`, only when `issue` and fewer than `emailLinksPerHour` links of its
+ * purpose were made for them in the last hour (written either way as the same one statement, so an unknown
+ * email costs what a known one does). Returns the row when it was written.
  */
 export const insertEmailTokenFor = (
   db: Database,
   email: string,
   issue: boolean,
   row: Omit<EmailTokenRow, 'userId'>,
-) =>
-  db.insert(emailTokens).select(
-    db
-      .select({
-        id: sql<string>`${row.id}`.as('id'),
-        userId: users.id,
-        purpose: sql<string>`${row.purpose}`.as('purpose'),
-        expiresAt: sql<number>`${row.expiresAt}`.as('expires_at'),
-        consumedBy: sql<null>`null`.as('consumed_by'),
-        createdAt: sql<number>`unixepoch()`.as('created_at'),
-      })
-      .from(users)
-      .where(and(eq(users.email, email), sql`${issue ? 1 : 0} = 1`)),
-  )
+) => {
+  const recent = db
+    .select({ n: sql`count(*)` })
+    .from(emailTokens)
+    .where(
+      and(
+        eq(emailTokens.userId, users.id),
+        eq(emailTokens.purpose, row.purpose),
+        gt(emailTokens.createdAt, sql`unixepoch() - 3600`),
+      ),
+    )
+  return db
+    .insert(emailTokens)
+    .select(
+      db
+        .select({
+          id: sql<string>`${row.id}`.as('id'),
+          userId: users.id,
+          purpose: sql<string>`${row.purpose}`.as('purpose'),
+          expiresAt: sql<number>`${row.expiresAt}`.as('expires_at'),
+          consumedBy: sql<null>`null`.as('consumed_by'),
+          createdAt: sql<number>`unixepoch()`.as('created_at'),
+        })
+        .from(users)
+        .where(
+          and(
+            eq(users.email, email),
+            sql`${issue ? 1 : 0} = 1`,
+            sql`(${recent}) < ${emailLinksPerHour}`,
+          ),
+        ),
+    )
+    .returning({ id: emailTokens.id })
+}
 
 /** The unused, unexpired token's user, with their team and whether its SSO is on; undefined otherwise. */
 export const liveEmailToken = (

@@ -16,6 +16,8 @@ const anonymousLoginRoutes: readonly (readonly [path: string, action: AuditActio
   ['/login/password', 'password_login'],
   ['/register', 'register'],
   ['/password/forgot', 'password_forgot'],
+  ['/password/reset/:token', 'password_reset'],
+  ['/verify-email/:token', 'verify_email'],
   ['/setup/*', 'setup_view'],
 ]
 

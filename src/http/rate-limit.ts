@@ -22,7 +22,9 @@ export const rateLimits = {
   loginFailures: { binding: 'RL_LOGIN_FAILURES', periodSeconds: 60 },
   /** The anonymous login routes: 100 per 10 seconds per client. */
   anonymous: { binding: 'RL_ANONYMOUS', periodSeconds: 10 },
-  /** Console login: 10 a minute per client. */
+  /** Mail from "forgot my password": 3 a minute per address (links are also capped per hour in D1). */
+  passwordMail: { binding: 'RL_PASSWORD_MAIL', periodSeconds: 60 },
+  /** Console login, and wrong admin API tokens: 10 a minute per client. */
   console: { binding: 'RL_CONSOLE', periodSeconds: 60 },
   /** SCIM: 600 a minute per token. */
   scim: { binding: 'RL_SCIM', periodSeconds: 60 },
@@ -74,6 +76,18 @@ export async function consumeRateLimit(env: Env, rule: RateLimitRule, key: strin
     return
   }
   if (!success) throw new AppError('rate_limited', { cause: { binding: rule.binding } })
+}
+
+/** Whether one more request under `key` is within `rule` (counting it): for limits that answer nothing different. */
+export async function withinRateLimit(
+  env: Env,
+  rule: RateLimitRule,
+  key: string,
+): Promise<boolean> {
+  return consumeRateLimit(env, rule, key).then(
+    () => true,
+    () => false,
+  )
 }
 
 /** Counts this request against `rule` under `key`; over the limit, sets `Retry-After` (the period) and throws. */

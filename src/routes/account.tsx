@@ -14,7 +14,7 @@ import {
   verifyEmailPath,
 } from '../email-links'
 import { db, mailer } from '../http/context'
-import { countRequest, rateLimits } from '../http/rate-limit'
+import { countRequest, rateLimits, withinRateLimit } from '../http/rate-limit'
 import { sameOriginOnly } from '../http/csrf'
 import { audited } from '../http/audit'
 import { validate } from '../http/input'
@@ -107,7 +107,6 @@ export const accountRoutes = new Hono<AppEnv>()
     return c.redirect(c.var.config.appUrl, 303)
   })
   .get('/verify-email/:token', async (c) => {
-    c.set('audit', { kind: 'login', action: 'verify_email' })
     c.header('referrer-policy', 'no-referrer')
     const now = c.var.runtime.now()
     const { userId } = await verifyEmail(db(c), linkToken(c.req.param('token')), c.var.audit, now)
@@ -124,6 +123,9 @@ export const accountRoutes = new Hono<AppEnv>()
     async (c) => {
       const input = c.req.valid('form')
       const { config, runtime } = c.var
+      // Past the address's limit the page is the same and nothing is sent: no one learns of the limit.
+      if (!(await withinRateLimit(c.env, rateLimits.passwordMail, `email:${input.email}`)))
+        return c.html(<ForgotPasswordSentPage />)
       const outgoing = await requestPasswordReset(
         db(c),
         input.email,
@@ -135,7 +137,6 @@ export const accountRoutes = new Hono<AppEnv>()
     },
   )
   .get('/password/reset/:token', async (c) => {
-    c.set('audit', { kind: 'login', action: 'password_reset' })
     c.header('referrer-policy', 'no-referrer')
     const token = linkToken(c.req.param('token'))
     const user = await passwordResetAccount(db(c), token, c.var.runtime.now())
@@ -148,6 +149,8 @@ export const accountRoutes = new Hono<AppEnv>()
     async (c) => {
       const token = linkToken(c.req.param('token'))
       const input = c.req.valid('form')
+      // The link is looked up before the password is hashed: a forged token costs one read, not PBKDF2.
+      await passwordResetAccount(db(c), token, c.var.runtime.now())
       const hash = await hashPassword(input.password)
       await resetPassword(db(c), token, hash, c.var.audit, c.var.runtime.now())
       clearSession(c)

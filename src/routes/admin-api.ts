@@ -35,19 +35,25 @@ import { pathConnection, ownersTeam, pathTeam } from '../http/admin-subjects'
 import { auditedAs } from '../http/audit'
 import { adminDeps } from '../http/context'
 import { optionalJson, validate } from '../http/input'
+import { clientKey, countRequest, rateLimits } from '../http/rate-limit'
 
 const credentialParams = ['access_token', 'token', 'admin_token', 'bearer', 'authorization']
 
 /** RFC 6750 §3: a 401 names the scheme and realm it wants. */
 const challenge = 'Bearer realm="edge-sso-admin"'
 
-/** Bearer token in the Authorization header only, compared in constant time; a token in the URL is refused. */
+/**
+ * Bearer token in the Authorization header only, compared in constant time; a token in the URL is refused.
+ * Wrong tokens are limited per client (10 a minute, shared with the console login); support's own calls are not.
+ */
 export const requireAdminToken: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set('audit', { kind: 'admin', action: 'admin_api' })
   const url = new URL(c.req.url)
   const inUrl = credentialParams.some((name) => url.searchParams.has(name))
   const match = /^Bearer ([\x21-\x7e]+)$/.exec(c.req.header('authorization') ?? '')
   if (inUrl || !match?.[1] || !(await safeEqual(match[1], c.var.config.adminToken))) {
+    // A wrong token counts against the client's console-login budget: guessing is as slow here as there.
+    await countRequest(c, rateLimits.console, clientKey(c))
     c.header('www-authenticate', challenge)
     throw new AppError('admin_unauthorized')
   }
