@@ -1,4 +1,4 @@
-// Bindings, context variables and the configuration read from the Worker's env on every request.
+// Bindings, context variables and the configuration, parsed once per isolate from the Worker's env.
 import * as z from 'zod/mini'
 import { defaultResolverUrl } from './domains/dns'
 import type { Audit } from './events'
@@ -116,7 +116,8 @@ const configSchema = z.object({
 const isLoopback = (url: string) =>
   URL.canParse(url) && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname)
 
-const cache = new Map<string, Config>()
+/** Parsed once per env object (an isolate's), for each way a request can see it (on loopback, outbox on). */
+const configs = new WeakMap<Env, Map<string, Config>>()
 
 /** An operator's mistake in the deploy: names the setting at fault (never its value). */
 export class ConfigError extends Error {
@@ -132,6 +133,16 @@ export class ConfigError extends Error {
 /** Reads and checks the configuration; throws when it is unusable (an operator's mistake, not a user's). */
 export function readConfig(env: Env, requestUrl: string): Config {
   const loopback = isLoopback(env.PUBLIC_URL) && isLoopback(requestUrl)
+  const devMailOutbox = outboxEnabled({
+    devMailOutbox: env.DEV_MAIL_OUTBOX,
+    publicUrl: env.PUBLIC_URL,
+    requestUrl,
+  })
+  const seen = configs.get(env) ?? new Map<string, Config>()
+  configs.set(env, seen)
+  const view = `${loopback}:${devMailOutbox}`
+  const cached = seen.get(view)
+  if (cached) return cached
   const raw = {
     PUBLIC_URL: env.PUBLIC_URL,
     APP_URL: env.APP_URL || undefined,
@@ -144,14 +155,6 @@ export function readConfig(env: Env, requestUrl: string): Config {
     MAIL_FROM: env.MAIL_FROM || undefined,
     DNS_RESOLVER_URL: env.DNS_RESOLVER_URL || undefined,
   }
-  const devMailOutbox = outboxEnabled({
-    devMailOutbox: env.DEV_MAIL_OUTBOX,
-    publicUrl: env.PUBLIC_URL,
-    requestUrl,
-  })
-  const cacheKey = JSON.stringify({ ...raw, loopback, devMailOutbox })
-  const cached = cache.get(cacheKey)
-  if (cached) return cached
   for (const name of Object.keys(devSecrets) as (keyof typeof devSecrets)[]) {
     if (!raw[name] && loopback) raw[name] = devSecrets[name]
     if (raw[name] === devSecrets[name] && !loopback)
@@ -177,6 +180,6 @@ export function readConfig(env: Env, requestUrl: string): Config {
     devMailOutbox,
     dnsResolverUrl: c.DNS_RESOLVER_URL,
   }
-  cache.set(cacheKey, config)
+  seen.set(view, config)
   return config
 }

@@ -23,6 +23,17 @@ describe('readConfig', () => {
     expect(config.sessionRecheckSeconds).toBe(60)
   })
 
+  it('parses an env once per isolate: the same env object gives the same config; a new deploy (a new env) is read afresh', () => {
+    const first = readConfig(bare, 'http://localhost:8787/')
+    expect(readConfig(bare, 'http://localhost:8787/app')).toBe(first)
+    expect(() => readConfig(bare, 'https://sso.example.com/'), 'a view off loopback').toThrow(
+      /dev-only|invalid configuration/,
+    )
+    const rotated = readConfig({ ...bare, ADMIN_TOKEN: 'x'.repeat(32) }, 'http://localhost:8787/')
+    expect(rotated).not.toBe(first)
+    expect(rotated.adminToken).toBe('x'.repeat(32))
+  })
+
   it('refuses dev-only or missing secrets anywhere else, even with a loopback PUBLIC_URL left in the config', () => {
     expect(() => readConfig(bare, 'https://edge-sso.example.workers.dev/')).toThrow(
       /ADMIN_TOKEN|invalid configuration/,

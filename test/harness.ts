@@ -39,6 +39,7 @@ export interface Rig {
   idp: TestIdp
   counters: Counters
   faults: { d1Batch: boolean; kvDown: boolean; mailDown: boolean }
+  /** The env the worker gets; a test replaces it whole to model a deploy with other settings. */
   testEnv: Env
   /** Every mail sent, oldest first (through miniflare's real binding unless `faults.mailDown`). */
   mails: SentMail[]
@@ -89,13 +90,13 @@ export async function createRig(
   } as Env
   const send = async (request: Request) => {
     const ctx = createExecutionContext()
-    const response = await app.fetch(request, testEnv, ctx)
+    const response = await app.fetch(request, rig.testEnv, ctx)
     const answered = counters.d1
     await waitOnExecutionContext(ctx)
     counters.d1AfterResponse += counters.d1 - answered
     return response
   }
-  return {
+  const rig: Rig = {
     app,
     runtime,
     idp,
@@ -130,6 +131,7 @@ export async function createRig(
       )
     },
   }
+  return rig
 }
 
 export const me = async (rig: Rig, browser: Browser) => rig.fetch(browser, '/api/me')

@@ -68,7 +68,8 @@ describe('session cookie', () => {
   it('keeps sessions signed with a retired key valid, and re-signs them with the current key at the recheck', async () => {
     const { rig, browser, advance } = await passwordSession()
     // A new key first: the worker signs with it and still verifies the retired one.
-    rig.testEnv.SESSION_KEYS = `k3:${btoa('a brand new session key, 32 bytes!')},${env.SESSION_KEYS}`
+    const newKey = `k3:${btoa('a brand new session key, 32 bytes!')}`
+    rig.testEnv = { ...rig.testEnv, SESSION_KEYS: `${newKey},${env.SESSION_KEYS}` }
     const ask = () => me(rig, browser)
     expect((await ask()).status).toBe(200)
     advance(301)
