@@ -11,7 +11,7 @@ import { expectRefusedLogin, expectSignedIn, initiatePath, pendingLogin, scene }
 const area = 'Storage faults'
 const storageUnavailable = { status: 503, code: 'storage_unavailable' }
 
-type Verdict = 'run' | 'reject' | 'poison'
+type Verdict = 'run' | 'reject' | 'lost' | 'poison'
 
 /** A statement that remembers its SQL, so a fault can pick the statements it hits. */
 class TracedStatement {
@@ -55,6 +55,7 @@ function injectD1Fault(rig: Rig, fault: (sqls: string[]) => Verdict) {
     batch: async (statements: TracedStatement[]) => {
       const verdict = fault(statements.map((s) => s.sql))
       if (verdict === 'reject') throw new Error('D1_ERROR: injected storage failure')
+      if (verdict === 'lost') throw new Error('D1_ERROR: Network connection lost.')
       const inner = statements.map((s) => s.inner)
       // SQLite raises "integer overflow" while executing this, so it fails after the earlier statements ran.
       if (verdict === 'poison') inner.push(db.prepare('select abs(-9223372036854775807 - 1)'))
@@ -211,13 +212,13 @@ describe('KV faults: the worker falls back to the IdP and stays correct', () => 
 describe('D1 faults after the response (write-behind)', () => {
   const writesSession = (sqls: string[]) => sqls.some((sql) => /^insert into "sessions"/i.test(sql))
 
-  /** A returning user's login whose session batch fails `failures` times after the response. */
-  async function returningLoginWithLostWrites(failures: number) {
+  /** A returning user's login whose session batch fails `failures` times after the response, with `verdict`. */
+  async function returningLoginWithLostWrites(failures: number, verdict: Verdict = 'lost') {
     const s = await scene()
     await expectSignedIn(s)
     let failed = 0
     const restore = injectD1Fault(s.rig, (sqls) =>
-      writesSession(sqls) && failed++ < failures ? 'reject' : 'run',
+      writesSession(sqls) && failed++ < failures ? verdict : 'run',
     )
     const browser = await expectSignedIn(s)
     restore()
@@ -226,7 +227,7 @@ describe('D1 faults after the response (write-behind)', () => {
     return { s, browser, sessions, failed }
   }
 
-  it('a session batch that fails once is retried: the row is written', async () => {
+  it('a session batch that D1 says lost its connection once is retried: the row is written', async () => {
     const { s, sessions } = await returningLoginWithLostWrites(1)
     expect(sessions).toHaveLength(2)
     expect(s.rig.runtime.writeBehindFailures).toBe(0)
@@ -238,6 +239,14 @@ describe('D1 faults after the response (write-behind)', () => {
     expect(s.rig.runtime.writeBehindFailures).toBe(1)
     s.advance(61_000)
     expect((await me(s.rig, browser)).status).toBe(401)
+  })
+
+  it('an error D1 does not call transient is not retried: one attempt, counted lost', async () => {
+    // Before: any error was retried, and a unique violation on the retry was read as the first attempt's success.
+    const { s, sessions, failed } = await returningLoginWithLostWrites(1, 'reject')
+    expect(failed, 'attempts').toBe(1)
+    expect(sessions).toHaveLength(1)
+    expect(s.rig.runtime.writeBehindFailures).toBe(1)
   })
 
   it('a logout before the write-behind lands stores the row ended, and the late write cannot revive it', async () => {
