@@ -1,7 +1,7 @@
 // `npm run bench`: edge-sso, its previous release and @hono/oidc-auth under `wrangler dev` against one loopback IdP, side by side, near and far.
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { summarize } from './browser.mjs'
@@ -17,7 +17,7 @@ import {
   waitUntilUp,
   wrangler,
 } from '../scripts/processes.mjs'
-import { report } from './report.mjs'
+import { report, summary, summaryMarkers } from './report.mjs'
 import { edgeSso, peer } from './targets.mjs'
 
 /**
@@ -139,6 +139,7 @@ async function buildWorkers(work, previous) {
   const size = (b, min) => ({
     rawBytes: b.rawBytes,
     gzipBytes: b.gzipBytes,
+    domainListsGzipBytes: b.domainListsGzipBytes,
     minifiedGzipBytes: min.gzipBytes,
     largest: b.largest,
   })
@@ -146,6 +147,18 @@ async function buildWorkers(work, previous) {
     entries: { ours: served.entry, previous: previousBuild.entry, peer: peerBuild.entry },
     bundles: { ours: size(product, productMin), peer: size(peerBuild, peerMin) },
   }
+}
+
+/** Puts the run's summary between README.md's bench markers. */
+async function quoteInReadme(block) {
+  const path = join(root, 'README.md')
+  const text = await readFile(path, 'utf8')
+  const [start, end] = summaryMarkers.map((m) => text.indexOf(m))
+  if (start < 0 || end < start) throw new Error(`README.md lacks ${summaryMarkers.join(' … ')}`)
+  await writeFile(
+    path,
+    `${text.slice(0, start)}${block}${text.slice(end + summaryMarkers[1].length)}`,
+  )
 }
 
 /** A fresh local D1 for an edge-sso build, with its own migrations applied. */
@@ -424,7 +437,8 @@ async function main() {
     console.log(markdown)
     await mkdir(join(root, 'docs'), { recursive: true })
     await writeFile(join(root, 'docs/benchmark.md'), markdown)
-    log(`wrote docs/benchmark.md (${results.elapsedSeconds.toFixed(0)} s)`)
+    await quoteInReadme(summary(results))
+    log(`wrote docs/benchmark.md and README's summary (${results.elapsedSeconds.toFixed(0)} s)`)
     clearTimeout(deadline)
     await rm(work, { recursive: true, force: true })
   } catch (error) {
