@@ -1,9 +1,11 @@
-// Hole R3 of the review of d273349: unsigned traffic spent a team's Universal Logout budget.
+// Holes R3 and R8 of the review of d273349: unsigned traffic spent a team's Universal Logout budget, and a
+// draft or disabled connection still logged members out.
 import { env } from 'cloudflare:test'
-import { describe, expect, it } from 'vitest'
-import { Browser, me, publicOrigin, type Rig, unique } from './harness'
+import { describe, expect, it, type TestContext } from 'vitest'
+import { Browser, formPost, me, publicOrigin, type Rig, unique } from './harness'
+import { lastMailTo, linkIn } from './mailbox'
 import { query } from './rows'
-import { expectSignedIn, scene } from './scene'
+import { expectSignedIn, scene, type Scene } from './scene'
 import { TestIdp } from './idp/provider'
 
 const area = 'Universal Logout forgeries'
@@ -99,6 +101,103 @@ describe('R3: unsigned requests cannot switch off a team’s Universal Logout', 
 
     const real = await logout(s.rig, await signedBy(s.rig, s.rig.idp), s.email, bare, attacker)
     expect(real.status).toBe(204)
+    expect(await liveSessions(s.email)).toBe(0)
+    s.tally.accepted()
+  })
+})
+
+/** Another Okta org (the setup-link holder's), registered at the worker's reach. */
+async function evilIdp() {
+  const evil = await TestIdp.create({ issuer: `https://${unique('evil')}.attacker.test` })
+  evil.addClient({
+    client_id: 'evil',
+    client_secret: 'evil-secret',
+    redirect_uri: `${publicOrigin}/sso/callback`,
+  })
+  return evil
+}
+
+/** The owner of a team with no SSO yet, signed in with a password. */
+async function ownerWithPassword(s: Scene) {
+  const { rig, team } = s
+  const owner = new Browser()
+  await rig.fetch(owner, '/password/forgot', formPost({ email: team.ownerEmail }))
+  const reset = linkIn(lastMailTo(rig, team.ownerEmail), '/password/reset/')
+  await rig.fetch(owner, reset, formPost({ password: 'owner password 1' }))
+  await rig.fetch(
+    owner,
+    '/login/password',
+    formPost({ email: team.ownerEmail, password: 'owner password 1' }),
+  )
+  expect((await me(rig, owner)).status).toBe(200)
+  return owner
+}
+
+describe('R8: only an active, enabled connection logs anyone out', () => {
+  it('before, a draft (never tested) ended the team owner’s sessions through its Universal Logout endpoint; now 404 and the sessions live', async (ctx: TestContext) => {
+    const evil = await evilIdp()
+    const s = await scene({ ctx, area, connect: false, idps: [evil] })
+    const { rig, team } = s
+    const owner = await ownerWithPassword(s)
+    // A setup-link holder saves a draft pointing at their own IdP; no test, no activation.
+    const minted = await rig.admin('POST', `/admin/api/teams/${team.teamId}/setup-links`)
+    const link = ((await minted.json()) as { url: string }).url.slice(publicOrigin.length)
+    const values = { clientId: 'evil', clientSecret: 'evil-secret', issuer: evil.issuer }
+    expect((await rig.fetch(new Browser(), `${link}/connection`, formPost(values))).status).toBe(
+      303,
+    )
+    const [draft] = await query<{ id: string; status: string }>(
+      'select id, status from sso_connections where team_id = ?',
+      team.teamId,
+    )
+    expect(draft!.status).toBe('draft')
+
+    const path = `${bare}/${draft!.id}`
+    await s.tally.baseline()
+    await s.tally.refused(
+      await logout(rig, await signedBy(rig, evil, path), team.ownerEmail, path),
+      {
+        status: 404,
+        code: 'unknown_connection',
+      },
+    )
+    // The bare endpoint does not count the draft either: its issuer is no team's.
+    await s.tally.refused(await logout(rig, await signedBy(rig, evil), team.ownerEmail), {
+      status: 401,
+      code: 'logout_token_invalid',
+    })
+    expect(await liveSessions(team.ownerEmail)).toBe(1)
+    expect(await successfulLogouts(team.ownerEmail)).toBe(0)
+    s.advance(61_000)
+    expect((await me(rig, owner)).status).toBe(200)
+  })
+
+  it('before, a connection support disabled still logged members out; now 404 (401 on the bare endpoint), and once enabled again it does', async (ctx) => {
+    const s = await scene({ ctx, area })
+    const { rig, team } = s
+    await expectSignedIn(s)
+    const off = await rig.admin('PATCH', `/admin/api/sso-connections/${team.connectionId}`, {
+      enabled: false,
+    })
+    expect(off.status).toBe(200)
+    const path = `${bare}/${team.connectionId}`
+    await s.tally.baseline()
+    await s.tally.refused(await logout(rig, await signedBy(rig, rig.idp, path), s.email, path), {
+      status: 404,
+      code: 'unknown_connection',
+    })
+    await s.tally.refused(await logout(rig, await signedBy(rig, rig.idp), s.email), {
+      status: 401,
+      code: 'logout_token_invalid',
+    })
+    expect(await liveSessions(s.email)).toBe(1)
+    expect(await successfulLogouts(s.email)).toBe(0)
+
+    const on = await rig.admin('PATCH', `/admin/api/sso-connections/${team.connectionId}`, {
+      enabled: true,
+    })
+    expect(on.status).toBe(200)
+    expect((await logout(rig, await signedBy(rig, rig.idp, path), s.email, path)).status).toBe(204)
     expect(await liveSessions(s.email)).toBe(0)
     s.tally.accepted()
   })

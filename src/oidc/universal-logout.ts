@@ -48,6 +48,10 @@ export interface VerifiedLogoutToken {
   claims: LogoutTokenClaims
 }
 
+/** Only an active, enabled connection logs anyone out (a draft logs nobody in or out; nor a disabled one). */
+export const logsOut = (connection: ConnectionRecord) =>
+  connection.status === 'active' && connection.enabled
+
 /** `{"sub_id"|"subject": {"format":"email","email"} | {"format":"iss_sub","iss","sub"}}`, else 400. */
 function readSubject(body: unknown) {
   const parsed = requestSchema.safeParse(body)
@@ -66,13 +70,14 @@ const keysFor = (upstream: UpstreamOptions, issuer: string) => async (unknownKid
 }
 
 /**
- * The bearer JWT verified against the connections' issuer (401; no connections: an unknown issuer). Nothing is written and no body is read before it checks out.
+ * The bearer JWT verified against the connections' issuer (401; none of them may log out: an unknown
+ * issuer). Nothing is written and no body is read before it checks out.
  */
 export async function verifyLogoutRequest(
   s: Pick<UniversalLogoutScope, 'upstream' | 'nowMs' | 'audit'>,
   request: UniversalLogoutToken,
 ): Promise<VerifiedLogoutToken> {
-  const { connections } = request
+  const connections = request.connections.filter(logsOut)
   const [first] = connections
   if (!first) throw new AppError('logout_token_invalid', { cause: 'unknown issuer' })
   s.audit.teamId = connections.length === 1 ? first.teamId : null

@@ -9,6 +9,7 @@ import { db, upstream } from '../http/context'
 import { clientKey, countRequest, rateLimits } from '../http/rate-limit'
 import { unverifiedIssuer } from '../oidc/logout-token'
 import {
+  logsOut,
   universalLogout,
   verifyLogoutRequest,
   type VerifiedLogoutToken,
@@ -70,7 +71,11 @@ export const universalLogoutRoutes = new Hono<AppEnv>()
     const id = c.req.param('connectionId').slice(0, 64)
     const token = await verified(c, `/sso/universal-logout/${id}`, async () => {
       const connection = await connectionById(db(c), c.var.runtime, id)
-      if (!connection) throw new AppError('unknown_connection')
+      // A draft or a disabled connection logs nobody out: to this endpoint it is no connection.
+      if (!connection || !logsOut(connection))
+        throw new AppError('unknown_connection', {
+          cause: connection ? 'draft or disabled' : 'no such id',
+        })
       return [connection]
     })
     return answer(c, token)
