@@ -34,6 +34,22 @@ export const insertEmailTokenFor = (
       .where(and(eq(users.email, email), sql`${issue ? 1 : 0} = 1`)),
   )
 
+/**
+ * Ends the user's live mailed links (reset and verification) as of `nowSeconds`: their email changed, so a
+ * link mailed to the old address no longer speaks for the account.
+ */
+export const endLiveEmailTokens = (db: Database, userId: string, nowSeconds: number) =>
+  db
+    .update(emailTokens)
+    .set({ expiresAt: nowSeconds })
+    .where(
+      and(
+        eq(emailTokens.userId, userId),
+        isNull(emailTokens.consumedBy),
+        gt(emailTokens.expiresAt, nowSeconds),
+      ),
+    )
+
 /** The unused, unexpired token's user, with their team and whether its SSO is on; undefined otherwise. */
 export const liveEmailToken = (
   db: Database,
