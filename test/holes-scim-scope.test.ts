@@ -1,4 +1,5 @@
-// Hole R4 of the review of d273349: a SCIM token kept authority over users who had left its team.
+// Holes R4 and R7 of the review of d273349: a SCIM token kept authority over users who had left its team,
+// and a path-less PATCH value's dotted key was walked once per dot.
 import { describe, expect, it } from 'vitest'
 import { Browser, formPost, me, type Rig } from './harness'
 import { lastMailTo, linkIn } from './mailbox'
@@ -212,6 +213,47 @@ describe('R4: a SCIM token acts only on its team’s members now', () => {
     // A link asked for the new address works.
     const fresh = await signInWithPassword(rig, newEmail, 'v’s new password')
     expect((await me(rig, fresh)).status).toBe(200)
+    s.tally.accepted()
+  })
+})
+
+describe('R7: a path-less PATCH value names at most attribute.subAttribute', () => {
+  it('before, a 64 KB "a.a.a…" key recursed once per dot (≈2 s, then a 500); now 400 invalidPath at once, and one dot still works', async (ctx) => {
+    const s = await scene({ ctx, area })
+    const scim = await scimClient(s.rig, s.team.connectionId)
+    const user = await body(await scim('POST', '/Users', oktaUser(`q@${s.team.domain}`)))
+    const key = Array(20_000).fill('a').join('.')
+    const started = performance.now()
+    const deep = await scim(
+      'PATCH',
+      `/Users/${user.id}`,
+      patch({ op: 'replace', value: { [key]: 1 } }),
+    )
+    const ms = performance.now() - started
+    await expectScimError(deep, 400, 'invalidPath')
+    s.tally.countRefused()
+    expect(ms).toBeLessThan(1000)
+    await expectScimError(
+      await scim(
+        'PATCH',
+        `/Users/${user.id}`,
+        patch({ op: 'replace', value: { 'name.givenName.x': 'A' } }),
+      ),
+      400,
+      'invalidPath',
+    )
+    s.tally.countRefused()
+    expect(await query('select name from users where id = ?', user.id)).toEqual([
+      { name: 'Ada Lovelace' },
+    ])
+
+    const one = await scim(
+      'PATCH',
+      `/Users/${user.id}`,
+      patch({ op: 'replace', value: { 'name.givenName': 'Grace' } }),
+    )
+    expect(one.status).toBe(200)
+    expect((await body(one)).name.givenName).toBe('Grace')
     s.tally.accepted()
   })
 })
