@@ -4,6 +4,7 @@ import { hashToken, newToken } from '../crypto/tokens'
 import { updateConnection } from '../db/connections'
 import { insertEvent } from '../db/events'
 import { deleteMembership, revokeUserSessions, teamMember } from '../db/revocation'
+import { leaveTeamGroups, markScimUserDeleted } from '../db/scim'
 import { setAdminGroup } from '../db/teams'
 import { userWithTeamById } from '../db/users'
 import { AppError } from '../errors'
@@ -62,7 +63,11 @@ export async function memberOf(d: AdminDeps, teamId: string, userId: string) {
   return { teamId, email: member.email, owner: member.role === 'owner' }
 }
 
-/** Removes a member (never the owner) and revokes their sessions; they may join again through SSO. */
+/**
+ * Removes a member (never the owner) and revokes their sessions; the team's SCIM no longer holds them
+ * (its row of them deleted, out of its groups). They may join again through SSO, or once the team's Okta
+ * provisions them again (POST /Users) when it had provisioned them.
+ */
 export async function removeMember(
   d: AdminDeps,
   member: { teamId: string; owner: boolean },
@@ -72,6 +77,8 @@ export async function removeMember(
   if (member.owner) throw new AppError('owner_not_removable')
   await d.db.batch([
     deleteMembership(d.db, member.teamId, userId),
+    markScimUserDeleted(d.db, member.teamId, userId, nowSeconds(d)),
+    leaveTeamGroups(d.db, member.teamId, userId),
     revokeUserSessions(d.db, userId, nowSeconds(d)),
     success(d, audit),
   ])

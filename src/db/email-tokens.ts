@@ -58,6 +58,22 @@ export const insertEmailTokenFor = (
     .returning({ id: emailTokens.id })
 }
 
+/**
+ * Ends the user's live mailed links (reset and verification) as of `nowSeconds`: their email changed, so a
+ * link mailed to the old address no longer speaks for the account.
+ */
+export const endLiveEmailTokens = (db: Database, userId: string, nowSeconds: number) =>
+  db
+    .update(emailTokens)
+    .set({ expiresAt: nowSeconds })
+    .where(
+      and(
+        eq(emailTokens.userId, userId),
+        isNull(emailTokens.consumedBy),
+        gt(emailTokens.expiresAt, nowSeconds),
+      ),
+    )
+
 /** The unused, unexpired token's user, with their team and whether its SSO is on; undefined otherwise. */
 export const liveEmailToken = (
   db: Database,

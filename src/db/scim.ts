@@ -1,5 +1,5 @@
 // SCIM's storage: the token's connection, a team's users as SCIM sees them, its groups and their members.
-import { and, asc, count, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm'
 import type { Database } from './client'
 import {
   memberships,
@@ -40,7 +40,6 @@ const userColumns = {
   email: users.email,
   name: users.name,
   createdAt: users.createdAt,
-  memberRole: memberships.role,
   status: scimUsers.status,
   externalId: scimUsers.externalId,
   givenName: scimUsers.givenName,
@@ -53,7 +52,6 @@ export type ScimUserRow = {
   email: string
   name: string | null
   createdAt: number
-  memberRole: 'owner' | 'member' | null
   status: 'active' | 'inactive' | 'deleted' | null
   externalId: string | null
   givenName: string | null
@@ -67,29 +65,19 @@ export interface UserQuery {
   externalId?: string
 }
 
-/** A team's users to SCIM: its members and the users its Okta provisioned, except the deleted ones. */
-function teamUsers(db: Database, teamId: string, q: UserQuery) {
-  const conditions: (SQL | undefined)[] = [
-    or(
-      inArray(
-        users.id,
-        db
-          .select({ id: memberships.userId })
-          .from(memberships)
-          .where(eq(memberships.teamId, teamId)),
-      ),
-      inArray(
-        users.id,
-        db.select({ id: scimUsers.userId }).from(scimUsers).where(eq(scimUsers.teamId, teamId)),
-      ),
-    ),
-    or(isNull(scimUsers.status), ne(scimUsers.status, 'deleted')),
-    q.id === undefined ? undefined : eq(users.id, q.id),
-    q.email === undefined ? undefined : eq(users.email, q.email.toLowerCase()),
-    q.externalId === undefined ? undefined : eq(scimUsers.externalId, q.externalId),
-  ]
+/**
+ * A team's users to SCIM: its members now, except those its Okta deleted (an owner keeps the membership).
+ * A SCIM row alone grants nothing: a user who left, was removed by support or is in another team is not
+ * this team's.
+ */
+function teamUsers(teamId: string, q: UserQuery) {
   return {
-    where: and(...conditions),
+    where: and(
+      or(isNull(scimUsers.status), ne(scimUsers.status, 'deleted')),
+      q.id === undefined ? undefined : eq(users.id, q.id),
+      q.email === undefined ? undefined : eq(users.email, q.email.toLowerCase()),
+      q.externalId === undefined ? undefined : eq(scimUsers.externalId, q.externalId),
+    ),
     membership: and(eq(memberships.userId, users.id), eq(memberships.teamId, teamId)),
     scim: and(eq(scimUsers.userId, users.id), eq(scimUsers.teamId, teamId)),
   }
@@ -102,12 +90,12 @@ export async function loadScimUsers(
   q: UserQuery,
   page: { offset: number; limit: number },
 ): Promise<{ total: number; rows: ScimUserRow[] }> {
-  const t = teamUsers(db, teamId, q)
+  const t = teamUsers(teamId, q)
   const [rows, total] = await db.batch([
     db
       .select(userColumns)
       .from(users)
-      .leftJoin(memberships, t.membership)
+      .innerJoin(memberships, t.membership)
       .leftJoin(scimUsers, t.scim)
       .where(t.where)
       .orderBy(asc(users.createdAt), asc(users.id))
@@ -116,7 +104,7 @@ export async function loadScimUsers(
     db
       .select({ total: count() })
       .from(users)
-      .leftJoin(memberships, t.membership)
+      .innerJoin(memberships, t.membership)
       .leftJoin(scimUsers, t.scim)
       .where(t.where),
   ])
@@ -138,15 +126,6 @@ export async function userByEmailForTeam(db: Database, teamId: string, email: st
     .leftJoin(memberships, eq(memberships.userId, users.id))
     .leftJoin(scimUsers, and(eq(scimUsers.userId, users.id), eq(scimUsers.teamId, teamId)))
     .where(eq(users.email, email.toLowerCase()))
-    .get()
-}
-
-/** The team the user belongs to now, if any. */
-export async function membershipOf(db: Database, userId: string) {
-  return db
-    .select({ teamId: memberships.teamId, role: memberships.role })
-    .from(memberships)
-    .where(eq(memberships.userId, userId))
     .get()
 }
 
@@ -205,6 +184,18 @@ export const leaveTeam = (db: Database, teamId: string, userId: string) =>
       ),
     )
 
+/** Support removed the member: the team's Okta no longer speaks for them (a new POST provisions them again). */
+export const markScimUserDeleted = (
+  db: Database,
+  teamId: string,
+  userId: string,
+  atSeconds: number,
+) =>
+  db
+    .update(scimUsers)
+    .set({ status: 'deleted', updatedAt: atSeconds })
+    .where(and(eq(scimUsers.teamId, teamId), eq(scimUsers.userId, userId)))
+
 /** Removes the user from every group of the team. */
 export const leaveTeamGroups = (db: Database, teamId: string, userId: string) =>
   db
@@ -234,7 +225,7 @@ export interface GroupQuery {
   externalId?: string
 }
 
-/** One page of the team's groups with their members, and how many match in all. */
+/** One page of the team's groups with their members (the team's users only), and how many match in all. */
 export async function loadScimGroups(
   db: Database,
   teamId: string,
@@ -254,6 +245,7 @@ export async function loadScimGroups(
     .orderBy(asc(scimGroups.createdAt), asc(scimGroups.id))
     .limit(page.limit)
     .offset(page.offset)
+  const teamUser = teamUsers(teamId, {})
   const [groups, total, members] = await db.batch([
     db
       .select({
@@ -273,7 +265,9 @@ export async function loadScimGroups(
       .select({ groupId: scimGroupMembers.groupId, userId: users.id, email: users.email })
       .from(scimGroupMembers)
       .innerJoin(users, eq(users.id, scimGroupMembers.userId))
-      .where(inArray(scimGroupMembers.groupId, pageOfGroups))
+      .innerJoin(memberships, teamUser.membership)
+      .leftJoin(scimUsers, teamUser.scim)
+      .where(and(inArray(scimGroupMembers.groupId, pageOfGroups), teamUser.where))
       .orderBy(asc(users.email)),
   ])
   return {
@@ -295,18 +289,13 @@ export async function teamUserIds(db: Database, teamId: string, userIds: string[
 }
 
 async function teamUserIdsOf(db: Database, teamId: string, userIds: string[]) {
+  const t = teamUsers(teamId, {})
   const rows = await db
     .select({ id: users.id })
     .from(users)
-    .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.teamId, teamId)))
-    .leftJoin(scimUsers, and(eq(scimUsers.userId, users.id), eq(scimUsers.teamId, teamId)))
-    .where(
-      and(
-        inArray(users.id, userIds),
-        or(eq(memberships.teamId, teamId), eq(scimUsers.teamId, teamId)),
-        or(isNull(scimUsers.status), ne(scimUsers.status, 'deleted')),
-      ),
-    )
+    .innerJoin(memberships, t.membership)
+    .leftJoin(scimUsers, t.scim)
+    .where(and(inArray(users.id, userIds), t.where))
     .all()
   return rows.map((r) => r.id)
 }
@@ -337,6 +326,29 @@ export const updateUser = (
   id: string,
   changes: Partial<Pick<typeof users.$inferInsert, 'email' | 'name'>>,
 ) => db.update(users).set(changes).where(eq(users.id, id))
+
+/** A member's new email or name, written only while they are still the team's member. */
+export const updateMember = (
+  db: Database,
+  teamId: string,
+  id: string,
+  changes: Partial<Pick<typeof users.$inferInsert, 'email' | 'name'>>,
+) =>
+  db
+    .update(users)
+    .set(changes)
+    .where(
+      and(
+        eq(users.id, id),
+        inArray(
+          users.id,
+          db
+            .select({ id: memberships.userId })
+            .from(memberships)
+            .where(eq(memberships.teamId, teamId)),
+        ),
+      ),
+    )
 
 export const insertScimGroup = (db: Database, row: typeof scimGroups.$inferInsert) =>
   db.insert(scimGroups).values(row)

@@ -10,7 +10,7 @@ import { insertEvent } from '../db/events'
 import { type Audit, eventRow, newReferenceId } from '../events'
 import { email as emailSchema } from '../schemas'
 import { discover, keySet, type UpstreamOptions } from './discovery'
-import { maxTokenAgeSeconds, verifyLogoutToken } from './logout-token'
+import { type LogoutTokenClaims, maxTokenAgeSeconds, verifyLogoutToken } from './logout-token'
 
 const subjectSchema = z.discriminatedUnion('format', [
   z.looseObject({ format: z.literal('email'), email: z.string().check(z.maxLength(320)) }),
@@ -32,16 +32,25 @@ export interface UniversalLogoutScope {
   audit: Audit
 }
 
-export interface UniversalLogoutRequest {
+/** A request whose bearer token is still to be verified. */
+export interface UniversalLogoutToken {
   /** The connections the request may act for: one (per-connection endpoint) or all of one issuer. */
   connections: ConnectionRecord[]
   /** The endpoint URL the token's `aud` must name. */
   audience: string
   /** The bearer token, '' when absent. */
   token: string
-  /** The JSON body, read only once the token checks out; `undefined` when it is not JSON. */
-  readBody: () => Promise<unknown>
 }
+
+/** A bearer token that checked out: the connections it may act for, and its claims. */
+export interface VerifiedLogoutToken {
+  connections: [ConnectionRecord, ...ConnectionRecord[]]
+  claims: LogoutTokenClaims
+}
+
+/** Only an active, enabled connection logs anyone out (a draft logs nobody in or out; nor a disabled one). */
+export const logsOut = (connection: ConnectionRecord) =>
+  connection.status === 'active' && connection.enabled
 
 /** `{"sub_id"|"subject": {"format":"email","email"} | {"format":"iss_sub","iss","sub"}}`, else 400. */
 function readSubject(body: unknown) {
@@ -61,26 +70,39 @@ const keysFor = (upstream: UpstreamOptions, issuer: string) => async (unknownKid
 }
 
 /**
- * One request: the bearer JWT verified against the connections' issuer (401), the subject read (400,
- * or 422 when its values are unusable), the jti spent (401 on replay), the member found in the
- * connections' teams (404, also for another issuer's iss_sub), their sessions revoked. An issuer logs
- * out only its own teams' members.
+ * The bearer JWT verified against the connections' issuer (401; none of them may log out: an unknown
+ * issuer). Nothing is written and no body is read before it checks out.
  */
-export async function universalLogout(
-  s: UniversalLogoutScope,
-  request: UniversalLogoutRequest,
-): Promise<void> {
-  const { connections } = request
+export async function verifyLogoutRequest(
+  s: Pick<UniversalLogoutScope, 'upstream' | 'nowMs' | 'audit'>,
+  request: UniversalLogoutToken,
+): Promise<VerifiedLogoutToken> {
+  const connections = request.connections.filter(logsOut)
   const [first] = connections
   if (!first) throw new AppError('logout_token_invalid', { cause: 'unknown issuer' })
   s.audit.teamId = connections.length === 1 ? first.teamId : null
-  const nowSeconds = Math.floor(s.nowMs / 1000)
   const claims = await verifyLogoutToken(
     request.token,
-    { issuer: first.issuer, audience: request.audience, nowSeconds },
+    { issuer: first.issuer, audience: request.audience, nowSeconds: Math.floor(s.nowMs / 1000) },
     keysFor(s.upstream, first.issuer),
   )
-  const input = readSubject(await request.readBody())
+  return { connections: [first, ...connections.slice(1)], claims }
+}
+
+/**
+ * A verified request: the subject read (400, or 422 when its values are unusable), the jti spent (401 on
+ * replay), the member found in the connections' teams (404, also for another issuer's iss_sub), their
+ * sessions revoked. An issuer logs out only its own teams' members.
+ */
+export async function universalLogout(
+  s: UniversalLogoutScope,
+  { connections, claims }: VerifiedLogoutToken,
+  /** The JSON body, `undefined` when it is not JSON. */
+  readBody: () => Promise<unknown>,
+): Promise<void> {
+  const [first] = connections
+  const nowSeconds = Math.floor(s.nowMs / 1000)
+  const input = readSubject(await readBody())
   let subject: LogoutSubject
   if (input.format === 'email') {
     const email = emailSchema.safeParse(input.email)

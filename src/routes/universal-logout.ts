@@ -6,34 +6,51 @@ import type { AppEnv } from '../env'
 import { AppError } from '../errors'
 import { audited } from '../http/audit'
 import { db, upstream } from '../http/context'
-import { consumeRateLimit, rateLimits } from '../http/rate-limit'
+import { clientKey, countRequest, rateLimits } from '../http/rate-limit'
 import { unverifiedIssuer } from '../oidc/logout-token'
-import { universalLogout } from '../oidc/universal-logout'
+import {
+  logsOut,
+  universalLogout,
+  verifyLogoutRequest,
+  type VerifiedLogoutToken,
+} from '../oidc/universal-logout'
 
 const bearer = (c: Context<AppEnv>) =>
   /^Bearer ([A-Za-z0-9_.-]+)$/.exec(c.req.header('authorization') ?? '')?.[1] ?? ''
 
-/** 60 a minute per connection the request names (every connection of the issuer, for the bare endpoint). */
-async function countAgainst(c: Context<AppEnv>, connections: ConnectionRecord[]) {
+/**
+ * The request's connections and its verified token. A request that does not get that far counts against
+ * its client, as the anonymous routes do (over the limit: 429), never against a connection, so unsigned
+ * traffic cannot spend a team's budget; a verified one is never stopped by its client's count.
+ */
+async function verified(
+  c: Context<AppEnv>,
+  path: string,
+  connections: () => Promise<ConnectionRecord[]>,
+): Promise<VerifiedLogoutToken> {
   try {
-    for (const { id } of connections)
-      await consumeRateLimit(c.env, rateLimits.universalLogout, `connection:${id}`)
+    return await verifyLogoutRequest(
+      { upstream: upstream(c), nowMs: c.var.runtime.now(), audit: c.var.audit },
+      {
+        connections: await connections(),
+        audience: `${c.var.config.publicOrigin}${path}`,
+        token: bearer(c),
+      },
+    )
   } catch (error) {
-    c.header('retry-after', String(rateLimits.universalLogout.periodSeconds))
+    await countRequest(c, rateLimits.anonymous, clientKey(c))
     throw error
   }
 }
 
-async function answer(c: Context<AppEnv>, connections: ConnectionRecord[], path: string) {
-  await countAgainst(c, connections)
+/** 60 verified requests a minute per connection (every connection of the issuer, for the bare endpoint). */
+async function answer(c: Context<AppEnv>, token: VerifiedLogoutToken) {
+  for (const { id } of token.connections)
+    await countRequest(c, rateLimits.universalLogout, `connection:${id}`)
   await universalLogout(
     { db: db(c), upstream: upstream(c), nowMs: c.var.runtime.now(), audit: c.var.audit },
-    {
-      connections,
-      audience: `${c.var.config.publicOrigin}${path}`,
-      token: bearer(c),
-      readBody: () => c.req.json().catch(() => undefined),
-    },
+    token,
+    () => c.req.json().catch(() => undefined),
   )
   return c.body(null, 204)
 }
@@ -44,13 +61,22 @@ export const universalLogoutRoutes = new Hono<AppEnv>()
     await next()
   })
   .post('/', async (c) => {
-    const issuer = unverifiedIssuer(bearer(c))
-    const connections = issuer ? await connectionsForIssuer(db(c), c.var.runtime, issuer) : []
-    return answer(c, connections, '/sso/universal-logout')
+    const token = await verified(c, '/sso/universal-logout', async () => {
+      const issuer = unverifiedIssuer(bearer(c))
+      return issuer ? connectionsForIssuer(db(c), c.var.runtime, issuer) : []
+    })
+    return answer(c, token)
   })
   .post('/:connectionId', async (c) => {
     const id = c.req.param('connectionId').slice(0, 64)
-    const connection = await connectionById(db(c), c.var.runtime, id)
-    if (!connection) throw new AppError('unknown_connection')
-    return answer(c, [connection], `/sso/universal-logout/${id}`)
+    const token = await verified(c, `/sso/universal-logout/${id}`, async () => {
+      const connection = await connectionById(db(c), c.var.runtime, id)
+      // A draft or a disabled connection logs nobody out: to this endpoint it is no connection.
+      if (!connection || !logsOut(connection))
+        throw new AppError('unknown_connection', {
+          cause: connection ? 'draft or disabled' : 'no such id',
+        })
+      return [connection]
+    })
+    return answer(c, token)
   })

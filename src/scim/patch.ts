@@ -73,21 +73,31 @@ function appendUnique(existing: unknown, value: unknown): unknown[] {
   return list
 }
 
-/** Sets one attribute (or `a.b` sub-attribute, as Entra ID writes them in a path-less value). */
+/**
+ * Sets one attribute, or one `attribute.subAttribute` as Entra ID writes them in a path-less value; a
+ * deeper key is 400 invalidPath (a value is never walked once per dot).
+ */
 function setAttribute(resource: Json, name: string, value: unknown, op: string) {
-  const [head = name, ...rest] = name.split('.')
+  const [head = name, sub, ...deeper] = name.split('.', 3)
+  if (deeper.length)
+    throw new ScimError(
+      400,
+      'A value may name an attribute or an attribute.subAttribute, nothing deeper.',
+      'invalidPath',
+    )
   const key = keyOf(resource, head)
-  if (rest.length) {
-    const inner = isObject(resource[key]) ? { ...(resource[key] as Json) } : {}
-    setAttribute(inner, rest.join('.'), value, op)
-    resource[key] = inner
-  } else if (op === 'add' && Array.isArray(value)) {
-    resource[key] = appendUnique(resource[key], value)
-  } else if (isObject(value) && isObject(resource[key])) {
-    resource[key] = { ...(resource[key] as Json), ...value }
-  } else {
-    resource[key] = value
-  }
+  if (sub === undefined) return setValue(resource, key, value, op)
+  const inner = isObject(resource[key]) ? { ...(resource[key] as Json) } : {}
+  setValue(inner, keyOf(inner, sub), value, op)
+  resource[key] = inner
+}
+
+/** `add` appends to a list, an object merges into an object, anything else replaces. */
+function setValue(target: Json, key: string, value: unknown, op: string) {
+  if (op === 'add' && Array.isArray(value)) target[key] = appendUnique(target[key], value)
+  else if (isObject(value) && isObject(target[key]))
+    target[key] = { ...(target[key] as Json), ...value }
+  else target[key] = value
 }
 
 function applyOne(resource: Json, operation: PatchOperation) {

@@ -5,6 +5,7 @@ import { randomId } from '../crypto/encoding'
 import type { Database } from '../db/client'
 import { isUniqueViolation } from '../db/errors'
 import { endAccessStatements } from '../db/login'
+import { endLiveEmailTokens } from '../db/email-tokens'
 import { revokeUserSessions } from '../db/revocation'
 import {
   insertScimUser,
@@ -12,12 +13,12 @@ import {
   leaveTeam,
   leaveTeamGroups,
   loadScimUsers,
-  membershipOf,
   type ScimScope,
   type ScimUserRow,
   teamHasDomain,
   upsertScimUser,
   userByEmailForTeam,
+  updateMember,
   updateUser,
   type UserQuery,
 } from '../db/scim'
@@ -97,7 +98,7 @@ function readUser(body: unknown): UserState {
   }
 }
 
-const isActive = (row: ScimUserRow) => row.memberRole !== null && row.status !== 'inactive'
+const isActive = (row: ScimUserRow) => row.status !== 'inactive'
 
 /** The core User resource for a team user. */
 export function userResource(row: ScimUserRow, baseUrl: string) {
@@ -229,24 +230,24 @@ export async function createUser(s: ScimContext, body: unknown) {
   return getUser(s, userId)
 }
 
-/** Writes the difference between a user as stored and as Okta now describes them. */
+/**
+ * Writes the difference between a member as stored and as Okta now describes them; a new email ends the
+ * links mailed to the old one.
+ */
 async function applyUser(s: ScimContext, row: ScimUserRow, next: UserState) {
   s.audit.email = row.email
   const statements: BatchItem<'sqlite'>[] = []
   const now = Math.floor(s.nowMs / 1000)
   if (next.email !== row.email) {
     await requireTeamDomain(s, next.email)
-    statements.push(updateUser(s.db, row.id, { email: next.email }))
+    statements.push(
+      updateMember(s.db, s.scope.teamId, row.id, { email: next.email }),
+      endLiveEmailTokens(s.db, row.id, now),
+    )
   }
   if (next.name !== row.name && next.name !== null)
-    statements.push(updateUser(s.db, row.id, { name: next.name }))
+    statements.push(updateMember(s.db, s.scope.teamId, row.id, { name: next.name }))
   const wasActive = isActive(row)
-  if (next.active && row.memberRole === null) {
-    const membership = await membershipOf(s.db, row.id)
-    if (membership && membership.teamId !== s.scope.teamId)
-      throw uniqueness('This user belongs to another team.')
-    statements.push(joinTeam(s.db, s.scope, row.id))
-  }
   if (!next.active && wasActive) statements.push(revokeUserSessions(s.db, row.id, now))
   statements.push(
     upsertScimUser(s.db, {
