@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { Browser, formPost, me, type Rig } from './harness'
 import { lastMailTo, linkIn } from './mailbox'
 import { query } from './rows'
-import { scene, type Scene } from './scene'
+import { expectSignedIn, scene, type Scene } from './scene'
 import {
   body,
   expectScimError,
@@ -74,6 +74,24 @@ async function liveSessions(userId: string) {
 }
 
 describe('R4: a SCIM token acts only on its team’s members now', () => {
+  it('a member Okta provisioned and support removed may join again through SSO, like anyone new (SCIM then sees them again)', async (ctx) => {
+    const s = await scene({ ctx, area })
+    const scimA = await scimClient(s.rig, s.team.connectionId)
+    const ada = await body(await scimA('POST', '/Users', oktaUser(s.email, 'Ada', 'L')))
+    await expectSignedIn(s)
+    const removed = await s.rig.admin(
+      'DELETE',
+      `/admin/api/teams/${s.team.teamId}/members/${ada.id}`,
+    )
+    expect(removed.status).toBe(204)
+    expect((await scimA('GET', `/Users/${ada.id}`)).status).toBe(404)
+    await expectSignedIn(s)
+    expect(await query('select team_id from memberships where user_id = ?', ada.id)).toEqual([
+      { team_id: s.team.teamId },
+    ])
+    expect((await scimA('GET', `/Users/${ada.id}`)).status).toBe(200)
+  })
+
   it('before, team A’s token rewrote the email of a member support removed (then team B’s owner) and a reset took team B over; now every Users route is 404', async (ctx) => {
     const s = await scene({ ctx, area })
     const { rig, team } = s
@@ -93,9 +111,7 @@ describe('R4: a SCIM token acts only on its team’s members now', () => {
     expect(
       (await rig.admin('DELETE', `/admin/api/teams/${team.teamId}/members/${x.id}`)).status,
     ).toBe(204)
-    expect(await query('select status from scim_users where user_id = ?', x.id)).toEqual([
-      { status: 'deleted' },
-    ])
+    expect(await query('select status from scim_users where user_id = ?', x.id)).toEqual([])
     expect(await query('select group_id from scim_group_members where user_id = ?', x.id)).toEqual(
       [],
     )

@@ -4,7 +4,7 @@ import { hashToken, newToken } from '../crypto/tokens'
 import { updateConnection } from '../db/connections'
 import { insertEvent } from '../db/events'
 import { deleteMembership, revokeUserSessions, teamMember } from '../db/revocation'
-import { leaveTeamGroups, markScimUserDeleted } from '../db/scim'
+import { forgetScimUser, leaveTeamGroups } from '../db/scim'
 import { setAdminGroup } from '../db/teams'
 import { userWithTeamById } from '../db/users'
 import { AppError } from '../errors'
@@ -65,8 +65,8 @@ export async function memberOf(d: AdminDeps, teamId: string, userId: string) {
 
 /**
  * Removes a member (never the owner) and revokes their sessions; the team's SCIM no longer holds them
- * (its row of them deleted, out of its groups). They may join again through SSO, or once the team's Okta
- * provisions them again (POST /Users) when it had provisioned them.
+ * (its row of them deleted, out of its groups). They may join again through SSO like anyone new, and the
+ * team's Okta may provision them again (POST /Users).
  */
 export async function removeMember(
   d: AdminDeps,
@@ -77,7 +77,7 @@ export async function removeMember(
   if (member.owner) throw new AppError('owner_not_removable')
   await d.db.batch([
     deleteMembership(d.db, member.teamId, userId),
-    markScimUserDeleted(d.db, member.teamId, userId, nowSeconds(d)),
+    forgetScimUser(d.db, member.teamId, userId),
     leaveTeamGroups(d.db, member.teamId, userId),
     revokeUserSessions(d.db, userId, nowSeconds(d)),
     success(d, audit),

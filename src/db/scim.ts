@@ -184,17 +184,12 @@ export const leaveTeam = (db: Database, teamId: string, userId: string) =>
       ),
     )
 
-/** Support removed the member: the team's Okta no longer speaks for them (a new POST provisions them again). */
-export const markScimUserDeleted = (
-  db: Database,
-  teamId: string,
-  userId: string,
-  atSeconds: number,
-) =>
-  db
-    .update(scimUsers)
-    .set({ status: 'deleted', updatedAt: atSeconds })
-    .where(and(eq(scimUsers.teamId, teamId), eq(scimUsers.userId, userId)))
+/**
+ * Support removed the member: the team's Okta no longer speaks for them, and nothing of its provisioning
+ * stands in the way of their joining again through SSO (a new POST /Users provisions them again).
+ */
+export const forgetScimUser = (db: Database, teamId: string, userId: string) =>
+  db.delete(scimUsers).where(and(eq(scimUsers.teamId, teamId), eq(scimUsers.userId, userId)))
 
 /** Removes the user from every group of the team. */
 export const leaveTeamGroups = (db: Database, teamId: string, userId: string) =>
