@@ -53,7 +53,7 @@ const catalogue = {
   email_unverified: [403, 'Your identity provider says your email address is not verified.'],
   email_invalid: [
     403,
-    'Your identity provider sent an email address we cannot compare safely (it has characters outside plain ASCII).',
+    'Your identity provider sent an email that is not one plain address (for example, it has characters outside plain ASCII or more than one @).',
   ],
   identity_conflict: [
     403,

@@ -1,4 +1,4 @@
-// The mails edge-sso sends: email verification, password reset (or its SSO-only variant) and "SSO is on".
+// The mails edge-sso sends: email verification, password reset (or its SSO-only variant), "SSO is on" and security notices.
 import type { Mail } from './send'
 
 export const emailVerificationValidHours = 24
@@ -98,4 +98,32 @@ export function setupLinkMail(input: {
     { link: input.link, label: 'Set up single sign-on' },
     `The link works for ${input.validDays} days. Anyone with it can set up single sign-on for this team, so do not forward it. ${ignore}`,
   ])
+}
+
+/**
+ * An existing account was linked by email to an identity at the team's IdP: a new way into it. Told to the
+ * account's own address and to the team's owner (once when they are the same).
+ */
+export function identityAddedMails(input: {
+  account: string
+  ownerEmail: string | null
+  teamName: string
+  issuer: string
+}): Mail[] {
+  const what = `The account ${input.account} in ${input.teamName} can now be signed in to through single sign-on at ${input.issuer}.`
+  const act = 'If you did not expect this, contact support at once.'
+  const mails = [
+    compose(input.account, 'A new sign-in was added to your account', [
+      what,
+      `If this was not you, tell your team owner. ${act}`,
+    ]),
+  ]
+  if (input.ownerEmail && input.ownerEmail !== input.account)
+    mails.push(
+      compose(input.ownerEmail, `A sign-in was added to ${input.account} in ${input.teamName}`, [
+        what,
+        act,
+      ]),
+    )
+  return mails
 }

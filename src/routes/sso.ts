@@ -12,12 +12,13 @@ import {
 import type { ConnectionRecord } from '../db/connections'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
-import { db, upstream, writeBehind } from '../http/context'
+import { db, mailer, upstream, writeBehind } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
 import { validateQueryOrForm } from '../http/input'
 import { sameOriginPath } from '../http/same-origin'
 import { presentedSession, writeSession } from '../http/session-cookie'
 import { saveTransaction, takeTransaction } from '../http/transaction-cookie'
+import { identityAddedMails } from '../mail/templates'
 import { discover } from '../oidc/discovery'
 import { authorizationRequest, exchangeCode, validateCallback } from '../oidc/flow'
 import { normalizeIssuer } from '../oidc/issuer'
@@ -190,6 +191,8 @@ export const ssoRoutes = new Hono<AppEnv>()
       { sealIdToken },
     )
     if (outcome.afterResponse) writeBehind(c, 'sso sign-in', outcome.afterResponse)
+    const notice = outcome.identityAdded && { ...outcome.identityAdded, issuer: connection.issuer }
+    for (const mail of notice ? identityAddedMails(notice) : []) mailer(c)('identity_added', mail)
     if ('session' in outcome) {
       await writeSession(c, config, outcome.session)
       return c.redirect(tx.returnTo, 302)
