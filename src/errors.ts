@@ -91,7 +91,7 @@ const catalogue = {
   dns_unreachable: [502, 'The DNS resolver could not be reached. Please try again in a moment.'],
   setup_link_invalid: [
     404,
-    'This setup link is invalid, has expired or was revoked. Ask support for a new one.',
+    'This setup link is invalid, has expired, was revoked or has already been used. Ask support for a new one, or ask your team owner.',
   ],
   connection_draft: [
     403,

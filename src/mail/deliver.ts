@@ -8,6 +8,7 @@ export type MailKind =
   | 'password_reset'
   | 'password_reset_sso'
   | 'sso_enabled'
+  | 'connection_added'
   | 'identity_added'
   | 'setup_link'
 

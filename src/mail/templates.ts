@@ -127,3 +127,19 @@ export function identityAddedMails(input: {
     )
   return mails
 }
+
+/** To the team owner when a connection is added (or turned on again) beside one the team already uses. */
+export function connectionAddedMail(input: {
+  to: string
+  teamName: string
+  issuer: string
+  clientId: string
+  ssoLink: string
+}): Mail {
+  return compose(input.to, `A new single sign-on connection for ${input.teamName}`, [
+    `A new single sign-on connection now signs members of ${input.teamName} in: ${input.issuer} (client ID ${input.clientId}), beside the one the team already had.`,
+    'Whoever this identity provider vouches for in the team’s domains can sign in through it.',
+    { link: input.ssoLink, label: 'Its sign-in link' },
+    'If you did not expect this, contact support at once.',
+  ])
+}
