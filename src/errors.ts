@@ -97,6 +97,10 @@ const catalogue = {
     403,
     'Single sign-on for this team is still being set up. Ask your team owner, or sign in another way for now.',
   ],
+  connection_changed: [
+    409,
+    'The connection’s values changed while this test sign-in ran, so it tested nothing. Run the test again.',
+  ],
   connection_untested: [
     409,
     'Run a successful test sign-in through this connection before activating it.',

@@ -1,12 +1,15 @@
 // Regression tests for the security review of d273349, R1, R9 and R10: a setup link sets SSO up once, a test
 // sign-in marks only the values it tested, and its verdict names no other team.
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { createApp } from '../src/app'
+import { createRuntime } from '../src/runtime'
 import { Browser, formPost, me, publicOrigin, type Rig, unique } from './harness'
 import { lastMailTo } from './mailbox'
 import { register, tileLogin } from './logins'
 import { query } from './rows'
-import { connectTeam, type Scene, scene, sub } from './scene'
-import { TestIdp } from './idp/provider'
+import { addTeam, connectTeam, type Scene, scene, sub } from './scene'
+import { routeFetch, TestIdp } from './idp/provider'
 
 const area = 'Setup links (R1, R9, R10)'
 
@@ -243,6 +246,129 @@ describe('R1: a setup link sets SSO up once', () => {
       draft!.id,
     )
     expect(links[0]!.n).toBe(0)
+  })
+})
+
+describe('R9: a test sign-in marks only the values it tested', () => {
+  /** A second isolate of the worker over the same D1 (its own connection cache). */
+  function otherIsolate(rig: Rig, ...idps: TestIdp[]) {
+    const other = createApp(createRuntime({ fetch: routeFetch(rig.idp, ...idps) }))
+    return async (browser: Browser, path: string, init: RequestInit) => {
+      const headers = new Headers(init.headers)
+      if (browser.cookies.size) headers.set('cookie', browser.header())
+      headers.set('cf-connecting-ip', browser.ip)
+      const ctx = createExecutionContext()
+      const r = await other.fetch(
+        new Request(new URL(path, publicOrigin), { ...init, headers, redirect: 'manual' }),
+        rig.testEnv,
+        ctx,
+      )
+      await waitOnExecutionContext(ctx)
+      browser.remember(r)
+      return r
+    }
+  }
+
+  it('R9: values saved in another isolate while a test runs are not marked tested, and cannot be activated', async (ctx) => {
+    // Before: the first isolate finished the test from its cached copy and marked the row, which now held
+    // another team's Okta issuer and made-up credentials; activation turned them on.
+    const evil = await evilIdp()
+    const s = await scene({ ctx, area, idps: [evil] })
+    const { rig } = s
+    const attackerTeam = await addTeam(rig, { connect: false })
+    const link = await mintLink(rig, attackerTeam.teamId)
+    const viaOther = otherIsolate(rig, evil)
+    const attacker = new Browser()
+    expect((await post(rig, attacker, `${link}/connection`, evilValues(evil))).status).toBe(303)
+    const [draft] = await teamConnections(attackerTeam.teamId)
+    evil.addUser({ sub: 'm', email: attackerTeam.ownerEmail, email_verified: true })
+    const start = await post(rig, attacker, `${link}/test`, { connectionId: draft!.id })
+    const swapped = await viaOther(
+      attacker,
+      `${link}/connection`,
+      formPost({ clientId: 'made-up', clientSecret: 'made-up', issuer: rig.idp.issuer }),
+    )
+    expect(swapped.status).toBe(303)
+    await s.tally.baseline()
+    const result = await rig.fetch(attacker, evil.authorize(start.headers.get('location')!, 'm'))
+    await s.tally.refused(result, { status: 409, code: 'connection_changed' })
+    expect(
+      await query('select issuer, tested_at, status from sso_connections where id = ?', draft!.id),
+    ).toEqual([{ issuer: rig.idp.issuer, tested_at: null, status: 'draft' }])
+    await s.tally.refused(
+      await post(rig, attacker, `${link}/activate`, { connectionId: draft!.id }),
+      { status: 409, code: 'connection_untested' },
+    )
+    // The victim's tile is still theirs.
+    expect((await tileLogin(rig, new Browser(), sub)).callback.status).toBe(302)
+    s.tally.accepted()
+  })
+
+  it('R9: a new secret saved in another isolate during the test (same issuer) is not marked tested by the old one', async (ctx) => {
+    // Before: the test's token exchange used the isolate's copy (the old, working secret), passed and
+    // marked the row holding the new, never-tested secret.
+    const evil = await evilIdp()
+    const s = await scene({ ctx, area, connect: false, idps: [evil] })
+    const { rig, team } = s
+    const link = await mintLink(rig, team.teamId)
+    const viaOther = otherIsolate(rig, evil)
+    const admin = new Browser()
+    expect((await post(rig, admin, `${link}/connection`, evilValues(evil))).status).toBe(303)
+    const [draft] = await teamConnections(team.teamId)
+    evil.addUser({ sub: 'it', email: `it@${team.domain}`, email_verified: true })
+    // The first isolate caches the connection (a login start reads it), then a test starts there.
+    await rig.fetch(new Browser(), `/sso/initiate/${draft!.id}`)
+    const start = await post(rig, admin, `${link}/test`, { connectionId: draft!.id })
+    const saved = await viaOther(
+      admin,
+      `${link}/connection`,
+      formPost({ ...evilValues(evil), clientSecret: 'a-typo' }),
+    )
+    expect(saved.status).toBe(303)
+    await s.tally.baseline()
+    const result = await rig.fetch(admin, evil.authorize(start.headers.get('location')!, 'it'))
+    await s.tally.refused(result, { status: 409, code: 'connection_changed' })
+    const [row] = await query<{ tested_at: number | null }>(
+      'select tested_at from sso_connections where id = ?',
+      draft!.id,
+    )
+    expect(row!.tested_at).toBeNull()
+    // A test started after the save goes through the saved values (and the typo fails it).
+    const again = await post(rig, admin, `${link}/test`, { connectionId: draft!.id })
+    const failed = await rig.fetch(admin, evil.authorize(again.headers.get('location')!, 'it'))
+    await s.tally.refused(failed, { status: 400, code: 'code_rejected' })
+  })
+
+  it('R9: support changing a tested draft’s secret clears its test, so the new values need their own', async (ctx) => {
+    // Before: PATCH clientSecret kept tested_at, and the draft was activated with a secret never tested.
+    const s = await scene({ ctx, area, connect: false })
+    const { rig, team } = s
+    const link = await mintLink(rig, team.teamId)
+    rig.idp.addClient({
+      client_id: team.clientId,
+      client_secret: team.clientSecret,
+      redirect_uri: `${publicOrigin}/sso/callback`,
+    })
+    const admin = new Browser()
+    const values = {
+      clientId: team.clientId,
+      clientSecret: team.clientSecret,
+      issuer: rig.idp.issuer,
+    }
+    expect((await post(rig, admin, `${link}/connection`, values)).status).toBe(303)
+    const [draft] = await teamConnections(team.teamId)
+    const start = await post(rig, admin, `${link}/test`, { connectionId: draft!.id })
+    const passed = await rig.fetch(admin, rig.idp.authorize(start.headers.get('location')!, sub))
+    expect(await passed.text()).toContain('data-outcome="passed"')
+    const patched = await rig.admin('PATCH', `/admin/api/sso-connections/${draft!.id}`, {
+      clientSecret: 'rotated-but-never-tested',
+    })
+    expect(((await patched.json()) as { testedAt: string | null }).testedAt).toBeNull()
+    await s.tally.baseline()
+    await s.tally.refused(await post(rig, admin, `${link}/activate`, { connectionId: draft!.id }), {
+      status: 409,
+      code: 'connection_untested',
+    })
   })
 })
 

@@ -323,8 +323,8 @@ export async function getConnection(d: AdminDeps, id: string): Promise<Connectio
 }
 
 /**
- * Rotation, enabling and disabling: the secret is sealed again under the connection id. Turning a
- * connection on retires the team's setup links.
+ * Rotation, enabling and disabling: the secret is sealed again under the connection id. New values need
+ * a new test sign-in (`tested_at` cleared); turning a connection on retires the team's setup links.
  */
 export async function patchConnection(
   d: AdminDeps,
@@ -337,11 +337,15 @@ export async function patchConnection(
   // A draft is turned on only by its activation, after a successful test sign-in.
   if (before?.status === 'draft') throw new AppError('connection_untested')
   const now = Math.floor(d.runtime.now() / 1000)
+  const newValues = [clientSecret, patch.clientId, patch.tokenEndpointAuthMethod].some(
+    (value) => value !== undefined,
+  )
   const changes = {
     ...rest,
     ...(clientSecret === undefined
       ? {}
       : { clientSecretSealed: await seal(d.config.dataKey, clientSecret, id) }),
+    ...(newValues ? { testedAt: null } : {}),
     updatedAt: now,
   }
   const [rows] = await d.db.batch([

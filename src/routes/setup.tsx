@@ -4,7 +4,7 @@ import * as z from 'zod/mini'
 import { scimBaseUrl } from '../admin/access'
 import { addTeamDomain, getTeam, verifyTeamDomain } from '../admin/operations'
 import { setupConnectionChoice, setupConnectionForm, setupDomainForm } from '../admin/schemas'
-import { connectionById } from '../connections'
+import { connectionsById } from '../db/connections'
 import type { AppEnv, SetupScope } from '../env'
 import { AppError } from '../errors'
 import { auditedAs } from '../http/audit'
@@ -14,6 +14,7 @@ import { validate } from '../http/input'
 import { requestSession } from '../http/session-cookie'
 import { activate, saveDraft } from '../setup/draft'
 import { setupLinkScope } from '../setup/links'
+import { testedValuesOf } from '../setup/test-sign-in'
 import { ownedTeam } from '../teams'
 import { redirectUri, setupLinkPath, signOutRedirectUri, universalLogoutUri } from '../vocabulary'
 import { SetupDonePage, SetupPage, type SetupNotice, setupNotices } from '../views/setup'
@@ -87,9 +88,14 @@ const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<SetupScope>) =>
       validate('form', setupConnectionChoice),
       async (c) => {
         const { connectionId } = c.req.valid('form')
-        const connection = await connectionById(db(c), c.var.runtime, connectionId)
+        // From D1, not the isolate's copy: the test is bound to the values it starts with.
+        const [connection] = await connectionsById(db(c), connectionId)
         if (connection?.teamId !== c.var.setup.teamId) throw new AppError('not_found')
-        return beginLogin(c, { connection }, undefined, c.var.setup.base, { test: true })
+        const testedValues = await testedValuesOf(connection)
+        return beginLogin(c, { connection }, undefined, c.var.setup.base, {
+          test: true,
+          testedValues,
+        })
       },
     )
     .post(
