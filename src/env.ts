@@ -25,6 +25,8 @@ export interface SetupScope {
   teamId: string
   /** The flow's page: `/setup/<token>` or `/settings/sso`; its forms post below it. */
   base: string
+  /** Through a setup link, which activation retires (its page is gone once SSO is on). */
+  viaLink: boolean
 }
 
 export interface SessionKey {

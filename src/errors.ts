@@ -53,7 +53,7 @@ const catalogue = {
   email_unverified: [403, 'Your identity provider says your email address is not verified.'],
   email_invalid: [
     403,
-    'Your identity provider sent an email address we cannot compare safely (it has characters outside plain ASCII).',
+    'Your identity provider sent an email that is not one plain address (for example, it has characters outside plain ASCII or more than one @).',
   ],
   identity_conflict: [
     403,
@@ -91,11 +91,15 @@ const catalogue = {
   dns_unreachable: [502, 'The DNS resolver could not be reached. Please try again in a moment.'],
   setup_link_invalid: [
     404,
-    'This setup link is invalid, has expired or was revoked. Ask support for a new one.',
+    'This setup link is invalid, has expired, was revoked or has already been used. Ask support for a new one, or ask your team owner.',
   ],
   connection_draft: [
     403,
     'Single sign-on for this team is still being set up. Ask your team owner, or sign in another way for now.',
+  ],
+  connection_changed: [
+    409,
+    'The connection’s values changed while this test sign-in ran, so it tested nothing. Run the test again.',
   ],
   connection_untested: [
     409,

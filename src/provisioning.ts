@@ -1,5 +1,6 @@
 // Who gets in: plain functions over plain data for SSO logins, password logins and session rechecks.
 import type { ErrorCode } from './errors'
+import { email as emailSchema } from './schemas'
 import type { SessionFacts, SignInWrites, SsoLoginFacts, TeamStanding } from './db/facts'
 import type { AuthMethod, ConnectionStatus, Role } from './vocabulary'
 
@@ -28,21 +29,26 @@ type SsoDecision = { outcome: 'refuse'; code: ErrorCode } | ({ outcome: 'sign_in
 
 /**
  * An IdP's email as we compare it: NFKC, lower case. Non-ASCII is refused (`'invalid'`): our accounts'
- * emails are ASCII, and a lookalike such as "\u212Aelvin" (Kelvin sign) folds onto "kelvin".
+ * emails are ASCII, and a lookalike such as "\u212Aelvin" (Kelvin sign) folds onto "kelvin". So is
+ * anything that is not exactly one address as our accounts' email schema reads it
+ * ("ceo@victim.example@acme.example" would read as acme's to us and as victim's to the host app).
  */
 export function comparableEmail(raw: string | undefined): string | 'invalid' | undefined {
   if (raw === undefined) return undefined
   if (raw.length > 320 || !/^[\x21-\x7e]+$/.test(raw)) return 'invalid'
-  return raw.normalize('NFKC').toLowerCase()
+  const folded = raw.normalize('NFKC').toLowerCase()
+  return emailSchema.safeParse(folded).success ? folded : 'invalid'
 }
 
 /**
  * The SSO login rule. A user is found by (connection, sub), else by email. A member of this team signs
- * in; a member of another team is refused. Anyone joining the team (new or without a team) must have an
- * email in one of the team's verified domains, so a tenant's IdP cannot claim accounts outside its domains.
- * An account found by email is linked only when it has no identity at this connection yet (a second `sub`
- * with a member's email is someone else), and linking it ends what came before: its password is cleared
- * and its sessions end.
+ * in; anyone else must have an email in one of the team's verified domains (checked first, so the answer
+ * to an address outside them never says whether it belongs to some other team), and a member of another
+ * team is refused. Linking an account by email needs the team's verified domain too, members included, so
+ * a tenant's IdP cannot claim accounts outside its domains. An account found by email is linked only when
+ * it has no identity at any connection of this team yet (a second `sub`, at this IdP or a second one, with
+ * a member's email is someone else), and linking it ends what came before: its password is cleared and
+ * its sessions end.
  */
 export function decideSsoLogin(
   facts: SsoLoginFacts,
@@ -61,9 +67,11 @@ export function decideSsoLogin(
   const standing = user && facts.standing?.find((s) => s.userId === user.id)
   if (deprovisioned(standing?.scimStatus ?? null))
     return { outcome: 'refuse', code: 'user_deactivated' }
-  if (!linkedUser && emailUser?.linkedAtConnection)
+  if (!linkedUser && emailUser?.linkedInTeam)
     return { outcome: 'refuse', code: 'identity_conflict' }
   const link = !linkedUser
+  const teamId = connection.teamId
+  const inDomain = facts.domainTeamId === teamId
   const existing = user && {
     user: { id: user.id, email: user.email, name: user.name },
     create: false,
@@ -71,11 +79,10 @@ export function decideSsoLogin(
     claimAccount: link,
     markVerified: !user.emailVerified && user.email === email,
   }
-  const teamId = connection.teamId
-  if (existing && user.teamId === teamId)
+  if (existing && user.teamId === teamId && (!link || inDomain))
     return { outcome: 'sign_in', teamId, joinWith: undefined, ...existing }
+  if (!inDomain) return { outcome: 'refuse', code: 'domain_not_allowed' }
   if (user?.teamId) return { outcome: 'refuse', code: 'member_of_another_team' }
-  if (facts.domainTeamId !== teamId) return { outcome: 'refuse', code: 'domain_not_allowed' }
   const joinWith = connection.defaultPermission
   if (existing) return { outcome: 'sign_in', teamId, joinWith, ...existing }
   return {

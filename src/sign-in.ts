@@ -7,6 +7,7 @@ import type { Database } from './db/client'
 import { connectionsForDomain, markConnectionUsed } from './db/connections'
 import { insertEmailToken } from './db/email-tokens'
 import { isUniqueViolation } from './db/errors'
+import type { SignInWrites, SsoLoginFacts } from './db/facts'
 import { loadSsoLoginFacts, markStateUsed, refuseSpentState, signInStatements } from './db/login'
 import { onPrimary } from './fresh-reads'
 import type { Runtime } from './runtime'
@@ -161,7 +162,24 @@ export interface SsoStorage {
  */
 export type SsoSignIn = (
   { session: Session } | { pendingSwitch: Session; replaces: Session; idTokenSealed: string | null }
-) & { afterResponse?: () => Promise<unknown> }
+) & { afterResponse?: () => Promise<unknown>; identityAdded?: IdentityAdded }
+
+/** An existing account that this sign-in linked by email (written already): whom to tell. */
+export interface IdentityAdded {
+  account: string
+  teamName: string
+  ownerEmail: string | null
+}
+
+/** The account a decision links by email (not one it creates: a new account's first identity is no news). */
+const addedIdentity = (facts: SsoLoginFacts, decision: SignInWrites): IdentityAdded | undefined =>
+  decision.link && !decision.create
+    ? {
+        account: decision.user.email,
+        teamName: facts.connection?.teamName ?? '',
+        ownerEmail: facts.connection?.ownerEmail ?? null,
+      }
+    : undefined
 
 /**
  * SSO: one read of the facts, the rule, then the writes. A returning user (nothing to create, join, link or
@@ -204,6 +222,7 @@ export async function signInWithSso(
     }
     const changes = signInStatements(db, decision, connectionId, claims.sub, now)
     const writes = [...changes, markConnectionUsed(db, connectionId, now)]
+    const identityAdded = addedIdentity(facts, decision)
     try {
       if (current && current.userId !== who.user.id) {
         const write = () => db.batch([successEvent(db, audit, who, nowMs), ...writes])
@@ -211,13 +230,15 @@ export async function signInWithSso(
         const { session, rowId } = await newSession(who, 'sso', nowMs)
         const idTokenSealed = extras.sealIdToken ? await extras.sealIdToken(rowId) : null
         const switching = { pendingSwitch: session, replaces: current, idTokenSealed }
-        return changes.length ? switching : { ...switching, afterResponse: write }
+        return changes.length
+          ? { ...switching, identityAdded }
+          : { ...switching, afterResponse: write }
       }
       if (current) writes.push(revokeSession(db, await sessionRowId(current), now))
       const signIn = await signInBatch(db, writes, who, 'sso', audit, nowMs, connectionId, extras)
       if (changes.length === 0) return { session: signIn.session, afterResponse: signIn.write }
       await signIn.write()
-      return { session: signIn.session }
+      return { session: signIn.session, identityAdded }
     } catch (error) {
       if (attempt >= ssoAttempts || !isUniqueViolation(error)) throw error
     }

@@ -18,6 +18,7 @@ const connection = {
   teamId: 't1',
   teamName: 'Acme',
   defaultPermission: 'private' as const,
+  ownerEmail: 'owner@acme.example',
 }
 const facts = (over: Partial<SsoLoginFacts> = {}): SsoLoginFacts => ({
   connection,
@@ -30,14 +31,14 @@ const claims = { sub: 's1', email: 'ada@acme.example', emailVerified: true, name
 const user = (
   teamId: string | null,
   id = 'u1',
-  over: { emailVerified?: boolean; linkedAtConnection?: boolean } = {},
+  over: { emailVerified?: boolean; linkedInTeam?: boolean } = {},
 ) => ({
   id,
   email: 'ada@acme.example',
   name: 'Ada',
   teamId,
   emailVerified: false,
-  linkedAtConnection: false,
+  linkedInTeam: false,
   ...over,
 })
 
@@ -144,10 +145,57 @@ describe('decideSsoLogin', () => {
     [
       // Before: a second sub with a member's email signed in as the member (and got a second identity).
       'a second sub carrying the email of a member already linked at this connection',
-      facts({ emailUser: user('t1', 'u1', { linkedAtConnection: true }) }),
+      facts({ emailUser: user('t1', 'u1', { linkedInTeam: true }) }),
       claims,
       'identity_conflict',
     ],
+    [
+      // Before (R1): a second connection of the team linked the owner by email (linkedAtConnection was per connection).
+      'a member linked at another connection of the team, by email at this one',
+      facts({ emailUser: user('t1', 'u1', { linkedInTeam: true }) }),
+      claims,
+      'identity_conflict',
+    ],
+    [
+      // Before (R1): existing members were linked by email with no domain proof.
+      'linking a member by email outside the team’s verified domains',
+      facts({ emailUser: user('t1'), domainTeamId: undefined }),
+      claims,
+      'domain_not_allowed',
+    ],
+    [
+      'linking a member by email whose domain another team verified',
+      facts({ emailUser: user('t1'), domainTeamId: 't2' }),
+      claims,
+      'domain_not_allowed',
+    ],
+    [
+      // Before (R10): the verdict named another team's member before the domain check (a membership oracle).
+      'a member of another team outside the team’s domains reads as any outsider',
+      facts({ emailUser: user('t2'), domainTeamId: undefined }),
+      claims,
+      'domain_not_allowed',
+    ],
+    [
+      'a linked user now in another team, outside the team’s domains',
+      facts({ linkedUser: user('t2'), domainTeamId: 't2' }),
+      claims,
+      'domain_not_allowed',
+    ],
+    [
+      // Before (R13): the domain was read after the last "@", so this became an account of acme's.
+      'an email claim that is not one address',
+      facts(),
+      { ...claims, email: 'ceo@victim.example@acme.example' },
+      'email_invalid',
+    ],
+    [
+      'an email claim with a space',
+      facts(),
+      { ...claims, email: 'ada @acme.example' },
+      'email_invalid',
+    ],
+    ['an email claim with no domain part', facts(), { ...claims, email: 'ada@' }, 'email_invalid'],
     [
       // Before: "\u212A" (Kelvin sign) lower-cased to "k", so the IdP's lookalike matched kelvin@.
       'a Unicode lookalike email (Kelvin sign)',
@@ -158,6 +206,19 @@ describe('decideSsoLogin', () => {
     ['a non-ASCII email', facts(), { ...claims, email: 'adä@acme.example' }, 'email_invalid'],
   ] as const)('refuses: %s', (_name, input, claimSet, code) => {
     expect(decideSsoLogin(input, claimSet, 'new')).toEqual({ outcome: 'refuse', code })
+  })
+
+  it('signs a member already linked at this connection in whatever their domain (no new link)', () => {
+    expect(
+      decideSsoLogin(facts({ linkedUser: user('t1'), domainTeamId: undefined }), claims, 'new'),
+    ).toMatchObject({ outcome: 'sign_in', link: false, claimAccount: false, joinWith: undefined })
+  })
+
+  it('a member of another team inside the team’s domains is still told so', () => {
+    expect(decideSsoLogin(facts({ emailUser: user('t2') }), claims, 'new')).toEqual({
+      outcome: 'refuse',
+      code: 'member_of_another_team',
+    })
   })
 
   it('accepts a missing email_verified (Okta’s thin token may omit it)', () => {

@@ -133,6 +133,14 @@ describe('SSO only', () => {
     advance(301_000)
     expect((await me(rig, owner)).status).toBe(401)
 
+    // Linking the owner's account by email needs the team's proven domain: the owner publishes its TXT record.
+    const shape = (await (await rig.admin('GET', `/admin/api/teams/${team.id}`)).json()) as {
+      pendingDomains: { domain: string; dnsName: string; dnsValue: string }[]
+    }
+    const [pending] = shape.pendingDomains
+    rig.dns.set(pending!.dnsName, [pending!.dnsValue])
+    const verify = `/admin/api/teams/${team.id}/domains/${pending!.domain}/verify`
+    expect((await rig.admin('POST', verify)).status).toBe(200)
     rig.idp.addUser({ sub: 'okta-owner', email: ownerEmail, email_verified: true })
     const sso = new Browser()
     expect((await tileLogin(rig, sso, 'okta-owner')).callback.status).toBe(302)

@@ -231,7 +231,7 @@ describe('test sign-in', () => {
 })
 
 describe('activation', () => {
-  it('only after a successful test: then SSO-only begins, the owner is mailed, events name the step, a member signs in', async () => {
+  it('only after a successful test: then SSO-only begins, the link is retired, the owner is mailed, events name the step, a member signs in', async () => {
     const s = await linkScene({ email: 'it@customer.example' })
     const draft = await saveValues(s)
     const activate = () =>
@@ -240,7 +240,14 @@ describe('activation', () => {
     const { body } = await expectRefusal(early, { status: 409, code: 'connection_untested' })
     expect(body).toContain(`href="${s.path}"`)
     expect((await testSignIn(s, draft.id)).status).toBe(200)
-    expect((await activate()).status).toBe(303)
+    // A link sets SSO up once: activation answers its last page, and the link is retired with it.
+    const done = await activate()
+    expect(done.status).toBe(200)
+    expect(await done.text()).toContain('data-testid="link-retired"')
+    await expectRefusal(await s.rig.fetch(s.admin, s.path), {
+      status: 404,
+      code: 'setup_link_invalid',
+    })
     const [row] = await query<{ status: string; enabled: number }>(
       'select status, enabled from sso_connections where id = ?',
       draft.id,

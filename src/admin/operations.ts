@@ -20,6 +20,7 @@ import {
 } from '../db/domains'
 import { isUniqueViolation } from '../db/errors'
 import { type EventRecord, insertEvent, listEvents as selectEvents } from '../db/events'
+import { retireSetupLinks } from '../db/setup-links'
 import { endAccessStatements } from '../db/login'
 import type { Position } from '../db/pages'
 import { listMembers as selectMembers, loadTeams, membersShown, teamExists } from '../db/teams'
@@ -31,7 +32,7 @@ import type { Config } from '../env'
 import { AppError } from '../errors'
 import { type Audit, eventRow, newReferenceId } from '../events'
 import type { Mailer } from '../mail/deliver'
-import { ssoEnabledMail } from '../mail/templates'
+import { connectionAddedMail, ssoEnabledMail } from '../mail/templates'
 import { fetchDiscovery, type UpstreamOptions } from '../oidc/discovery'
 import { normalizeIssuer } from '../oidc/issuer'
 import { adoptionEndsAccess } from '../provisioning'
@@ -267,7 +268,7 @@ export async function checkIssuer(d: AdminDeps, input: string): Promise<string> 
 
 /**
  * The guide's four values become a connection of `teamId` (a team may have several), enabled, once the
- * issuer's discovery checks out.
+ * issuer's discovery checks out; the team's setup links are retired in the same batch (SSO is set up).
  */
 export async function createConnection(
   d: AdminDeps,
@@ -286,22 +287,33 @@ export async function createConnection(
     enabled: true,
     tokenEndpointAuthMethod: input.tokenEndpointAuthMethod,
   }
-  await d.db.batch([insertConnection(d.db, row), success(d, audit)])
+  const now = Math.floor(d.runtime.now() / 1000)
+  await d.db.batch([
+    insertConnection(d.db, row),
+    retireSetupLinks(d.db, teamId, now),
+    success(d, audit),
+  ])
   const connection = await getConnection(d, id)
   await mailSsoOn(d, connection)
   return connection
 }
 
-/** "SSO is on for <team>" to the team's owner, as the customer guide promises. */
+/**
+ * "SSO is on for <team>" to the team's owner, as the customer guide promises; when the team already had
+ * an active connection, a mail naming the new one instead (another way into every account of the team).
+ */
 export async function mailSsoOn(d: AdminDeps, connection: ConnectionView) {
   const team = await getTeam(d, connection.teamId)
-  const mail = ssoEnabledMail({
+  const facts = {
     to: team.ownerEmail,
     teamName: team.name,
     issuer: connection.issuer,
     ssoLink: connection.initiateLoginUri,
-  })
-  d.mail('sso_enabled', mail)
+  }
+  const alongside = team.connections.some((c) => c.id !== connection.id && c.status === 'active')
+  if (alongside)
+    d.mail('connection_added', connectionAddedMail({ ...facts, clientId: connection.clientId }))
+  else d.mail('sso_enabled', ssoEnabledMail(facts))
 }
 
 export async function getConnection(d: AdminDeps, id: string): Promise<ConnectionView> {
@@ -310,7 +322,10 @@ export async function getConnection(d: AdminDeps, id: string): Promise<Connectio
   return connectionView(d.config, row)
 }
 
-/** Rotation, enabling and disabling: the secret is sealed again under the connection id. */
+/**
+ * Rotation, enabling and disabling: the secret is sealed again under the connection id. New values need
+ * a new test sign-in (`tested_at` cleared); turning a connection on retires the team's setup links.
+ */
 export async function patchConnection(
   d: AdminDeps,
   id: string,
@@ -321,14 +336,23 @@ export async function patchConnection(
   const before = patch.enabled ? await connectionRow(d.db, id) : undefined
   // A draft is turned on only by its activation, after a successful test sign-in.
   if (before?.status === 'draft') throw new AppError('connection_untested')
+  const now = Math.floor(d.runtime.now() / 1000)
+  const newValues = [clientSecret, patch.clientId, patch.tokenEndpointAuthMethod].some(
+    (value) => value !== undefined,
+  )
   const changes = {
     ...rest,
     ...(clientSecret === undefined
       ? {}
       : { clientSecretSealed: await seal(d.config.dataKey, clientSecret, id) }),
-    updatedAt: Math.floor(d.runtime.now() / 1000),
+    ...(newValues ? { testedAt: null } : {}),
+    updatedAt: now,
   }
-  const [rows] = await d.db.batch([updateConnection(d.db, id, changes), success(d, audit)])
+  const [rows] = await d.db.batch([
+    updateConnection(d.db, id, changes),
+    ...(before ? [retireSetupLinks(d.db, before.teamId, now)] : []),
+    success(d, audit),
+  ])
   forgetConnection(d.runtime, id)
   const [updated] = rows
   if (!updated) throw new AppError('not_found')

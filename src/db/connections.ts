@@ -84,9 +84,29 @@ export const teamDraft = (db: Database, teamId: string) =>
     .orderBy(asc(ssoConnections.createdAt), asc(ssoConnections.id))
     .get()
 
-/** A successful test sign-in through the connection's current values. */
-export const markConnectionTested = (db: Database, id: string, atSeconds: number) =>
-  db.update(ssoConnections).set({ testedAt: atSeconds }).where(eq(ssoConnections.id, id))
+/** The values a test sign-in goes through: a save (even of the same secret, sealed afresh) changes them. */
+export type TestedValues = Pick<
+  ConnectionRecord,
+  'id' | 'issuer' | 'clientId' | 'clientSecretSealed' | 'tokenEndpointAuthMethod'
+>
+
+/**
+ * A successful test sign-in through `tested`: marks the row only while it still holds exactly those values
+ * (one statement), so values saved meanwhile, in any isolate, stay untested.
+ */
+export const markConnectionTested = (db: Database, tested: TestedValues, atSeconds: number) =>
+  db
+    .update(ssoConnections)
+    .set({ testedAt: atSeconds })
+    .where(
+      and(
+        eq(ssoConnections.id, tested.id),
+        eq(ssoConnections.issuer, tested.issuer),
+        eq(ssoConnections.clientId, tested.clientId),
+        eq(ssoConnections.clientSecretSealed, tested.clientSecretSealed),
+        eq(ssoConnections.tokenEndpointAuthMethod, tested.tokenEndpointAuthMethod),
+      ),
+    )
 
 /**
  * A tested draft of `teamId` becomes active and enabled (SSO-only begins); the returned row says whether it

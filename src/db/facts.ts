@@ -15,8 +15,8 @@ export interface KnownUser {
   name: string | null
   teamId: string | null
   emailVerified: boolean
-  /** The user already has an identity (some `sub`) at the login's connection. */
-  linkedAtConnection: boolean
+  /** The user already has an identity (some `sub`) at a connection of the login's team (this one or another). */
+  linkedInTeam: boolean
 }
 
 export interface SsoLoginFacts {
@@ -27,6 +27,8 @@ export interface SsoLoginFacts {
         teamId: string
         teamName: string
         defaultPermission: Permission
+        /** Told when an identity is added to an account of the team. */
+        ownerEmail: string | null
       }
     | undefined
   /** The team that has verified the email's domain, if any (a pending claim names no team). */

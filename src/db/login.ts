@@ -17,17 +17,20 @@ import {
 } from './schema'
 import { standingStatement } from './standing'
 
-/** A user as the rule sees them, with whether they already have an identity at `connectionId`. */
+/**
+ * A user as the rule sees them, with whether they already have an identity at any connection of the team
+ * that `connectionId` belongs to.
+ */
 const knownUser = (connectionId: string) => ({
   id: users.id,
   email: users.email,
   name: users.name,
   teamId: memberships.teamId,
   emailVerified: users.emailVerified,
-  linkedAtConnection:
-    sql<boolean>`exists (select 1 from ${identities} where ${identities.userId} = ${users.id} and ${identities.connectionId} = ${connectionId})`
+  linkedInTeam:
+    sql<boolean>`exists (select 1 from ${identities} join ${ssoConnections} linked on linked.id = ${identities.connectionId} where ${identities.userId} = ${users.id} and linked.team_id = (select team_id from ${ssoConnections} where id = ${connectionId}))`
       .mapWith(Boolean)
-      .as('linked_at_connection'),
+      .as('linked_in_team'),
 })
 
 /**
@@ -51,6 +54,11 @@ export async function loadSsoLoginFacts(
         teamId: ssoConnections.teamId,
         teamName: teams.name,
         defaultPermission: teams.defaultPermission,
+        ownerEmail: sql<
+          string | null
+        >`(select owner.email from ${memberships} join ${users} owner on owner.id = ${memberships.userId} where ${memberships.teamId} = ${teams.id} and ${memberships.role} = 'owner')`.as(
+          'owner_email',
+        ),
       })
       .from(ssoConnections)
       .innerJoin(teams, eq(teams.id, ssoConnections.teamId))

@@ -4,7 +4,13 @@ import { type Mail, type MailDeps, sendMail } from './send'
 
 /** Which template a mail came from, for the log line (never the mail's text: it carries links with tokens). */
 export type MailKind =
-  'email_verification' | 'password_reset' | 'password_reset_sso' | 'sso_enabled' | 'setup_link'
+  | 'email_verification'
+  | 'password_reset'
+  | 'password_reset_sso'
+  | 'sso_enabled'
+  | 'connection_added'
+  | 'identity_added'
+  | 'setup_link'
 
 /** Hands a mail over to be sent; the request goes on whatever becomes of it. */
 export type Mailer = (kind: MailKind, mail: Mail) => void

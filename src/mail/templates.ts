@@ -1,4 +1,4 @@
-// The mails edge-sso sends: email verification, password reset (or its SSO-only variant) and "SSO is on".
+// The mails edge-sso sends: email verification, password reset (or its SSO-only variant), "SSO is on" and security notices.
 import type { Mail } from './send'
 
 export const emailVerificationValidHours = 24
@@ -97,5 +97,49 @@ export function setupLinkMail(input: {
     `You were asked to connect ${input.teamName} to your company's Okta. This link walks you through it: the settings to enter in Okta, a test sign-in, and then turning single sign-on on.`,
     { link: input.link, label: 'Set up single sign-on' },
     `The link works for ${input.validDays} days. Anyone with it can set up single sign-on for this team, so do not forward it. ${ignore}`,
+  ])
+}
+
+/**
+ * An existing account was linked by email to an identity at the team's IdP: a new way into it. Told to the
+ * account's own address and to the team's owner (once when they are the same).
+ */
+export function identityAddedMails(input: {
+  account: string
+  ownerEmail: string | null
+  teamName: string
+  issuer: string
+}): Mail[] {
+  const what = `The account ${input.account} in ${input.teamName} can now be signed in to through single sign-on at ${input.issuer}.`
+  const act = 'If you did not expect this, contact support at once.'
+  const mails = [
+    compose(input.account, 'A new sign-in was added to your account', [
+      what,
+      `If this was not you, tell your team owner. ${act}`,
+    ]),
+  ]
+  if (input.ownerEmail && input.ownerEmail !== input.account)
+    mails.push(
+      compose(input.ownerEmail, `A sign-in was added to ${input.account} in ${input.teamName}`, [
+        what,
+        act,
+      ]),
+    )
+  return mails
+}
+
+/** To the team owner when a connection is added (or turned on again) beside one the team already uses. */
+export function connectionAddedMail(input: {
+  to: string
+  teamName: string
+  issuer: string
+  clientId: string
+  ssoLink: string
+}): Mail {
+  return compose(input.to, `A new single sign-on connection for ${input.teamName}`, [
+    `A new single sign-on connection now signs members of ${input.teamName} in: ${input.issuer} (client ID ${input.clientId}), beside the one the team already had.`,
+    'Whoever this identity provider vouches for in the team’s domains can sign in through it.',
+    { link: input.ssoLink, label: 'Its sign-in link' },
+    'If you did not expect this, contact support at once.',
   ])
 }

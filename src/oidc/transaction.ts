@@ -19,6 +19,8 @@ export const transactionSchema = z.object({
   expiresAt: z.number(),
   /** A setup test sign-in: its callback shows what was received and signs nobody in. */
   test: z.optional(z.literal(true)),
+  /** A test sign-in's fingerprint of the connection values it tests (src/setup/test-sign-in.ts). */
+  testedValues: z.optional(z.string()),
 })
 
 export type LoginTransaction = z.infer<typeof transactionSchema>

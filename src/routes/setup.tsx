@@ -4,7 +4,7 @@ import * as z from 'zod/mini'
 import { scimBaseUrl } from '../admin/access'
 import { addTeamDomain, getTeam, verifyTeamDomain } from '../admin/operations'
 import { setupConnectionChoice, setupConnectionForm, setupDomainForm } from '../admin/schemas'
-import { connectionById } from '../connections'
+import { connectionsById } from '../db/connections'
 import type { AppEnv, SetupScope } from '../env'
 import { AppError } from '../errors'
 import { auditedAs } from '../http/audit'
@@ -14,9 +14,10 @@ import { validate } from '../http/input'
 import { requestSession } from '../http/session-cookie'
 import { activate, saveDraft } from '../setup/draft'
 import { setupLinkScope } from '../setup/links'
+import { testedValuesOf } from '../setup/test-sign-in'
 import { ownedTeam } from '../teams'
 import { redirectUri, setupLinkPath, signOutRedirectUri, universalLogoutUri } from '../vocabulary'
-import { SetupPage, type SetupNotice, setupNotices } from '../views/setup'
+import { SetupDonePage, SetupPage, type SetupNotice, setupNotices } from '../views/setup'
 import { beginLogin } from './sso'
 
 const noticeSchema = z.object({ done: z.optional(z.string().check(z.maxLength(40))) })
@@ -87,9 +88,14 @@ const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<SetupScope>) =>
       validate('form', setupConnectionChoice),
       async (c) => {
         const { connectionId } = c.req.valid('form')
-        const connection = await connectionById(db(c), c.var.runtime, connectionId)
+        // From D1, not the isolate's copy: the test is bound to the values it starts with.
+        const [connection] = await connectionsById(db(c), connectionId)
         if (connection?.teamId !== c.var.setup.teamId) throw new AppError('not_found')
-        return beginLogin(c, { connection }, undefined, c.var.setup.base, { test: true })
+        const testedValues = await testedValuesOf(connection)
+        return beginLogin(c, { connection }, undefined, c.var.setup.base, {
+          test: true,
+          testedValues,
+        })
       },
     )
     .post(
@@ -99,8 +105,12 @@ const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<SetupScope>) =>
       validate('form', setupConnectionChoice),
       async (c) => {
         const { connectionId } = c.req.valid('form')
-        await activate(adminDeps(c), c.var.setup.teamId, connectionId, c.var.audit)
-        return backTo(c, 'activated', 'test')
+        const deps = adminDeps(c)
+        const connection = await activate(deps, c.var.setup.teamId, connectionId, c.var.audit)
+        if (!c.var.setup.viaLink) return backTo(c, 'activated', 'test')
+        // The link is retired with activation: its page would be a 404 now, so the answer is the last page.
+        const team = await getTeam(deps, c.var.setup.teamId)
+        return c.html(<SetupDonePage team={team} connection={connection} />)
       },
     )
 
@@ -110,7 +120,7 @@ export const setupLinkRoutes = setupFlow(async (c) => {
   const link = await setupLinkScope(db(c), token, c.var.runtime.now())
   c.var.audit.email = link.email
   c.header('referrer-policy', 'no-referrer')
-  return { teamId: link.teamId, base: setupLinkPath(token) }
+  return { teamId: link.teamId, base: setupLinkPath(token), viaLink: true }
 })
 
 /** The team owner's own way through the same flow; anyone else signed in gets `403 owner_only`. */
@@ -118,5 +128,5 @@ export const ownerSetupRoutes = setupFlow(async (c) => {
   const session = await requestSession(c)
   if (!session) throw new AppError('unauthorized')
   Object.assign(c.var.audit, { email: session.email, identified: true })
-  return { teamId: await ownedTeam(db(c), session.email), base: '/settings/sso' }
+  return { teamId: await ownedTeam(db(c), session.email), base: '/settings/sso', viaLink: false }
 })

@@ -12,12 +12,13 @@ import {
 import type { ConnectionRecord } from '../db/connections'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
-import { db, upstream, writeBehind } from '../http/context'
+import { db, mailer, upstream, writeBehind } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
 import { validateQueryOrForm } from '../http/input'
 import { sameOriginPath } from '../http/same-origin'
 import { presentedSession, writeSession } from '../http/session-cookie'
 import { saveTransaction, takeTransaction } from '../http/transaction-cookie'
+import { identityAddedMails } from '../mail/templates'
 import { discover } from '../oidc/discovery'
 import { authorizationRequest, exchangeCode, validateCallback } from '../oidc/flow'
 import { normalizeIssuer } from '../oidc/issuer'
@@ -28,7 +29,7 @@ import { signInWithSso, spendLoginState } from '../sign-in'
 import { anyReplica, replicaAfter } from '../fresh-reads'
 import { type AuditAction, redirectUri } from '../vocabulary'
 import { askToSwitch } from './account-switch'
-import { showTestSignIn } from './test-sign-in'
+import { showTestSignIn, testedConnection } from './test-sign-in'
 
 const loginHint = z.optional(text(320))
 const returnTo = z.optional(z.string().check(z.maxLength(4096)))
@@ -61,7 +62,7 @@ export async function beginLogin(
   choice: ConnectionChoice<ConnectionRecord>,
   hint: string | undefined,
   returnTo: string | undefined,
-  options: { test?: true } = {},
+  options: Pick<LoginTransaction, 'test' | 'testedValues'> = {},
 ) {
   if ('refuse' in choice) {
     c.var.audit.teamId = choice.teamId
@@ -87,12 +88,16 @@ export async function beginLogin(
 }
 
 /**
- * The callback's checks and code exchange: the transaction's connection (a replica may serve it: the login's
- * facts read checks it again) and the verified claims.
+ * The callback's checks and code exchange: the transaction's connection (a replica or the isolate's copy
+ * may serve it: the login's facts read checks it again; a test sign-in reads its own) and the verified claims.
  */
-async function completeLogin(c: Context<AppEnv>, tx: LoginTransaction) {
-  const { config, runtime } = c.var
-  const connection = await connectionById(anyReplica(c.env.DB), runtime, tx.connectionId)
+async function completeLogin(
+  c: Context<AppEnv>,
+  tx: LoginTransaction,
+  load = () => connectionById(anyReplica(c.env.DB), c.var.runtime, tx.connectionId),
+) {
+  const { config } = c.var
+  const connection = await load()
   if (!connection || connection.issuer !== tx.issuer) throw new AppError('unknown_connection')
   c.var.audit.teamId = connection.teamId
   const as = await discoverForLogin(c, tx.issuer)
@@ -160,7 +165,8 @@ export const ssoRoutes = new Hono<AppEnv>()
   .get('/callback', async (c) => {
     const { config, runtime } = c.var
     const tx = await takeTransaction(c, config.sessionKeys, runtime.now())
-    if (tx.test) return showTestSignIn(c, tx, () => completeLogin(c, tx))
+    if (tx.test)
+      return showTestSignIn(c, tx, () => completeLogin(c, tx, () => testedConnection(c, tx)))
     // The state is spent on the primary while the IdP redeems the code: one wait for both.
     const [spent, redeemed] = await Promise.allSettled([
       spendLoginState(c.env.DB, runtime, tx),
@@ -190,6 +196,8 @@ export const ssoRoutes = new Hono<AppEnv>()
       { sealIdToken },
     )
     if (outcome.afterResponse) writeBehind(c, 'sso sign-in', outcome.afterResponse)
+    const notice = outcome.identityAdded && { ...outcome.identityAdded, issuer: connection.issuer }
+    for (const mail of notice ? identityAddedMails(notice) : []) mailer(c)('identity_added', mail)
     if ('session' in outcome) {
       await writeSession(c, config, outcome.session)
       return c.redirect(tx.returnTo, 302)

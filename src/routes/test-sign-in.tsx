@@ -1,6 +1,6 @@
 // The callback of a setup test sign-in: what the IdP sent and what a real login would do; nobody signed in.
 import type { Context } from 'hono'
-import type { ConnectionRecord } from '../db/connections'
+import { type ConnectionRecord, connectionsById } from '../db/connections'
 import { insertEvent } from '../db/events'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
@@ -9,8 +9,19 @@ import { db } from '../http/context'
 import { describeCause, log } from '../log'
 import type { VerifiedClaims } from '../oidc/flow'
 import type { LoginTransaction } from '../oidc/transaction'
-import { judgeTestSignIn } from '../setup/test-sign-in'
+import { judgeTestSignIn, testedValuesOf } from '../setup/test-sign-in'
 import { TestSignInFailedPage, TestSignInPage } from '../views/test-sign-in'
+
+/**
+ * The connection a test sign-in tests, read from D1 (never an isolate's copy, which may predate a save):
+ * it must still hold the values the test started with, else `connection_changed`.
+ */
+export async function testedConnection(c: Context<AppEnv>, tx: LoginTransaction) {
+  const [connection] = await connectionsById(db(c), tx.connectionId)
+  if (connection && (await testedValuesOf(connection)) !== tx.testedValues)
+    throw new AppError('connection_changed')
+  return connection
+}
 
 /**
  * Runs the callback's checks and code exchange (`complete`), then the login rules without their writes. A
@@ -51,7 +62,7 @@ export async function showTestSignIn(
     return c.html(page, error.status)
   }
   const { connection, claims } = completed
-  const verdict = await judgeTestSignIn(db(c), connection.id, claims, tx, c.var.audit, now)
+  const verdict = await judgeTestSignIn(db(c), connection, claims, tx, c.var.audit, now)
   return c.html(
     <TestSignInPage claims={claims} token={claims.token} verdict={verdict} back={tx.returnTo} />,
   )

@@ -18,6 +18,7 @@ import {
   teamDraft,
   updateConnection,
 } from '../db/connections'
+import { retireSetupLinks } from '../db/setup-links'
 import { AppError } from '../errors'
 import type { Audit } from '../events'
 
@@ -59,8 +60,10 @@ export async function teamConnection(d: AdminDeps, teamId: string, id: string) {
 }
 
 /**
- * Turns a tested draft on: active and enabled, so SSO becomes the only way in for the team's members; the
- * owner gets the "SSO is on" mail. An untested draft is `409 connection_untested`; an active one stays as is.
+ * Turns a tested draft on: active and enabled, so SSO becomes the only way in for the team's members, and
+ * every setup link of the team is retired in the same batch (a link sets SSO up once); the owner gets the
+ * "SSO is on" mail (or, beside a connection the team already had, one naming the new connection). An
+ * untested draft is `409 connection_untested`; an active one stays as is.
  */
 export async function activate(
   d: AdminDeps,
@@ -70,7 +73,11 @@ export async function activate(
 ): Promise<ConnectionView> {
   const row = await teamConnection(d, teamId, id)
   if (row.status === 'active') return getConnection(d, id)
-  const [activated] = await activateDraft(d.db, teamId, id, nowSeconds(d))
+  const now = nowSeconds(d)
+  const [[activated]] = await d.db.batch([
+    activateDraft(d.db, teamId, id, now),
+    retireSetupLinks(d.db, teamId, now, { activeConnectionId: id }),
+  ])
   if (!activated) throw new AppError('connection_untested')
   await success(d, audit)
   forgetConnection(d.runtime, id)

@@ -1,4 +1,4 @@
-// Setup links: minted by support for one team, valid 7 days, stored hashed, revocable, checked on every use.
+// Setup links: minted by support for one team, valid 7 days and once, stored hashed, revocable, checked on every use.
 import { randomId } from '../crypto/encoding'
 import { hashToken, newToken } from '../crypto/tokens'
 import {
@@ -83,8 +83,10 @@ export async function revokeSetupLink(
 }
 
 /**
- * The team a link's token opens, with the address support mailed it to. A forged, expired or revoked link
- * is one refusal (`setup_link_invalid`) that says nothing about any team.
+ * The team a link's token opens, with the address support mailed it to. A link sets SSO up once: a
+ * forged, expired, revoked or retired (used) link, and any link of a team that already signs in through an
+ * active connection (it adds another only through support or its owner), is one refusal
+ * (`setup_link_invalid`) that says nothing about any team.
  */
 export async function setupLinkScope(
   db: Database,
@@ -94,7 +96,7 @@ export async function setupLinkScope(
   const row = /^[\w-]{43}$/.test(token)
     ? await setupLinkByTokenHash(db, await hashToken(token))
     : undefined
-  if (!row || row.revokedAt !== null || row.expiresAt <= nowMs / 1000)
+  if (!row || row.revokedAt !== null || row.expiresAt <= nowMs / 1000 || row.teamOnSso)
     throw new AppError('setup_link_invalid')
   return { teamId: row.teamId, email: row.email }
 }

@@ -1,7 +1,7 @@
 // A test sign-in's verdict: the rules a real login runs, over the same facts, writing only its own record.
 import { hashToken } from '../crypto/tokens'
 import type { Database } from '../db/client'
-import { markConnectionTested } from '../db/connections'
+import { markConnectionTested, type TestedValues } from '../db/connections'
 import { insertEvent } from '../db/events'
 import { loadSsoLoginFacts, markStateUsed, refuseSpentState } from '../db/login'
 import type { ErrorCode } from '../errors'
@@ -13,14 +13,30 @@ export type TestVerdict =
   | { outcome: 'would_refuse'; code: ErrorCode }
 
 /**
- * What a real login through `connectionId` would do with these verified claims: `decideSsoLogin` over the
+ * A fingerprint of the values a test sign-in starts with, kept in its transaction: the callback tests only
+ * a connection that still holds them.
+ */
+export const testedValuesOf = (values: TestedValues): Promise<string> =>
+  hashToken(
+    JSON.stringify([
+      values.id,
+      values.issuer,
+      values.clientId,
+      values.clientSecretSealed,
+      values.tokenEndpointAuthMethod,
+    ]),
+  )
+
+/**
+ * What a real login through `connection` would do with these verified claims: `decideSsoLogin` over the
  * facts a real callback reads, as if the connection were on (a draft is not yet). Creates no account,
  * membership, identity, session or enforcement: it writes the state as used, the event and, when a real
- * login would succeed, the connection's `tested_at`, in one batch.
+ * login would succeed, the connection's `tested_at` (only while the row holds the values tested), in one
+ * batch.
  */
 export async function judgeTestSignIn(
   db: Database,
-  connectionId: string,
+  connection: TestedValues,
   claims: SsoClaims,
   login: { state: string; expiresAt: number },
   audit: Audit,
@@ -29,13 +45,13 @@ export async function judgeTestSignIn(
   const email = comparableEmail(claims.email)
   const usable = email === 'invalid' ? undefined : email
   const facts = await loadSsoLoginFacts(db, {
-    connectionId,
+    connectionId: connection.id,
     subject: claims.sub,
     email: usable,
     domain: usable && emailDomain(usable),
   })
-  const connection = facts.connection && { ...facts.connection, enabled: true }
-  const decision = decideSsoLogin({ ...facts, connection }, claims, 'test-sign-in')
+  const asIfOn = facts.connection && { ...facts.connection, enabled: true }
+  const decision = decideSsoLogin({ ...facts, connection: asIfOn }, claims, 'test-sign-in')
   const verdict: TestVerdict =
     decision.outcome === 'refuse'
       ? { outcome: 'would_refuse', code: decision.code }
@@ -52,7 +68,7 @@ export async function judgeTestSignIn(
     .batch([
       markStateUsed(db, await hashToken(login.state), login.expiresAt),
       insertEvent(db, event),
-      ...(passed ? [markConnectionTested(db, connectionId, Math.floor(nowMs / 1000))] : []),
+      ...(passed ? [markConnectionTested(db, connection, Math.floor(nowMs / 1000))] : []),
     ])
     .catch(refuseSpentState)
   return verdict

@@ -253,3 +253,28 @@ export function SetupPage(props: {
     </Layout>
   )
 }
+
+/** The setup link's last page: SSO is on, and the link (retired with the activation) works no more. */
+export function SetupDonePage(props: { team: TeamView; connection: ConnectionView }) {
+  const { team, connection } = props
+  return (
+    <Layout title="Single sign-on is on">
+      <Style sheet="console" />
+      <h1>Single sign-on is on for {team.name}</h1>
+      <p class="card notice" role="status" data-testid="notice">
+        {setupNotices.activated}
+      </p>
+      <Settings
+        rows={[
+          ['Issuer', connection.issuer],
+          ['Initiate login URI', { id: 'initiate-uri', value: connection.initiateLoginUri }],
+        ]}
+      />
+      <p data-testid="link-retired">
+        This setup link has done its job and no longer works. From now on the team owner manages
+        single sign-on (Settings › Single sign-on), or support does.
+      </p>
+      <Script name="copy" />
+    </Layout>
+  )
+}

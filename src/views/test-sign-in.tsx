@@ -24,6 +24,12 @@ const hints: Partial<Record<ErrorCode, string>> = {
   email_unverified: 'Okta says your email address is not verified.',
   member_of_another_team:
     'This person already belongs to another team here, so they could not join this one. Test with someone of this team.',
+  identity_conflict:
+    'This account already signs in through another identity (at this or another connection of the team), so a second one is not linked to it. Test with someone who has no account here yet, or ask support.',
+  email_invalid:
+    'Okta sent an email that is not one plain address: check the email attribute of your Okta profile.',
+  connection_changed:
+    'The connection’s values were saved again while this test ran. Test again: the test is bound to the values it starts with.',
 }
 
 const hintFor = (code: ErrorCode, cause: string | undefined) =>
