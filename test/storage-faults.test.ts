@@ -1,7 +1,8 @@
 // Faults in our own storage: D1 failing before, during and inside the provisioning write; KV unavailable or corrupt.
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { Browser, formPost, me, type Rig } from './harness'
+import { Browser, formPost, me } from './harness'
+import { injectD1Fault } from './d1-faults'
 import { query } from './rows'
 import { database } from '../src/db/client'
 import type { sessions } from '../src/db/schema'
@@ -10,70 +11,6 @@ import { expectRefusedLogin, expectSignedIn, initiatePath, pendingLogin, scene }
 
 const area = 'Storage faults'
 const storageUnavailable = { status: 503, code: 'storage_unavailable' }
-
-type Verdict = 'run' | 'reject' | 'poison'
-
-/** A statement that remembers its SQL, so a fault can pick the statements it hits. */
-class TracedStatement {
-  constructor(
-    readonly inner: D1PreparedStatement,
-    readonly sql: string,
-    private readonly fault: (sqls: string[]) => Verdict,
-  ) {}
-  bind(...values: unknown[]) {
-    return new TracedStatement(this.inner.bind(...values), this.sql, this.fault)
-  }
-  #check() {
-    if (this.fault([this.sql]) !== 'run') throw new Error('D1_ERROR: injected storage failure')
-  }
-  first(column?: string) {
-    this.#check()
-    return column === undefined ? this.inner.first() : this.inner.first(column)
-  }
-  all() {
-    this.#check()
-    return this.inner.all()
-  }
-  run() {
-    this.#check()
-    return this.inner.run()
-  }
-  raw(options?: { columnNames?: boolean }) {
-    this.#check()
-    return options?.columnNames ? this.inner.raw({ columnNames: true }) : this.inner.raw()
-  }
-}
-
-/**
- * Puts a fault between the app and the rig's D1: each statement or batch is run, rejected before D1
- * sees it, or ("poison") sent with one more statement that fails inside D1 after the others have run.
- */
-function injectD1Fault(rig: Rig, fault: (sqls: string[]) => Verdict) {
-  const d1 = rig.testEnv.DB
-  const faulty = (db: Pick<D1Database, 'prepare' | 'batch'>) => ({
-    prepare: (sql: string) => new TracedStatement(db.prepare(sql), sql, fault),
-    batch: async (statements: TracedStatement[]) => {
-      const verdict = fault(statements.map((s) => s.sql))
-      if (verdict === 'reject') throw new Error('D1_ERROR: injected storage failure')
-      const inner = statements.map((s) => s.inner)
-      // SQLite raises "integer overflow" while executing this, so it fails after the earlier statements ran.
-      if (verdict === 'poison') inner.push(db.prepare('select abs(-9223372036854775807 - 1)'))
-      return db.batch(inner)
-    },
-  })
-  rig.testEnv.DB = {
-    ...faulty(d1),
-    exec: (sql: string) => d1.exec(sql),
-    withSession: (from?: string) => {
-      const session = d1.withSession(from)
-      return { ...faulty(session), getBookmark: () => session.getBookmark() }
-    },
-    dump: () => d1.dump(),
-  } as unknown as D1Database
-  return () => {
-    rig.testEnv.DB = d1
-  }
-}
 
 const provisions = (sqls: string[]) => sqls.some((sql) => /^insert into "users"/i.test(sql))
 
@@ -247,7 +184,7 @@ describe('D1 faults after the response (write-behind)', () => {
     copied.cookies.set('__Host-edge_sso_session', browser.cookies.get('__Host-edge_sso_session')!)
     expect((await s.rig.fetch(browser, '/logout', formPost({}))).status).toBe(303)
     const [ended] = await query<typeof sessions.$inferSelect>(
-      'select s.id, s.user_id as userId, s.auth_method as authMethod, s.expires_at as expiresAt, s.revoked_at as revokedAt from sessions s join users u on u.id = s.user_id where u.email = ? and s.revoked_at is not null',
+      'select s.id, s.user_id as userId, s.auth_method as authMethod, s.expires_at as expiresAt, s.revoked_at as revokedAt, s.issued_at_ms as issuedAtMs from sessions s join users u on u.id = s.user_id where u.email = ? and s.revoked_at is not null',
       s.email,
     )
     expect(ended!.revokedAt).not.toBeNull()
