@@ -10,9 +10,14 @@ import { isUniqueViolation } from './db/errors'
 import { loadSsoLoginFacts, markStateUsed, refuseSpentState, signInStatements } from './db/login'
 import { onPrimary } from './fresh-reads'
 import type { Runtime } from './runtime'
-import { insertEvent } from './db/events'
+import { insertEvent, insertEventWhen } from './db/events'
 import { newEmailLink } from './email-links'
-import { insertSession, insertSessionUnlessEnded, revokeSession } from './db/sessions'
+import {
+  insertSession,
+  insertSessionUnlessEnded,
+  issuedSinceWatermark,
+  revokeSession,
+} from './db/sessions'
 import { insertUser, userWithStanding } from './db/users'
 import { AppError, type ErrorCode } from './errors'
 import { type Audit, eventRow, newReferenceId } from './events'
@@ -63,6 +68,7 @@ async function newSession(who: SignedIn, method: Session['method'], nowMs: numbe
     role: who.role ?? null,
     checkedAt: now,
     expiresAt: now + sessionLifetimeSeconds,
+    issuedAtMs: nowMs,
   }
   return { session, rowId }
 }
@@ -80,19 +86,20 @@ const sessionValues = (
   connectionId,
   expiresAt: session.expiresAt,
   idTokenSealed,
+  issuedAtMs: session.issuedAtMs,
 })
 
-const successEvent = (db: Database, audit: Audit, who: SignedIn, nowMs: number) =>
-  insertEvent(
-    db,
-    eventRow(
-      { ...audit, teamId: who.team?.id ?? null, email: who.user.email },
-      'success',
-      null,
-      newReferenceId(),
-      nowMs,
-    ),
+const successRow = (audit: Audit, who: SignedIn, nowMs: number) =>
+  eventRow(
+    { ...audit, teamId: who.team?.id ?? null, email: who.user.email },
+    'success',
+    null,
+    newReferenceId(),
+    nowMs,
   )
+
+const successEvent = (db: Database, audit: Audit, who: SignedIn, nowMs: number) =>
+  insertEvent(db, successRow(audit, who, nowMs))
 
 /** The session row, success event and the given writes as one batch, not yet sent, and the new session. */
 async function signInBatch(
@@ -226,7 +233,9 @@ export async function signInWithSso(
 
 /**
  * The confirmed switch: the pending session's row, the replaced sessions revoked, the event, one batch.
- * A pending switch confirmed twice (a copied cookie) meets the session id's primary key: expired.
+ * A pending switch confirmed twice (a copied cookie) meets the session id's primary key: expired. So is one
+ * whose user had all sessions ended after it was issued (Universal Logout, support, SCIM): the batch, checked
+ * in each statement, writes nothing, and the signed-in session (if any) stays.
  */
 export async function confirmSwitch(
   db: Database,
@@ -237,17 +246,21 @@ export async function confirmSwitch(
 ): Promise<void> {
   const { session } = pending
   const who = { ...signedInAs(session), role: session.role ?? null }
-  const revocations = replacedRowIds.map((id) => revokeSession(db, id, Math.floor(nowMs / 1000)))
+  const live = issuedSinceWatermark(session.userId, session.issuedAtMs)
+  const now = Math.floor(nowMs / 1000)
+  const revocations = replacedRowIds.map((id) => revokeSession(db, id, now, live))
   const rowId = await sessionRowId(session)
-  await db
+  const [stored] = await db
     .batch([
-      successEvent(db, audit, who, nowMs),
       insertSession(db, sessionValues(session, rowId, pending.connectionId, pending.idTokenSealed)),
+      insertEventWhen(db, successRow(audit, who, nowMs), live),
       ...revocations,
     ])
     .catch((error: unknown) => {
       throw isUniqueViolation(error) ? new AppError('login_expired', { cause: error }) : error
     })
+  if (stored.length === 0)
+    throw new AppError('login_expired', { cause: 'all sessions ended after this sign-in began' })
 }
 
 /** A password sign-in's outcome; a refusal names the user's team (if any) for its event row. */

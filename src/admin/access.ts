@@ -72,7 +72,7 @@ export async function removeMember(
   if (member.owner) throw new AppError('owner_not_removable')
   await d.db.batch([
     deleteMembership(d.db, member.teamId, userId),
-    revokeUserSessions(d.db, userId, nowSeconds(d)),
+    ...revokeUserSessions(d.db, userId, d.runtime.now()),
     success(d, audit),
   ])
 }
@@ -86,5 +86,5 @@ export async function userFacts(d: AdminDeps, userId: string) {
 
 /** Support's "sign this person out everywhere": every live session ends at its next recheck. */
 export async function revokeSessions(d: AdminDeps, userId: string, audit: Audit): Promise<void> {
-  await d.db.batch([revokeUserSessions(d.db, userId, nowSeconds(d)), success(d, audit)])
+  await d.db.batch([...revokeUserSessions(d.db, userId, d.runtime.now()), success(d, audit)])
 }

@@ -247,7 +247,7 @@ async function applyUser(s: ScimContext, row: ScimUserRow, next: UserState) {
       throw uniqueness('This user belongs to another team.')
     statements.push(joinTeam(s.db, s.scope, row.id))
   }
-  if (!next.active && wasActive) statements.push(revokeUserSessions(s.db, row.id, now))
+  if (!next.active && wasActive) statements.push(...revokeUserSessions(s.db, row.id, s.nowMs))
   statements.push(
     upsertScimUser(s.db, {
       teamId: s.scope.teamId,
@@ -317,7 +317,7 @@ export async function deleteUser(s: ScimContext, id: string) {
   await run(s, [
     leaveTeam(s.db, s.scope.teamId, row.id),
     leaveTeamGroups(s.db, s.scope.teamId, row.id),
-    revokeUserSessions(s.db, row.id, now),
+    ...revokeUserSessions(s.db, row.id, s.nowMs),
     upsertScimUser(s.db, {
       teamId: s.scope.teamId,
       userId: row.id,
