@@ -161,13 +161,24 @@ export interface SsoStorage {
 }
 
 /**
- * An SSO sign-in's outcome: the session, or, when the browser is signed in as someone else, the session
- * it would get, whose row is written only once the person confirms the switch (`confirmSwitch`). A returning
- * user's session comes with `afterResponse`, the batch (session row, event, connection's last login) the
- * caller sends once the browser has its answer (and a returning user's switch, its event).
+ * The browser an SSO login lands in: its signed-in session, and (with none) whether its person must confirm
+ * the login's user before it is signed in (a third-party-initiated login they may not have chosen).
+ */
+export interface Landing {
+  current: Session | undefined
+  mustConfirm: (userId: string) => boolean
+}
+
+/**
+ * An SSO sign-in's outcome: the session, or, when the browser is signed in as someone else or must confirm
+ * the user first, the session it would get (`pending`, replacing `replaces` if any), whose row is written
+ * only once the person confirms (`confirmSwitch`). A returning user's session comes with `afterResponse`,
+ * the batch (session row, event, connection's last login) the caller sends once the browser has its answer
+ * (and a returning user's pending login, its event).
  */
 export type SsoSignIn = (
-  { session: Session } | { pendingSwitch: Session; replaces: Session; idTokenSealed: string | null }
+  | { session: Session }
+  | { pending: Session; replaces: Session | undefined; idTokenSealed: string | null }
 ) & { afterResponse?: () => Promise<unknown> }
 
 /**
@@ -175,7 +186,8 @@ export type SsoSignIn = (
  * verify) has their session row and event written after the response; anything else (a first login's user,
  * membership and identity) in one batch before it. Refusals throw AppError and write nothing here. The same
  * user signing in again replaces the `current` session (its row is revoked in the batch); another user's
- * sign-in writes its user, link and event, but no session row until the switch is confirmed. A lost race
+ * sign-in, or one the browser must confirm, writes its user, link and event, but no session row until the
+ * person confirms. A lost race
  * (a unique index) is retried on facts read from the primary.
  */
 export async function signInWithSso(
@@ -184,9 +196,10 @@ export async function signInWithSso(
   claims: SsoClaims,
   audit: Audit,
   nowMs: number,
-  current: Session | undefined,
+  landing: Landing,
   extras: SsoSessionExtras = {},
 ): Promise<SsoSignIn> {
+  const { current } = landing
   const email = comparableEmail(claims.email)
   const comparable = email === 'invalid' ? undefined : email
   const input = {
@@ -212,13 +225,14 @@ export async function signInWithSso(
     const changes = signInStatements(db, decision, connectionId, claims.sub, now)
     const writes = [...changes, markConnectionUsed(db, connectionId, now)]
     try {
-      if (current && current.userId !== who.user.id) {
+      const ask = current ? current.userId !== who.user.id : landing.mustConfirm(who.user.id)
+      if (ask) {
         const write = () => db.batch([successEvent(db, audit, who, nowMs), ...writes])
         if (changes.length) await write()
         const { session, rowId } = await newSession(who, 'sso', nowMs)
         const idTokenSealed = extras.sealIdToken ? await extras.sealIdToken(rowId) : null
-        const switching = { pendingSwitch: session, replaces: current, idTokenSealed }
-        return changes.length ? switching : { ...switching, afterResponse: write }
+        const pending = { pending: session, replaces: current, idTokenSealed }
+        return changes.length ? pending : { ...pending, afterResponse: write }
       }
       if (current) writes.push(revokeSession(db, await sessionRowId(current), now))
       const signIn = await signInBatch(db, writes, who, 'sso', audit, nowMs, connectionId, extras)
@@ -232,7 +246,7 @@ export async function signInWithSso(
 }
 
 /**
- * The confirmed switch: the pending session's row, the replaced sessions revoked, the event, one batch.
+ * The confirmed switch (or login): the pending session's row, the replaced sessions revoked, the event, one batch.
  * A pending switch confirmed twice (a copied cookie) meets the session id's primary key: expired. So is one
  * whose user had all sessions ended after it was issued (Universal Logout, support, SCIM): the batch, checked
  * in each statement, writes nothing, and the signed-in session (if any) stays.

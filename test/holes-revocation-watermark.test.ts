@@ -32,6 +32,14 @@ async function universalLogout(rig: Rig, email: string) {
 const userId = async (email: string) =>
   (await query<{ id: string }>('select id from users where email = ?', email))[0]!.id
 
+async function sessionsOf(email: string) {
+  const [row] = await query<{ n: number }>(
+    'select count(*) as n from sessions s join users u on u.id = s.user_id where u.email = ?',
+    email,
+  )
+  return row!.n
+}
+
 async function liveSessions(email: string) {
   const [row] = await query<{ n: number }>(
     'select count(*) as n from sessions s join users u on u.id = s.user_id where u.email = ? and s.revoked_at is null',
@@ -124,10 +132,11 @@ describe('a pending account switch minted before "end all sessions"', () => {
 describe('a returning login whose session row is written behind the response', () => {
   it('is not stored when a Universal Logout lands before its write; before, the late write stored it live for 14 days', async (ctx) => {
     const s = await scene({ ctx, area })
-    await expectSignedIn(s)
-    // Ada's browser signs in through the tile again; its session row is the callback's write-behind, held
-    // (as a slow D1 write would be) until Okta's Universal Logout has run.
-    const browser = new Browser()
+    // Ada signed in (and out) in this browser before; she signs in through the tile again (no question),
+    // and its session row is the callback's write-behind, held (as a slow D1 write would be) until Okta's
+    // Universal Logout has run.
+    const browser = await expectSignedIn(s)
+    expect((await s.rig.fetch(browser, '/logout', formPost({}))).status).toBe(303)
     let land!: () => void
     const held = new Promise<'run'>((resolve) => (land = () => resolve('run')))
     const writesSession = (sqls: string[]) =>
@@ -165,6 +174,7 @@ describe('a returning login whose session row is written behind the response', (
       ),
     ).toHaveLength(2)
     expect(await liveSessions(s.email)).toBe(0)
+    expect(await sessionsOf(s.email)).toBe(1) // the first login's, ended
     expect(s.rig.runtime.writeBehindFailures).toBe(0)
     s.advance(61_000)
     expect((await me(s.rig, browser)).status).toBe(401)

@@ -134,7 +134,7 @@ describe('SSO only', () => {
 
     rig.idp.addUser({ sub: 'okta-owner', email: ownerEmail, email_verified: true })
     const sso = new Browser()
-    expect((await tileLogin(rig, sso, 'okta-owner')).callback.status).toBe(302)
+    expect((await tileLogin(rig, sso, 'okta-owner')).callback.status).toBe(303)
     expect(((await (await me(rig, sso)).json()) as any).authMethod).toBe('sso')
   })
 })

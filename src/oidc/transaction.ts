@@ -19,6 +19,12 @@ export const transactionSchema = z.object({
   expiresAt: z.number(),
   /** A setup test sign-in: its callback shows what was received and signs nobody in. */
   test: z.optional(z.literal(true)),
+  /**
+   * Started on our own page by the person (email login): who signs in is their choice, so no "Continue
+   * as …?" question. Absent (a tile or any third-party-initiated login): asked unless the browser chose
+   * that user at that connection before.
+   */
+  spInitiated: z.optional(z.literal(true)),
 })
 
 export type LoginTransaction = z.infer<typeof transactionSchema>
