@@ -81,6 +81,7 @@ const queries: Record<string, (db: Database, s: Sample) => Promise<unknown>> = {
         authMethod: 'sso',
         connectionId: s.connectionId,
         expiresAt: Math.floor(Date.now() / 1000) + 3600,
+        issuedAtMs: Date.now(),
       }),
       insertEvent(db, {
         id: crypto.randomUUID(),

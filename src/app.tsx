@@ -11,7 +11,7 @@ import { type Audit, concernsIdentity, eventRow, newReferenceId } from './events
 import { guardAnonymousLoginRoutes } from './http/anonymous-routes'
 import { refuseLargeBodies } from './http/body-limit'
 import { accountRoutes } from './routes/account'
-import { accountSwitchRoutes } from './routes/account-switch'
+import { pendingLoginRoutes } from './routes/account-switch'
 import { adminAccessRoutes } from './routes/admin-access'
 import { adminApiRoutes } from './routes/admin-api'
 import { adminPageRoutes } from './routes/admin-page'
@@ -126,7 +126,8 @@ export function createApp(runtime: Runtime = createRuntime()) {
   app.route('/', accountRoutes)
   app.route('/sso/universal-logout', universalLogoutRoutes)
   app.route('/sso', ssoRoutes)
-  app.route('/sso/switch', accountSwitchRoutes)
+  app.route('/sso/switch', pendingLoginRoutes('sso_switch'))
+  app.route('/sso/confirm', pendingLoginRoutes('sso_confirm'))
   app.route('/api', apiRoutes)
   app.route('/setup/:token', setupLinkRoutes)
   app.route('/settings/sso', ownerSetupRoutes)

@@ -11,9 +11,14 @@ import type { SignInWrites, SsoLoginFacts } from './db/facts'
 import { loadSsoLoginFacts, markStateUsed, refuseSpentState, signInStatements } from './db/login'
 import { onPrimary } from './fresh-reads'
 import type { Runtime } from './runtime'
-import { insertEvent } from './db/events'
+import { insertEvent, insertEventWhen } from './db/events'
 import { newEmailLink } from './email-links'
-import { insertSession, insertSessionUnlessEnded, revokeSession } from './db/sessions'
+import {
+  insertSession,
+  insertSessionUnlessEnded,
+  issuedSinceWatermark,
+  revokeSession,
+} from './db/sessions'
 import { insertUser, userWithStanding } from './db/users'
 import { AppError, type ErrorCode } from './errors'
 import { type Audit, eventRow, newReferenceId } from './events'
@@ -64,6 +69,7 @@ async function newSession(who: SignedIn, method: Session['method'], nowMs: numbe
     role: who.role ?? null,
     checkedAt: now,
     expiresAt: now + sessionLifetimeSeconds,
+    issuedAtMs: nowMs,
   }
   return { session, rowId }
 }
@@ -81,19 +87,20 @@ const sessionValues = (
   connectionId,
   expiresAt: session.expiresAt,
   idTokenSealed,
+  issuedAtMs: session.issuedAtMs,
 })
 
-const successEvent = (db: Database, audit: Audit, who: SignedIn, nowMs: number) =>
-  insertEvent(
-    db,
-    eventRow(
-      { ...audit, teamId: who.team?.id ?? null, email: who.user.email },
-      'success',
-      null,
-      newReferenceId(),
-      nowMs,
-    ),
+const successRow = (audit: Audit, who: SignedIn, nowMs: number) =>
+  eventRow(
+    { ...audit, teamId: who.team?.id ?? null, email: who.user.email },
+    'success',
+    null,
+    newReferenceId(),
+    nowMs,
   )
+
+const successEvent = (db: Database, audit: Audit, who: SignedIn, nowMs: number) =>
+  insertEvent(db, successRow(audit, who, nowMs))
 
 /** The session row, success event and the given writes as one batch, not yet sent, and the new session. */
 async function signInBatch(
@@ -155,13 +162,24 @@ export interface SsoStorage {
 }
 
 /**
- * An SSO sign-in's outcome: the session, or, when the browser is signed in as someone else, the session
- * it would get, whose row is written only once the person confirms the switch (`confirmSwitch`). A returning
- * user's session comes with `afterResponse`, the batch (session row, event, connection's last login) the
- * caller sends once the browser has its answer (and a returning user's switch, its event).
+ * The browser an SSO login lands in: its signed-in session, and (with none) whether its person must confirm
+ * the login's user before it is signed in (a third-party-initiated login they may not have chosen).
+ */
+export interface Landing {
+  current: Session | undefined
+  mustConfirm: (userId: string) => boolean
+}
+
+/**
+ * An SSO sign-in's outcome: the session, or, when the browser is signed in as someone else or must confirm
+ * the user first, the session it would get (`pending`, replacing `replaces` if any), whose row is written
+ * only once the person confirms (`confirmSwitch`). A returning user's session comes with `afterResponse`,
+ * the batch (session row, event, connection's last login) the caller sends once the browser has its answer
+ * (and a returning user's pending login, its event).
  */
 export type SsoSignIn = (
-  { session: Session } | { pendingSwitch: Session; replaces: Session; idTokenSealed: string | null }
+  | { session: Session }
+  | { pending: Session; replaces: Session | undefined; idTokenSealed: string | null }
 ) & { afterResponse?: () => Promise<unknown>; identityAdded?: IdentityAdded }
 
 /** An existing account that this sign-in linked by email (written already): whom to tell. */
@@ -186,7 +204,8 @@ const addedIdentity = (facts: SsoLoginFacts, decision: SignInWrites): IdentityAd
  * verify) has their session row and event written after the response; anything else (a first login's user,
  * membership and identity) in one batch before it. Refusals throw AppError and write nothing here. The same
  * user signing in again replaces the `current` session (its row is revoked in the batch); another user's
- * sign-in writes its user, link and event, but no session row until the switch is confirmed. A lost race
+ * sign-in, or one the browser must confirm, writes its user, link and event, but no session row until the
+ * person confirms. A lost race
  * (a unique index) is retried on facts read from the primary.
  */
 export async function signInWithSso(
@@ -195,9 +214,10 @@ export async function signInWithSso(
   claims: SsoClaims,
   audit: Audit,
   nowMs: number,
-  current: Session | undefined,
+  landing: Landing,
   extras: SsoSessionExtras = {},
 ): Promise<SsoSignIn> {
+  const { current } = landing
   const email = comparableEmail(claims.email)
   const comparable = email === 'invalid' ? undefined : email
   const input = {
@@ -224,15 +244,14 @@ export async function signInWithSso(
     const writes = [...changes, markConnectionUsed(db, connectionId, now)]
     const identityAdded = addedIdentity(facts, decision)
     try {
-      if (current && current.userId !== who.user.id) {
+      const ask = current ? current.userId !== who.user.id : landing.mustConfirm(who.user.id)
+      if (ask) {
         const write = () => db.batch([successEvent(db, audit, who, nowMs), ...writes])
         if (changes.length) await write()
         const { session, rowId } = await newSession(who, 'sso', nowMs)
         const idTokenSealed = extras.sealIdToken ? await extras.sealIdToken(rowId) : null
-        const switching = { pendingSwitch: session, replaces: current, idTokenSealed }
-        return changes.length
-          ? { ...switching, identityAdded }
-          : { ...switching, afterResponse: write }
+        const pending = { pending: session, replaces: current, idTokenSealed }
+        return changes.length ? { ...pending, identityAdded } : { ...pending, afterResponse: write }
       }
       if (current) writes.push(revokeSession(db, await sessionRowId(current), now))
       const signIn = await signInBatch(db, writes, who, 'sso', audit, nowMs, connectionId, extras)
@@ -246,8 +265,10 @@ export async function signInWithSso(
 }
 
 /**
- * The confirmed switch: the pending session's row, the replaced sessions revoked, the event, one batch.
- * A pending switch confirmed twice (a copied cookie) meets the session id's primary key: expired.
+ * The confirmed switch (or login): the pending session's row, the replaced sessions revoked, the event, one batch.
+ * A pending switch confirmed twice (a copied cookie) meets the session id's primary key: expired. So is one
+ * whose user had all sessions ended after it was issued (Universal Logout, support, SCIM): the batch, checked
+ * in each statement, writes nothing, and the signed-in session (if any) stays.
  */
 export async function confirmSwitch(
   db: Database,
@@ -258,17 +279,21 @@ export async function confirmSwitch(
 ): Promise<void> {
   const { session } = pending
   const who = { ...signedInAs(session), role: session.role ?? null }
-  const revocations = replacedRowIds.map((id) => revokeSession(db, id, Math.floor(nowMs / 1000)))
+  const live = issuedSinceWatermark(session.userId, session.issuedAtMs)
+  const now = Math.floor(nowMs / 1000)
+  const revocations = replacedRowIds.map((id) => revokeSession(db, id, now, live))
   const rowId = await sessionRowId(session)
-  await db
+  const [stored] = await db
     .batch([
-      successEvent(db, audit, who, nowMs),
       insertSession(db, sessionValues(session, rowId, pending.connectionId, pending.idTokenSealed)),
+      insertEventWhen(db, successRow(audit, who, nowMs), live),
       ...revocations,
     ])
     .catch((error: unknown) => {
       throw isUniqueViolation(error) ? new AppError('login_expired', { cause: error }) : error
     })
+  if (stored.length === 0)
+    throw new AppError('login_expired', { cause: 'all sessions ended after this sign-in began' })
 }
 
 /** A password sign-in's outcome; a refusal names the user's team (if any) for its event row. */

@@ -61,6 +61,8 @@ export const auditActions = [
   'sso_callback',
   /** The answer to "continue as …?" after a tile login while someone else was signed in. */
   'sso_switch',
+  /** The answer to "continue as …?" after a tile login with no one signed in (login CSRF). */
+  'sso_confirm',
   'password_login',
   'register',
   'verify_email',

@@ -67,6 +67,18 @@ export async function signInAtStandin(page, issuer, email) {
   await page.getByRole('button', { name: new RegExp(email.replace('.', '\\.')) }).click()
 }
 
+/**
+ * Back from the stand-in on our origin: when a tile login asks "Continue as …?" (a browser that never chose
+ * this user there), answers yes. Resolves whether it was asked.
+ */
+export async function continueIfAsked(page, publicUrl) {
+  await page.waitForURL((url) => url.origin === publicUrl)
+  if ((await page.getByTestId('confirm-email').count()) === 0) return false
+  await page.getByRole('button', { name: /^Continue as / }).click()
+  await page.waitForURL((url) => url.origin === publicUrl && url.pathname !== '/sso/callback')
+  return true
+}
+
 /** Full-page screenshots at 1280 px and at a phone's 390 px, into artifacts/e2e/. */
 export async function screenshots(page, name) {
   for (const [label, viewport] of Object.entries(viewports)) {

@@ -3,7 +3,12 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { demoClient, devAdminToken } from '../scripts/demo.mjs'
-import { screenshots, signInAtStandin as signInAtStandinAs, withBrowser } from './browser.mjs'
+import {
+  continueIfAsked,
+  screenshots,
+  signInAtStandin as signInAtStandinAs,
+  withBrowser,
+} from './browser.mjs'
 import { e2eStack, testTimeoutMs } from './stack.mjs'
 
 const stack = e2eStack()
@@ -31,6 +36,12 @@ describe('signing in through the Okta stand-in', { timeout: testTimeoutMs }, () 
       )
       await tile.click()
       await signInAtStandin(page, 'ada@demo.example')
+      // A fresh browser is asked before a tile login signs it in (login CSRF).
+      await page.waitForURL(`${stack.publicUrl}/sso/callback**`)
+      assert.equal(await page.getByTestId('confirm-email').textContent(), 'ada@demo.example')
+      assert.equal(await page.getByTestId('confirm-team').textContent(), 'Demo Co')
+      await screenshots(page, 'confirm-login')
+      assert.equal(await continueIfAsked(page, stack.publicUrl), true)
       await page.waitForURL(`${stack.publicUrl}/app`)
       assert.equal(await page.getByTestId('user-email').textContent(), 'ada@demo.example')
       assert.equal(await page.getByTestId('team').textContent(), 'Team: Demo Co')
@@ -38,6 +49,10 @@ describe('signing in through the Okta stand-in', { timeout: testTimeoutMs }, () 
         (c) => c.name === '__Host-edge_sso_session',
       )
       assert.ok(session, 'the session cookie is kept')
+      const chosen = (await context.cookies(stack.publicUrl)).find(
+        (c) => c.name === '__Host-edge_sso_chosen',
+      )
+      assert.ok(chosen, 'the browser remembers the choice')
       assert.deepEqual(
         [session.secure, session.httpOnly, session.sameSite, session.path],
         [true, true, 'Lax', '/'],

@@ -2,17 +2,20 @@
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, it } from 'node:test'
-import { signInAtStandin, withBrowser } from './browser.mjs'
+import { continueIfAsked, signInAtStandin, withBrowser } from './browser.mjs'
 import { e2eStack, recheckSeconds, testTimeoutMs } from './stack.mjs'
 
 const stack = e2eStack()
 
-/** The Okta tile, the stand-in's sign-in as `email`; resolves where the app's callback lands. */
+/**
+ * The Okta tile, the stand-in's sign-in as `email` and, the first time in this browser, "Continue as …?";
+ * resolves where the login lands.
+ */
 async function tileLogin(page, email) {
   await page.goto(`${stack.issuer}/dashboard`)
   await page.locator('#edge-sso-tile').click()
   await signInAtStandin(page, stack.issuer, email)
-  await page.waitForURL((url) => url.pathname !== '/dashboard' && url.origin === stack.publicUrl)
+  await continueIfAsked(page, stack.publicUrl)
 }
 
 /** Clicks a per-user admin button on the stand-in's dashboard and returns what our endpoint answered. */

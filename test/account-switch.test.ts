@@ -36,7 +36,7 @@ async function victimAndAttacker(ctx?: TestContext) {
   rig.idp.addUser({ sub: 'okta-mallory', email: mallory, email_verified: true })
   const browser = new Browser()
   const path = `/sso/initiate/${victim.connectionId}`
-  expect((await tileLogin(rig, browser, 'okta-mia', path)).callback.status).toBe(302)
+  expect((await tileLogin(rig, browser, 'okta-mia', path)).callback.status).toBe(303)
   expect(await whoAmI(rig, browser)).toBe(member)
   /** The browser sent to the attacker's connection, signed in at the IdP as the attacker's user. */
   const lure = () =>

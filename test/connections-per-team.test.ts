@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { Browser, formPost, me, unique } from './harness'
 import { query } from './rows'
-import { tileLogin } from './logins'
+import { finishLogin, tileLogin } from './logins'
 import { TestIdp } from './idp/provider'
 import { connectTeam, scene, sub } from './scene'
 
@@ -48,7 +48,8 @@ describe('several connections per team', () => {
         headers: { 'sec-fetch-site': 'cross-site' },
       })
       expect(initiate.status).toBe(302)
-      const callback = await s.rig.fetch(
+      const { callback } = await finishLogin(
+        s.rig,
         browser,
         idp.authorize(initiate.headers.get('location')!, person),
       )
@@ -59,7 +60,7 @@ describe('several connections per team', () => {
       [s.secondId, s.other, 'okta-bea'],
     ] as const) {
       const { browser, callback } = await loginAt(id, idp, person)
-      expect(callback.status).toBe(302)
+      expect(callback.status).toBe(303)
       const body = (await (await me(s.rig, browser)).json()) as { team: { id: string } }
       expect(body.team.id).toBe(s.team.teamId)
     }
@@ -89,6 +90,6 @@ describe('several connections per team', () => {
   it('the bare issuer still finds the team’s tile when the other connection is on another issuer', async () => {
     const s = await twoOrgs()
     const { callback } = await tileLogin(s.rig, new Browser(), sub)
-    expect(callback.status).toBe(302)
+    expect(callback.status).toBe(303)
   })
 })

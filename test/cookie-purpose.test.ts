@@ -75,7 +75,12 @@ describe('cookie purposes', () => {
     const asSession = await mint('session', payload)
     expect((await me(rig, browserWith(names.session, asSession))).status).toBe(200)
     tally.accepted()
-    for (const purpose of ['login-transaction', 'console', 'account-switch'] as const) {
+    for (const purpose of [
+      'login-transaction',
+      'console',
+      'account-switch',
+      'chosen-logins',
+    ] as const) {
       const response = await me(rig, browserWith(names.session, await mint(purpose, payload)))
       expect([purpose, response.status]).toEqual([purpose, 401])
       tally.countRefused()

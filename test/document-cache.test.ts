@@ -11,7 +11,7 @@ import { pendingLogin, scene } from './scene'
 async function warmRig() {
   const s = await scene()
   s.rig.idp.addUser({ sub: 'u1', email: `u1@${s.team.domain}`, email_verified: true })
-  expect((await tileLogin(s.rig, new Browser(), 'u1')).callback.status).toBe(302)
+  expect((await tileLogin(s.rig, new Browser(), 'u1')).callback.status).toBe(303)
   s.rig.idp.resetCounts()
   s.rig.resetCounters()
   return s
@@ -20,7 +20,7 @@ async function warmRig() {
 describe('discovery and JWKS cache', () => {
   it('serves a second login from memory: no discovery or JWKS fetch, no KV read', async () => {
     const { rig } = await warmRig()
-    expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(302)
+    expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(303)
     expect(rig.idp.count('discovery') + rig.idp.count('jwks')).toBe(0)
     expect(rig.idp.count('token')).toBe(1)
     expect(rig.counters.kvReads).toBe(0)
@@ -44,12 +44,12 @@ describe('discovery and JWKS cache', () => {
   it('refetches after an hour, and serves the stale copy for up to a day while the IdP is down', async () => {
     const { rig, advance } = await warmRig()
     advance(freshForMs + 1)
-    expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(302)
+    expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(303)
     expect(rig.idp.count('discovery')).toBe(1)
     expect(rig.idp.count('jwks')).toBe(1)
     advance(freshForMs + 1)
     rig.idp.behaviour.down = { discovery: true, jwks: true }
-    expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(302)
+    expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(303)
     advance(staleForMs)
     const { callback } = await tileLogin(rig, new Browser(), 'u1')
     await expectRefusal(callback, { status: 502, code: 'idp_unreachable' })
@@ -58,14 +58,14 @@ describe('discovery and JWKS cache', () => {
   it('refetches the JWKS on an unknown kid at most once a minute per issuer', async () => {
     const { rig, advance } = await warmRig()
     await rig.idp.rotateKeys()
-    expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(302)
+    expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(303)
     expect(rig.idp.count('jwks')).toBe(1)
     await rig.idp.rotateKeys()
     const refused = await tileLogin(rig, new Browser(), 'u1')
     await expectRefusal(refused.callback, { status: 403, code: 'token_invalid' })
     expect(rig.idp.count('jwks')).toBe(1)
     advance(60_000)
-    expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(302)
+    expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(303)
     expect(rig.idp.count('jwks')).toBe(2)
   })
 
@@ -77,13 +77,14 @@ describe('discovery and JWKS cache', () => {
     const callbacks = await Promise.all(
       pending.map(({ browser, callbackUrl }) => rig.fetch(browser, callbackUrl)),
     )
-    expect(callbacks.map((r) => r.status)).toEqual([302, 302, 302, 302, 302])
+    // Each token passed: each fresh browser is asked "Continue as …?".
+    expect(callbacks.map((r) => r.status)).toEqual([200, 200, 200, 200, 200])
     expect(rig.idp.count('jwks')).toBe(1)
   })
 
   it('falls back to the IdP when KV is unavailable, and stays correct', async () => {
     const { rig } = await scene()
     rig.faults.kvDown = true
-    expect((await tileLogin(rig, new Browser(), 'okta-ada')).callback.status).toBe(302)
+    expect((await tileLogin(rig, new Browser(), 'okta-ada')).callback.status).toBe(303)
   })
 })

@@ -100,7 +100,7 @@ describe('self-service claims are pending', () => {
     })
     rig.idp.addUser({ sub: 'okta-hire', email: `newhire@${domain}`, email_verified: true })
     const hire = new Browser()
-    expect((await tileLogin(rig, hire, 'okta-hire')).callback.status).toBe(302)
+    expect((await tileLogin(rig, hire, 'okta-hire')).callback.status).toBe(303)
     expect(((await (await me(rig, hire)).json()) as any).team.id).toBe(customer.id)
     expect(
       await query('select password_hash from users where email = ?', `newhire@${domain}`),

@@ -10,7 +10,7 @@ describe('issuer shadowing', () => {
     const { rig, team: victim, tally } = await scene({ ctx, area: 'Issuer shadowing' })
     rig.idp.addUser({ sub: 'okta-vic', email: `vic@${victim.domain}`, email_verified: true })
     rig.idp.addUser({ sub: 'okta-val', email: `val@${victim.domain}`, email_verified: true })
-    expect((await tileLogin(rig, new Browser(), 'okta-vic')).callback.status).toBe(302)
+    expect((await tileLogin(rig, new Browser(), 'okta-vic')).callback.status).toBe(303)
 
     const attacker = await addTeam(rig, { connect: false })
     const shadow = await rig.admin('POST', '/admin/api/sso-connections', {
@@ -27,7 +27,7 @@ describe('issuer shadowing', () => {
     expect(new URL(initiate.headers.get('location')!).searchParams.get('client_id')).toBe(
       victim.clientId,
     )
-    expect(callback.status).toBe(302)
+    expect(callback.status).toBe(303)
     const body = (await (await me(rig, browser)).json()) as any
     expect([body.user.email, body.team.id]).toEqual([`val@${victim.domain}`, victim.teamId])
     const rows = await query<{ id: string; last_login_at: number | null }>(
@@ -47,7 +47,7 @@ describe('issuer shadowing', () => {
     for (const [i, team] of teams.entries()) {
       rig.idp.addUser({ sub: `okta-${i}`, email: `kim@${team.domain}`, email_verified: true })
       const path = `/sso/initiate/${team.connectionId}`
-      expect((await tileLogin(rig, new Browser(), `okta-${i}`, path)).callback.status).toBe(302)
+      expect((await tileLogin(rig, new Browser(), `okta-${i}`, path)).callback.status).toBe(303)
     }
     const { initiate } = await tileLogin(rig, new Browser(), 'okta-0')
     expect(initiate.status).toBe(400)

@@ -62,7 +62,7 @@ describe('pre-registration hijack', () => {
     await register(s.rig, attacker, s.email, { password: 'attacker password' })
     await s.rig.admin('PATCH', path, { enabled: true })
     const employee = new Browser()
-    expect((await tileLogin(s.rig, employee, 'okta-ada')).callback.status).toBe(302)
+    expect((await tileLogin(s.rig, employee, 'okta-ada')).callback.status).toBe(303)
     expect(await rowsOf(s.email)).toMatchObject({
       password: null,
       liveSessions: 1,
@@ -105,7 +105,7 @@ describe('email match never overrides an identity', () => {
   it('a second sub carrying a member’s email is refused identity_conflict, with no second identity row', async (ctx) => {
     // Before: the email matched, the second sub signed in as the member and got its own identity row.
     const s = await scene({ ctx, area: 'Account linking' })
-    expect((await tileLogin(s.rig, new Browser(), 'okta-ada')).callback.status).toBe(302)
+    expect((await tileLogin(s.rig, new Browser(), 'okta-ada')).callback.status).toBe(303)
     s.rig.idp.addUser({ sub: 'okta-ada-2', email: s.email, email_verified: true })
     const before = await countRows()
     await s.tally.baseline()
@@ -121,7 +121,7 @@ describe('email match never overrides an identity', () => {
     const s = await scene({ ctx, area: 'Account linking' })
     const kelvin = `kelvin@${s.team.domain}`
     s.rig.idp.addUser({ sub: 'okta-kelvin', email: kelvin, email_verified: true })
-    expect((await tileLogin(s.rig, new Browser(), 'okta-kelvin')).callback.status).toBe(302)
+    expect((await tileLogin(s.rig, new Browser(), 'okta-kelvin')).callback.status).toBe(303)
     s.rig.idp.addUser({
       sub: 'okta-lookalike',
       email: `\u212Aelvin@${s.team.domain}`,
@@ -152,11 +152,11 @@ describe('email_verified through /userinfo', () => {
   it('asks /userinfo when email_verified is absent and signs in when it says true; a token that carries it costs no fetch', async (ctx) => {
     const s = await scene({ ctx, area: 'Account linking' })
     s.rig.idp.behaviour.idToken = { claims: { email_verified: undefined } }
-    expect((await tileLogin(s.rig, new Browser(), 'okta-ada')).callback.status).toBe(302)
+    expect((await tileLogin(s.rig, new Browser(), 'okta-ada')).callback.status).toBe(303)
     expect(s.rig.idp.count('userinfo')).toBe(1)
     s.rig.idp.behaviour.idToken = undefined
     s.rig.idp.resetCounts()
-    expect((await tileLogin(s.rig, new Browser(), 'okta-ada')).callback.status).toBe(302)
+    expect((await tileLogin(s.rig, new Browser(), 'okta-ada')).callback.status).toBe(303)
     expect(s.rig.idp.count('userinfo')).toBe(0)
     s.tally.accepted()
   })

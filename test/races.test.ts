@@ -5,6 +5,7 @@ import { fromBase64Url } from '../src/crypto/encoding'
 import { unseal } from '../src/crypto/secret-box'
 import type { Tally } from './figures'
 import { Browser, formPost, publicOrigin, unique } from './harness'
+import { asksToConfirm, finishLogin } from './logins'
 import { query } from './rows'
 import { addTeam, expectSignedIn, pendingLogin, scene, sub } from './scene'
 
@@ -28,11 +29,12 @@ describe('concurrent logins', () => {
     const s = await scene({ ctx, area })
     const pending = []
     for (let i = 0; i < 20; i++) pending.push(await pendingLogin(s))
-    const callbacks = await Promise.all(
-      pending.map(({ browser, callbackUrl }) => s.rig.fetch(browser, callbackUrl)),
+    const logins = await Promise.all(
+      pending.map(({ browser, callbackUrl }) => finishLogin(s.rig, browser, callbackUrl)),
     )
+    const callbacks = logins.map((l) => l.callback)
     expect(callbacks.map((r) => [r.status, r.headers.get('location')])).toEqual(
-      pending.map(() => [302, `${publicOrigin}/app`]),
+      pending.map(() => [303, `${publicOrigin}/app`]),
     )
     callbacks.forEach(() => s.tally.accepted())
     const users = await query<{ id: string }>('select id from users where email = ?', s.email)
@@ -46,7 +48,7 @@ describe('concurrent logins', () => {
     ])
     expect(await query('select * from sessions where user_id = ?', userId)).toHaveLength(20)
     const events = await query<{ outcome: string }>(
-      "select outcome from events where email = ? and kind = 'login'",
+      "select outcome from events where email = ? and action = 'sso_callback'",
       s.email,
     )
     expect(events.map((e) => e.outcome)).toEqual(Array(20).fill('success'))
@@ -61,8 +63,11 @@ describe('concurrent logins', () => {
       s.rig.fetch(browser, callbackUrl),
       s.rig.fetch(twin, callbackUrl),
     ])
-    const [won, lost] = first!.status === 302 ? [first!, second!] : [second!, first!]
-    expect(won.headers.get('location')).toBe(`${publicOrigin}/app`)
+    const [won, lost] = first!.status === 200 ? [first!, second!] : [second!, first!]
+    expect(await asksToConfirm(won)).toBe(true)
+    const winner = won === first ? browser : twin
+    const confirmed = await s.rig.fetch(winner, '/sso/confirm', formPost({}))
+    expect(confirmed.headers.get('location')).toBe(`${publicOrigin}/app`)
     s.tally.accepted()
     await s.tally.refused(lost, { status: 400, code: 'code_rejected' })
     const [user] = await query<{ id: string }>('select id from users where email = ?', s.email)

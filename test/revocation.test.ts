@@ -67,7 +67,7 @@ describe('support ends access', () => {
     expect(event).toEqual({ outcome: 'success', email: m.email })
     await expectEndsAtRecheck(m)
     const again = new Browser()
-    expect((await tileLogin(m.rig, again, 'okta-ada')).callback.status).toBe(302)
+    expect((await tileLogin(m.rig, again, 'okta-ada')).callback.status).toBe(303)
     const body = (await (await me(m.rig, again)).json()) as any
     expect([body.user.id, body.team.id, body.role]).toEqual([m.userId, m.team.teamId, 'member'])
   })
@@ -105,7 +105,7 @@ describe('support ends access', () => {
     expect((await me(m.rig, second)).status).toBe(401)
     expect((await m.rig.admin('DELETE', '/admin/api/users/nobody/sessions')).status).toBe(404)
     // Revoked is not removed: a new login works.
-    expect((await tileLogin(m.rig, new Browser(), 'okta-ada')).callback.status).toBe(302)
+    expect((await tileLogin(m.rig, new Browser(), 'okta-ada')).callback.status).toBe(303)
   })
 })
 

@@ -1,6 +1,7 @@
 // OpenID Foundation RP certification (Basic and Config plans) against the worker, plus the hostile cases beyond it.
 import { describe, expect, it } from 'vitest'
 import { Browser, me, publicOrigin, type Rig } from './harness'
+import { finishLogin } from './logins'
 import { query } from './rows'
 import {
   addTeam,
@@ -25,8 +26,8 @@ interface TokenRequest {
 async function signInRotatingJustBeforeSigning(s: Scene): Promise<Browser> {
   const { browser, callbackUrl } = await pendingLogin(s)
   await s.rig.idp.rotateKeys()
-  const callback = await s.rig.fetch(browser, callbackUrl)
-  expect([callback.status, callback.headers.get('location')]).toEqual([302, `${publicOrigin}/app`])
+  const { callback } = await finishLogin(s.rig, browser, callbackUrl)
+  expect([callback.status, callback.headers.get('location')]).toEqual([303, `${publicOrigin}/app`])
   return browser
 }
 

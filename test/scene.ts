@@ -111,8 +111,12 @@ export const initiatePath = (s: Scene) =>
   `/sso/initiate?iss=${encodeURIComponent(s.rig.idp.issuer)}`
 
 /** A browser whose login is waiting at the IdP: its callback URL and the cookies it holds. */
-export async function pendingLogin(s: Scene, person = sub, path = initiatePath(s)) {
-  const browser = new Browser()
+export async function pendingLogin(
+  s: Scene,
+  person = sub,
+  path = initiatePath(s),
+  browser = new Browser(),
+) {
   const initiate = await s.rig.fetch(browser, path, {
     headers: { 'sec-fetch-site': 'cross-site' },
   })
@@ -123,8 +127,11 @@ export async function pendingLogin(s: Scene, person = sub, path = initiatePath(s
 
 /** A login that must succeed: the browser lands on the app with an SSO session for the scene's person. */
 export async function expectSignedIn(s: Scene, browser = new Browser()): Promise<Browser> {
-  const { callback } = await tileLogin(s.rig, browser, sub)
-  expect([callback.status, callback.headers.get('location')]).toEqual([302, `${publicOrigin}/app`])
+  const { callback, asked } = await tileLogin(s.rig, browser, sub)
+  expect([callback.status, callback.headers.get('location')]).toEqual([
+    asked ? 303 : 302,
+    `${publicOrigin}/app`,
+  ])
   const body = (await (await me(s.rig, browser)).json()) as {
     user: { email: string }
     authMethod: string

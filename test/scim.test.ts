@@ -408,7 +408,7 @@ describe('deprovisioning ends access', () => {
 
     await scim('PATCH', `/Users/${user.id}`, patch({ op: 'replace', path: 'active', value: true }))
     const again = new Browser()
-    expect((await tileLogin(rig, again, 'okta-ada')).callback.status).toBe(302)
+    expect((await tileLogin(rig, again, 'okta-ada')).callback.status).toBe(303)
     expect(((await (await me(rig, again)).json()) as any).user.id).toBe(user.id)
   })
 
@@ -442,7 +442,7 @@ describe('deprovisioning ends access', () => {
       user.id,
     )
     expect(membership!.team_id).toBe(team.teamId)
-    expect((await tileLogin(rig, new Browser(), 'okta-ada')).callback.status).toBe(302)
+    expect((await tileLogin(rig, new Browser(), 'okta-ada')).callback.status).toBe(303)
   })
   it('a deactivated user cannot sign in with a password either, even once SSO is turned off', async () => {
     const { rig, team, scim } = await scimRig()

@@ -143,7 +143,7 @@ describe('SSO only', () => {
     expect((await rig.admin('POST', verify)).status).toBe(200)
     rig.idp.addUser({ sub: 'okta-owner', email: ownerEmail, email_verified: true })
     const sso = new Browser()
-    expect((await tileLogin(rig, sso, 'okta-owner')).callback.status).toBe(302)
+    expect((await tileLogin(rig, sso, 'okta-owner')).callback.status).toBe(303)
     expect(((await (await me(rig, sso)).json()) as any).authMethod).toBe('sso')
   })
 })

@@ -267,7 +267,7 @@ describe('activation', () => {
     await expectRefusal(register, { status: 403, code: 'sso_required' })
     const member = new Browser()
     const { callback } = await tileLogin(s.rig, member, sub, `/sso/initiate/${draft.id}`)
-    expect(callback.status).toBe(302)
+    expect(callback.status).toBe(303)
     expect(((await (await me(s.rig, member)).json()) as any).team.id).toBe(s.team.teamId)
   })
 })

@@ -1,6 +1,7 @@
 // A callback's state signs in once: replaying the callback (copied cookie, an IdP that redeems a code twice) is refused.
 import { describe, expect, it } from 'vitest'
 import { Browser, me } from './harness'
+import { finishLogin } from './logins'
 import { query } from './rows'
 import { pendingLogin, type Scene, scene } from './scene'
 
@@ -20,10 +21,8 @@ describe('callback replay', () => {
     const s = await scene({ ctx, area: 'Login replay' })
     const { browser, copy, callbackUrl } = await copiedLogin(s)
 
-    const first = await s.rig.fetch(browser, callbackUrl, {
-      headers: { 'sec-fetch-site': 'cross-site' },
-    })
-    expect(first.status).toBe(302)
+    const first = await finishLogin(s.rig, browser, callbackUrl)
+    expect(first.callback.status).toBe(303)
     expect((await me(s.rig, browser)).status).toBe(200)
 
     await s.tally.baseline()
@@ -43,7 +42,7 @@ describe('callback replay', () => {
   it('a used state is never retried as a lost race: the replay costs one insert, not three batches', async (ctx) => {
     const s = await scene({ ctx, area: 'Login replay' })
     const { browser, copy, callbackUrl } = await copiedLogin(s)
-    expect((await s.rig.fetch(browser, callbackUrl)).status).toBe(302)
+    expect((await finishLogin(s.rig, browser, callbackUrl)).callback.status).toBe(303)
     s.rig.resetCounters()
     const replay = await s.rig.fetch(copy, callbackUrl)
     await s.tally.refused(replay, { status: 400, code: 'login_expired' })

@@ -1,7 +1,8 @@
 // Faults in our own storage: D1 failing before, during and inside the provisioning write; KV unavailable or corrupt.
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { Browser, formPost, me, type Rig } from './harness'
+import { Browser, formPost, me } from './harness'
+import { injectD1Fault, type Verdict } from './d1-faults'
 import { query } from './rows'
 import { database } from '../src/db/client'
 import type { sessions } from '../src/db/schema'
@@ -10,71 +11,6 @@ import { expectRefusedLogin, expectSignedIn, initiatePath, pendingLogin, scene }
 
 const area = 'Storage faults'
 const storageUnavailable = { status: 503, code: 'storage_unavailable' }
-
-type Verdict = 'run' | 'reject' | 'lost' | 'poison'
-
-/** A statement that remembers its SQL, so a fault can pick the statements it hits. */
-class TracedStatement {
-  constructor(
-    readonly inner: D1PreparedStatement,
-    readonly sql: string,
-    private readonly fault: (sqls: string[]) => Verdict,
-  ) {}
-  bind(...values: unknown[]) {
-    return new TracedStatement(this.inner.bind(...values), this.sql, this.fault)
-  }
-  #check() {
-    if (this.fault([this.sql]) !== 'run') throw new Error('D1_ERROR: injected storage failure')
-  }
-  first(column?: string) {
-    this.#check()
-    return column === undefined ? this.inner.first() : this.inner.first(column)
-  }
-  all() {
-    this.#check()
-    return this.inner.all()
-  }
-  run() {
-    this.#check()
-    return this.inner.run()
-  }
-  raw(options?: { columnNames?: boolean }) {
-    this.#check()
-    return options?.columnNames ? this.inner.raw({ columnNames: true }) : this.inner.raw()
-  }
-}
-
-/**
- * Puts a fault between the app and the rig's D1: each statement or batch is run, rejected before D1
- * sees it, or ("poison") sent with one more statement that fails inside D1 after the others have run.
- */
-function injectD1Fault(rig: Rig, fault: (sqls: string[]) => Verdict) {
-  const d1 = rig.testEnv.DB
-  const faulty = (db: Pick<D1Database, 'prepare' | 'batch'>) => ({
-    prepare: (sql: string) => new TracedStatement(db.prepare(sql), sql, fault),
-    batch: async (statements: TracedStatement[]) => {
-      const verdict = fault(statements.map((s) => s.sql))
-      if (verdict === 'reject') throw new Error('D1_ERROR: injected storage failure')
-      if (verdict === 'lost') throw new Error('D1_ERROR: Network connection lost.')
-      const inner = statements.map((s) => s.inner)
-      // SQLite raises "integer overflow" while executing this, so it fails after the earlier statements ran.
-      if (verdict === 'poison') inner.push(db.prepare('select abs(-9223372036854775807 - 1)'))
-      return db.batch(inner)
-    },
-  })
-  rig.testEnv.DB = {
-    ...faulty(d1),
-    exec: (sql: string) => d1.exec(sql),
-    withSession: (from?: string) => {
-      const session = d1.withSession(from)
-      return { ...faulty(session), getBookmark: () => session.getBookmark() }
-    },
-    dump: () => d1.dump(),
-  } as unknown as D1Database
-  return () => {
-    rig.testEnv.DB = d1
-  }
-}
 
 const provisions = (sqls: string[]) => sqls.some((sql) => /^insert into "users"/i.test(sql))
 
@@ -123,7 +59,6 @@ describe('D1 faults during a just-in-time login', () => {
       'memberships',
       'identities',
       'sso_connections',
-      'sessions',
     ])
     expect(await rowsFor(s.email)).toEqual({ users: 0, memberships: 0, identities: 0, sessions: 0 })
     await expectSignedIn(s)
@@ -212,15 +147,19 @@ describe('KV faults: the worker falls back to the IdP and stays correct', () => 
 describe('D1 faults after the response (write-behind)', () => {
   const writesSession = (sqls: string[]) => sqls.some((sql) => /^insert into "sessions"/i.test(sql))
 
-  /** A returning user's login whose session batch fails `failures` times after the response, with `verdict`. */
+  /**
+   * A returning user's login (in a browser that signed in and out before: not asked again) whose session
+   * batch fails `failures` times after the response, with `verdict`.
+   */
   async function returningLoginWithLostWrites(failures: number, verdict: Verdict = 'lost') {
     const s = await scene()
-    await expectSignedIn(s)
+    const browser = await expectSignedIn(s)
+    expect((await s.rig.fetch(browser, '/logout', formPost({}))).status).toBe(303)
     let failed = 0
     const restore = injectD1Fault(s.rig, (sqls) =>
       writesSession(sqls) && failed++ < failures ? verdict : 'run',
     )
-    const browser = await expectSignedIn(s)
+    await expectSignedIn(s, browser)
     restore()
     const [user] = await query<{ id: string }>('select id from users where email = ?', s.email)
     const sessions = await query('select id from sessions where user_id = ?', user!.id)
@@ -251,13 +190,14 @@ describe('D1 faults after the response (write-behind)', () => {
 
   it('a logout before the write-behind lands stores the row ended, and the late write cannot revive it', async () => {
     // Before: logout updated a row that was not there yet; the login's write then stored it live.
-    const { s, browser } = await returningLoginWithLostWrites(2)
+    const { s, browser, sessions: earlier } = await returningLoginWithLostWrites(2)
     const copied = new Browser()
     copied.cookies.set('__Host-edge_sso_session', browser.cookies.get('__Host-edge_sso_session')!)
     expect((await s.rig.fetch(browser, '/logout', formPost({}))).status).toBe(303)
     const [ended] = await query<typeof sessions.$inferSelect>(
-      'select s.id, s.user_id as userId, s.auth_method as authMethod, s.expires_at as expiresAt, s.revoked_at as revokedAt from sessions s join users u on u.id = s.user_id where u.email = ? and s.revoked_at is not null',
+      'select s.id, s.user_id as userId, s.auth_method as authMethod, s.expires_at as expiresAt, s.revoked_at as revokedAt, s.issued_at_ms as issuedAtMs from sessions s join users u on u.id = s.user_id where u.email = ? and s.revoked_at is not null and s.id != ?',
       s.email,
+      (earlier[0] as { id: string }).id,
     )
     expect(ended!.revokedAt).not.toBeNull()
     await insertSessionUnlessEnded(database(env.DB), { ...ended!, revokedAt: null })

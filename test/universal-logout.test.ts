@@ -88,7 +88,7 @@ describe('Universal Logout', () => {
     expect((await me(s.rig, s.browser)).status).toBe(401)
     // Logged out is not deprovisioned: the member may sign in again.
     const again = new Browser()
-    expect((await tileLogin(s.rig, again, 'okta-ada')).callback.status).toBe(302)
+    expect((await tileLogin(s.rig, again, 'okta-ada')).callback.status).toBe(303)
     expect((await me(s.rig, again)).status).toBe(200)
   })
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { IdpEndpoint } from './idp/provider'
 import { Browser, me } from './harness'
 import { initiatePath, scene, sub } from './scene'
+import { finishLogin } from './logins'
 import { maxUpstreamBytes } from '../src/upstream'
 
 const fiftyMegabytes = 50 * 1024 * 1024
@@ -46,7 +47,7 @@ describe('upstream response caps', () => {
     const browser = new Browser()
     const initiate = await s.rig.fetch(browser, initiatePath(s))
     const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location') ?? '', sub)
-    expect((await s.rig.fetch(browser, callbackUrl)).status).toBe(302)
+    expect((await finishLogin(s.rig, browser, callbackUrl)).callback.status).toBe(303)
     expect((await me(s.rig, browser)).status).toBe(200)
   })
 })

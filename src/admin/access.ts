@@ -79,7 +79,7 @@ export async function removeMember(
     deleteMembership(d.db, member.teamId, userId),
     forgetScimUser(d.db, member.teamId, userId),
     leaveTeamGroups(d.db, member.teamId, userId),
-    revokeUserSessions(d.db, userId, nowSeconds(d)),
+    ...revokeUserSessions(d.db, userId, d.runtime.now()),
     success(d, audit),
   ])
 }
@@ -93,5 +93,5 @@ export async function userFacts(d: AdminDeps, userId: string) {
 
 /** Support's "sign this person out everywhere": every live session ends at its next recheck. */
 export async function revokeSessions(d: AdminDeps, userId: string, audit: Audit): Promise<void> {
-  await d.db.batch([revokeUserSessions(d.db, userId, nowSeconds(d)), success(d, audit)])
+  await d.db.batch([...revokeUserSessions(d.db, userId, d.runtime.now()), success(d, audit)])
 }

@@ -1,6 +1,7 @@
 // Event rows: written with each login attempt and admin action, listed newest first a page at a time for support.
-import { and, desc, eq, sql } from 'drizzle-orm'
+import { and, desc, eq, type SQL, sql } from 'drizzle-orm'
 import type { Database } from './client'
+import { rowWhen } from './guarded-insert'
 import { type Page, type Position, pageOf } from './pages'
 import { events } from './schema'
 
@@ -8,6 +9,10 @@ export type NewEvent = typeof events.$inferInsert
 export type EventRecord = typeof events.$inferSelect
 
 export const insertEvent = (db: Database, row: NewEvent) => db.insert(events).values(row)
+
+/** The event row, only when `condition` holds as the statement runs (a write that may be refused in its batch). */
+export const insertEventWhen = (db: Database, row: NewEvent, condition: SQL) =>
+  db.insert(events).select(rowWhen(events, row, condition))
 
 /**
  * Counts an anonymous refusal on the row for its minute, kind, action, outcome and code: the first

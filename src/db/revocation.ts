@@ -1,14 +1,24 @@
-// Ending sessions: every live session of a user revoked at once; the facts RP-initiated logout needs.
-import { and, eq, isNull } from 'drizzle-orm'
+// Ending sessions: every session of a user ended at once (and any issued before); the facts RP-initiated logout needs.
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { Database } from './client'
 import { memberships, sessions, ssoConnections, users } from './schema'
 
-/** Marks every live session of `userId` revoked (a statement to run alone or in a batch). */
-export const revokeUserSessions = (db: Database, userId: string, atSeconds: number) =>
-  db
-    .update(sessions)
-    .set({ revokedAt: atSeconds })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+/**
+ * "End all sessions of `userId`": every live row revoked, and the user's revocation watermark moved to
+ * `atMs`, so a session issued before it and not stored yet (a pending switch, a late write-behind) is never
+ * stored live, and one stored is not renewed. Two statements, to spread into the revocation's batch.
+ */
+export const revokeUserSessions = (db: Database, userId: string, atMs: number) =>
+  [
+    db
+      .update(sessions)
+      .set({ revokedAt: Math.floor(atMs / 1000) })
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))),
+    db
+      .update(users)
+      .set({ sessionsValidAfterMs: sql`max(${users.sessionsValidAfterMs}, ${atMs})` })
+      .where(eq(users.id, userId)),
+  ] as const
 
 /** What RP-initiated logout needs from an SSO session row: its sealed ID token and its connection. */
 export async function loadEndSessionFacts(db: Database, sessionId: string) {

@@ -73,6 +73,11 @@ export const users = sqliteTable(
     /** Proven by a mailed link, a password reset or an SSO login; rows before the second stage: not proven. */
     emailVerified: integer('email_verified', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
+    /**
+     * The revocation watermark (ms, the worker's clock): "end all sessions" sets it, and a session issued
+     * before it is never stored live nor renewed. 0: never revoked.
+     */
+    sessionsValidAfterMs: integer('sessions_valid_after_ms').notNull().default(0),
   },
   (t) => [uniqueIndex('users_email').on(t.email)],
 )
@@ -188,6 +193,8 @@ export const sessions = sqliteTable(
     revokedAt: integer('revoked_at'),
     /** The SSO login's ID token, sealed under DATA_KEY bound to the row id: the id_token_hint at logout. */
     idTokenSealed: text('id_token_sealed'),
+    /** When the login issued the session (ms, the worker's clock); 0 for rows older than the watermark. */
+    issuedAtMs: integer('issued_at_ms').notNull().default(0),
   },
   (t) => [index('sessions_user').on(t.userId), index('sessions_expires').on(t.expiresAt)],
 )

@@ -1,21 +1,44 @@
 // Session rows: the insert at login, the one-query recheck, revocation.
-import { and, eq, isNull, sql } from 'drizzle-orm'
+import { and, eq, isNull, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { Database } from './client'
 import type { SessionFacts, TeamStanding } from './facts'
+import { rowWhen } from './guarded-insert'
 import { memberships, scimUsers, sessions, ssoConnections, users } from './schema'
 import { isTeamAdmin } from './standing'
 import { selectUserWithTeam } from './users'
 
 const sessionConnection = alias(ssoConnections, 'session_connection')
 
-/** A session's row; storing one id twice fails (a pending switch is confirmed once). */
-export const insertSession = (db: Database, row: typeof sessions.$inferInsert) =>
-  db.insert(sessions).values(row)
+/** A new session's row: when its login issued it. */
+export type SessionRow = typeof sessions.$inferInsert & { issuedAtMs: number }
 
-/** A login's session row, unless a logout that came first has stored it ended: then that row stays. */
-export const insertSessionUnlessEnded = (db: Database, row: typeof sessions.$inferInsert) =>
-  insertSession(db, row).onConflictDoNothing({ target: sessions.id })
+/**
+ * Holds while no "end all sessions" of the user came after `issuedAtMs` (their revocation watermark is not
+ * later): the condition, in the writing statement itself, under which a session may be stored live.
+ */
+export const issuedSinceWatermark = (userId: string, issuedAtMs: number) =>
+  sql`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.sessionsValidAfterMs} <= ${issuedAtMs})`
+
+/**
+ * A session's row unless all the user's sessions were ended after it was issued; returns the stored id (none
+ * when refused). Storing one id twice fails (a pending switch is confirmed once).
+ */
+export const insertSession = (db: Database, row: SessionRow) =>
+  db
+    .insert(sessions)
+    .select(rowWhen(sessions, row, issuedSinceWatermark(row.userId, row.issuedAtMs)))
+    .returning({ id: sessions.id })
+
+/**
+ * A login's session row (written behind the response), unless a logout that came first has stored it ended
+ * (then that row stays) or all the user's sessions were ended after it was issued (then none is stored).
+ */
+export const insertSessionUnlessEnded = (db: Database, row: SessionRow) =>
+  db
+    .insert(sessions)
+    .select(rowWhen(sessions, row, issuedSinceWatermark(row.userId, row.issuedAtMs)))
+    .onConflictDoNothing({ target: sessions.id })
 
 /**
  * Logout: ends the session's row, or stores it ended when the login's write-behind has not stored it yet,
@@ -34,11 +57,12 @@ export const endSession = (
       set: { revokedAt: sql`coalesce(${sessions.revokedAt}, ${atSeconds})` },
     })
 
-export const revokeSession = (db: Database, id: string, atSeconds: number) =>
+/** Ends one session's row (only while `when` holds, if given). */
+export const revokeSession = (db: Database, id: string, atSeconds: number, when?: SQL) =>
   db
     .update(sessions)
     .set({ revokedAt: atSeconds })
-    .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
+    .where(and(eq(sessions.id, id), isNull(sessions.revokedAt), when))
 
 interface SessionRecheck extends SessionFacts {
   user: { email: string; name: string | null; emailVerified: boolean } | undefined
@@ -56,6 +80,8 @@ export async function loadSessionRecheck(
   const row = await selectUserWithTeam(db, {
     revokedAt: sessions.revokedAt,
     expiresAt: sessions.expiresAt,
+    issuedAtMs: sessions.issuedAtMs,
+    sessionsValidAfterMs: users.sessionsValidAfterMs,
     scimStatus: scimUsers.status,
     admin: isTeamAdmin(users.id, memberships.teamId),
     sessionConnectionEnabled: sessionConnection.enabled,
@@ -70,7 +96,11 @@ export async function loadSessionRecheck(
     .get()
   return {
     userExists: row !== undefined,
-    revoked: row?.revokedAt != null || row?.expiresAt == null,
+    // Issued before the user's sessions were all ended: as revoked, whatever its row says.
+    revoked:
+      row?.revokedAt != null ||
+      row?.expiresAt == null ||
+      (row.issuedAtMs ?? 0) < row.sessionsValidAfterMs,
     expired: (row?.expiresAt ?? 0) <= nowSeconds,
     teamId: row?.teamId ?? null,
     teamHasEnabledSso: row?.ssoEnabled === true,

@@ -6,7 +6,8 @@ import { fromBase64Url, toBase64Url } from '../crypto/encoding'
 import type { SessionKey } from '../env'
 
 /** What a signed cookie is for. The purpose picks the signing key, so one kind never passes as another. */
-export type CookiePurpose = 'session' | 'login-transaction' | 'console' | 'account-switch'
+export type CookiePurpose =
+  'session' | 'login-transaction' | 'console' | 'account-switch' | 'chosen-logins'
 
 const hmac = { name: 'HMAC', hash: 'SHA-256' }
 

@@ -21,6 +21,12 @@ export const transactionSchema = z.object({
   test: z.optional(z.literal(true)),
   /** A test sign-in's fingerprint of the connection values it tests (src/setup/test-sign-in.ts). */
   testedValues: z.optional(z.string()),
+  /**
+   * Started on our own page by the person (email login): who signs in is their choice, so no "Continue
+   * as …?" question. Absent (a tile or any third-party-initiated login): asked unless the browser chose
+   * that user at that connection before.
+   */
+  spInitiated: z.optional(z.literal(true)),
 })
 
 export type LoginTransaction = z.infer<typeof transactionSchema>

@@ -131,7 +131,7 @@ export async function universalLogout(
   if (!member) throw new AppError('logout_subject_unknown')
   const audit = { ...s.audit, teamId: member.teamId, email: member.email }
   await s.db.batch([
-    revokeUserSessions(s.db, member.id, nowSeconds),
+    ...revokeUserSessions(s.db, member.id, s.nowMs),
     insertEvent(s.db, eventRow(audit, 'success', null, newReferenceId(), s.nowMs)),
   ])
 }

@@ -16,7 +16,8 @@ import { db, mailer, upstream, writeBehind } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
 import { validateQueryOrForm } from '../http/input'
 import { sameOriginPath } from '../http/same-origin'
-import { presentedSession, writeSession } from '../http/session-cookie'
+import { chosenLogins } from '../http/chosen-cookie'
+import { presentedSession } from '../http/session-cookie'
 import { saveTransaction, takeTransaction } from '../http/transaction-cookie'
 import { identityAddedMails } from '../mail/templates'
 import { discover } from '../oidc/discovery'
@@ -28,7 +29,8 @@ import { email, text } from '../schemas'
 import { signInWithSso, spendLoginState } from '../sign-in'
 import { anyReplica, replicaAfter } from '../fresh-reads'
 import { type AuditAction, redirectUri } from '../vocabulary'
-import { askToSwitch } from './account-switch'
+import { mustConfirmLogin } from '../session/chosen-logins'
+import { askToContinue, startSsoSession } from './account-switch'
 import { showTestSignIn, testedConnection } from './test-sign-in'
 
 const loginHint = z.optional(text(320))
@@ -62,7 +64,7 @@ export async function beginLogin(
   choice: ConnectionChoice<ConnectionRecord>,
   hint: string | undefined,
   returnTo: string | undefined,
-  options: Pick<LoginTransaction, 'test' | 'testedValues'> = {},
+  options: Pick<LoginTransaction, 'test' | 'testedValues' | 'spInitiated'> = {},
 ) {
   if ('refuse' in choice) {
     c.var.audit.teamId = choice.teamId
@@ -160,7 +162,9 @@ export const ssoRoutes = new Hono<AppEnv>()
     const domain = emailDomain(input.email) ?? ''
     const candidates = await connectionsForEmailDomain(anyReplica(c.env.DB), c.var.runtime, domain)
     const choice = chooseConnection(candidates, { by: 'domain' })
-    return beginLogin(c, choice, input.email, returnPath(c, input.return_to))
+    return beginLogin(c, choice, input.email, returnPath(c, input.return_to), {
+      spInitiated: true,
+    })
   })
   .get('/callback', async (c) => {
     const { config, runtime } = c.var
@@ -181,6 +185,13 @@ export const ssoRoutes = new Hono<AppEnv>()
       ? (rowId: string) => seal(config.dataKey, idToken, rowId)
       : undefined
     const current = await presentedSession(c, config, runtime.now())
+    const chosen = await chosenLogins(c, config.sessionKeys)
+    const started = { spInitiated: tx.spInitiated === true, chosen }
+    const landing = {
+      current,
+      mustConfirm: (userId: string) =>
+        mustConfirmLogin({ connectionId: connection.id, userId }, started),
+    }
     const primary = db(c)
     const storage = {
       primary,
@@ -192,22 +203,21 @@ export const ssoRoutes = new Hono<AppEnv>()
       claims,
       c.var.audit,
       runtime.now(),
-      current,
+      landing,
       { sealIdToken },
     )
     if (outcome.afterResponse) writeBehind(c, 'sso sign-in', outcome.afterResponse)
     const notice = outcome.identityAdded && { ...outcome.identityAdded, issuer: connection.issuer }
     for (const mail of notice ? identityAddedMails(notice) : []) mailer(c)('identity_added', mail)
     if ('session' in outcome) {
-      await writeSession(c, config, outcome.session)
+      await startSsoSession(c, outcome.session, connection.id)
       return c.redirect(tx.returnTo, 302)
     }
-    return askToSwitch(
-      c,
-      outcome.replaces,
-      outcome.pendingSwitch,
-      connection.id,
-      tx.returnTo,
-      outcome.idTokenSealed,
-    )
+    return askToContinue(c, {
+      next: outcome.pending,
+      replaces: outcome.replaces,
+      connectionId: connection.id,
+      returnTo: tx.returnTo,
+      idTokenSealed: outcome.idTokenSealed,
+    })
   })

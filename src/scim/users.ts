@@ -248,7 +248,7 @@ async function applyUser(s: ScimContext, row: ScimUserRow, next: UserState) {
   if (next.name !== row.name && next.name !== null)
     statements.push(updateMember(s.db, s.scope.teamId, row.id, { name: next.name }))
   const wasActive = isActive(row)
-  if (!next.active && wasActive) statements.push(revokeUserSessions(s.db, row.id, now))
+  if (!next.active && wasActive) statements.push(...revokeUserSessions(s.db, row.id, s.nowMs))
   statements.push(
     upsertScimUser(s.db, {
       teamId: s.scope.teamId,
@@ -318,7 +318,7 @@ export async function deleteUser(s: ScimContext, id: string) {
   await run(s, [
     leaveTeam(s.db, s.scope.teamId, row.id),
     leaveTeamGroups(s.db, s.scope.teamId, row.id),
-    revokeUserSessions(s.db, row.id, now),
+    ...revokeUserSessions(s.db, row.id, s.nowMs),
     upsertScimUser(s.db, {
       teamId: s.scope.teamId,
       userId: row.id,

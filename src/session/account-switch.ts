@@ -1,4 +1,4 @@
-// A pending account switch: the session a tile login would give, held until the signed-in person confirms.
+// A pending login: the session a tile login would give, held until the person confirms (a switch of account, or a first sign-in).
 import * as z from 'zod/mini'
 import { sessionSchema } from './session'
 
@@ -11,8 +11,8 @@ export const pendingSwitchSchema = z.object({
   connectionId: z.string(),
   /** The SSO login's ID token, sealed under the pending session's row id (RP-initiated logout's hint). */
   idTokenSealed: z._default(z.nullable(z.string()), null),
-  /** The row of the signed-in session the switch replaces (revoked on confirmation). */
-  replacesRowId: z.string(),
+  /** The row of the signed-in session the switch replaces (revoked on confirmation); none for a first sign-in. */
+  replacesRowId: z.nullable(z.string()),
   returnTo: z.string(),
   expiresAt: z.number(),
 })

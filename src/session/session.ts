@@ -21,6 +21,11 @@ export const sessionSchema = z.object({
   role: z.optional(z.nullable(z.enum(roles))),
   checkedAt: z.number(),
   expiresAt: z.number(),
+  /**
+   * When the login issued it (ms): a session issued before its user's revocation watermark is never stored
+   * nor renewed. Cookies signed before the field existed read 0 (their row's own time decides the recheck).
+   */
+  issuedAtMs: z._default(z.number(), 0),
 })
 
 export type Session = z.infer<typeof sessionSchema>

@@ -144,6 +144,36 @@ export function SwitchAccountPage(props: { current: string; next: string }) {
   )
 }
 
+/**
+ * A tile (third-party-initiated) login with no one signed in, for a user this browser has not chosen at that
+ * connection: a page elsewhere may have sent it here (login CSRF), so only confirming (a same-origin POST)
+ * signs in.
+ */
+export function ConfirmLoginPage(props: { email: string; team: string }) {
+  return (
+    <Layout title="Continue signing in">
+      <h1>
+        Continue as <span data-testid="confirm-email">{props.email}</span> (
+        <span data-testid="confirm-team">{props.team}</span>)?
+      </h1>
+      <div class="card">
+        <p>
+          Your identity provider signed you in as <strong>{props.email}</strong>, of the team{' '}
+          <strong>{props.team}</strong>. Continue only if you meant to sign in to this account.
+        </p>
+        <form method="post" action="/sso/confirm">
+          <button type="submit">Continue as {props.email}</button>
+        </form>
+        <form method="post" action="/sso/confirm/cancel">
+          <button type="submit" class="secondary">
+            Cancel
+          </button>
+        </form>
+      </div>
+    </Layout>
+  )
+}
+
 /** The page for any refusal; on the support console it says so and leads back there. */
 export function ErrorPage(props: {
   code: ErrorCode
