@@ -101,7 +101,6 @@ export async function universalLogout(
   readBody: () => Promise<unknown>,
 ): Promise<void> {
   const [first] = connections
-  const nowSeconds = Math.floor(s.nowMs / 1000)
   const input = readSubject(await readBody())
   let subject: LogoutSubject
   if (input.format === 'email') {
