@@ -48,7 +48,7 @@ describe('linking across a team’s connections', () => {
     // signed its IdP's user in as them (a second IdP of the team took over every account).
     const s = await twoConnections(ctx)
     const ada = new Browser()
-    expect((await tileLogin(s.rig, ada, sub)).callback.status).toBe(302)
+    expect((await tileLogin(s.rig, ada, sub)).callback.status).toBe(303)
     s.other.addUser({ sub: 'someone-else', email: s.email, email_verified: true })
     const mails = s.rig.mails.length
     await s.tally.baseline()
@@ -92,7 +92,7 @@ describe('mail when an identity is added to an account', () => {
     await s.rig.admin('PATCH', path, { enabled: true })
     const mails = s.rig.mails.length
     const ada = new Browser()
-    expect((await tileLogin(s.rig, ada, sub)).callback.status).toBe(302)
+    expect((await tileLogin(s.rig, ada, sub)).callback.status).toBe(303)
     expect(await identitiesOf(s.email)).toEqual([{ connection_id: s.team.connectionId }])
     const sent = s.rig.mails.slice(mails)
     expect(sent.map((m) => [m.to, m.subject])).toEqual([
@@ -109,8 +109,8 @@ describe('mail when an identity is added to an account', () => {
   it('a just-in-time account (its first and only identity) and a returning member send no mail', async (ctx) => {
     const s = await scene({ ctx, area })
     const mails = s.rig.mails.length
-    expect((await tileLogin(s.rig, new Browser(), sub)).callback.status).toBe(302)
-    expect((await tileLogin(s.rig, new Browser(), sub)).callback.status).toBe(302)
+    expect((await tileLogin(s.rig, new Browser(), sub)).callback.status).toBe(303)
+    expect((await tileLogin(s.rig, new Browser(), sub)).callback.status).toBe(303)
     expect(s.rig.mails.slice(mails)).toEqual([])
     s.tally.accepted()
   })
@@ -119,7 +119,7 @@ describe('mail when an identity is added to an account', () => {
     const s = await scene({ ctx, area })
     s.rig.idp.addUser({ sub: 'okta-owner', email: s.team.ownerEmail, email_verified: true })
     const mails = s.rig.mails.length
-    expect((await tileLogin(s.rig, new Browser(), 'okta-owner')).callback.status).toBe(302)
+    expect((await tileLogin(s.rig, new Browser(), 'okta-owner')).callback.status).toBe(303)
     expect(s.rig.mails.slice(mails).map((m) => m.to)).toEqual([s.team.ownerEmail])
     s.tally.accepted()
   })

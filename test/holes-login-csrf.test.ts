@@ -10,7 +10,7 @@ const area = 'Tile-login CSRF'
 const chosenCookie = '__Host-edge_sso_chosen'
 const sessionCookie = '__Host-edge_sso_session'
 
-/** Anyone's tenant: register, prove their own mailbox, start a team, connect their own IdP, test, activate. */
+/** Anyone's tenant: register, prove their own mailbox and domain, start a team, connect their own IdP, test, activate. */
 async function selfServeTenant(ctx: TestContext) {
   const evil = await TestIdp.create({ issuer: `https://${unique('evil')}.attacker.test` })
   evil.addClient({
@@ -24,6 +24,17 @@ async function selfServeTenant(ctx: TestContext) {
   const bossEmail = `${unique('boss')}@${unique('startup')}.example`
   await register(rig, boss, bossEmail)
   await rig.fetch(boss, '/team', formPost({ name: 'Evil', defaultPermission: 'private' }))
+  // The tenant proves its own domain (its TXT record, as the setup page shows it): linking needs it.
+  const [team] = await query<{ id: string }>(
+    'select m.team_id as id from memberships m join users u on u.id = m.user_id where u.email = ?',
+    bossEmail,
+  )
+  const shape = (await (await rig.admin('GET', `/admin/api/teams/${team!.id}`)).json()) as {
+    pendingDomains: { domain: string; dnsName: string; dnsValue: string }[]
+  }
+  const [pending] = shape.pendingDomains
+  rig.dns.set(pending!.dnsName, [pending!.dnsValue])
+  await rig.fetch(boss, `/settings/sso/domains/${pending!.domain}/verify`, formPost({}))
   await rig.fetch(
     boss,
     '/settings/sso/connection',

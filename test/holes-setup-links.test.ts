@@ -82,7 +82,7 @@ async function setUpThroughLink(s: Scene, link: string) {
 async function ownerSignedIn(s: Scene) {
   s.rig.idp.addUser({ sub: 'okta-owner', email: s.team.ownerEmail, email_verified: true })
   const owner = new Browser()
-  expect((await tileLogin(s.rig, owner, 'okta-owner')).callback.status).toBe(302)
+  expect((await tileLogin(s.rig, owner, 'okta-owner')).callback.status).toBe(303)
   return owner
 }
 
@@ -208,7 +208,7 @@ describe('R1: a setup link sets SSO up once', () => {
     const s = await scene({ ctx, area, idps: [evil] })
     const { rig, team } = s
     const ada = new Browser()
-    expect((await tileLogin(rig, ada, sub)).callback.status).toBe(302)
+    expect((await tileLogin(rig, ada, sub)).callback.status).toBe(303)
     const owner = await ownerSignedIn(s)
     expect((await post(rig, owner, '/settings/sso/connection', evilValues(evil))).status).toBe(303)
     const [draft] = (await teamConnections(team.teamId)).filter((c) => c.status === 'draft')
@@ -300,7 +300,7 @@ describe('R9: a test sign-in marks only the values it tested', () => {
       { status: 409, code: 'connection_untested' },
     )
     // The victim's tile is still theirs.
-    expect((await tileLogin(rig, new Browser(), sub)).callback.status).toBe(302)
+    expect((await tileLogin(rig, new Browser(), sub)).callback.status).toBe(303)
     s.tally.accepted()
   })
 
