@@ -1,12 +1,9 @@
 // Faults in our own storage: D1 failing before, during and inside the provisioning write; KV unavailable or corrupt.
-import { env } from 'cloudflare:test'
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { Browser, formPost, me } from './harness'
+import { Browser, formPost, me, publicOrigin } from './harness'
 import { injectD1Fault, type Verdict } from './d1-faults'
 import { query } from './rows'
-import { database } from '../src/db/client'
-import type { sessions } from '../src/db/schema'
-import { insertSessionUnlessEnded } from '../src/db/sessions'
 import { expectRefusedLogin, expectSignedIn, initiatePath, pendingLogin, scene } from './scene'
 
 const area = 'Storage faults'
@@ -188,22 +185,47 @@ describe('D1 faults after the response (write-behind)', () => {
     expect(s.rig.runtime.writeBehindFailures).toBe(1)
   })
 
-  it('a logout before the write-behind lands stores the row ended, and the late write cannot revive it', async () => {
+  it('a logout before the write-behind lands stores the row ended, and the real late write cannot revive it', async () => {
     // Before: logout updated a row that was not there yet; the login's write then stored it live.
-    const { s, browser, sessions: earlier } = await returningLoginWithLostWrites(2)
+    const s = await scene()
+    const browser = await expectSignedIn(s)
+    expect((await s.rig.fetch(browser, '/logout', formPost({}))).status).toBe(303)
+    // The returning login's session row is its write-behind, held at D1 until the logout has run.
+    let land!: () => void
+    const held = new Promise<Verdict>((resolve) => (land = () => resolve('run')))
+    const writesSession = (sqls: string[]) =>
+      sqls.some((sql) => /^insert into "sessions"/i.test(sql))
+    // The login's batch (session row, event, last login), not the logout's own one-statement upsert.
+    const loginBatch = (sqls: string[]) => sqls.length > 1 && writesSession(sqls)
+    const restore = injectD1Fault(s.rig, (sqls) => (loginBatch(sqls) ? held : 'run'))
+    const initiate = await s.rig.fetch(browser, initiatePath(s), {
+      headers: { 'sec-fetch-site': 'cross-site' },
+    })
+    const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location')!, 'okta-ada')
+    const late = createExecutionContext()
+    const callback = await s.rig.app.fetch(
+      new Request(new URL(callbackUrl, publicOrigin), {
+        headers: { cookie: browser.header(), 'cf-connecting-ip': browser.ip },
+        redirect: 'manual',
+      }),
+      s.rig.testEnv,
+      late,
+    )
+    browser.remember(callback)
+    expect(callback.status).toBe(302)
     const copied = new Browser()
     copied.cookies.set('__Host-edge_sso_session', browser.cookies.get('__Host-edge_sso_session')!)
     expect((await s.rig.fetch(browser, '/logout', formPost({}))).status).toBe(303)
-    const [ended] = await query<typeof sessions.$inferSelect>(
-      'select s.id, s.user_id as userId, s.auth_method as authMethod, s.expires_at as expiresAt, s.revoked_at as revokedAt, s.issued_at_ms as issuedAtMs from sessions s join users u on u.id = s.user_id where u.email = ? and s.revoked_at is not null and s.id != ?',
+    land()
+    await waitOnExecutionContext(late)
+    restore()
+    const rows = await query<{ revoked_at: number | null }>(
+      'select s.revoked_at from sessions s join users u on u.id = s.user_id where u.email = ?',
       s.email,
-      (earlier[0] as { id: string }).id,
     )
-    expect(ended!.revokedAt).not.toBeNull()
-    await insertSessionUnlessEnded(database(env.DB), { ...ended!, revokedAt: null })
-    expect(await query('select revoked_at from sessions where id = ?', ended!.id)).toEqual([
-      { revoked_at: ended!.revokedAt },
-    ])
+    expect(rows, 'both sessions stored, both ended').toHaveLength(2)
+    expect(rows.every((r) => r.revoked_at !== null)).toBe(true)
+    expect(s.rig.runtime.writeBehindFailures).toBe(0)
     s.advance(61_000)
     expect((await me(s.rig, copied)).status).toBe(401)
   })
