@@ -17,6 +17,7 @@ import { adminApiRoutes } from './routes/admin-api'
 import { adminPageRoutes } from './routes/admin-page'
 import { apiRoutes } from './routes/api'
 import { devOutboxRoutes } from './routes/dev-outbox'
+import { jwksRoutes } from './routes/identity'
 import { scimRoutes } from './routes/scim'
 import { teamRoutes } from './routes/team'
 import { ownerSetupRoutes, setupLinkRoutes } from './routes/setup'
@@ -128,6 +129,7 @@ export function createApp(runtime: Runtime = createRuntime()) {
   app.route('/sso', ssoRoutes)
   app.route('/sso/switch', accountSwitchRoutes)
   app.route('/api', apiRoutes)
+  app.route('/.well-known', jwksRoutes)
   app.route('/setup/:token', setupLinkRoutes)
   app.route('/settings/sso', ownerSetupRoutes)
   app.route('/team', teamRoutes)
