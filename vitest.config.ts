@@ -24,6 +24,17 @@ export default defineConfig(async () => {
           d1Databases: { REPLICA_SNAPSHOT: 'replica-snapshot' },
           // A small limit the rate-limit tests can reach (the product's own are in wrangler.toml).
           ratelimits: { RL_TEST: { namespace_id: '9001', simple: { limit: 3, period: 60 } } },
+          // A host Worker calling edge-sso's EdgeSso entrypoint over a service binding (test/rpc.test.ts).
+          serviceBindings: { HOST_RPC: 'host-rpc' },
+          workers: [
+            {
+              name: 'host-rpc',
+              modules: true,
+              scriptPath: './test/workers/host-rpc.js',
+              compatibilityDate: '2026-11-01',
+              serviceBindings: { SSO: { name: 'vitest-plugin-runner-', entrypoint: 'EdgeSso' } },
+            },
+          ],
         },
       }),
     ],
