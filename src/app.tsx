@@ -8,6 +8,8 @@ import { AppError, type ErrorCode } from './errors'
 import { securityHeaders } from './http/secure-headers'
 import { countAnonymousRefusal, insertEvent } from './db/events'
 import { type Audit, concernsIdentity, eventRow, newReferenceId } from './events'
+import { gateway } from './http/gateway'
+import { ownPathTest } from './gateway/own-paths'
 import { guardAnonymousLoginRoutes } from './http/anonymous-routes'
 import { refuseLargeBodies } from './http/body-limit'
 import { accountRoutes } from './routes/account'
@@ -114,6 +116,12 @@ export { maxBodyBytes } from './http/body-limit'
 /** The app for one isolate; tests build their own with an upstream fetch that reaches their IdP. */
 export function createApp(runtime: Runtime = createRuntime()) {
   const app = new Hono<AppEnv>()
+  let ownPath: ((path: string) => boolean) | undefined
+  // First: a request for the host app passes by our headers, body limit and routes untouched.
+  app.use(
+    '*',
+    gateway({ runtime, refuse, ownPath: (path) => (ownPath ??= ownPathTest(app.routes))(path) }),
+  )
   app.use('*', securityHeaders)
   app.use('*', async (c, next) => {
     c.set('config', readConfig(c.env, c.req.url))

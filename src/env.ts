@@ -32,16 +32,6 @@ export interface SessionKey {
   secret: Uint8Array
 }
 
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace -- where wrangler's generated Env lives
-  namespace Cloudflare {
-    interface Env {
-      /** The host app's Worker (a service binding), when the gateway forwards to it (src/gateway/). */
-      APP?: Fetcher
-    }
-  }
-}
-
 /** An ES256 signing key of the identity token: its key id and its PKCS #8 private key. */
 export interface TokenSigningKey {
   kid: string
