@@ -39,7 +39,7 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
-      include: ['test/**/*.test.ts'],
+      include: ['test/**/*.test.ts', 'examples/host-app/test/**/*.test.ts'],
       setupFiles: ['./test/setup.ts'],
       silent: 'passed-only' as const,
     },
