@@ -20,6 +20,7 @@ import { adminPageRoutes } from './routes/admin-page'
 import { apiRoutes } from './routes/api'
 import { devOutboxRoutes } from './routes/dev-outbox'
 import { jwksRoutes } from './routes/identity'
+import { openApiRoutes } from './routes/openapi'
 import { scimRoutes } from './routes/scim'
 import { teamRoutes } from './routes/team'
 import { ownerSetupRoutes, setupLinkRoutes } from './routes/setup'
@@ -138,6 +139,7 @@ export function createApp(runtime: Runtime = createRuntime()) {
   app.route('/sso/switch', accountSwitchRoutes)
   app.route('/api', apiRoutes)
   app.route('/.well-known', jwksRoutes)
+  app.route('/', openApiRoutes)
   app.route('/setup/:token', setupLinkRoutes)
   app.route('/settings/sso', ownerSetupRoutes)
   app.route('/team', teamRoutes)
