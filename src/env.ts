@@ -230,6 +230,8 @@ export function readConfig(env: Env, requestUrl: string): Config {
     throw new ConfigError(fields, 'missing or malformed; invalid configuration')
   }
   const c = parsed.data
+  if (c.APP_ORIGIN === c.PUBLIC_URL)
+    throw new ConfigError('APP_ORIGIN', 'is PUBLIC_URL itself; the gateway would forward to itself')
   const appUrl = new URL(c.APP_URL ?? '/app', c.PUBLIC_URL).href
   const config: Config = {
     publicOrigin: c.PUBLIC_URL,

@@ -1,6 +1,8 @@
 // The gateway: other paths go to the host app untouched, with Edge-SSO-Assertion for the signed-in and nothing of ours.
+import { env } from 'cloudflare:test'
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
+import { readConfig } from '../src/env'
 import { Browser, publicOrigin, type Rig } from './harness'
 import { query } from './rows'
 import { expectSignedIn, scene, type Scene } from './scene'
@@ -291,6 +293,12 @@ describe('gateway to the host app', () => {
       'https://app.internal.example/pricing?plan=team',
     ])
     expect(host.received[0]!.headers.get('x-forwarded-host')).toBe('sso.example.com')
+  })
+
+  it('refuses an APP_ORIGIN that is edge-sso itself (the gateway would forward to itself)', () => {
+    expect(() =>
+      readConfig({ ...env, APP_ORIGIN: `${publicOrigin}/` } as Env, `${publicOrigin}/`),
+    ).toThrow(/APP_ORIGIN/)
   })
 
   it('without APP_ORIGIN or APP, /app stays the built-in page and other paths are 404', async () => {
