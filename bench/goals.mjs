@@ -251,6 +251,11 @@ export function whyMissed(g, r) {
       `${cpuMs(C.hostDirect.median)} per direct request). A service binding (\`APP\`) in production has no such hop.`
     )
   }
+  if (g.id === 'hostVerify')
+    return (
+      "it is one P-256 ECDSA verification (WebCrypto) and the claims' JSON, all CPU: measured in Node on this shared " +
+      'machine while the bench itself and other work load it (see the load average below).'
+    )
   if (g.id === 'bundle')
     return 'the maintained free-mail and disposable-domain lists (about 45 KiB gzip) and the second stage (SCIM, Universal Logout) are in the bundle.'
   return 'see "Where edge-sso\'s time goes" below.'

@@ -55,6 +55,8 @@ const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8'
 const previousCommit = () => git('rev-parse', '--short', `${issue11First}^`)
 
 const log = (line) => console.error(`[bench] ${line}`)
+/** Both edge-sso builds get this admin token: their dev-only defaults differ (the previous release's is shorter). */
+const benchAdminToken = randomBytes(24).toString('base64url')
 const origin = (port) => `http://127.0.0.1:${port}`
 const secret = () => randomBytes(24).toString('base64url')
 
@@ -71,7 +73,7 @@ async function setUpTeam(ours, issuer, client) {
     fetch(`${ours.origin}${path}`, {
       method: 'POST',
       headers: {
-        authorization: 'Bearer dev-only-admin-token-0123456789abcdef',
+        authorization: `Bearer ${benchAdminToken}`,
         'content-type': 'application/json',
       },
       body: JSON.stringify(body),
@@ -209,6 +211,8 @@ async function startServers(work, entries, previous) {
         `BENCH_IDP_DELAYED_URL:${issuer}/__bench/delayed`,
         '--var',
         `SESSION_RECHECK_SECONDS:${recheckSeconds}`,
+        '--var',
+        `ADMIN_TOKEN:${benchAdminToken}`,
         ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
       ],
     })
