@@ -10,7 +10,9 @@ const honoContext = {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.wrangler/', 'dist/', 'artifacts/', 'worker-configuration.d.ts'] },
+  {
+    ignores: ['node_modules/', '**/.wrangler/', 'dist/', 'artifacts/', 'worker-configuration.d.ts'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -17,16 +17,29 @@ export default defineConfig(async () => {
             SESSION_KEYS:
               'k2:dGVzdC1zZXNzaW9uLWtleS0yLTAxMjM0NTY3ODlhYmNkZWY=,k1:dGVzdC1zZXNzaW9uLWtleS0xLTAxMjM0NTY3ODlhYmNkZWY=',
             DATA_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+            TOKEN_SIGNING_KEYS:
+              't2:MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg1XE1WMSPOxEXCpYa03aDGSen+HYFMHj6T5mR7B8P3PahRANCAARiNMZimJDjqPptYeyDIALuGzFd8cjOFzSKtnSmZCRTy+wJpCW4mRXMtvifWxBKyhAvzpTyP9moi8t3iNjyAC2Y,t1:MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgnULXkyV34B/D687tVI+L2OGuppwdTANSVPxYAChT6DChRANCAAQIRTvErGAOA+37WsqkEa7/XEMJ/BDwW3FTi3Q8bvkK2lH0qbXBCIPDP2505yX1i3TaxDT0MdQQ/bDSVpg0a3BH',
           },
           // The lagging replica's copy of the D1 state (test/replica.ts).
           d1Databases: { REPLICA_SNAPSHOT: 'replica-snapshot' },
           // A small limit the rate-limit tests can reach (the product's own are in wrangler.toml).
           ratelimits: { RL_TEST: { namespace_id: '9001', simple: { limit: 3, period: 60 } } },
+          // A host Worker calling edge-sso's EdgeSso entrypoint over a service binding (test/rpc.test.ts).
+          serviceBindings: { HOST_RPC: 'host-rpc' },
+          workers: [
+            {
+              name: 'host-rpc',
+              modules: true,
+              scriptPath: './test/workers/host-rpc.js',
+              compatibilityDate: '2026-11-01',
+              serviceBindings: { SSO: { name: 'vitest-plugin-runner-', entrypoint: 'EdgeSso' } },
+            },
+          ],
         },
       }),
     ],
     test: {
-      include: ['test/**/*.test.ts'],
+      include: ['test/**/*.test.ts', 'examples/host-app/test/**/*.test.ts'],
       setupFiles: ['./test/setup.ts'],
       silent: 'passed-only' as const,
     },

@@ -4,12 +4,12 @@ import { summarize } from './browser.mjs'
 import { groupCpuMs } from '../scripts/processes.mjs'
 
 /** Throughput of one URL for a bounded time; any non-2xx answer or error fails the bench. */
-async function throughput(url, { seconds, connections, cookie }) {
+async function throughput(url, { seconds, connections, cookie, headers = {} }) {
   const result = await autocannon({
     url,
     connections,
     duration: seconds,
-    headers: cookie ? { cookie } : {},
+    headers: cookie ? { ...headers, cookie } : headers,
   })
   if (result.non2xx || result.errors || result.timeouts) {
     throw new Error(
@@ -27,7 +27,7 @@ async function throughput(url, { seconds, connections, cookie }) {
  */
 export async function measureThroughput(
   settings,
-  { ours, peer: peerTarget, idp, sessions, devs },
+  { ours, peer: peerTarget, idp, sessions, devs, host },
   log,
 ) {
   const load = { seconds: settings.seconds, connections: settings.connections }
@@ -46,6 +46,14 @@ export async function measureThroughput(
       counters: ours,
       dev: devs.ours,
     },
+    // The gateway between rechecks, and the same page of the host app asked directly with the same assertion.
+    { key: 'oursGateway', url: host.url, cookie: host.cookie, dev: devs.ours },
+    {
+      key: 'hostDirect',
+      url: host.directUrl,
+      headers: { 'edge-sso-assertion': host.assertion },
+      dev: devs.host,
+    },
     { key: 'peerFloor', url: peerTarget.floorUrl, dev: devs.peer },
     { key: 'peerProtected', url: peerTarget.protectedUrl, cookie: sessions.peer, dev: devs.peer },
   ]
@@ -53,7 +61,12 @@ export async function measureThroughput(
     `throughput: ${settings.rounds} rounds of ${runs.length} runs of ${settings.seconds} s, ${settings.connections} connections`,
   )
   for (const run of runs)
-    await throughput(run.url, { seconds: 1, connections: settings.connections, cookie: run.cookie })
+    await throughput(run.url, {
+      seconds: 1,
+      connections: settings.connections,
+      cookie: run.cookie,
+      headers: run.headers,
+    })
   const perSecond = Object.fromEntries(runs.map((r) => [r.key, []]))
   const cpuMs = Object.fromEntries(runs.map((r) => [r.key, []]))
   const totals = {
@@ -67,7 +80,11 @@ export async function measureThroughput(
     for (const run of round % 2 ? [...runs].reverse() : runs) {
       await Promise.all([idp.reset(), run.counters?.resetCounters()])
       const cpuBefore = await groupCpuMs(run.dev)
-      const result = await throughput(run.url, { ...load, cookie: run.cookie })
+      const result = await throughput(run.url, {
+        ...load,
+        cookie: run.cookie,
+        headers: run.headers,
+      })
       const cpuAfter = await groupCpuMs(run.dev)
       perSecond[run.key].push(result.perSecond)
       cpuMs[run.key].push(
@@ -102,6 +119,7 @@ export async function measureThroughput(
     /** floor CPU per request ÷ route CPU per request: the throughput ratio the routes' own cost allows. */
     cpuRatioToFloor: {
       oursMe: ratios(cpuMs, 'oursFloor', 'oursMe'),
+      oursGateway: ratios(cpuMs, 'oursFloor', 'oursGateway'),
       peerProtected: ratios(cpuMs, 'peerFloor', 'peerProtected'),
     },
     perRequest: {

@@ -297,6 +297,44 @@ export async function report(r) {
     `reversed every other round, medians); CPU is what the worker's \`wrangler dev\` processes spent per request (from /proc). \`/api/me\` ran at`,
     `${pct(r.load.cpuRatioToFloor.oursMe?.median ?? r.load.ratioToFloor.oursMe.median)} of the floor's throughput by CPU (the peer's protected route at ${pct(r.load.cpuRatioToFloor.peerProtected?.median ?? r.load.ratioToFloor.peerProtected.median)} of its floor), with ${num(r.load.perRequest.oursMe.worker.d1)} D1 round trips per request.`,
     '',
+    '## The host app: gateway, `/api/token`, the token’s crypto',
+    '',
+    table(
+      ['measure', 'median', 'p95'],
+      [
+        [
+          'gateway request to the example host app (signed in, between rechecks)',
+          ms(r.host.gateway.median),
+          ms(r.host.gateway.p95),
+        ],
+        [
+          'the same page asked directly, with the same assertion',
+          ms(r.host.direct.median),
+          ms(r.host.direct.p95),
+        ],
+        [
+          'gateway over direct (paired)',
+          ms(r.host.gatewayOverDirect.median),
+          ms(r.host.gatewayOverDirect.p95),
+        ],
+        [
+          '`GET /api/token` (the session’s cached token)',
+          ms(r.host.tokenRoute.median),
+          ms(r.host.tokenRoute.p95),
+        ],
+        [
+          '`GET /api/token` over the floor (paired)',
+          ms(r.host.tokenOverFloor.median),
+          ms(r.host.tokenOverFloor.p95),
+        ],
+      ],
+    ),
+    '',
+    `ES256 with jose on Node's WebCrypto (the same library and algorithm the worker and examples/host-app use): signing a token`,
+    `costs ${cpuMs(r.host.crypto.signMs)} of CPU, once per session per half its life (bench/host.mjs); verifying one against a cached JWKS`,
+    `${cpuMs(r.host.crypto.verifyMs)}. Under load, edge-sso's processes spent ${r.load.cpuMsPerRequest.oursGateway ? cpuMs(r.load.cpuMsPerRequest.oursGateway.median) : '–'} of CPU per gateway`,
+    `request (the floor: ${cpuMs(r.load.cpuMsPerRequest.oursFloor.median)}), the host app's ${r.load.cpuMsPerRequest.hostDirect ? cpuMs(r.load.cpuMsPerRequest.hostDirect.median) : '–'} per direct request.`,
+    '',
     '## Bundle',
     '',
     table(

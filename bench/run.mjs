@@ -17,6 +17,7 @@ import {
   waitUntilUp,
   wrangler,
 } from '../scripts/processes.mjs'
+import { hostTargets, timeGateway, tokenCrypto } from './host.mjs'
 import { report, summary, summaryMarkers } from './report.mjs'
 import { edgeSso, peer } from './targets.mjs'
 
@@ -54,6 +55,8 @@ const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8'
 const previousCommit = () => git('rev-parse', '--short', `${issue11First}^`)
 
 const log = (line) => console.error(`[bench] ${line}`)
+/** Both edge-sso builds get this admin token: their dev-only defaults differ (the previous release's is shorter). */
+const benchAdminToken = randomBytes(24).toString('base64url')
 const origin = (port) => `http://127.0.0.1:${port}`
 const secret = () => randomBytes(24).toString('base64url')
 
@@ -70,7 +73,7 @@ async function setUpTeam(ours, issuer, client) {
     fetch(`${ours.origin}${path}`, {
       method: 'POST',
       headers: {
-        authorization: 'Bearer dev-only-admin-token-0123456789abcdef',
+        authorization: `Bearer ${benchAdminToken}`,
         'content-type': 'application/json',
       },
       body: JSON.stringify(body),
@@ -177,8 +180,8 @@ async function freshD1(persist, config) {
 }
 
 async function startServers(work, entries, previous) {
-  const ports = await Promise.all(Array.from({ length: 7 }, freePort))
-  const [idpPort, oursPort, previousPort, peerPort, ...inspectors] = ports
+  const ports = await Promise.all(Array.from({ length: 9 }, freePort))
+  const [idpPort, oursPort, previousPort, peerPort, hostPort, ...inspectors] = ports
   const issuer = origin(idpPort)
   const client = (id, port, path) => ({
     client_id: id,
@@ -204,7 +207,7 @@ async function startServers(work, entries, previous) {
   })
   // One session cookie stays between rechecks through the load runs (over a minute); rechecks are timed by
   // re-signing a cookie as checked an interval ago (`/__bench/age-session`).
-  const edgeSsoDev = (name, { entry, config, port, inspector, state }) =>
+  const edgeSsoDev = (name, { entry, config, port, inspector, state, vars = {} }) =>
     startDev(name, {
       entry,
       config,
@@ -221,6 +224,9 @@ async function startServers(work, entries, previous) {
         `BENCH_IDP_DELAYED_URL:${issuer}/__bench/delayed`,
         '--var',
         `SESSION_RECHECK_SECONDS:${recheckSeconds}`,
+        '--var',
+        `ADMIN_TOKEN:${benchAdminToken}`,
+        ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
       ],
     })
   const oursDev = edgeSsoDev('wrangler dev (edge-sso)', {
@@ -229,6 +235,17 @@ async function startServers(work, entries, previous) {
     port: oursPort,
     inspector: inspectors[0],
     state: persist.ours,
+    // The gateway in front of the example host app; tokens live 5 minutes, so the direct requests' one
+    // assertion outlasts the load runs.
+    vars: { APP_ORIGIN: origin(hostPort), TOKEN_TTL_SECONDS: '300' },
+  })
+  const hostDev = startDev('wrangler dev (host app)', {
+    entry: 'examples/host-app/src/index.ts',
+    config: 'examples/host-app/wrangler.toml',
+    port: hostPort,
+    inspector: inspectors[3],
+    persist: join(work, 'state-host'),
+    args: ['--var', `SSO_ISSUER:${origin(oursPort)}`, '--var', `SSO_AUDIENCE:${origin(oursPort)}`],
   })
   const previousDev = edgeSsoDev('wrangler dev (previous release)', {
     entry: entries.previous,
@@ -262,6 +279,7 @@ async function startServers(work, entries, previous) {
     waitUntilUp(oursDev, `${origin(oursPort)}/__bench/floor`),
     waitUntilUp(previousDev, `${origin(previousPort)}/__bench/floor`),
     waitUntilUp(peerDev, `${origin(peerPort)}/__bench/floor`),
+    waitUntilUp(hostDev, `${origin(hostPort)}/pricing`),
   ])
   return {
     issuer,
@@ -269,7 +287,8 @@ async function startServers(work, entries, previous) {
     ours: edgeSso(origin(oursPort), issuer),
     previous: edgeSso(origin(previousPort), issuer, `previous release (${previous.commit})`),
     peer: peer(origin(peerPort)),
-    devs: { ours: oursDev, peer: peerDev },
+    hostOrigin: origin(hostPort),
+    devs: { ours: oursDev, peer: peerDev, host: hostDev },
   }
 }
 
@@ -415,9 +434,24 @@ async function main() {
       latency[scenario.name] = await measureLatency(scenario, targets, issuer)
     }
     sessions.ours = (await ours.login(users.sso)).browser.header()
+    log(`timing ${settings.logins} gateway requests against direct ones to the host app`)
+    const hostBrowser = (await ours.login(users.sso)).browser
+    const hostSide = hostTargets(ours, servers.hostOrigin, hostBrowser)
+    const gateway = await timeGateway(
+      { ours, host: hostSide, browser: hostBrowser },
+      settings.logins,
+    )
+    log('timing the identity token’s ES256 signing and verification (jose, WebCrypto)')
+    const crypto = await tokenCrypto()
+    const host = {
+      url: hostSide.gatewayUrl,
+      cookie: hostBrowser.header(),
+      directUrl: hostSide.directUrl,
+      assertion: await hostSide.token(),
+    }
     const load = await measureThroughput(
       settings,
-      { ours, peer: peerTarget, idp, sessions, devs },
+      { ours, peer: peerTarget, idp, sessions, devs, host },
       log,
     )
     await stopAll()
@@ -428,6 +462,7 @@ async function main() {
       counts,
       latency,
       load,
+      host: { ...gateway, crypto },
       loadAtStart,
       elapsedSeconds: (Date.now() - started) / 1000,
     }

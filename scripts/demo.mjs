@@ -2,7 +2,10 @@
 
 export const devAdminToken = 'dev-only-admin-token-0123456789abcdef'
 
-/** Ports from the environment (WORKER_PORT, OKTA_STANDIN_PORT), else wrangler's default and 9090. */
+/**
+ * Ports from the environment (WORKER_PORT, OKTA_STANDIN_PORT, HOST_APP_PORT), else wrangler's default, 9090
+ * and the worker's port + 10 for the example host app behind the gateway.
+ */
 export function demoPorts(env = process.env, defaults = { worker: 8787, standin: 9090 }) {
   const port = (value, fallback) => {
     const n = Number(value || fallback)
@@ -12,6 +15,10 @@ export function demoPorts(env = process.env, defaults = { worker: 8787, standin:
   return {
     worker: port(env.WORKER_PORT, defaults.worker),
     standin: port(env.OKTA_STANDIN_PORT, defaults.standin),
+    hostApp: port(
+      env.HOST_APP_PORT,
+      defaults.hostApp ?? port(env.WORKER_PORT, defaults.worker) + 10,
+    ),
   }
 }
 

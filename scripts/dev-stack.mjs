@@ -18,13 +18,21 @@ const harmless =
  * Applies the local D1 migrations, starts the stand-in and `wrangler dev` (http issuers allowed, every mail
  * kept in the dev outbox at /dev/outbox) and waits for both. `persistTo` is wrangler's local state folder;
  * the stand-in keeps its signing key beside it. `vars` are extra `wrangler dev --var`s (the browser tests
- * shorten SESSION_RECHECK_SECONDS).
+ * shorten SESSION_RECHECK_SECONDS). With `hostApp`, examples/host-app runs on `ports.hostApp` behind the
+ * gateway (`APP_ORIGIN`), so `/app` is a real host app that checks the identity token.
  */
-export async function startStack({ ports, persistTo, vars = {}, log: print = console.log }) {
+export async function startStack({
+  ports,
+  persistTo,
+  vars = {},
+  hostApp = false,
+  log: print = console.log,
+}) {
   const log = (line) => harmless.test(line) || print(line)
   const publicUrl = `http://localhost:${ports.worker}`
   const issuer = `http://localhost:${ports.standin}`
-  for (const url of [publicUrl, issuer])
+  const hostAppUrl = `http://localhost:${ports.hostApp}`
+  for (const url of hostApp ? [publicUrl, issuer, hostAppUrl] : [publicUrl, issuer])
     if (await answers(url))
       throw new Error(`${url} is already taken (is \`npm run dev\` running elsewhere?)`)
   const persist = persistTo ? ['--persist-to', persistTo] : []
@@ -48,16 +56,20 @@ export async function startStack({ ports, persistTo, vars = {}, log: print = con
     'DEV_MAIL_OUTBOX:1',
     '--var',
     `DNS_RESOLVER_URL:${issuer}${dohPath}`,
-    ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
+    ...Object.entries({ ...(hostApp ? { APP_ORIGIN: hostAppUrl } : {}), ...vars }).flatMap(
+      ([name, value]) => ['--var', `${name}:${value}`],
+    ),
   ]
   procs.push(
     startWrangler('wrangler', [...devArgs, '--show-interactive-dev-session=false', ...persist], {
       log,
     }),
   )
+  if (hostApp) procs.push(startHostApp({ port: ports.hostApp, publicUrl, persist, log }))
   const stack = {
     publicUrl,
     issuer,
+    hostAppUrl: hostApp ? hostAppUrl : undefined,
     standinState,
     stop: () => Promise.all(procs.map(stop)),
     exited: Promise.race(procs.map((p) => p.exited)),
@@ -66,12 +78,22 @@ export async function startStack({ ports, persistTo, vars = {}, log: print = con
     await Promise.all([
       waitUntilUp(procs[0], `${stack.issuer}/.well-known/openid-configuration`),
       waitUntilUp(procs[1], `${publicUrl}/`),
+      ...(hostApp ? [waitUntilUp(procs[2], `${hostAppUrl}/pricing`)] : []),
     ])
   } catch (error) {
     await stack.stop()
     throw error
   }
   return stack
+}
+
+/** `wrangler dev` of examples/host-app, checking identity tokens from edge-sso at `publicUrl`. */
+function startHostApp({ port, publicUrl, persist, log }) {
+  const args = ['dev', '-c', 'examples/host-app/wrangler.toml', '--port', String(port)]
+  const vars = { SSO_ISSUER: publicUrl, SSO_AUDIENCE: publicUrl }
+  for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`)
+  args.push('--inspector-port', String(port + 1000), '--show-interactive-dev-session=false')
+  return startWrangler('host-app', [...args, ...persist], { log })
 }
 
 /** A call to the admin API with the dev-only token: the JSON body (or null) and the status. */

@@ -3,8 +3,8 @@ import { demoPorts, demoTeams, demoUsers, devAdminToken } from './demo.mjs'
 import { seedDemo, startStack } from './dev-stack.mjs'
 
 const ports = demoPorts()
-console.log('Starting the Okta stand-in and wrangler dev…')
-const stack = await startStack({ ports }).catch((error) => {
+console.log('Starting the Okta stand-in, wrangler dev and the example host app…')
+const stack = await startStack({ ports, hostApp: true }).catch((error) => {
   console.error(`\n${error.message}`)
   process.exit(1)
 })
@@ -32,6 +32,8 @@ console.log(`
 edge-sso is running at ${stack.publicUrl}/
 
   Sign in:        open ${stack.publicUrl}/ and "Continue with SSO" as ${first.email}
+  Host app:       ${stack.publicUrl}/app is examples/host-app (at ${stack.hostAppUrl}) behind the gateway:
+                  it shows who the Edge-SSO-Assertion proves is signed in
   Okta tile:      open ${stack.issuer}/dashboard and click "edge-sso demo"
   Support admin:  ${stack.publicUrl}/admin (dev-only token: ${devAdminToken})
   Mail outbox:    ${stack.publicUrl}/dev/outbox?to=<email> (every mail sent, e.g. verification and reset links)
@@ -39,4 +41,4 @@ edge-sso is running at ${stack.publicUrl}/
   ${demoTeams.sso.name} signs in through the stand-in at ${stack.issuer}. Its users:
 ${demoUsers.map((u) => `    ${u.email.padEnd(22)} ${u.note}`).join('\n')}
 
-Ctrl-C stops both.`)
+Ctrl-C stops them all.`)

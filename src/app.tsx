@@ -8,6 +8,8 @@ import { AppError, type ErrorCode } from './errors'
 import { securityHeaders } from './http/secure-headers'
 import { countAnonymousRefusal, insertEvent } from './db/events'
 import { type Audit, concernsIdentity, eventRow, newReferenceId } from './events'
+import { gateway } from './http/gateway'
+import { ownPathTest } from './gateway/own-paths'
 import { guardAnonymousLoginRoutes } from './http/anonymous-routes'
 import { refuseLargeBodies } from './http/body-limit'
 import { accountRoutes } from './routes/account'
@@ -17,6 +19,8 @@ import { adminApiRoutes } from './routes/admin-api'
 import { adminPageRoutes } from './routes/admin-page'
 import { apiRoutes } from './routes/api'
 import { devOutboxRoutes } from './routes/dev-outbox'
+import { jwksRoutes } from './routes/identity'
+import { openApiRoutes } from './routes/openapi'
 import { scimRoutes } from './routes/scim'
 import { teamRoutes } from './routes/team'
 import { ownerSetupRoutes, setupLinkRoutes } from './routes/setup'
@@ -113,6 +117,12 @@ export { maxBodyBytes } from './http/body-limit'
 /** The app for one isolate; tests build their own with an upstream fetch that reaches their IdP. */
 export function createApp(runtime: Runtime = createRuntime()) {
   const app = new Hono<AppEnv>()
+  let ownPath: ((path: string) => boolean) | undefined
+  // First: a request for the host app passes by our headers, body limit and routes untouched.
+  app.use(
+    '*',
+    gateway({ runtime, refuse, ownPath: (path) => (ownPath ??= ownPathTest(app.routes))(path) }),
+  )
   app.use('*', securityHeaders)
   app.use('*', async (c, next) => {
     c.set('config', readConfig(c.env, c.req.url))
@@ -129,6 +139,8 @@ export function createApp(runtime: Runtime = createRuntime()) {
   app.route('/sso/switch', pendingLoginRoutes('sso_switch'))
   app.route('/sso/confirm', pendingLoginRoutes('sso_confirm'))
   app.route('/api', apiRoutes)
+  app.route('/.well-known', jwksRoutes)
+  app.route('/', openApiRoutes)
   app.route('/setup/:token', setupLinkRoutes)
   app.route('/settings/sso', ownerSetupRoutes)
   app.route('/team', teamRoutes)

@@ -34,6 +34,12 @@ export interface SessionKey {
   secret: Uint8Array
 }
 
+/** An ES256 signing key of the identity token: its key id and its PKCS #8 private key. */
+export interface TokenSigningKey {
+  kid: string
+  pkcs8: Uint8Array
+}
+
 export interface Config {
   publicOrigin: string
   appUrl: string
@@ -51,6 +57,16 @@ export interface Config {
   devMailOutbox: boolean
   /** The DNS-over-HTTPS JSON resolver that checks a domain's TXT record, `DNS_RESOLVER_URL`. */
   dnsResolverUrl: string
+  /** `TOKEN_SIGNING_KEYS`: the first signs the identity token, all are published in the JWKS. */
+  tokenSigningKeys: TokenSigningKey[]
+  /** The identity token's `aud`: `TOKEN_AUDIENCE`, by default the origin of `APP_URL`. */
+  tokenAudience: string
+  /** The identity token's life, `TOKEN_TTL_SECONDS` (10–300, default 60). */
+  tokenTtlSeconds: number
+  /** `APP_ORIGIN`: the host app the gateway forwards to over the network (else the `APP` binding, if any). */
+  appOrigin: string | undefined
+  /** `PROTECTED_PATHS`: path prefixes a signed-out request is sent to sign in for (default `/app`). */
+  protectedPaths: string[]
 }
 
 /**
@@ -61,6 +77,8 @@ const devSecrets = {
   ADMIN_TOKEN: 'dev-only-admin-token-0123456789abcdef',
   SESSION_KEYS: 'dev:ZGV2LW9ubHktc2Vzc2lvbi1rZXktMDEyMzQ1Njc4OWFi',
   DATA_KEY: 'ZGV2LW9ubHktZGF0YS1rZXktMDEyMzQ1Njc4OWFiY2Q=',
+  TOKEN_SIGNING_KEYS:
+    'dev:MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgh9ao8KC/JK3ndLGSxdGYBhfd6NpDwGSc2dbtyC7fs2ShRANCAATqukHIOv2DCDfb/X1kv3ITpyUHYBYXwY/aHsbnSrtgTLZ0Vd04Yw3CKr7Ob5myKNdEGmge0KnauMFghEKfXE7C',
 } as const
 
 const base64Bytes = (bytes: { min: number; max?: number }) =>
@@ -90,6 +108,34 @@ const sessionKeysSchema = z.pipe(
   z.array(sessionKey).check(z.minLength(1)),
 )
 
+const tokenSigningKey = z.pipe(
+  z.tuple([z.string().check(z.regex(/^[\w-]{1,32}$/)), base64Bytes({ min: 64, max: 512 })]),
+  z.transform(([kid, pkcs8]): TokenSigningKey => ({ kid, pkcs8 })),
+)
+
+/** "kid:base64(PKCS #8 DER of a P-256 key)[,kid:base64...]": the first key signs, all are published. */
+const tokenSigningKeysSchema = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((s) => s.split(',').map((entry) => entry.trim().split(':'))),
+  ),
+  z.array(tokenSigningKey).check(
+    z.minLength(1),
+    z.refine((keys) => new Set(keys.map((k) => k.kid)).size === keys.length, 'unique key ids'),
+  ),
+)
+
+/** Comma-separated path prefixes, each "/segment[/...]" without a trailing slash. */
+const pathPrefixes = z.pipe(
+  z.string(),
+  z.transform((s) =>
+    s
+      .split(',')
+      .map((p) => p.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+  ),
+)
+
 const configSchema = z.object({
   PUBLIC_URL: z.pipe(
     z.url(),
@@ -113,6 +159,19 @@ const configSchema = z.object({
     'edge-sso <no-reply@localhost>',
   ),
   DNS_RESOLVER_URL: z._default(z.url({ protocol: /^https?$/ }), defaultResolverUrl),
+  TOKEN_SIGNING_KEYS: tokenSigningKeysSchema,
+  TOKEN_AUDIENCE: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
+  TOKEN_TTL_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(10), z.maximum(300)),
+    60,
+  ),
+  APP_ORIGIN: z.optional(
+    z.pipe(
+      z.url({ protocol: /^https?$/ }),
+      z.transform((u) => new URL(u).origin),
+    ),
+  ),
+  PROTECTED_PATHS: z._default(pathPrefixes, ['/app']),
 })
 
 const isLoopback = (url: string) =>
@@ -156,6 +215,11 @@ export function readConfig(env: Env, requestUrl: string): Config {
     DATA_KEY: env.DATA_KEY,
     MAIL_FROM: env.MAIL_FROM || undefined,
     DNS_RESOLVER_URL: env.DNS_RESOLVER_URL || undefined,
+    TOKEN_SIGNING_KEYS: env.TOKEN_SIGNING_KEYS,
+    TOKEN_AUDIENCE: env.TOKEN_AUDIENCE || undefined,
+    TOKEN_TTL_SECONDS: env.TOKEN_TTL_SECONDS || undefined,
+    APP_ORIGIN: env.APP_ORIGIN || undefined,
+    PROTECTED_PATHS: env.PROTECTED_PATHS || undefined,
   }
   for (const name of Object.keys(devSecrets) as (keyof typeof devSecrets)[]) {
     if (!raw[name] && loopback) raw[name] = devSecrets[name]
@@ -168,9 +232,12 @@ export function readConfig(env: Env, requestUrl: string): Config {
     throw new ConfigError(fields, 'missing or malformed; invalid configuration')
   }
   const c = parsed.data
+  if (c.APP_ORIGIN === c.PUBLIC_URL)
+    throw new ConfigError('APP_ORIGIN', 'is PUBLIC_URL itself; the gateway would forward to itself')
+  const appUrl = new URL(c.APP_URL ?? '/app', c.PUBLIC_URL).href
   const config: Config = {
     publicOrigin: c.PUBLIC_URL,
-    appUrl: new URL(c.APP_URL ?? '/app', c.PUBLIC_URL).href,
+    appUrl,
     sessionRecheckSeconds: c.SESSION_RECHECK_SECONDS,
     eventRetentionDays: c.EVENT_RETENTION_DAYS,
     // Like the dev secrets: honoured only on loopback (wrangler dev); a deployed Worker ignores it.
@@ -181,6 +248,11 @@ export function readConfig(env: Env, requestUrl: string): Config {
     mailFrom: c.MAIL_FROM,
     devMailOutbox,
     dnsResolverUrl: c.DNS_RESOLVER_URL,
+    tokenSigningKeys: c.TOKEN_SIGNING_KEYS,
+    tokenAudience: c.TOKEN_AUDIENCE ?? new URL(appUrl).origin,
+    tokenTtlSeconds: c.TOKEN_TTL_SECONDS,
+    appOrigin: c.APP_ORIGIN,
+    protectedPaths: c.PROTECTED_PATHS,
   }
   seen.set(view, config)
   return config

@@ -112,6 +112,8 @@ const catalogue = {
   issuer_invalid: [400, 'The issuer must be an https URL.'],
   discovery_unreachable: [502, 'The issuer’s discovery document could not be fetched.'],
   rate_limited: [429, 'Too many attempts. Please wait a moment and try again.'],
+  app_unreachable: [502, 'The app could not be reached. Please try again in a moment.'],
+  app_timeout: [504, 'The app took too long to answer. Please try again in a moment.'],
   storage_unavailable: [503, 'The service is busy. Please try again in a moment.'],
   internal_error: [500, 'Something went wrong on our side. Please try again.'],
 } as const satisfies Record<string, readonly [ContentfulStatusCode, string]>

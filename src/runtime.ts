@@ -9,6 +9,8 @@ export interface Runtime {
    * bodies are read capped at `maxUpstreamBytes`.
    */
   fetch: typeof fetch
+  /** The gateway's fetch to the host app at `APP_ORIGIN`: bodies stream through uncapped. */
+  hostFetch: typeof fetch
   documents: Map<string, CachedDocument>
   /** Loads in flight, so concurrent logins on a cold cache share one fetch per document. */
   loading: Map<string, Promise<unknown>>
@@ -31,6 +33,7 @@ export interface Runtime {
 export function createRuntime(options: { fetch?: typeof fetch; now?: () => number } = {}): Runtime {
   return {
     fetch: cappedFetch(options.fetch ?? ((input, init) => fetch(input, init)), maxUpstreamBytes),
+    hostFetch: (input, init) => fetch(input, init),
     documents: new Map(),
     loading: new Map(),
     jwksRefetchedAt: new Map(),

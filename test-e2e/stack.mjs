@@ -16,12 +16,12 @@ export const testTimeoutMs = 60_000
 
 /**
  * The stack for this test file: started before its tests, stopped after; read its fields while they run
- * (`issuer`, `publicUrl`, `connection`, ...).
+ * (`issuer`, `publicUrl`, `connection`, ...). With `hostApp`, examples/host-app serves `/app` behind the gateway.
  */
-export function e2eStack() {
+export function e2eStack({ hostApp = false } = {}) {
   const stack = {}
   before(async () => {
-    Object.assign(stack, await startE2eStack())
+    Object.assign(stack, await startE2eStack({ hostApp }))
   })
   after(async () => {
     await stack.stop?.()
@@ -30,7 +30,7 @@ export function e2eStack() {
 }
 
 /** Starts and seeds the demo stack; its output goes to artifacts/e2e/stack.log. Stop it with `stop()`. */
-async function startE2eStack() {
+async function startE2eStack({ hostApp }) {
   mkdirSync(artifacts, { recursive: true })
   const log = createWriteStream(join(artifacts, 'stack.log'))
   const persistTo = mkdtempSync(join(tmpdir(), 'edge-sso-e2e-'))
@@ -45,6 +45,7 @@ async function startE2eStack() {
       ports,
       persistTo,
       vars: { SESSION_RECHECK_SECONDS: String(recheckSeconds) },
+      hostApp,
       log: (line) => log.write(`${line}\n`),
     })
     const connection = await seedDemo(stack)

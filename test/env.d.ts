@@ -9,6 +9,8 @@ declare global {
       RL_TEST: RateLimit
       /** A second D1 database: the copy a lagging replica serves its reads from (test/replica.ts). */
       REPLICA_SNAPSHOT: D1Database
+      /** A host Worker that calls edge-sso's `EdgeSso.identify` over a service binding (test/workers/host-rpc.js). */
+      HOST_RPC: Fetcher
     }
   }
 }

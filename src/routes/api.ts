@@ -1,4 +1,4 @@
-// The app's JSON API: who am I, and turning on team management.
+// The app's JSON API: who am I, my identity token, and turning on team management.
 import { Hono, type MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
@@ -7,6 +7,7 @@ import { validate } from '../http/input'
 import { ownTeamSchema, startOwnTeam } from '../http/own-team'
 import { requestSession } from '../http/session-cookie'
 import { signedInAs } from '../session/session'
+import { tokenResponse } from './identity'
 
 /** 401 unless a live session is presented; the session is then `c.var.session`. */
 const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -26,6 +27,7 @@ export const apiRoutes = new Hono<AppEnv>()
       role: session.team ? (session.role ?? 'member') : null,
     })
   })
+  .get('/token', tokenResponse)
   .post('/team', sameOriginOnly, validate('json', ownTeamSchema), async (c) => {
     const input = c.req.valid('json')
     const id = await startOwnTeam(c, c.var.session, input)
