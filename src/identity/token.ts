@@ -1,7 +1,7 @@
 // The identity token the host app checks offline: its claims from the session, signed at most once per half life.
 import { SignJWT } from 'jose'
 import type { Config } from '../env'
-import { type Session, sessionLifetimeSeconds, sessionRowId } from '../session/session'
+import { type Session, sessionRowId } from '../session/session'
 import type { Role } from '../vocabulary'
 import { identityKeys } from './signing-keys'
 
@@ -30,13 +30,6 @@ export interface IdentityToken {
 /** RFC 8176 names: a password is `pwd`; `sso` and `recovery` name themselves. */
 const amrOf = (method: Session['method']) => [method === 'password' ? 'pwd' : method]
 
-/**
- * When the person signed in: the session's issue time where its cookie carries one, else the start of its
- * fixed lifetime (every session is issued for `sessionLifetimeSeconds`).
- */
-const authTimeOf = (session: Session & { issuedAt?: number }) =>
-  session.issuedAt ?? session.expiresAt - sessionLifetimeSeconds
-
 export function identityClaims(
   session: Session,
   config: Config,
@@ -54,7 +47,7 @@ export function identityClaims(
     role: session.team ? (session.role ?? 'member') : null,
     amr: amrOf(session.method),
     sid,
-    auth_time: authTimeOf(session),
+    auth_time: Math.floor(session.issuedAtMs / 1000),
     iat: now,
     exp: Math.min(now + config.tokenTtlSeconds, session.expiresAt),
   }
