@@ -1,5 +1,6 @@
 // A fault between the app and the rig's D1: statements and batches run, rejected, poisoned or held.
-import type { Rig } from './harness'
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { type Browser, publicOrigin, type Rig } from './harness'
 
 /**
  * What happens to a statement or batch: run, rejected before D1 sees it (as a storage failure, or "lost" as
@@ -73,4 +74,47 @@ export function injectD1Fault(rig: Rig, fault: Fault) {
   return () => {
     rig.testEnv.DB = d1
   }
+}
+
+const writesSession = (sqls: string[]) => sqls.some((sql) => /^insert into "sessions"/i.test(sql))
+
+/**
+ * A returning user's tile login in `browser` (which chose that user there before: no question) whose
+ * write-behind batch (session row, event, last login) is held at D1, as a slow write would be. Returns the
+ * callback's answer, and `land()`, which lets the real batch run and waits for it.
+ */
+export async function loginWithHeldWriteBehind(
+  rig: Rig,
+  login: { browser: Browser; initiatePath: string; person: string },
+) {
+  let release!: () => void
+  const held = new Promise<Verdict>((resolve) => (release = () => resolve('run')))
+  // Several statements: the login's batch, not a logout's one-statement upsert of a session row.
+  const restore = injectD1Fault(rig, (sqls) =>
+    sqls.length > 1 && writesSession(sqls) ? held : 'run',
+  )
+  const initiate = await rig.fetch(login.browser, login.initiatePath, {
+    headers: { 'sec-fetch-site': 'cross-site' },
+  })
+  const callbackUrl = rig.idp.authorize(initiate.headers.get('location')!, login.person)
+  const afterResponse = createExecutionContext()
+  const callback = await rig.app.fetch(
+    new Request(new URL(callbackUrl, publicOrigin), {
+      headers: {
+        cookie: login.browser.header(),
+        'sec-fetch-site': 'cross-site',
+        'cf-connecting-ip': login.browser.ip,
+      },
+      redirect: 'manual',
+    }),
+    rig.testEnv,
+    afterResponse,
+  )
+  login.browser.remember(callback)
+  const land = async () => {
+    release()
+    await waitOnExecutionContext(afterResponse)
+    restore()
+  }
+  return { callback, land }
 }

@@ -3,8 +3,7 @@ import { describe, expect, it, type TestContext } from 'vitest'
 import { Browser, formPost, me, publicOrigin, unique } from './harness'
 import { asksToConfirm, register, tileLogin } from './logins'
 import { query } from './rows'
-import { expectSignedIn, scene, sub } from './scene'
-import { TestIdp } from './idp/provider'
+import { evilIdp, expectSignedIn, scene, sub } from './scene'
 
 const area = 'Tile-login CSRF'
 const chosenCookie = '__Host-edge_sso_chosen'
@@ -12,12 +11,7 @@ const sessionCookie = '__Host-edge_sso_session'
 
 /** Anyone's tenant: register, prove their own mailbox and domain, start a team, connect their own IdP, test, activate. */
 async function selfServeTenant(ctx: TestContext) {
-  const evil = await TestIdp.create({ issuer: `https://${unique('evil')}.attacker.test` })
-  evil.addClient({
-    client_id: 'evil',
-    client_secret: 'evil-secret',
-    redirect_uri: `${publicOrigin}/sso/callback`,
-  })
+  const evil = await evilIdp()
   const s = await scene({ ctx, area, idps: [evil] })
   const { rig } = s
   const boss = new Browser()

@@ -2,10 +2,11 @@
 // draft or disabled connection still logged members out.
 import { env } from 'cloudflare:test'
 import { describe, expect, it, type TestContext } from 'vitest'
-import { Browser, formPost, me, publicOrigin, type Rig, unique } from './harness'
+import { Browser, formPost, me, publicOrigin, type Rig } from './harness'
 import { lastMailTo, linkIn } from './mailbox'
+import { byEmail, logoutRequest, signedLogoutToken } from './logout-requests'
 import { query } from './rows'
-import { expectSignedIn, scene, type Scene } from './scene'
+import { evilIdp, expectSignedIn, scene, type Scene } from './scene'
 import { TestIdp } from './idp/provider'
 
 const area = 'Universal Logout forgeries'
@@ -18,25 +19,10 @@ const b64url = (v: unknown) =>
 const junkFor = (issuer: string) => `${b64url({ alg: 'RS256' })}.${b64url({ iss: issuer })}.AAAA`
 
 function logout(rig: Rig, token: string, email: string, path = bare, browser = new Browser()) {
-  return rig.fetch(browser, path, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'sec-fetch-site': 'cross-site',
-      authorization: `Bearer ${token}`,
-    },
-    body: JSON.stringify({ sub_id: { format: 'email', email } }),
-  })
+  return logoutRequest(rig, { token, body: byEmail(email), path, browser })
 }
 
-/** `idp`'s signed logout token for the endpoint at `path`. */
-function signedBy(rig: Rig, idp: TestIdp, path = bare) {
-  const now = Math.floor(rig.runtime.now() / 1000)
-  return idp.signToken(
-    { iss: idp.issuer, aud: `${publicOrigin}${path}`, iat: now, exp: now + 300, jti: unique('j') },
-    { typ: 'global-token-revocation+jwt' },
-  )
-}
+const signedBy = (rig: Rig, idp: TestIdp, path = bare) => signedLogoutToken(rig, idp, path)
 
 async function liveSessions(email: string) {
   const [row] = await query<{ n: number }>(
@@ -105,17 +91,6 @@ describe('R3: unsigned requests cannot switch off a team’s Universal Logout', 
     s.tally.accepted()
   })
 })
-
-/** Another Okta org (the setup-link holder's), registered at the worker's reach. */
-async function evilIdp() {
-  const evil = await TestIdp.create({ issuer: `https://${unique('evil')}.attacker.test` })
-  evil.addClient({
-    client_id: 'evil',
-    client_secret: 'evil-secret',
-    redirect_uri: `${publicOrigin}/sso/callback`,
-  })
-  return evil
-}
 
 /** The owner of a team with no SSO yet, signed in with a password. */
 async function ownerWithPassword(s: Scene) {

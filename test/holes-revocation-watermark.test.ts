@@ -1,32 +1,18 @@
 // "End all sessions" means all: a session issued before a revocation (a pending switch, a late write-behind) never lives.
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it, type TestContext } from 'vitest'
-import { injectD1Fault } from './d1-faults'
-import { Browser, formPost, me, publicOrigin, type Rig, unique } from './harness'
+import { loginWithHeldWriteBehind } from './d1-faults'
+import { Browser, formPost, me, type Rig, unique } from './harness'
 import { register } from './logins'
+import { byEmail, logoutRequest, signedLogoutToken } from './logout-requests'
 import { query } from './rows'
 import { expectSignedIn, initiatePath, type Scene, scene } from './scene'
 import { scimClient, patch } from './scim-helpers'
 
 const area = 'Revocation watermark (R2)'
-const endpoint = `${publicOrigin}/sso/universal-logout`
 
 /** Okta's signed Universal Logout for `email`, as the rig's IdP sends it. */
 async function universalLogout(rig: Rig, email: string) {
-  const now = Math.floor(rig.runtime.now() / 1000)
-  const token = await rig.idp.signToken(
-    { iss: rig.idp.issuer, aud: endpoint, iat: now, exp: now + 300, jti: unique('jti') },
-    { typ: 'global-token-revocation+jwt' },
-  )
-  return rig.fetch(new Browser(), '/sso/universal-logout', {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'sec-fetch-site': 'cross-site',
-      authorization: `Bearer ${token}`,
-    },
-    body: JSON.stringify({ sub_id: { format: 'email', email } }),
-  })
+  return logoutRequest(rig, { token: await signedLogoutToken(rig), body: byEmail(email) })
 }
 
 const userId = async (email: string) =>
@@ -137,35 +123,15 @@ describe('a returning login whose session row is written behind the response', (
     // Universal Logout has run.
     const browser = await expectSignedIn(s)
     expect((await s.rig.fetch(browser, '/logout', formPost({}))).status).toBe(303)
-    let land!: () => void
-    const held = new Promise<'run'>((resolve) => (land = () => resolve('run')))
-    const writesSession = (sqls: string[]) =>
-      sqls.some((sql) => /^insert into "sessions"/i.test(sql))
-    const restore = injectD1Fault(s.rig, (sqls) => (writesSession(sqls) ? held : 'run'))
-    const initiate = await s.rig.fetch(browser, initiatePath(s), {
-      headers: { 'sec-fetch-site': 'cross-site' },
+    const { callback, land } = await loginWithHeldWriteBehind(s.rig, {
+      browser,
+      initiatePath: initiatePath(s),
+      person: 'okta-ada',
     })
-    const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location')!, 'okta-ada')
-    const ctxOfCallback = createExecutionContext()
-    const callback = await s.rig.app.fetch(
-      new Request(new URL(callbackUrl, publicOrigin), {
-        headers: {
-          cookie: browser.header(),
-          'sec-fetch-site': 'cross-site',
-          'cf-connecting-ip': browser.ip,
-        },
-        redirect: 'manual',
-      }),
-      s.rig.testEnv,
-      ctxOfCallback,
-    )
-    browser.remember(callback)
     expect(callback.status).toBe(302)
     expect((await universalLogout(s.rig, s.email)).status).toBe(204)
     expect(await liveSessions(s.email)).toBe(0)
-    land()
-    await waitOnExecutionContext(ctxOfCallback)
-    restore()
+    await land()
     // The real late write ran (its event is there) and stored no session.
     expect(
       await query(

@@ -8,20 +8,10 @@ import { Browser, formPost, me, publicOrigin, type Rig, unique } from './harness
 import { lastMailTo } from './mailbox'
 import { register, tileLogin } from './logins'
 import { query } from './rows'
-import { addTeam, connectTeam, type Scene, scene, sub } from './scene'
+import { addTeam, connectTeam, evilIdp, type Scene, scene, sub } from './scene'
 import { routeFetch, TestIdp } from './idp/provider'
 
 const area = 'Setup links (R1, R9, R10)'
-
-async function evilIdp() {
-  const evil = await TestIdp.create({ issuer: `https://${unique('evil')}.attacker.test` })
-  evil.addClient({
-    client_id: 'evil',
-    client_secret: 'evil-secret',
-    redirect_uri: `${publicOrigin}/sso/callback`,
-  })
-  return evil
-}
 
 const evilValues = (evil: TestIdp) => ({
   clientId: 'evil',

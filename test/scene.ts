@@ -3,7 +3,7 @@ import { expect, type TestContext } from 'vitest'
 import { Tally } from './figures'
 import { Browser, createRig, me, publicOrigin, unique, type Rig } from './harness'
 import { tileLogin } from './logins'
-import type { TestIdp } from './idp/provider'
+import { TestIdp } from './idp/provider'
 
 export interface TeamSetup {
   teamId: string
@@ -151,4 +151,15 @@ export async function expectRefusedLogin(
   const { callback } = await tileLogin(s.rig, browser, sub)
   await s.tally.refused(callback, expected)
   expect((await me(s.rig, browser)).status).toBe(401)
+}
+
+/** An attacker's own Okta org with one client (`evil` / `evil-secret`), for the worker to reach via `idps`. */
+export async function evilIdp(): Promise<TestIdp> {
+  const evil = await TestIdp.create({ issuer: `https://${unique('evil')}.attacker.test` })
+  evil.addClient({
+    client_id: 'evil',
+    client_secret: 'evil-secret',
+    redirect_uri: `${publicOrigin}/sso/callback`,
+  })
+  return evil
 }

@@ -1,8 +1,8 @@
 // Faults in our own storage: D1 failing before, during and inside the provisioning write; KV unavailable or corrupt.
-import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
+import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { Browser, formPost, me, publicOrigin } from './harness'
-import { injectD1Fault, type Verdict } from './d1-faults'
+import { Browser, formPost, me } from './harness'
+import { injectD1Fault, loginWithHeldWriteBehind, type Verdict } from './d1-faults'
 import { query } from './rows'
 import { expectRefusedLogin, expectSignedIn, initiatePath, pendingLogin, scene } from './scene'
 
@@ -191,34 +191,16 @@ describe('D1 faults after the response (write-behind)', () => {
     const browser = await expectSignedIn(s)
     expect((await s.rig.fetch(browser, '/logout', formPost({}))).status).toBe(303)
     // The returning login's session row is its write-behind, held at D1 until the logout has run.
-    let land!: () => void
-    const held = new Promise<Verdict>((resolve) => (land = () => resolve('run')))
-    const writesSession = (sqls: string[]) =>
-      sqls.some((sql) => /^insert into "sessions"/i.test(sql))
-    // The login's batch (session row, event, last login), not the logout's own one-statement upsert.
-    const loginBatch = (sqls: string[]) => sqls.length > 1 && writesSession(sqls)
-    const restore = injectD1Fault(s.rig, (sqls) => (loginBatch(sqls) ? held : 'run'))
-    const initiate = await s.rig.fetch(browser, initiatePath(s), {
-      headers: { 'sec-fetch-site': 'cross-site' },
+    const { callback, land } = await loginWithHeldWriteBehind(s.rig, {
+      browser,
+      initiatePath: initiatePath(s),
+      person: 'okta-ada',
     })
-    const callbackUrl = s.rig.idp.authorize(initiate.headers.get('location')!, 'okta-ada')
-    const late = createExecutionContext()
-    const callback = await s.rig.app.fetch(
-      new Request(new URL(callbackUrl, publicOrigin), {
-        headers: { cookie: browser.header(), 'cf-connecting-ip': browser.ip },
-        redirect: 'manual',
-      }),
-      s.rig.testEnv,
-      late,
-    )
-    browser.remember(callback)
     expect(callback.status).toBe(302)
     const copied = new Browser()
     copied.cookies.set('__Host-edge_sso_session', browser.cookies.get('__Host-edge_sso_session')!)
     expect((await s.rig.fetch(browser, '/logout', formPost({}))).status).toBe(303)
-    land()
-    await waitOnExecutionContext(late)
-    restore()
+    await land()
     const rows = await query<{ revoked_at: number | null }>(
       'select s.revoked_at from sessions s join users u on u.id = s.user_id where u.email = ?',
       s.email,

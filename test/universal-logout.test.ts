@@ -1,6 +1,7 @@
 // Okta Universal Logout: a request signed by the team's issuer ends the member's sessions; forgeries change nothing.
 import { describe, expect, it, type TestContext } from 'vitest'
 import { Browser, me, publicOrigin, unique, type Rig } from './harness'
+import { byEmail, logoutRequest, logoutTyp } from './logout-requests'
 import { query } from './rows'
 import { tileLogin } from './logins'
 import { expectSignedIn, scene } from './scene'
@@ -36,26 +37,11 @@ async function signedInMember(ctx?: TestContext) {
   }
 }
 
-const typ = { typ: 'global-token-revocation+jwt' }
+const typ = logoutTyp
 
-function logout(
-  rig: Rig,
-  token: string | undefined,
-  body: unknown,
-  path = '/sso/universal-logout',
-) {
-  return rig.fetch(new Browser(), path, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'sec-fetch-site': 'cross-site',
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-    },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  })
+function logout(rig: Rig, token: string | undefined, body: unknown, path?: string) {
+  return logoutRequest(rig, { token, body, path })
 }
-
-const byEmail = (email: string) => ({ sub_id: { format: 'email', email } })
 
 async function liveSessions(userId: string) {
   return (
