@@ -186,6 +186,20 @@ export function summary(r) {
       goals.map((g) => [g.measure, g.goal, g.ours, g.met ? verdict(g) : `**${verdict(g)}**`]),
     ),
     '',
+    'Round trips per step, counted (warm caches; the same counts `test/sso-login.test.ts` asserts):',
+    '',
+    table(
+      [
+        'step',
+        'upstream fetches',
+        'D1 round trips: before the response + after it',
+        'KV reads / writes',
+      ],
+      countRows(r)
+        .filter(([, side]) => side === 'edge-sso')
+        .map(([step, , fetches, d1, kv]) => [step, fetches, d1, kv]),
+    ),
+    '',
     `Far from the primary the previous release (${r.previousRelease}) took ${ms(far.previous.initiate.median)} to initiate a tile`,
     `login and ${ms(far.previous.callback.median)} for a returning user's callback; edge-sso took ${ms(far.ours.initiate.median)} and`,
     `${ms(far.ours.callback.median)}, and ${ms(far.first.ours.callback.median)} for a first login, which still waits for the primary once.`,
