@@ -1,7 +1,7 @@
 // Browser tests of the demo through the gateway: /app is examples/host-app, which checks Edge-SSO-Assertion.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { screenshots, signInAtStandin, withBrowser } from './browser.mjs'
+import { continueIfAsked, screenshots, signInAtStandin, withBrowser } from './browser.mjs'
 import { e2eStack, testTimeoutMs } from './stack.mjs'
 
 const stack = e2eStack({ hostApp: true })
@@ -12,6 +12,7 @@ describe('the example host app behind the gateway', { timeout: testTimeoutMs }, 
       await page.goto(`${stack.issuer}/dashboard`)
       await page.locator('#edge-sso-tile').click()
       await signInAtStandin(page, stack.issuer, 'ada@demo.example')
+      assert.equal(await continueIfAsked(page, stack.publicUrl), true, 'a fresh browser is asked')
       await page.waitForURL(`${stack.publicUrl}/app`)
       assert.match(await page.title(), /Example host app/)
       assert.equal(await page.getByTestId('email').textContent(), 'ada@demo.example')
