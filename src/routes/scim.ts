@@ -7,12 +7,10 @@ import { isStorageFailure } from '../db/errors'
 import type { AppEnv } from '../env'
 import { type AuditAction, scimRequestActions } from '../vocabulary'
 import { AppError, type ErrorCode } from '../errors'
-import { describeCause, log } from '../log'
-import { insertEvent } from '../db/events'
-import { eventRow, newReferenceId } from '../events'
 import { refuseLargeBodies } from '../http/body-limit'
 import { db } from '../http/context'
 import { rateLimit, rateLimits } from '../http/rate-limit'
+import { recordRefusal } from '../http/refusal'
 import { scimContentType, ScimError } from '../scim/errors'
 import {
   createGroup,
@@ -67,14 +65,22 @@ async function readBody(c: Context<AppEnv>): Promise<unknown> {
   }
 }
 
-/** The event's code: the catalogue's when the refusal came from it, else SCIM's conflict or bad input. */
+/**
+ * The refusal's catalogue code: the catalogue's own, else SCIM's 401 and 404 (routine, no event row), its
+ * conflict, or bad input.
+ */
 function errorCode(error: unknown, scimError: ScimError): ErrorCode {
   if (error instanceof AppError) return error.code
   if (scimError.status >= 500) return 'internal_error'
-  return scimError.status === 409 ? 'scim_conflict' : 'invalid_request'
+  const byStatus: Partial<Record<number, ErrorCode>> = {
+    401: 'unauthorized',
+    404: 'not_found',
+    409: 'scim_conflict',
+  }
+  return byStatus[scimError.status] ?? 'invalid_request'
 }
 
-/** The answer to any failure, in the SCIM error schema; refusals other than 401/404 leave an event row. */
+/** The answer to any failure, in the SCIM error schema, recorded as every refusal is (src/http/refusal.ts). */
 async function refuse(c: Context<AppEnv>, error: unknown): Promise<Response> {
   const scimError =
     error instanceof ScimError
@@ -84,25 +90,12 @@ async function refuse(c: Context<AppEnv>, error: unknown): Promise<Response> {
         : isStorageFailure(error)
           ? new ScimError(503, 'The service is busy. Please try again in a moment.')
           : new ScimError(500, 'Something went wrong on our side.')
-  const referenceId = newReferenceId()
-  const outcome = scimError.status >= 500 ? 'error' : 'refused'
-  log(outcome === 'error' ? 'error' : 'info', c.var.audit?.action ?? 'scim_request', {
-    outcome,
+  const refusal = new AppError(errorCode(error, scimError), {
     status: scimError.status,
-    scimType: scimError.scimType,
-    referenceId,
-    cause: scimError === error ? undefined : describeCause(error),
+    message: scimError.detail,
+    cause: scimError === error ? undefined : error,
   })
-  if (c.var.audit && ![401, 404].includes(scimError.status)) {
-    const row = eventRow(
-      { ...c.var.audit, teamId: c.var.scimScope?.teamId ?? null },
-      outcome,
-      errorCode(error, scimError),
-      referenceId,
-      c.var.runtime.now(),
-    )
-    await insertEvent(db(c), row).catch(() => undefined)
-  }
+  await recordRefusal(c, refusal, { status: scimError.status, scimType: scimError.scimType })
   const headers: Record<string, string> = { 'content-type': scimContentType }
   if (scimError.status === 401) headers['www-authenticate'] = 'Bearer realm="scim"'
   return c.body(JSON.stringify(scimError.body), scimError.status, headers)

@@ -1,12 +1,10 @@
 // The callback of a setup test sign-in: what the IdP sent and what a real login would do; nobody signed in.
 import type { Context } from 'hono'
 import { type ConnectionRecord, connectionsById } from '../db/connections'
-import { insertEvent } from '../db/events'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
-import { eventRow, newReferenceId } from '../events'
 import { db } from '../http/context'
-import { describeCause, log } from '../log'
+import { recordRefusal } from '../http/refusal'
 import type { VerifiedClaims } from '../oidc/flow'
 import type { LoginTransaction } from '../oidc/transaction'
 import { judgeTestSignIn, testedValuesOf } from '../setup/test-sign-in'
@@ -41,15 +39,7 @@ export async function showTestSignIn(
     completed = await complete()
   } catch (error) {
     if (!(error instanceof AppError)) throw error
-    const referenceId = newReferenceId()
-    const outcome = error.status >= 500 ? 'error' : 'refused'
-    log('info', 'setup_test', {
-      outcome,
-      code: error.code,
-      referenceId,
-      cause: describeCause(error.cause),
-    })
-    await insertEvent(db(c), eventRow(c.var.audit, outcome, error.code, referenceId, now))
+    const referenceId = await recordRefusal(c, error)
     const page = (
       <TestSignInFailedPage
         code={error.code}
