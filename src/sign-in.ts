@@ -21,7 +21,7 @@ import {
 } from './db/sessions'
 import { insertUser, userWithStanding } from './db/users'
 import { AppError, type ErrorCode } from './errors'
-import { type Audit, eventRow, newReferenceId } from './events'
+import { type Audit, successRow } from './events'
 import {
   comparableEmail,
   decidePasswordLogin,
@@ -90,17 +90,12 @@ const sessionValues = (
   issuedAtMs: session.issuedAtMs,
 })
 
-const successRow = (audit: Audit, who: SignedIn, nowMs: number) =>
-  eventRow(
-    { ...audit, teamId: who.team?.id ?? null, email: who.user.email },
-    'success',
-    null,
-    newReferenceId(),
-    nowMs,
-  )
+/** The sign-in's success event names whom it signed in. */
+const signedInRow = (audit: Audit, who: SignedIn, nowMs: number) =>
+  successRow(audit, { teamId: who.team?.id ?? null, email: who.user.email }, nowMs)
 
 const successEvent = (db: Database, audit: Audit, who: SignedIn, nowMs: number) =>
-  insertEvent(db, successRow(audit, who, nowMs))
+  insertEvent(db, signedInRow(audit, who, nowMs))
 
 /** The session row, success event and the given writes as one batch, not yet sent, and the new session. */
 async function signInBatch(
@@ -286,7 +281,7 @@ export async function confirmSwitch(
   const [stored] = await db
     .batch([
       insertSession(db, sessionValues(session, rowId, pending.connectionId, pending.idTokenSealed)),
-      insertEventWhen(db, successRow(audit, who, nowMs), live),
+      insertEventWhen(db, signedInRow(audit, who, nowMs), live),
       ...revocations,
     ])
     .catch((error: unknown) => {
@@ -321,7 +316,7 @@ export async function signInWithPassword(
   const role = roleOf({ memberRole: row.role, admin: Boolean(row.admin) }, team !== null)
   const user = { id: row.id, email: row.email, name: row.name, emailVerified: row.emailVerified }
   const who = { user, team, role }
-  const session = await commitSignIn(db, [], who, 'password', { ...audit, teamId }, nowMs)
+  const session = await commitSignIn(db, [], who, 'password', audit, nowMs)
   return { session }
 }
 

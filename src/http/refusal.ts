@@ -3,7 +3,7 @@ import type { Context } from 'hono'
 import { database } from '../db/client'
 import { countAnonymousRefusal, insertEvent } from '../db/events'
 import type { AppEnv } from '../env'
-import type { AppError, ErrorCode } from '../errors'
+import { type AppError, type ErrorCode, mergeSubjects } from '../errors'
 import { type Audit, concernsIdentity, eventRow, newReferenceId } from '../events'
 import { describeCause, log } from '../log'
 
@@ -15,7 +15,8 @@ const loggedPath = (path: string) =>
   path.slice(0, 256).replace(/^(\/verify-email|\/password\/reset|\/setup)\/[^/]+/, '$1/:token')
 
 /**
- * Logs the refusal (with its cause) and writes its event row, best effort: a failed write is logged as
+ * Logs the refusal (with its cause) and writes its event row: the request's audit, and whom it concerns (the
+ * request's subject, then what the error names). Best effort: a failed write is logged as
  * `event_write_failed` under the same reference id, never thrown. `logged` adds fields to the log line.
  * Returns the reference id the answer shows.
  */
@@ -40,8 +41,16 @@ export async function recordRefusal(
     cause: describeCause(error.cause),
   })
   if (c.env?.DB && !routine.has(error.code)) {
-    const row = eventRow(audit, outcome, error.code, referenceId, Date.now())
-    const write = concernsIdentity(audit) ? insertEvent : countAnonymousRefusal
+    const subject = mergeSubjects(c.get('subject') ?? {}, error.subject)
+    const row = eventRow({
+      audit,
+      subject,
+      outcome,
+      errorCode: error.code,
+      referenceId,
+      atMs: Date.now(),
+    })
+    const write = concernsIdentity(subject) ? insertEvent : countAnonymousRefusal
     await write(database(c.env.DB), row).catch((cause: unknown) =>
       log('error', 'event_write_failed', {
         referenceId,
