@@ -83,11 +83,9 @@ export async function passwordResetAccount(db: Database, token: string, nowMs: n
  */
 export async function resetPassword(
   db: Database,
-  token: string,
-  passwordHash: string,
-  audit: Audit,
-  nowMs: number,
+  reset: { token: string; passwordHash: string; audit: Audit; nowMs: number },
 ): Promise<void> {
+  const { token, passwordHash, audit, nowMs } = reset
   const user = await passwordResetAccount(db, token, nowMs)
   const now = Math.floor(nowMs / 1000)
   const use = tokenUse(db, await hashToken(token), randomId(), now)

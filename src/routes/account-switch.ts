@@ -70,7 +70,13 @@ export const pendingLoginRoutes = (action: AuditAction) =>
         const presented = await presentedSession(c, config, runtime.now())
         const replaced = new Set(pending.replacesRowId ? [pending.replacesRowId] : [])
         if (presented) replaced.add(await sessionRowId(presented))
-        await confirmSwitch(db(c), pending, [...replaced], c.var.audit, runtime.now())
+        await confirmSwitch({
+          db: db(c),
+          pending,
+          replacedRowIds: [...replaced],
+          audit: c.var.audit,
+          nowMs: runtime.now(),
+        })
         await startSsoSession(c, pending.session, pending.connectionId)
         return c.redirect(pending.returnTo, 303)
       })

@@ -68,13 +68,13 @@ export const accountRoutes = new Hono<AppEnv>()
       return concerning({ email: input.email }, async () => {
         // Counted before the password is checked: past the limit even the right one is refused, unhashed.
         await countRequest(c, rateLimits.loginFailures, `email:${input.email}`)
-        const outcome = await signInWithPassword(
-          db(c),
-          input.email,
-          input.password,
-          c.var.audit,
-          c.var.runtime.now(),
-        )
+        const outcome = await signInWithPassword({
+          db: db(c),
+          email: input.email,
+          password: input.password,
+          audit: c.var.audit,
+          nowMs: c.var.runtime.now(),
+        })
         if ('refuse' in outcome) {
           const { teamId, identified } = outcome
           throw new AppError(outcome.refuse, { subject: { teamId, identified } })
@@ -155,7 +155,12 @@ export const accountRoutes = new Hono<AppEnv>()
       // The link is looked up before the password is hashed: a forged token costs one read, not PBKDF2.
       await passwordResetAccount(db(c), token, c.var.runtime.now())
       const hash = await hashPassword(input.password)
-      await resetPassword(db(c), token, hash, c.var.audit, c.var.runtime.now())
+      await resetPassword(db(c), {
+        token,
+        passwordHash: hash,
+        audit: c.var.audit,
+        nowMs: c.var.runtime.now(),
+      })
       clearSession(c)
       return c.html(<PasswordSetPage />)
     },

@@ -98,10 +98,11 @@ const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<ResolvedSetup>) =>
         const [connection] = await connectionsById(db(c), connectionId)
         if (connection?.teamId !== c.var.setup.teamId) throw new AppError('not_found')
         const testedValues = await testedValuesOf(connection)
-        return beginLogin(c, { connection }, undefined, c.var.setup.base, {
-          test: true,
-          testedValues,
-        })
+        return beginLogin(
+          c,
+          { connection },
+          { returnTo: c.var.setup.base, test: true, testedValues },
+        )
       },
     )
     .post(

@@ -2,7 +2,6 @@
 import { Hono, type Context } from 'hono'
 import * as oauth from 'oauth4webapi'
 import * as z from 'zod/mini'
-import { seal } from '../crypto/secret-box'
 import {
   connectionById,
   connectionsForEmailDomain,
@@ -62,31 +61,24 @@ const discoverForLogin = (c: Context<AppEnv>, issuer: string) =>
 export async function beginLogin(
   c: Context<AppEnv>,
   choice: ConnectionChoice<ConnectionRecord>,
-  hint: string | undefined,
-  returnTo: string | undefined,
-  options: Pick<LoginTransaction, 'test' | 'testedValues' | 'spInitiated'> = {},
+  login: LoginStart = {},
 ) {
   if ('refuse' in choice) throw new AppError(choice.refuse, { subject: { teamId: choice.teamId } })
   const { connection } = choice
-  return concerning({ teamId: connection.teamId }, () =>
-    redirectToIdp(c, { connection, hint, returnTo, options }),
-  )
+  return concerning({ teamId: connection.teamId }, () => redirectToIdp(c, connection, login))
 }
+
+/** A login's start: the IdP's login hint, where to land, and what its transaction is marked with. */
+type LoginStart = { hint?: string; returnTo?: string } & Pick<
+  LoginTransaction,
+  'test' | 'testedValues' | 'spInitiated'
+>
 
 /** Discovery from cache, then PKCE + state + nonce into the transaction cookie, then off to the IdP. */
 async function redirectToIdp(
   c: Context<AppEnv>,
-  {
-    connection,
-    hint,
-    returnTo,
-    options,
-  }: {
-    connection: ConnectionRecord
-    hint: string | undefined
-    returnTo: string | undefined
-    options: Pick<LoginTransaction, 'test' | 'testedValues' | 'spInitiated'>
-  },
+  connection: ConnectionRecord,
+  { hint, returnTo, ...options }: LoginStart,
 ) {
   const as = await discoverForLogin(c, connection.issuer)
   const redirect = redirectUri(c.var.config.publicOrigin)
@@ -120,14 +112,12 @@ async function completeLogin(
   return concerning({ teamId: connection.teamId }, async () => {
     const as = await discoverForLogin(c, tx.issuer)
     const params = validateCallback(as, connection.clientId, new URL(c.req.url), tx)
-    const claims = await exchangeCode(
-      upstream(c),
-      as,
-      await openSecrets(config.dataKey, connection),
+    const claims = await exchangeCode(upstream(c), as, {
+      connection: await openSecrets(config.dataKey, connection),
       params,
-      redirectUri(config.publicOrigin),
+      redirectUri: redirectUri(config.publicOrigin),
       tx,
-    )
+    })
     return { connection, claims }
   })
 }
@@ -155,7 +145,10 @@ export const ssoRoutes = new Hono<AppEnv>()
         ? await connectionsForIssuer(anyReplica(c.env.DB), c.var.runtime, issuer)
         : []
     const choice = chooseConnection(candidates, { by: 'issuer' })
-    return beginLogin(c, choice, input.login_hint, returnPath(c, input.target_link_uri))
+    return beginLogin(c, choice, {
+      hint: input.login_hint,
+      returnTo: returnPath(c, input.target_link_uri),
+    })
   })
   .on(
     ['GET', 'POST'],
@@ -169,7 +162,10 @@ export const ssoRoutes = new Hono<AppEnv>()
         by: 'id',
         issuer: input.iss,
       })
-      return beginLogin(c, choice, input.login_hint, returnPath(c, input.target_link_uri))
+      return beginLogin(c, choice, {
+        hint: input.login_hint,
+        returnTo: returnPath(c, input.target_link_uri),
+      })
     },
   )
   .on(['GET', 'POST'], '/start', sameOriginOnly, validateQueryOrForm(startSchema), async (c) => {
@@ -182,7 +178,9 @@ export const ssoRoutes = new Hono<AppEnv>()
         domain,
       )
       const choice = chooseConnection(candidates, { by: 'domain' })
-      return beginLogin(c, choice, input.email, returnPath(c, input.return_to), {
+      return beginLogin(c, choice, {
+        hint: input.email,
+        returnTo: returnPath(c, input.return_to),
         spInitiated: true,
       })
     })
@@ -202,10 +200,6 @@ export const ssoRoutes = new Hono<AppEnv>()
     const { connection, claims } = redeemed.value
     return concerning({ teamId: connection.teamId, email: claims.email ?? null }, async () => {
       if (spent.status === 'rejected') throw spent.reason
-      const { idToken } = claims
-      const sealIdToken = idToken
-        ? (rowId: string) => seal(config.dataKey, idToken, rowId)
-        : undefined
       const current = await presentedSession(c, config, runtime.now())
       const chosen = await chosenLogins(c, config.sessionKeys)
       const started = { spInitiated: tx.spInitiated === true, chosen }
@@ -219,15 +213,16 @@ export const ssoRoutes = new Hono<AppEnv>()
         primary,
         facts: spent.value ? replicaAfter(c.env.DB, spent.value) : primary,
       }
-      const outcome = await signInWithSso(
+      const { idToken } = claims
+      const outcome = await signInWithSso({
         storage,
-        connection.id,
+        connectionId: connection.id,
         claims,
-        c.var.audit,
-        runtime.now(),
+        audit: c.var.audit,
+        nowMs: runtime.now(),
         landing,
-        { sealIdToken },
-      )
+        idToken: idToken ? { idToken, dataKey: config.dataKey } : undefined,
+      })
       if (outcome.afterResponse) writeBehind(c, 'sso sign-in', outcome.afterResponse)
       const notice = outcome.identityAdded && {
         ...outcome.identityAdded,

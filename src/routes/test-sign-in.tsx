@@ -59,7 +59,7 @@ export async function showTestSignIn(
   const { connection, claims } = completed
   const subject = { teamId: connection.teamId, email: claims.email ?? null }
   const verdict = await concerning(subject, () =>
-    judgeTestSignIn(db(c), connection, claims, tx, c.var.audit, now),
+    judgeTestSignIn(db(c), { connection, claims, login: tx, audit: c.var.audit, nowMs: now }),
   )
   return c.html(
     <TestSignInPage claims={claims} token={claims.token} verdict={verdict} back={tx.returnTo} />,

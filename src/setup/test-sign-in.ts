@@ -36,12 +36,15 @@ export const testedValuesOf = (values: TestedValues): Promise<string> =>
  */
 export async function judgeTestSignIn(
   db: Database,
-  connection: TestedValues & { teamId: string },
-  claims: SsoClaims,
-  login: { state: string; expiresAt: number },
-  audit: Audit,
-  nowMs: number,
+  test: {
+    connection: TestedValues & { teamId: string }
+    claims: SsoClaims
+    login: { state: string; expiresAt: number }
+    audit: Audit
+    nowMs: number
+  },
 ): Promise<TestVerdict> {
+  const { connection, claims, login, audit, nowMs } = test
   const email = comparableEmail(claims.email)
   const usable = email === 'invalid' ? undefined : email
   const facts = await loadSsoLoginFacts(db, {
