@@ -245,7 +245,11 @@ export async function signInWithSso(login: {
       team: { id: decision.teamId, name: facts.connection?.teamName ?? '' },
       role: roleOf(standing, true),
     }
-    const changes = signInStatements(db, decision, connectionId, claims.sub, now)
+    const changes = signInStatements(db, decision, {
+      connectionId: connectionId,
+      subject: claims.sub,
+      nowSeconds: now,
+    })
     const writes = [...changes, markConnectionUsed(db, connectionId, now)]
     const identityAdded = addedIdentity(facts, decision)
     try {

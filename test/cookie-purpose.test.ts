@@ -19,7 +19,11 @@ const names = {
 async function mint(purpose: CookiePurpose, payload: object): Promise<string> {
   const keys = readConfig(env, `${publicOrigin}/`).sessionKeys
   const signer = new Hono().get('/', async (c) => {
-    await writeSignedCookie(c, 'edge_sso_session', purpose, payload, keys, 60)
+    await writeSignedCookie(
+      c,
+      { name: 'edge_sso_session', purpose, keys, maxAgeSeconds: 60 },
+      payload,
+    )
     return c.text('')
   })
   const setCookie = (await signer.request('/')).headers.getSetCookie()[0] ?? ''

@@ -182,13 +182,12 @@ export async function verifyTeamDomain(
     const holder = await verifiedDomainOwner(d.db, row.domain)
     if (holder && holder.teamId !== teamId) throw new AppError('domain_taken')
     const record = verificationRecord(row.domain, row.verificationToken ?? '')
-    const found = await checkTxt(
-      d.runtime.fetch,
-      d.config.dnsResolverUrl,
-      record.dnsName,
-      record.dnsValue,
-      { timeoutMs: d.runtime.upstreamTimeoutMs },
-    )
+    const found = await checkTxt(d.runtime.fetch, {
+      resolverUrl: d.config.dnsResolverUrl,
+      name: record.dnsName,
+      expected: record.dnsValue,
+      timeoutMs: d.runtime.upstreamTimeoutMs,
+    })
     if (found === 'unreachable') throw new AppError('dns_unreachable')
     if (!found) throw new AppError('domain_verification_failed')
     await d.db

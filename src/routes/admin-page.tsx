@@ -88,7 +88,11 @@ const notices = new Set<string>([
 ])
 
 const consoleCookie = (c: Context<AppEnv>) =>
-  readSignedCookie(c, cookieName, 'console', c.var.config.sessionKeys, consoleCookieSchema)
+  readSignedCookie(
+    c,
+    { name: cookieName, purpose: 'console', keys: c.var.config.sessionKeys },
+    consoleCookieSchema,
+  )
 
 async function signedIn(c: Context<AppEnv>): Promise<boolean> {
   const cookie = await consoleCookie(c)
@@ -183,11 +187,13 @@ export const adminPageRoutes = new Hono<AppEnv>()
       const sid = await openConsoleSession(adminDeps(c), c.var.audit)
       await writeSignedCookie(
         c,
-        cookieName,
-        'console',
+        {
+          name: cookieName,
+          purpose: 'console',
+          keys: c.var.config.sessionKeys,
+          maxAgeSeconds: consoleSessionSeconds,
+        },
         { sid },
-        c.var.config.sessionKeys,
-        consoleSessionSeconds,
       )
       return c.redirect('/admin', 303)
     },
