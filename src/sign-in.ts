@@ -297,7 +297,7 @@ export async function confirmSwitch(confirmed: {
 }): Promise<void> {
   const { db, pending, replacedRowIds, audit, nowMs } = confirmed
   const { session } = pending
-  const who = { ...signedInAs(session), role: session.role ?? null }
+  const who = { ...signedInAs(session), role: session.role }
   const live = issuedSinceWatermark(session.userId, session.issuedAtMs)
   const now = Math.floor(nowMs / 1000)
   const revocations = replacedRowIds.map((id) => revokeSession(db, id, now, live))

@@ -71,10 +71,13 @@ describe('cookie purposes', () => {
       userId: unique('u'),
       email: 'mallory@evil.example',
       name: null,
+      emailVerified: false,
       team: null,
       method: 'password',
+      role: null,
       checkedAt: now,
       expiresAt: now + 3600,
+      issuedAtMs: Date.now(),
     }
     const asSession = await mint('session', payload)
     expect((await me(rig, browserWith(names.session, asSession))).status).toBe(200)
