@@ -1,13 +1,9 @@
 // Assembles the Hono app: configuration and runtime per request, the routers, one error handler.
 import { Hono, type Context } from 'hono'
-import { HTTPException } from 'hono/http-exception'
-import { database } from './db/client'
-import { isStorageFailure } from './db/errors'
 import { type AppEnv, readConfig } from './env'
-import { AppError, type ErrorCode } from './errors'
+import { AppError, asAppError, type ErrorCode } from './errors'
 import { securityHeaders } from './http/secure-headers'
-import { countAnonymousRefusal, insertEvent } from './db/events'
-import { type Audit, concernsIdentity, eventRow, newReferenceId } from './events'
+import { recordRefusal } from './http/refusal'
 import { gateway } from './http/gateway'
 import { ownPathTest } from './gateway/own-paths'
 import { guardAnonymousLoginRoutes } from './http/anonymous-routes'
@@ -25,32 +21,9 @@ import { scimRoutes } from './routes/scim'
 import { teamRoutes } from './routes/team'
 import { ownerSetupRoutes, setupLinkRoutes } from './routes/setup'
 import { ssoRoutes } from './routes/sso'
-import { describeCause, log } from './log'
 import { universalLogoutRoutes } from './routes/universal-logout'
 import { createRuntime, type Runtime } from './runtime'
 import { ErrorPage } from './views/pages'
-
-const statusCodes: Partial<Record<number, ErrorCode>> = {
-  400: 'invalid_request',
-  401: 'unauthorized',
-  404: 'not_found',
-}
-
-/** Anything thrown becomes a catalogue code; the original error stays as the cause for the log. */
-function asAppError(error: unknown): AppError {
-  if (error instanceof AppError) return error
-  if (error instanceof HTTPException)
-    return new AppError(statusCodes[error.status] ?? 'invalid_request', { cause: error })
-  if (isStorageFailure(error)) return new AppError('storage_unavailable', { cause: error })
-  return new AppError('internal_error', { cause: error })
-}
-
-/** Routine answers (not signed in, no such page) are not attempts worth an event row. */
-const routine = new Set<ErrorCode>(['unauthorized', 'not_found'])
-
-/** The path as logged: a mailed link's token (verification, reset, setup) is a bearer secret and never logged. */
-const loggedPath = (path: string) =>
-  path.slice(0, 256).replace(/^(\/verify-email|\/password\/reset|\/setup)\/[^/]+/, '$1/:token')
 
 /** Refusals of the setup flow that no setup page can help with: a bad link, no owner's session. */
 const outsideSetup = new Set<ErrorCode>(['setup_link_invalid', 'unauthorized', 'owner_only'])
@@ -66,33 +39,9 @@ const wantsJson = (path: string) =>
   path.startsWith('/admin/api/') ||
   path.startsWith('/sso/universal-logout')
 
-/** The refusal as a person or a program meets it, with its event row (best effort: a failed write is logged). */
+/** The refusal as a person or a program meets it, recorded first (src/http/refusal.ts). */
 async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
-  const referenceId = newReferenceId()
-  const audit: Audit = c.get('audit') ?? {
-    kind: c.req.path.startsWith('/admin') ? 'admin' : 'login',
-    action: 'request',
-  }
-  const failed = error.status >= 500
-  const outcome = failed ? 'error' : 'refused'
-  log(failed ? 'error' : 'info', audit.action, {
-    path: loggedPath(c.req.path),
-    outcome,
-    code: error.code,
-    referenceId,
-    cause: describeCause(error.cause),
-  })
-  if (c.env?.DB && !routine.has(error.code)) {
-    const row = eventRow(audit, outcome, error.code, referenceId, Date.now())
-    const write = concernsIdentity(audit) ? insertEvent : countAnonymousRefusal
-    await write(database(c.env.DB), row).catch((cause: unknown) =>
-      log('error', 'event_write_failed', {
-        referenceId,
-        code: error.code,
-        cause: describeCause(cause),
-      }),
-    )
-  }
+  const referenceId = await recordRefusal(c, error)
   c.header('cache-control', 'no-store')
   if (wantsJson(c.req.path))
     return c.json(

@@ -10,8 +10,8 @@ import {
   tokenUse,
 } from './db/email-tokens'
 import { userWithTeam } from './db/users'
-import { AppError } from './errors'
-import { type Audit, eventRow, newReferenceId } from './events'
+import { AppError, type Subject } from './errors'
+import { type Audit, successRow } from './events'
 import type { Mail } from './mail/send'
 import type { MailKind } from './mail/deliver'
 import {
@@ -42,8 +42,8 @@ export async function newEmailLink(
   return { token, row: { id: await hashToken(token), userId, purpose, expiresAt } }
 }
 
-const success = (db: Database, audit: Audit, email: string, teamId: string | null, nowMs: number) =>
-  insertEvent(db, eventRow({ ...audit, email, teamId }, 'success', null, newReferenceId(), nowMs))
+const success = (db: Database, audit: Audit, subject: Subject, nowMs: number) =>
+  insertEvent(db, successRow(audit, subject, nowMs))
 
 /** Uses a verification link: the user's email is proven. Returns the user's id; `link_invalid` otherwise. */
 export async function verifyEmail(
@@ -60,7 +60,7 @@ export async function verifyEmail(
   const [used] = await db.batch([
     use.consume,
     use.updateUser(user.id, { emailVerified: true }),
-    success(db, audit, user.email, user.teamId, nowMs),
+    success(db, audit, { email: user.email, teamId: user.teamId }, nowMs),
   ])
   if (used.length === 0) throw new AppError('link_invalid')
   return { userId: user.id }
@@ -83,11 +83,9 @@ export async function passwordResetAccount(db: Database, token: string, nowMs: n
  */
 export async function resetPassword(
   db: Database,
-  token: string,
-  passwordHash: string,
-  audit: Audit,
-  nowMs: number,
+  reset: { token: string; passwordHash: string; audit: Audit; nowMs: number },
 ): Promise<void> {
+  const { token, passwordHash, audit, nowMs } = reset
   const user = await passwordResetAccount(db, token, nowMs)
   const now = Math.floor(nowMs / 1000)
   const use = tokenUse(db, await hashToken(token), randomId(), now)
@@ -95,7 +93,7 @@ export async function resetPassword(
     use.consume,
     use.updateUser(user.id, { passwordHash, emailVerified: true }),
     use.revokeSessions(user.id),
-    success(db, audit, user.email, user.teamId, nowMs),
+    success(db, audit, { email: user.email, teamId: user.teamId }, nowMs),
   ])
   if (used.length === 0) throw new AppError('link_invalid')
 }

@@ -1,6 +1,7 @@
 // Bindings, context variables and the configuration, parsed once per isolate from the Worker's env.
 import * as z from 'zod/mini'
 import { defaultResolverUrl } from './domains/dns'
+import type { Subject } from './errors'
 import type { Audit } from './events'
 import { outboxEnabled } from './mail/outbox'
 import type { Runtime } from './runtime'
@@ -12,8 +13,13 @@ declare module 'hono' {
   interface ContextVariableMap {
     config: Config
     runtime: Runtime
-    /** What the request has learnt about the attempt it serves, for its event row. */
+    /** The attempt the request serves, named where its route is declared; never changed. */
     audit: Audit
+    /**
+     * Whom the request concerns, once the middleware that authenticates it knows (support's token, a SCIM
+     * token's team, a setup scope); set once, never changed. A refusal names it on its event row.
+     */
+    subject: Subject
     /** Set by the routes that require a signed-in user. */
     session: Session
     /** The setup flow's team and where its pages live (a setup link, or the owner's /settings/sso). */

@@ -1,5 +1,7 @@
 // Every refusal and failure a person can meet: a stable code, its HTTP status and a plain sentence.
+import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { isStorageFailure } from './db/errors'
 
 const catalogue = {
   invalid_request: [400, 'The request was not understood. Please go back and try again.'],
@@ -120,16 +122,78 @@ const catalogue = {
 
 export type ErrorCode = keyof typeof catalogue
 
-/** The one error class: a stable code (which fixes status and sentence) and an optional cause. */
+/**
+ * Whom a refusal or an event concerns: a team, an email, and whether it concerns someone real beyond what
+ * anyone may type (an existing account, a signed-in user, or support past its token check).
+ */
+export interface Subject {
+  readonly teamId?: string | null
+  readonly email?: string | null
+  readonly identified?: boolean
+}
+
+/** `later` over `earlier`, field by field; a field `later` leaves undefined keeps its earlier value. */
+export const mergeSubjects = (earlier: Subject, later: Subject): Subject => ({
+  teamId: later.teamId !== undefined ? later.teamId : earlier.teamId,
+  email: later.email !== undefined ? later.email : earlier.email,
+  identified: later.identified ?? earlier.identified,
+})
+
+/** The one error class: a stable code (which fixes status and sentence), an optional cause and subject. */
 export class AppError extends Error {
-  override readonly name = 'AppError'
+  override readonly name: string = 'AppError'
   readonly status: ContentfulStatusCode
+  /** Whom the refusal concerns, for its event row. */
+  readonly subject: Subject
   constructor(
     readonly code: ErrorCode,
     /** `status` only where the design gives one code two statuses (domain_not_allowed: 403 at login, 400 as input). */
-    options?: { cause?: unknown; message?: string; status?: ContentfulStatusCode },
+    options?: {
+      cause?: unknown
+      message?: string
+      status?: ContentfulStatusCode
+      subject?: Subject
+    },
   ) {
     super(options?.message ?? catalogue[code][1], { cause: options?.cause })
     this.status = options?.status ?? catalogue[code][0]
+    this.subject = options?.subject ?? {}
+  }
+
+  /** The same refusal (same class), naming `subject` too; what it already names wins, as it was learnt later. */
+  about(subject: Subject): this {
+    const copy = Object.create(Object.getPrototypeOf(this) as object, {
+      ...Object.getOwnPropertyDescriptors(this),
+    }) as this
+    Object.defineProperty(copy, 'subject', { value: mergeSubjects(subject, this.subject) })
+    return copy
+  }
+}
+
+const statusCodes: Partial<Record<number, ErrorCode>> = {
+  400: 'invalid_request',
+  401: 'unauthorized',
+  404: 'not_found',
+}
+
+/** Anything thrown becomes a catalogue code; the original error stays as the cause for the log. */
+export function asAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error
+  if (error instanceof HTTPException)
+    return new AppError(statusCodes[error.status] ?? 'invalid_request', { cause: error })
+  if (isStorageFailure(error)) return new AppError('storage_unavailable', { cause: error })
+  return new AppError('internal_error', { cause: error })
+}
+
+/**
+ * Runs a step on behalf of `subject`: whatever it throws becomes an AppError (`asAppError`) that names the
+ * subject too, so the refusal's event row says whom it concerned. The one way a subject learnt before a
+ * step reaches its refusal.
+ */
+export async function concerning<T>(subject: Subject, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step()
+  } catch (error) {
+    throw asAppError(error).about(subject)
   }
 }

@@ -1,24 +1,19 @@
 // Event rows for support: every login attempt and admin action, with outcome, error code and reference id.
-import type { ErrorCode } from './errors'
+import { type ErrorCode, mergeSubjects, type Subject } from './errors'
 import { randomId } from './crypto/encoding'
 import type { NewEvent, EventRecord } from './db/events'
 import type { AuditAction, EventOutcome } from './vocabulary'
 
-/** What a request has learnt so far about the attempt it serves: filled in as the route goes. */
-export interface Audit extends AuditFacts {
-  kind: NewEvent['kind']
-  action: AuditAction
+/** The attempt a request serves, named once where its route is declared (src/http/audit.ts); never changed. */
+export interface Audit {
+  readonly kind: NewEvent['kind']
+  readonly action: AuditAction
 }
 
-/** What an operation learnt about whom it concerned, for the route to record. */
-interface AuditFacts {
-  teamId?: string | null
-  email?: string | null
-  /**
-   * The attempt concerns someone real beyond what anyone may type: an existing account, a signed-in
-   * user, or support past its token check.
-   */
-  identified?: boolean
+/** An operation's event as its route hands it over: the request's attempt and whom it concerns. */
+export interface Recorded {
+  audit: Audit
+  subject: Subject
 }
 
 /**
@@ -27,30 +22,39 @@ interface AuditFacts {
  * outcome and code (`countAnonymousRefusal`), so a flood of bad requests writes a handful of rows. The
  * count row keeps the latest reference id; every refusal's reference id is in its log line.
  */
-export const concernsIdentity = (audit: Audit): boolean =>
-  Boolean(audit.teamId) || audit.identified === true
+export const concernsIdentity = (subject: Subject): boolean =>
+  Boolean(subject.teamId) || subject.identified === true
 
 export const newReferenceId = () => randomId(9)
 
-export function eventRow(
-  audit: Audit,
-  outcome: EventOutcome,
-  errorCode: ErrorCode | null,
-  referenceId: string,
-  atMs: number,
-): NewEvent {
+export function eventRow(event: {
+  audit: Audit
+  subject: Subject
+  outcome: EventOutcome
+  errorCode?: ErrorCode | null
+  referenceId?: string
+  atMs: number
+}): NewEvent {
   return {
     id: randomId(),
-    at: atMs,
-    kind: audit.kind,
-    action: audit.action,
-    outcome,
-    errorCode,
-    teamId: audit.teamId ?? null,
-    email: audit.email ?? null,
-    referenceId,
+    at: event.atMs,
+    kind: event.audit.kind,
+    action: event.audit.action,
+    outcome: event.outcome,
+    errorCode: event.errorCode ?? null,
+    teamId: event.subject.teamId ?? null,
+    email: event.subject.email ?? null,
+    referenceId: event.referenceId ?? newReferenceId(),
   }
 }
+
+/** A success's event row. */
+export const successRow = (audit: Audit, subject: Subject, atMs: number): NewEvent =>
+  eventRow({ audit, subject, outcome: 'success', atMs })
+
+/** The success row of an operation a route handed over: `subject` over what `recorded` names. */
+export const recordedSuccess = (recorded: Recorded, subject: Subject, atMs: number): NewEvent =>
+  successRow(recorded.audit, mergeSubjects(recorded.subject, subject), atMs)
 
 /** The public shape of an event in the admin API. */
 export function eventView(row: EventRecord) {

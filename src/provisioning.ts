@@ -189,7 +189,6 @@ export function decidePasswordLogin(
 }
 
 /**
-/**
  * The recheck rule: the session row is live, the user is in exactly the team the session was issued for
  * (a session's team changes only through its own login, never at a recheck: a team-less session ends when
  * its user lands in a team) and not deactivated there, an SSO session's connection is still on, and the

@@ -1,6 +1,7 @@
 // Turning a verified identity into a session: SSO (provision just in time) and password, with their events.
 import type { BatchItem } from 'drizzle-orm/batch'
 import { randomId } from './crypto/encoding'
+import { seal } from './crypto/secret-box'
 import { hashToken } from './crypto/tokens'
 import { verifyPassword } from './crypto/password'
 import type { Database } from './db/client'
@@ -21,7 +22,7 @@ import {
 } from './db/sessions'
 import { insertUser, userWithStanding } from './db/users'
 import { AppError, type ErrorCode } from './errors'
-import { type Audit, eventRow, newReferenceId } from './events'
+import { type Audit, successRow } from './events'
 import {
   comparableEmail,
   decidePasswordLogin,
@@ -49,10 +50,14 @@ interface SignedIn {
   role?: Role | null
 }
 
-/** What an SSO login keeps beside its session row: the ID token, sealed under the row id by the caller. */
-export interface SsoSessionExtras {
-  sealIdToken?: (rowId: string) => Promise<string>
+/** The ID token an SSO session keeps (for RP-initiated logout), sealed under its row id with `dataKey`. */
+export interface IdTokenToKeep {
+  idToken: string
+  dataKey: Uint8Array
 }
+
+const sealed = (keep: IdTokenToKeep | undefined, rowId: string) =>
+  keep ? seal(keep.dataKey, keep.idToken, rowId) : Promise.resolve(null)
 
 /** A new session for `who` and the id of the row that will store it (the caller writes it, batched). */
 async function newSession(who: SignedIn, method: Session['method'], nowMs: number) {
@@ -90,31 +95,30 @@ const sessionValues = (
   issuedAtMs: session.issuedAtMs,
 })
 
-const successRow = (audit: Audit, who: SignedIn, nowMs: number) =>
-  eventRow(
-    { ...audit, teamId: who.team?.id ?? null, email: who.user.email },
-    'success',
-    null,
-    newReferenceId(),
-    nowMs,
-  )
+/** The sign-in's success event names whom it signed in. */
+const signedInRow = (audit: Audit, who: SignedIn, nowMs: number) =>
+  successRow(audit, { teamId: who.team?.id ?? null, email: who.user.email }, nowMs)
 
 const successEvent = (db: Database, audit: Audit, who: SignedIn, nowMs: number) =>
-  insertEvent(db, successRow(audit, who, nowMs))
+  insertEvent(db, signedInRow(audit, who, nowMs))
+
+/** A new session for `who`, with its success event and the writes that go with it. */
+interface SignInPlan {
+  db: Database
+  who: SignedIn
+  method: Session['method']
+  audit: Audit
+  nowMs: number
+  writes?: BatchItem<'sqlite'>[]
+  connectionId?: string | null
+  idToken?: IdTokenToKeep
+}
 
 /** The session row, success event and the given writes as one batch, not yet sent, and the new session. */
-async function signInBatch(
-  db: Database,
-  writes: BatchItem<'sqlite'>[],
-  who: SignedIn,
-  method: Session['method'],
-  audit: Audit,
-  nowMs: number,
-  connectionId: string | null = null,
-  extras: SsoSessionExtras = {},
-) {
-  const { session, rowId } = await newSession(who, method, nowMs)
-  const idTokenSealed = extras.sealIdToken ? await extras.sealIdToken(rowId) : null
+async function signInBatch(plan: SignInPlan) {
+  const { db, who, audit, nowMs, writes = [], connectionId = null } = plan
+  const { session, rowId } = await newSession(who, plan.method, nowMs)
+  const idTokenSealed = await sealed(plan.idToken, rowId)
   const write = () =>
     db.batch([
       successEvent(db, audit, who, nowMs),
@@ -125,8 +129,8 @@ async function signInBatch(
 }
 
 /** The session row, success event and the given writes, all in one batch; returns the new session. */
-async function commitSignIn(...args: Parameters<typeof signInBatch>): Promise<Session> {
-  const { session, write } = await signInBatch(...args)
+async function commitSignIn(plan: SignInPlan): Promise<Session> {
+  const { session, write } = await signInBatch(plan)
   await write()
   return session
 }
@@ -208,15 +212,16 @@ const addedIdentity = (facts: SsoLoginFacts, decision: SignInWrites): IdentityAd
  * person confirms. A lost race
  * (a unique index) is retried on facts read from the primary.
  */
-export async function signInWithSso(
-  storage: SsoStorage,
-  connectionId: string,
-  claims: SsoClaims,
-  audit: Audit,
-  nowMs: number,
-  landing: Landing,
-  extras: SsoSessionExtras = {},
-): Promise<SsoSignIn> {
+export async function signInWithSso(login: {
+  storage: SsoStorage
+  connectionId: string
+  claims: SsoClaims
+  audit: Audit
+  nowMs: number
+  landing: Landing
+  idToken?: IdTokenToKeep
+}): Promise<SsoSignIn> {
+  const { storage, connectionId, claims, audit, nowMs, landing } = login
   const { current } = landing
   const email = comparableEmail(claims.email)
   const comparable = email === 'invalid' ? undefined : email
@@ -240,7 +245,11 @@ export async function signInWithSso(
       team: { id: decision.teamId, name: facts.connection?.teamName ?? '' },
       role: roleOf(standing, true),
     }
-    const changes = signInStatements(db, decision, connectionId, claims.sub, now)
+    const changes = signInStatements(db, decision, {
+      connectionId: connectionId,
+      subject: claims.sub,
+      nowSeconds: now,
+    })
     const writes = [...changes, markConnectionUsed(db, connectionId, now)]
     const identityAdded = addedIdentity(facts, decision)
     try {
@@ -249,12 +258,21 @@ export async function signInWithSso(
         const write = () => db.batch([successEvent(db, audit, who, nowMs), ...writes])
         if (changes.length) await write()
         const { session, rowId } = await newSession(who, 'sso', nowMs)
-        const idTokenSealed = extras.sealIdToken ? await extras.sealIdToken(rowId) : null
+        const idTokenSealed = await sealed(login.idToken, rowId)
         const pending = { pending: session, replaces: current, idTokenSealed }
         return changes.length ? { ...pending, identityAdded } : { ...pending, afterResponse: write }
       }
       if (current) writes.push(revokeSession(db, await sessionRowId(current), now))
-      const signIn = await signInBatch(db, writes, who, 'sso', audit, nowMs, connectionId, extras)
+      const signIn = await signInBatch({
+        db,
+        who,
+        method: 'sso',
+        audit,
+        nowMs,
+        writes,
+        connectionId,
+        idToken: login.idToken,
+      })
       if (changes.length === 0) return { session: signIn.session, afterResponse: signIn.write }
       await signIn.write()
       return { session: signIn.session, identityAdded }
@@ -270,15 +288,16 @@ export async function signInWithSso(
  * whose user had all sessions ended after it was issued (Universal Logout, support, SCIM): the batch, checked
  * in each statement, writes nothing, and the signed-in session (if any) stays.
  */
-export async function confirmSwitch(
-  db: Database,
-  pending: { session: Session; connectionId: string; idTokenSealed: string | null },
-  replacedRowIds: readonly string[],
-  audit: Audit,
-  nowMs: number,
-): Promise<void> {
+export async function confirmSwitch(confirmed: {
+  db: Database
+  pending: { session: Session; connectionId: string; idTokenSealed: string | null }
+  replacedRowIds: readonly string[]
+  audit: Audit
+  nowMs: number
+}): Promise<void> {
+  const { db, pending, replacedRowIds, audit, nowMs } = confirmed
   const { session } = pending
-  const who = { ...signedInAs(session), role: session.role ?? null }
+  const who = { ...signedInAs(session), role: session.role }
   const live = issuedSinceWatermark(session.userId, session.issuedAtMs)
   const now = Math.floor(nowMs / 1000)
   const revocations = replacedRowIds.map((id) => revokeSession(db, id, now, live))
@@ -286,7 +305,7 @@ export async function confirmSwitch(
   const [stored] = await db
     .batch([
       insertSession(db, sessionValues(session, rowId, pending.connectionId, pending.idTokenSealed)),
-      insertEventWhen(db, successRow(audit, who, nowMs), live),
+      insertEventWhen(db, signedInRow(audit, who, nowMs), live),
       ...revocations,
     ])
     .catch((error: unknown) => {
@@ -301,13 +320,14 @@ type PasswordSignIn =
   { session: Session } | { refuse: ErrorCode; teamId: string | null; identified: boolean }
 
 /** Password: the user, their team and whether that team has SSO enabled, in one read. */
-export async function signInWithPassword(
-  db: Database,
-  email: string,
-  password: string,
-  audit: Audit,
-  nowMs: number,
-): Promise<PasswordSignIn> {
+export async function signInWithPassword(attempt: {
+  db: Database
+  email: string
+  password: string
+  audit: Audit
+  nowMs: number
+}): Promise<PasswordSignIn> {
+  const { db, email, password, audit, nowMs } = attempt
   const row = await userWithStanding(db, email)
   const teamId = row?.teamId ?? null
   // Verified even for a member of an SSO-only team, so that refusal costs the same whatever was typed.
@@ -321,7 +341,7 @@ export async function signInWithPassword(
   const role = roleOf({ memberRole: row.role, admin: Boolean(row.admin) }, team !== null)
   const user = { id: row.id, email: row.email, name: row.name, emailVerified: row.emailVerified }
   const who = { user, team, role }
-  const session = await commitSignIn(db, [], who, 'password', { ...audit, teamId }, nowMs)
+  const session = await commitSignIn({ db, who, method: 'password', audit, nowMs })
   return { session }
 }
 
@@ -342,17 +362,17 @@ export async function registerWithPassword(
   const user = { id: randomId(), email: account.email, name: account.name, emailVerified: false }
   const link = await newEmailLink(user.id, 'verify_email', nowMs)
   try {
-    const session = await commitSignIn(
+    const session = await commitSignIn({
       db,
-      [
+      who: { user, team: null },
+      method: 'password',
+      audit,
+      nowMs,
+      writes: [
         insertUser(db, { ...user, passwordHash: account.passwordHash }),
         insertEmailToken(db, link.row),
       ],
-      { user, team: null },
-      'password',
-      audit,
-      nowMs,
-    )
+    })
     return { session, verificationToken: link.token }
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError('email_taken')

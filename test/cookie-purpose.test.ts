@@ -19,7 +19,11 @@ const names = {
 async function mint(purpose: CookiePurpose, payload: object): Promise<string> {
   const keys = readConfig(env, `${publicOrigin}/`).sessionKeys
   const signer = new Hono().get('/', async (c) => {
-    await writeSignedCookie(c, 'edge_sso_session', purpose, payload, keys, 60)
+    await writeSignedCookie(
+      c,
+      { name: 'edge_sso_session', purpose, keys, maxAgeSeconds: 60 },
+      payload,
+    )
     return c.text('')
   })
   const setCookie = (await signer.request('/')).headers.getSetCookie()[0] ?? ''
@@ -67,10 +71,13 @@ describe('cookie purposes', () => {
       userId: unique('u'),
       email: 'mallory@evil.example',
       name: null,
+      emailVerified: false,
       team: null,
       method: 'password',
+      role: null,
       checkedAt: now,
       expiresAt: now + 3600,
+      issuedAtMs: Date.now(),
     }
     const asSession = await mint('session', payload)
     expect((await me(rig, browserWith(names.session, asSession))).status).toBe(200)

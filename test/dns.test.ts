@@ -61,9 +61,10 @@ describe('verificationRecord', () => {
 })
 
 describe('checkTxt', () => {
+  const lookup = { resolverUrl: defaultResolverUrl, name, expected }
   it('asks the resolver for TXT records of the name, as DoH JSON', async () => {
     const peer = resolver(() => dnsJson(0, [{ data: `"${expected}"` }]))
-    expect(await checkTxt(peer.fetcher, defaultResolverUrl, name, expected)).toBe(true)
+    expect(await checkTxt(peer.fetcher, lookup)).toBe(true)
     const [request] = peer.requests
     const url = new URL(request!.url)
     expect(url.origin + url.pathname).toBe(defaultResolverUrl)
@@ -76,12 +77,12 @@ describe('checkTxt', () => {
     const peer = resolver(() =>
       dnsJson(0, [{ data: '"v=spf1 -all"' }, { data: `"${expected}"` }, { data: '"other"' }]),
     )
-    expect(await checkTxt(peer.fetcher, defaultResolverUrl, name, expected)).toBe(true)
+    expect(await checkTxt(peer.fetcher, lookup)).toBe(true)
   })
 
   it('joins a record split into several quoted strings', async () => {
     const peer = resolver(() => dnsJson(0, [{ data: '"edge-sso-verify=" "tok_0123" "456789"' }]))
-    expect(await checkTxt(peer.fetcher, defaultResolverUrl, name, expected)).toBe(true)
+    expect(await checkTxt(peer.fetcher, lookup)).toBe(true)
   })
 
   it('is false when only another value is there (an old token, a prefix, a longer value)', async () => {
@@ -91,22 +92,18 @@ describe('checkTxt', () => {
       `"${expected}0"`,
     ]) {
       const peer = resolver(() => dnsJson(0, [{ data }]))
-      expect(await checkTxt(peer.fetcher, defaultResolverUrl, name, expected)).toBe(false)
+      expect(await checkTxt(peer.fetcher, lookup)).toBe(false)
     }
   })
 
   it('ignores records of another type (a CNAME on the way)', async () => {
     const peer = resolver(() => dnsJson(0, [{ type: 5, data: expected }]))
-    expect(await checkTxt(peer.fetcher, defaultResolverUrl, name, expected)).toBe(false)
+    expect(await checkTxt(peer.fetcher, lookup)).toBe(false)
   })
 
   it('is false for NXDOMAIN and for a name with no answer', async () => {
-    expect(
-      await checkTxt(resolver(() => dnsJson(3, [])).fetcher, defaultResolverUrl, name, expected),
-    ).toBe(false)
-    expect(
-      await checkTxt(resolver(() => dnsJson(0, [])).fetcher, defaultResolverUrl, name, expected),
-    ).toBe(false)
+    expect(await checkTxt(resolver(() => dnsJson(3, [])).fetcher, lookup)).toBe(false)
+    expect(await checkTxt(resolver(() => dnsJson(0, [])).fetcher, lookup)).toBe(false)
   })
 
   it('is unreachable, not false, when the resolver fails (SERVFAIL, 5xx, not JSON, down)', async () => {
@@ -118,9 +115,7 @@ describe('checkTxt', () => {
       () => Promise.reject(new TypeError('fetch failed')),
     ]
     for (const failure of failures)
-      expect(await checkTxt(resolver(failure).fetcher, defaultResolverUrl, name, expected)).toBe(
-        'unreachable',
-      )
+      expect(await checkTxt(resolver(failure).fetcher, lookup)).toBe('unreachable')
   })
 
   it('is unreachable when the answer is oversized', async () => {
@@ -131,7 +126,7 @@ describe('checkTxt', () => {
         Array.from({ length: 400 }, () => ({ data })),
       ),
     )
-    expect(await checkTxt(peer.fetcher, defaultResolverUrl, name, expected)).toBe('unreachable')
+    expect(await checkTxt(peer.fetcher, lookup)).toBe('unreachable')
   })
 
   it('is unreachable when the resolver does not answer in time', async () => {
@@ -148,9 +143,7 @@ describe('checkTxt', () => {
           init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
         ),
       ])
-    expect(await checkTxt(hanging, defaultResolverUrl, name, expected, { timeoutMs: 50 })).toBe(
-      'unreachable',
-    )
+    expect(await checkTxt(hanging, { ...lookup, timeoutMs: 50 })).toBe('unreachable')
   })
 })
 

@@ -2,22 +2,18 @@
 import * as z from 'zod/mini'
 import { hashToken, newToken } from '../crypto/tokens'
 import { updateConnection } from '../db/connections'
-import { insertEvent } from '../db/events'
 import { deleteMembership, revokeUserSessions, teamMember } from '../db/revocation'
 import { forgetScimUser, leaveTeamGroups } from '../db/scim'
 import { setAdminGroup } from '../db/teams'
 import { userWithTeamById } from '../db/users'
 import { AppError } from '../errors'
-import { type Audit, eventRow, newReferenceId } from '../events'
-import { type AdminDeps, getTeam, type TeamView } from './operations'
+import type { Recorded } from '../events'
+import { type AdminDeps, getTeam, success, type TeamView } from './operations'
 
 export const patchTeamSchema = z.strictObject({
   adminGroup: z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(256))),
 })
 export type TeamPatch = z.output<typeof patchTeamSchema>
-
-const success = (d: AdminDeps, audit: Audit) =>
-  insertEvent(d.db, eventRow(audit, 'success', null, newReferenceId(), d.runtime.now()))
 
 const nowSeconds = (d: AdminDeps) => Math.floor(d.runtime.now() / 1000)
 
@@ -31,13 +27,13 @@ export const scimBaseUrl = (publicOrigin: string) => `${publicOrigin}/scim/v2`
 export async function issueScimToken(
   d: AdminDeps,
   connectionId: string,
-  audit: Audit,
+  recorded: Recorded,
 ): Promise<{ token: string; baseUrl: string }> {
   const token = newToken()
   const changes = { scimTokenHash: await hashToken(token), updatedAt: nowSeconds(d) }
   const [[row]] = await d.db.batch([
     updateConnection(d.db, connectionId, changes),
-    success(d, audit),
+    success(d, recorded),
   ])
   if (!row) throw new AppError('not_found')
   return { token, baseUrl: scimBaseUrl(d.config.publicOrigin) }
@@ -48,11 +44,11 @@ export async function patchTeam(
   d: AdminDeps,
   teamId: string,
   patch: TeamPatch,
-  audit: Audit,
+  recorded: Recorded,
 ): Promise<TeamView> {
   const [row] = await setAdminGroup(d.db, teamId, patch.adminGroup)
   if (!row) throw new AppError('not_found')
-  await success(d, audit)
+  await success(d, recorded)
   return getTeam(d, teamId)
 }
 
@@ -72,7 +68,7 @@ export async function removeMember(
   d: AdminDeps,
   member: { teamId: string; owner: boolean },
   userId: string,
-  audit: Audit,
+  recorded: Recorded,
 ): Promise<void> {
   if (member.owner) throw new AppError('owner_not_removable')
   await d.db.batch([
@@ -80,7 +76,7 @@ export async function removeMember(
     forgetScimUser(d.db, member.teamId, userId),
     leaveTeamGroups(d.db, member.teamId, userId),
     ...revokeUserSessions(d.db, userId, d.runtime.now()),
-    success(d, audit),
+    success(d, recorded),
   ])
 }
 
@@ -92,6 +88,10 @@ export async function userFacts(d: AdminDeps, userId: string) {
 }
 
 /** Support's "sign this person out everywhere": every live session ends at its next recheck. */
-export async function revokeSessions(d: AdminDeps, userId: string, audit: Audit): Promise<void> {
-  await d.db.batch([...revokeUserSessions(d.db, userId, d.runtime.now()), success(d, audit)])
+export async function revokeSessions(
+  d: AdminDeps,
+  userId: string,
+  recorded: Recorded,
+): Promise<void> {
+  await d.db.batch([...revokeUserSessions(d.db, userId, d.runtime.now()), success(d, recorded)])
 }

@@ -7,7 +7,7 @@ import {
   insertConsoleSession,
 } from '../db/console-sessions'
 import { insertEvent } from '../db/events'
-import { type Audit, eventRow, newReferenceId } from '../events'
+import { type Audit, successRow } from '../events'
 import type { AdminDeps } from './operations'
 
 export const consoleSessionSeconds = 8 * 60 * 60
@@ -37,7 +37,7 @@ export async function openConsoleSession(d: AdminDeps, audit: Audit): Promise<st
       tokenFingerprint: await tokenFingerprint(d.config.adminToken, salt),
       expiresAt: Math.floor(nowMs / 1000) + consoleSessionSeconds,
     }),
-    insertEvent(d.db, eventRow(audit, 'success', null, newReferenceId(), nowMs)),
+    insertEvent(d.db, successRow(audit, {}, nowMs)),
   ])
   return id
 }

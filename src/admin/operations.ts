@@ -29,8 +29,8 @@ import { defaultDomains, domainClaim, domainsView, requestedDomain } from '../do
 import { checkTxt, verificationRecord } from '../domains/dns'
 import { normaliseDomain } from '../domains/policy'
 import type { Config } from '../env'
-import { AppError } from '../errors'
-import { type Audit, eventRow, newReferenceId } from '../events'
+import { AppError, type Subject } from '../errors'
+import { type Recorded, recordedSuccess } from '../events'
 import type { Mailer } from '../mail/deliver'
 import { connectionAddedMail, ssoEnabledMail } from '../mail/templates'
 import { fetchDiscovery, type UpstreamOptions } from '../oidc/discovery'
@@ -101,8 +101,9 @@ function teamView(config: Config, t: LoadedTeam) {
 export type ConnectionView = ReturnType<typeof connectionView>
 export type TeamView = ReturnType<typeof teamView>
 
-export const success = (d: AdminDeps, audit: Audit) =>
-  insertEvent(d.db, eventRow(audit, 'success', null, newReferenceId(), d.runtime.now()))
+/** The success event of an operation on `subject` (over what the route recorded). */
+export const success = (d: AdminDeps, recorded: Recorded, subject: Subject = {}) =>
+  insertEvent(d.db, recordedSuccess(recorded, subject, d.runtime.now()))
 
 /**
  * Creates the team with its owner (a new user when the email has none) and its domains, verified at once
@@ -113,7 +114,7 @@ export const success = (d: AdminDeps, audit: Audit) =>
 export async function createTeam(
   d: AdminDeps,
   input: CreateTeamInput,
-  audit: Audit,
+  recorded: Recorded,
 ): Promise<TeamView> {
   const domains = input.domains?.map(requestedDomain) ?? defaultDomains(input.ownerEmail)
   const owner = await userWithTeam(d.db, input.ownerEmail)
@@ -134,7 +135,7 @@ export async function createTeam(
       owner: { id: ownerId, email: input.ownerEmail },
       domains: domains.map((domain) => domainClaim(domain, true)),
     },
-    { before, after: (id) => [success(d, { ...audit, teamId: id })] },
+    { before, after: (id) => [success(d, recorded, { teamId: id, email: input.ownerEmail })] },
   )
   return getTeam(d, teamId)
 }
@@ -144,12 +145,12 @@ export async function addTeamDomain(
   d: AdminDeps,
   teamId: string,
   input: AddDomainInput,
-  audit: Audit,
+  recorded: Recorded,
 ): Promise<TeamView> {
   const domain = requestedDomain(input.domain)
   await getTeam(d, teamId)
   const claim = domainClaim(domain, input.verified === true)
-  await d.db.batch([insertDomain(d.db, teamId, claim), success(d, audit)]).catch(domainTaken)
+  await d.db.batch([insertDomain(d.db, teamId, claim), success(d, recorded)]).catch(domainTaken)
   return getTeam(d, teamId)
 }
 
@@ -174,24 +175,23 @@ export async function verifyTeamDomain(
   d: AdminDeps,
   teamId: string,
   name: string,
-  audit: Audit,
+  recorded: Recorded,
 ): Promise<TeamView> {
   const row = await claimOf(d, teamId, name)
   if (!row.verified) {
     const holder = await verifiedDomainOwner(d.db, row.domain)
     if (holder && holder.teamId !== teamId) throw new AppError('domain_taken')
     const record = verificationRecord(row.domain, row.verificationToken ?? '')
-    const found = await checkTxt(
-      d.runtime.fetch,
-      d.config.dnsResolverUrl,
-      record.dnsName,
-      record.dnsValue,
-      { timeoutMs: d.runtime.upstreamTimeoutMs },
-    )
+    const found = await checkTxt(d.runtime.fetch, {
+      resolverUrl: d.config.dnsResolverUrl,
+      name: record.dnsName,
+      expected: record.dnsValue,
+      timeoutMs: d.runtime.upstreamTimeoutMs,
+    })
     if (found === 'unreachable') throw new AppError('dns_unreachable')
     if (!found) throw new AppError('domain_verification_failed')
     await d.db
-      .batch([markDomainVerified(d.db, teamId, row.domain), success(d, audit)])
+      .batch([markDomainVerified(d.db, teamId, row.domain), success(d, recorded)])
       .catch(domainTaken)
   }
   return getTeam(d, teamId)
@@ -202,10 +202,10 @@ export async function deleteTeamDomain(
   d: AdminDeps,
   teamId: string,
   name: string,
-  audit: Audit,
+  recorded: Recorded,
 ): Promise<void> {
   const row = await claimOf(d, teamId, name)
-  await d.db.batch([deleteDomain(d.db, teamId, row.domain), success(d, audit)])
+  await d.db.batch([deleteDomain(d.db, teamId, row.domain), success(d, recorded)])
 }
 
 /** Teams newest first, a page at a time. */
@@ -274,7 +274,7 @@ export async function createConnection(
   d: AdminDeps,
   teamId: string,
   input: CreateConnectionInput,
-  audit: Audit,
+  recorded: Recorded,
 ): Promise<ConnectionView> {
   const issuer = await checkIssuer(d, input.issuer)
   const id = randomId()
@@ -291,7 +291,7 @@ export async function createConnection(
   await d.db.batch([
     insertConnection(d.db, row),
     retireSetupLinks(d.db, teamId, now),
-    success(d, audit),
+    success(d, recorded),
   ])
   const connection = await getConnection(d, id)
   await mailSsoOn(d, connection)
@@ -330,7 +330,7 @@ export async function patchConnection(
   d: AdminDeps,
   id: string,
   patch: ConnectionPatch,
-  audit: Audit,
+  recorded: Recorded,
 ): Promise<ConnectionView> {
   const { clientSecret, ...rest } = patch
   const before = patch.enabled ? await connectionRow(d.db, id) : undefined
@@ -351,7 +351,7 @@ export async function patchConnection(
   const [rows] = await d.db.batch([
     updateConnection(d.db, id, changes),
     ...(before ? [retireSetupLinks(d.db, before.teamId, now)] : []),
-    success(d, audit),
+    success(d, recorded),
   ])
   forgetConnection(d.runtime, id)
   const [updated] = rows
@@ -362,8 +362,12 @@ export async function patchConnection(
 }
 
 /** Deletes the connection and the identities linked through it (users and memberships stay). */
-export async function deleteConnection(d: AdminDeps, id: string, audit: Audit): Promise<void> {
-  await d.db.batch([...deleteConnectionStatements(d.db, id), success(d, audit)])
+export async function deleteConnection(
+  d: AdminDeps,
+  id: string,
+  recorded: Recorded,
+): Promise<void> {
+  await d.db.batch([...deleteConnectionStatements(d.db, id), success(d, recorded)])
   forgetConnection(d.runtime, id)
 }
 

@@ -99,9 +99,11 @@ export async function loadSsoLoginFacts(
 export function signInStatements(
   db: Database,
   decision: SignInWrites,
-  connectionId: string,
-  subject: string,
-  nowSeconds: number,
+  {
+    connectionId,
+    subject,
+    nowSeconds,
+  }: { connectionId: string; subject: string; nowSeconds: number },
 ): BatchItem<'sqlite'>[] {
   const statements: BatchItem<'sqlite'>[] = []
   const { user } = decision

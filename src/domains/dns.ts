@@ -87,6 +87,14 @@ export async function processTxtResponse(
   return Answer.some((record) => record.type === txtType && txtText(record.data) === expected)
 }
 
+/** A TXT record to look for: `name`'s record must be exactly `expected`, asked of `resolverUrl`. */
+export interface TxtCheck {
+  resolverUrl: string
+  name: string
+  expected: string
+  timeoutMs?: number
+}
+
 /**
  * Checks that `name` has a TXT record exactly `expected`, over the DNS-over-HTTPS JSON API at
  * `resolverUrl` (`GET ?name=&type=TXT`, `accept: application/dns-json`). Never throws.
@@ -94,14 +102,11 @@ export async function processTxtResponse(
  */
 export async function checkTxt(
   fetcher: typeof fetch,
-  resolverUrl: string,
-  name: string,
-  expected: string,
-  options: { timeoutMs?: number } = {},
+  { resolverUrl, name, expected, timeoutMs }: TxtCheck,
 ): Promise<boolean | 'unreachable'> {
   try {
     return await processTxtResponse(
-      await txtRequest(fetcher, resolverUrl, name, options.timeoutMs),
+      await txtRequest(fetcher, resolverUrl, name, timeoutMs),
       expected,
     )
   } catch {

@@ -14,7 +14,11 @@ export async function chosenLogins(
   c: Context,
   keys: readonly SessionKey[],
 ): Promise<readonly ChosenLogin[]> {
-  const cookie = await readSignedCookie(c, cookieName, 'chosen-logins', keys, chosenLoginsSchema)
+  const cookie = await readSignedCookie(
+    c,
+    { name: cookieName, purpose: 'chosen-logins', keys },
+    chosenLoginsSchema,
+  )
   return cookie?.logins ?? []
 }
 
@@ -25,5 +29,14 @@ export async function rememberChosenLogin(
   login: ChosenLogin,
 ) {
   const logins = rememberedChoice(await chosenLogins(c, keys), login)
-  await writeSignedCookie(c, cookieName, 'chosen-logins', { logins }, keys, chosenLifetimeSeconds)
+  await writeSignedCookie(
+    c,
+    {
+      name: cookieName,
+      purpose: 'chosen-logins',
+      keys,
+      maxAgeSeconds: chosenLifetimeSeconds,
+    },
+    { logins },
+  )
 }

@@ -21,7 +21,9 @@ export async function startOwnTeam(
   input: z.output<typeof ownTeamSchema>,
 ): Promise<string> {
   if (session.team) throw new AppError('already_in_team')
-  c.set('audit', { kind: 'login', action: 'team_create', email: session.email, identified: true })
+  // Named once the session is known to have no team: a refusal before that is no team creation.
+  c.set('audit', { kind: 'login', action: 'team_create' })
+  c.set('subject', { email: session.email, identified: true })
   const owner = { id: session.userId, email: session.email }
   const id = await createOwnTeam(db(c), { ...input, owner })
   await writeSession(c, c.var.config, {

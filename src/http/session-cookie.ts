@@ -10,11 +10,13 @@ const cookieName = 'edge_sso_session'
 export async function writeSession(c: Context, config: Config, session: Session) {
   await writeSignedCookie(
     c,
-    cookieName,
-    'session',
+    {
+      name: cookieName,
+      purpose: 'session',
+      keys: config.sessionKeys,
+      maxAgeSeconds: Math.max(0, session.expiresAt - session.checkedAt),
+    },
     session,
-    config.sessionKeys,
-    Math.max(0, session.expiresAt - session.checkedAt),
   )
 }
 
@@ -26,7 +28,11 @@ export async function presentedSession(
   config: Config,
   nowMs: number,
 ): Promise<Session | undefined> {
-  const cookie = await readSignedCookie(c, cookieName, 'session', config.sessionKeys, sessionSchema)
+  const cookie = await readSignedCookie(
+    c,
+    { name: cookieName, purpose: 'session', keys: config.sessionKeys },
+    sessionSchema,
+  )
   return cookie && cookie.expiresAt > nowMs / 1000 ? cookie : undefined
 }
 
@@ -37,7 +43,11 @@ export async function currentSession(
   store: SessionStore,
   nowMs: number,
 ): Promise<Session | undefined> {
-  const cookie = await readSignedCookie(c, cookieName, 'session', config.sessionKeys, sessionSchema)
+  const cookie = await readSignedCookie(
+    c,
+    { name: cookieName, purpose: 'session', keys: config.sessionKeys },
+    sessionSchema,
+  )
   const check = await checkSession(cookie, config.sessionRecheckSeconds, store, nowMs)
   if (check.cookie === 'clear') clearSession(c)
   if (check.cookie === 'rewrite') await writeSession(c, config, check.session)

@@ -69,13 +69,17 @@ const attributes = {
 } as const
 
 /** Signs `payload` with the first (current) key's `purpose` key: the value is "<kid>.<base64url json>". */
+/** A signed cookie: its name, the purpose its key is derived for, and the keys (the first signs). */
+export interface SignedCookie {
+  name: string
+  purpose: CookiePurpose
+  keys: readonly SessionKey[]
+}
+
 export async function writeSignedCookie(
   c: Context,
-  name: string,
-  purpose: CookiePurpose,
+  { name, purpose, keys, maxAgeSeconds }: SignedCookie & { maxAgeSeconds: number },
   payload: object,
-  keys: readonly SessionKey[],
-  maxAgeSeconds: number,
 ) {
   const [current] = keys
   if (!current) throw new Error('no session key')
@@ -89,9 +93,7 @@ export async function writeSignedCookie(
 /** The payload if the cookie is present, signed by a known key and well-formed; otherwise undefined. */
 export async function readSignedCookie<T>(
   c: Context,
-  name: string,
-  purpose: CookiePurpose,
-  keys: readonly SessionKey[],
+  { name, purpose, keys }: SignedCookie,
   schema: z.ZodMiniType<T>,
 ): Promise<T | undefined> {
   const raw = getCookie(c, name, 'host')

@@ -18,7 +18,16 @@ export async function savePendingSwitch(
 ) {
   const expiresAt = Math.floor(nowMs / 1000) + switchLifetimeSeconds
   const payload = { ...pending, expiresAt }
-  await writeSignedCookie(c, cookieName, 'account-switch', payload, keys, switchLifetimeSeconds)
+  await writeSignedCookie(
+    c,
+    {
+      name: cookieName,
+      purpose: 'account-switch',
+      keys,
+      maxAgeSeconds: switchLifetimeSeconds,
+    },
+    payload,
+  )
 }
 
 /** Reads and at once clears the pending switch, so it is answered once. */
@@ -27,7 +36,11 @@ export async function takePendingSwitch(
   keys: readonly SessionKey[],
   nowMs: number,
 ): Promise<PendingSwitch | undefined> {
-  const pending = await readSignedCookie(c, cookieName, 'account-switch', keys, pendingSwitchSchema)
+  const pending = await readSignedCookie(
+    c,
+    { name: cookieName, purpose: 'account-switch', keys },
+    pendingSwitchSchema,
+  )
   clearCookie(c, cookieName)
   return pending && pending.expiresAt > nowMs / 1000 ? pending : undefined
 }

@@ -37,7 +37,7 @@ async function dropOldest(c: Context, keys: readonly SessionKey[], keep: number)
       name,
       order,
       expiresAt:
-        (await readSignedCookie(c, name, 'login-transaction', keys, transactionSchema))
+        (await readSignedCookie(c, { name, purpose: 'login-transaction', keys }, transactionSchema))
           ?.expiresAt ?? 0,
     })),
   )
@@ -56,11 +56,13 @@ export async function saveTransaction(
   const expiresAt = Math.floor(nowMs / 1000) + transactionLifetimeSeconds
   await writeSignedCookie(
     c,
-    cookieNameFor(tx.state),
-    'login-transaction',
+    {
+      name: cookieNameFor(tx.state),
+      purpose: 'login-transaction',
+      keys,
+      maxAgeSeconds: transactionLifetimeSeconds,
+    },
     { ...tx, expiresAt },
-    keys,
-    transactionLifetimeSeconds,
   )
 }
 
@@ -79,7 +81,11 @@ export async function takeTransaction(
   const held = transactionCookieNames(c)
   if (!name || !held.includes(name))
     throw new AppError(held.length ? 'login_state_mismatch' : 'login_expired')
-  const tx = await readSignedCookie(c, name, 'login-transaction', keys, transactionSchema)
+  const tx = await readSignedCookie(
+    c,
+    { name, purpose: 'login-transaction', keys },
+    transactionSchema,
+  )
   clearCookie(c, name)
   if (!tx || tx.expiresAt <= nowMs / 1000) throw new AppError('login_expired')
   return tx

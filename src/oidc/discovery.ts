@@ -38,9 +38,10 @@ export async function discover(
   o: UpstreamOptions,
   issuer: string,
 ): Promise<oauth.AuthorizationServer> {
-  const document = await cachedDocument(o.runtime, o.source, `discovery:${issuer}`, () =>
-    fetchDiscovery(o, issuer),
-  )
+  const document = await cachedDocument(o.runtime, o.source, {
+    key: `discovery:${issuer}`,
+    load: () => fetchDiscovery(o, issuer),
+  })
   return document as oauth.AuthorizationServer
 }
 
@@ -68,7 +69,9 @@ export async function keySet(
   const last = o.runtime.jwksRefetchedAt.get(as.issuer) ?? 0
   const refresh = options.unknownKid === true && now - last >= jwksRefetchIntervalMs
   if (refresh) o.runtime.jwksRefetchedAt.set(as.issuer, now)
-  return (await cachedDocument(o.runtime, o.source, key, () => fetchJwks(o, as), {
+  return (await cachedDocument(o.runtime, o.source, {
+    key,
+    load: () => fetchJwks(o, as),
     refresh,
   })) as oauth.JWKS
 }

@@ -49,13 +49,11 @@ function shared(runtime: Runtime, key: string, load: () => Promise<unknown>): Pr
 export async function cachedDocument(
   runtime: Runtime,
   source: DocumentSource,
-  key: string,
-  load: () => Promise<unknown>,
-  options: { refresh?: boolean } = {},
+  { key, load, refresh }: { key: string; load: () => Promise<unknown>; refresh?: boolean },
 ): Promise<unknown> {
   const now = runtime.now()
   let known = runtime.documents.get(key)
-  if (!options.refresh) {
+  if (!refresh) {
     if (known && now - known.fetchedAt < freshForMs) return known.value
     const stored = await readKv(source.kv, key)
     if (stored && (!known || stored.fetchedAt > known.fetchedAt)) known = stored

@@ -117,11 +117,14 @@ export function validateCallback(
 export async function exchangeCode(
   o: UpstreamOptions,
   as: oauth.AuthorizationServer,
-  connection: ConnectionSecrets,
-  params: URLSearchParams,
-  redirectUri: string,
-  tx: LoginTransaction,
+  callback: {
+    connection: ConnectionSecrets
+    params: URLSearchParams
+    redirectUri: string
+    tx: LoginTransaction
+  },
 ): Promise<VerifiedClaims> {
+  const { connection, params, redirectUri, tx } = callback
   const client: oauth.Client = { client_id: connection.clientId }
   const clientAuth =
     connection.tokenEndpointAuthMethod === 'client_secret_post'

@@ -5,9 +5,9 @@ import type { Database } from '../db/client'
 import type { ConnectionRecord } from '../db/connections'
 import { revokeUserSessions } from '../db/revocation'
 import { consumeTokenId, findTeamMember, type LogoutSubject } from '../db/universal-logout'
-import { AppError } from '../errors'
+import { AppError, concerning, type Subject } from '../errors'
 import { insertEvent } from '../db/events'
-import { type Audit, eventRow, newReferenceId } from '../events'
+import { type Audit, successRow } from '../events'
 import { email as emailSchema } from '../schemas'
 import { discover, keySet, type UpstreamOptions } from './discovery'
 import { type LogoutTokenClaims, maxTokenAgeSeconds, verifyLogoutToken } from './logout-token'
@@ -46,6 +46,8 @@ export interface UniversalLogoutToken {
 export interface VerifiedLogoutToken {
   connections: [ConnectionRecord, ...ConnectionRecord[]]
   claims: LogoutTokenClaims
+  /** The team it concerns: the connection's, or none when an issuer serves several teams. */
+  subject: Subject
 }
 
 /** Only an active, enabled connection logs anyone out (a draft logs nobody in or out; nor a disabled one). */
@@ -74,19 +76,21 @@ const keysFor = (upstream: UpstreamOptions, issuer: string) => async (unknownKid
  * issuer). Nothing is written and no body is read before it checks out.
  */
 export async function verifyLogoutRequest(
-  s: Pick<UniversalLogoutScope, 'upstream' | 'nowMs' | 'audit'>,
+  s: Pick<UniversalLogoutScope, 'upstream' | 'nowMs'>,
   request: UniversalLogoutToken,
 ): Promise<VerifiedLogoutToken> {
   const connections = request.connections.filter(logsOut)
   const [first] = connections
   if (!first) throw new AppError('logout_token_invalid', { cause: 'unknown issuer' })
-  s.audit.teamId = connections.length === 1 ? first.teamId : null
-  const claims = await verifyLogoutToken(
-    request.token,
-    { issuer: first.issuer, audience: request.audience, nowSeconds: Math.floor(s.nowMs / 1000) },
-    keysFor(s.upstream, first.issuer),
+  const subject = { teamId: connections.length === 1 ? first.teamId : null }
+  const claims = await concerning(subject, () =>
+    verifyLogoutToken(
+      request.token,
+      { issuer: first.issuer, audience: request.audience, nowSeconds: Math.floor(s.nowMs / 1000) },
+      keysFor(s.upstream, first.issuer),
+    ),
   )
-  return { connections: [first, ...connections.slice(1)], claims }
+  return { connections: [first, ...connections.slice(1)], claims, subject }
 }
 
 /**
@@ -107,11 +111,26 @@ export async function universalLogout(
     const email = emailSchema.safeParse(input.email)
     if (!email.success) throw new AppError('logout_unprocessable', { cause: 'email' })
     subject = { format: 'email', email: email.data }
-    s.audit.email = email.data
   } else {
     if (!URL.canParse(input.iss)) throw new AppError('logout_unprocessable', { cause: 'iss' })
     subject = { format: 'iss_sub', connectionIds: connections.map((x) => x.id), sub: input.sub }
   }
+  const foreign = input.format === 'iss_sub' && input.iss !== first.issuer
+  const known = subject.format === 'email' ? { email: subject.email } : {}
+  await concerning(known, () =>
+    revokeSubject(s, { connections, claims }, foreign ? undefined : subject),
+  )
+}
+
+/**
+ * The jti spent (401 on replay), the member found in the connections' teams (404; none for another
+ * issuer's iss_sub, `undefined` here), their sessions revoked.
+ */
+async function revokeSubject(
+  s: UniversalLogoutScope,
+  { connections, claims }: Omit<VerifiedLogoutToken, 'subject'>,
+  subject: LogoutSubject | undefined,
+): Promise<void> {
   // Kept until the token could no longer pass the iat check anyway, whatever its exp says.
   const fresh = await consumeTokenId(s.db, {
     issuer: claims.iss,
@@ -120,17 +139,15 @@ export async function universalLogout(
   })
   if (!fresh) throw new AppError('logout_token_invalid', { cause: 'jti replayed' })
   const member =
-    input.format === 'iss_sub' && input.iss !== first.issuer
-      ? undefined
-      : await findTeamMember(
-          s.db,
-          connections.map((x) => x.teamId),
-          subject,
-        )
+    subject &&
+    (await findTeamMember(
+      s.db,
+      connections.map((x) => x.teamId),
+      subject,
+    ))
   if (!member) throw new AppError('logout_subject_unknown')
-  const audit = { ...s.audit, teamId: member.teamId, email: member.email }
   await s.db.batch([
     ...revokeUserSessions(s.db, member.id, s.nowMs),
-    insertEvent(s.db, eventRow(audit, 'success', null, newReferenceId(), s.nowMs)),
+    insertEvent(s.db, successRow(s.audit, { teamId: member.teamId, email: member.email }, s.nowMs)),
   ])
 }

@@ -1,7 +1,7 @@
 // A tile login that must be confirmed (someone else is signed in, or no one is): the question, then its answer.
 import { type Context, Hono } from 'hono'
 import type { AppEnv } from '../env'
-import { AppError } from '../errors'
+import { AppError, concerning } from '../errors'
 import { rememberChosenLogin } from '../http/chosen-cookie'
 import { db } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
@@ -65,14 +65,21 @@ export const pendingLoginRoutes = (action: AuditAction) =>
       const { config, runtime } = c.var
       const pending = await takePendingSwitch(c, config.sessionKeys, runtime.now())
       if (!pending) throw new AppError('login_expired')
-      c.var.audit.teamId = pending.session.team?.id ?? null
-      c.var.audit.email = pending.session.email
-      const presented = await presentedSession(c, config, runtime.now())
-      const replaced = new Set(pending.replacesRowId ? [pending.replacesRowId] : [])
-      if (presented) replaced.add(await sessionRowId(presented))
-      await confirmSwitch(db(c), pending, [...replaced], c.var.audit, runtime.now())
-      await startSsoSession(c, pending.session, pending.connectionId)
-      return c.redirect(pending.returnTo, 303)
+      const subject = { teamId: pending.session.team?.id ?? null, email: pending.session.email }
+      return concerning(subject, async () => {
+        const presented = await presentedSession(c, config, runtime.now())
+        const replaced = new Set(pending.replacesRowId ? [pending.replacesRowId] : [])
+        if (presented) replaced.add(await sessionRowId(presented))
+        await confirmSwitch({
+          db: db(c),
+          pending,
+          replacedRowIds: [...replaced],
+          audit: c.var.audit,
+          nowMs: runtime.now(),
+        })
+        await startSsoSession(c, pending.session, pending.connectionId)
+        return c.redirect(pending.returnTo, 303)
+      })
     })
     .post('/cancel', async (c) => {
       await takePendingSwitch(c, c.var.config.sessionKeys, c.var.runtime.now())

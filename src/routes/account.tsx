@@ -5,7 +5,7 @@ import * as z from 'zod/mini'
 import { hashPassword } from '../crypto/password'
 import { endSession } from '../db/sessions'
 import type { AppEnv } from '../env'
-import { AppError } from '../errors'
+import { AppError, concerning } from '../errors'
 import {
   passwordResetAccount,
   requestPasswordReset,
@@ -65,46 +65,49 @@ export const accountRoutes = new Hono<AppEnv>()
     validate('form', credentialsSchema),
     async (c) => {
       const input = c.req.valid('form')
-      c.var.audit.email = input.email
-      // Counted before the password is checked: past the limit even the right one is refused, unhashed.
-      await countRequest(c, rateLimits.loginFailures, `email:${input.email}`)
-      const outcome = await signInWithPassword(
-        db(c),
-        input.email,
-        input.password,
-        c.var.audit,
-        c.var.runtime.now(),
-      )
-      if ('refuse' in outcome) {
-        c.var.audit.teamId = outcome.teamId
-        c.var.audit.identified = outcome.identified
-        throw new AppError(outcome.refuse)
-      }
-      await writeSession(c, c.var.config, outcome.session)
-      return c.redirect(c.var.config.appUrl, 303)
+      return concerning({ email: input.email }, async () => {
+        // Counted before the password is checked: past the limit even the right one is refused, unhashed.
+        await countRequest(c, rateLimits.loginFailures, `email:${input.email}`)
+        const outcome = await signInWithPassword({
+          db: db(c),
+          email: input.email,
+          password: input.password,
+          audit: c.var.audit,
+          nowMs: c.var.runtime.now(),
+        })
+        if ('refuse' in outcome) {
+          const { teamId, identified } = outcome
+          throw new AppError(outcome.refuse, { subject: { teamId, identified } })
+        }
+        await writeSession(c, c.var.config, outcome.session)
+        return c.redirect(c.var.config.appUrl, 303)
+      })
     },
   )
   .post('/register', accountForm('register'), validate('form', registerSchema), async (c) => {
     const input = c.req.valid('form')
-    c.var.audit.email = input.email
-    const account = {
-      email: input.email,
-      name: input.name || null,
-      passwordHash: await hashPassword(input.password),
-    }
-    const { session, verificationToken } = await registerWithPassword(
-      db(c),
-      account,
-      c.var.audit,
-      c.var.runtime.now(),
-    ).catch((error: unknown) => {
-      if (error instanceof AppError && error.code === 'email_taken') c.var.audit.identified = true
-      throw error
+    return concerning({ email: input.email }, async () => {
+      const account = {
+        email: input.email,
+        name: input.name || null,
+        passwordHash: await hashPassword(input.password),
+      }
+      const { session, verificationToken } = await registerWithPassword(
+        db(c),
+        account,
+        c.var.audit,
+        c.var.runtime.now(),
+      ).catch((error: unknown) => {
+        // The address belongs to an existing account: someone real.
+        throw error instanceof AppError && error.code === 'email_taken'
+          ? error.about({ identified: true })
+          : error
+      })
+      const link = `${c.var.config.publicOrigin}${verifyEmailPath(verificationToken)}`
+      mailer(c)('email_verification', emailVerificationMail({ to: session.email, link }))
+      await writeSession(c, c.var.config, session)
+      return c.redirect(c.var.config.appUrl, 303)
     })
-    const link = `${c.var.config.publicOrigin}${verifyEmailPath(verificationToken)}`
-    mailer(c)('email_verification', emailVerificationMail({ to: session.email, link }))
-    await writeSession(c, c.var.config, session)
-    return c.redirect(c.var.config.appUrl, 303)
   })
   .get('/verify-email/:token', async (c) => {
     c.header('referrer-policy', 'no-referrer')
@@ -152,7 +155,12 @@ export const accountRoutes = new Hono<AppEnv>()
       // The link is looked up before the password is hashed: a forged token costs one read, not PBKDF2.
       await passwordResetAccount(db(c), token, c.var.runtime.now())
       const hash = await hashPassword(input.password)
-      await resetPassword(db(c), token, hash, c.var.audit, c.var.runtime.now())
+      await resetPassword(db(c), {
+        token,
+        passwordHash: hash,
+        audit: c.var.audit,
+        nowMs: c.var.runtime.now(),
+      })
       clearSession(c)
       return c.html(<PasswordSetPage />)
     },

@@ -29,10 +29,10 @@ import { safeEqual } from '../crypto/encoding'
 import { listSetupLinks, mintSetupLink, revokeSetupLink } from '../setup/links'
 import { setupLinkSchema } from '../admin/schemas'
 import type { AppEnv } from '../env'
-import { AppError } from '../errors'
+import { AppError, concerning } from '../errors'
 import { eventView } from '../events'
-import { pathConnection, ownersTeam, pathTeam } from '../http/admin-subjects'
-import { auditedAs } from '../http/audit'
+import { onOwnersTeam, onPathConnection, onPathTeam } from '../http/admin-subjects'
+import { auditedAs, recorded } from '../http/audit'
 import { adminDeps } from '../http/context'
 import { optionalJson, validate } from '../http/input'
 import { clientKey, countRequest, rateLimits } from '../http/rate-limit'
@@ -57,7 +57,7 @@ export const requireAdminToken: MiddlewareHandler<AppEnv> = async (c, next) => {
     c.header('www-authenticate', challenge)
     throw new AppError('admin_unauthorized')
   }
-  c.var.audit.identified = true
+  c.set('subject', { identified: true })
   await next()
 }
 
@@ -65,8 +65,10 @@ export const adminApiRoutes = new Hono<AppEnv>()
   .use('*', requireAdminToken)
   .post('/teams', auditedAs('post_teams'), validate('json', createTeamSchema), async (c) => {
     const input = c.req.valid('json')
-    c.var.audit.email = input.ownerEmail
-    return c.json(await createTeam(adminDeps(c), input, c.var.audit), 201)
+    const team = await concerning({ email: input.ownerEmail }, () =>
+      createTeam(adminDeps(c), input, recorded(c)),
+    )
+    return c.json(team, 201)
   })
   .get('/teams', auditedAs('get_teams'), validate('query', teamsQuerySchema), async (c) =>
     c.json(await listTeams(adminDeps(c), c.req.valid('query'))),
@@ -78,34 +80,40 @@ export const adminApiRoutes = new Hono<AppEnv>()
     '/teams/:id/domains',
     auditedAs('post_team_domain'),
     validate('json', addDomainSchema),
-    async (c) => {
-      const { deps, teamId } = pathTeam(c)
-      return c.json(await addTeamDomain(deps, teamId, c.req.valid('json'), c.var.audit), 201)
-    },
+    async (c) =>
+      onPathTeam(c, async ({ deps, teamId, recorded }) =>
+        c.json(await addTeamDomain(deps, teamId, c.req.valid('json'), recorded), 201),
+      ),
   )
-  .post('/teams/:id/domains/:domain/verify', auditedAs('verify_team_domain'), async (c) => {
-    const { deps, teamId } = pathTeam(c)
-    return c.json(await verifyTeamDomain(deps, teamId, c.req.param('domain'), c.var.audit))
-  })
-  .delete('/teams/:id/domains/:domain', auditedAs('delete_team_domain'), async (c) => {
-    const { deps, teamId } = pathTeam(c)
-    await deleteTeamDomain(deps, teamId, c.req.param('domain'), c.var.audit)
-    return c.body(null, 204)
-  })
-  .post('/teams/:id/setup-links', auditedAs('post_setup_link'), async (c) => {
-    const { deps, teamId } = pathTeam(c)
-    const input = await optionalJson(c, setupLinkSchema)
-    c.var.audit.email = input.email ?? null
-    return c.json(await mintSetupLink(deps, teamId, input.email, c.var.audit), 201)
-  })
+  .post('/teams/:id/domains/:domain/verify', auditedAs('verify_team_domain'), async (c) =>
+    onPathTeam(c, async ({ deps, teamId, recorded }) =>
+      c.json(await verifyTeamDomain(deps, teamId, c.req.param('domain'), recorded)),
+    ),
+  )
+  .delete('/teams/:id/domains/:domain', auditedAs('delete_team_domain'), async (c) =>
+    onPathTeam(c, async ({ deps, teamId, recorded }) => {
+      await deleteTeamDomain(deps, teamId, c.req.param('domain'), recorded)
+      return c.body(null, 204)
+    }),
+  )
+  .post('/teams/:id/setup-links', auditedAs('post_setup_link'), async (c) =>
+    onPathTeam(c, async ({ deps, teamId, recorded }) => {
+      const input = await optionalJson(c, setupLinkSchema)
+      const minted = await concerning({ email: input.email ?? null }, () =>
+        mintSetupLink(deps, teamId, input.email, recorded),
+      )
+      return c.json(minted, 201)
+    }),
+  )
   .get('/teams/:id/setup-links', auditedAs('get_setup_links'), async (c) =>
     c.json({ setupLinks: await listSetupLinks(adminDeps(c), c.req.param('id')) }),
   )
-  .delete('/teams/:id/setup-links/:linkId', auditedAs('delete_setup_link'), async (c) => {
-    const { deps, teamId } = pathTeam(c)
-    await revokeSetupLink(deps, teamId, c.req.param('linkId'), c.var.audit)
-    return c.body(null, 204)
-  })
+  .delete('/teams/:id/setup-links/:linkId', auditedAs('delete_setup_link'), async (c) =>
+    onPathTeam(c, async ({ deps, teamId, recorded }) => {
+      await revokeSetupLink(deps, teamId, c.req.param('linkId'), recorded)
+      return c.body(null, 204)
+    }),
+  )
   .get(
     '/teams/:id/members',
     auditedAs('get_team_members'),
@@ -121,8 +129,9 @@ export const adminApiRoutes = new Hono<AppEnv>()
     validate('json', createConnectionSchema),
     async (c) => {
       const input = c.req.valid('json')
-      const { deps, teamId } = await ownersTeam(c, input.ownerEmail)
-      return c.json(await createConnection(deps, teamId, input, c.var.audit), 201)
+      return onOwnersTeam(c, input.ownerEmail, async ({ deps, teamId, recorded }) =>
+        c.json(await createConnection(deps, teamId, input, recorded), 201),
+      )
     },
   )
   .get('/sso-connections/:id', auditedAs('get_sso_connection'), async (c) =>
@@ -132,16 +141,17 @@ export const adminApiRoutes = new Hono<AppEnv>()
     '/sso-connections/:id',
     auditedAs('patch_sso_connection'),
     validate('json', patchConnectionSchema),
-    async (c) => {
-      const { deps, id } = await pathConnection(c)
-      return c.json(await patchConnection(deps, id, c.req.valid('json'), c.var.audit))
-    },
+    async (c) =>
+      onPathConnection(c, async ({ deps, id, recorded }) =>
+        c.json(await patchConnection(deps, id, c.req.valid('json'), recorded)),
+      ),
   )
-  .delete('/sso-connections/:id', auditedAs('delete_sso_connection'), async (c) => {
-    const { deps, id } = await pathConnection(c)
-    await deleteConnection(deps, id, c.var.audit)
-    return c.body(null, 204)
-  })
+  .delete('/sso-connections/:id', auditedAs('delete_sso_connection'), async (c) =>
+    onPathConnection(c, async ({ deps, id, recorded }) => {
+      await deleteConnection(deps, id, recorded)
+      return c.body(null, 204)
+    }),
+  )
   .get('/events', auditedAs('get_events'), validate('query', eventsQuerySchema), async (c) => {
     const page = await listEvents(adminDeps(c), c.req.valid('query'))
     return c.json({ events: page.events.map(eventView), nextCursor: page.nextCursor })

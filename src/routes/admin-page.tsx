@@ -41,9 +41,15 @@ import {
 } from '../admin/console-session'
 import { safeEqual } from '../crypto/encoding'
 import type { AppEnv } from '../env'
-import { AppError } from '../errors'
-import { audited } from '../http/audit'
-import { ownersTeam, pathConnection, pathMember, pathTeam, pathUser } from '../http/admin-subjects'
+import { AppError, concerning } from '../errors'
+import { audited, recorded } from '../http/audit'
+import {
+  onOwnersTeam,
+  onPathConnection,
+  onPathMember,
+  onPathTeam,
+  onPathUser,
+} from '../http/admin-subjects'
 import { adminDeps } from '../http/context'
 import { clientKey, rateLimit, rateLimits } from '../http/rate-limit'
 import { sameOriginOnly } from '../http/csrf'
@@ -82,7 +88,11 @@ const notices = new Set<string>([
 ])
 
 const consoleCookie = (c: Context<AppEnv>) =>
-  readSignedCookie(c, cookieName, 'console', c.var.config.sessionKeys, consoleCookieSchema)
+  readSignedCookie(
+    c,
+    { name: cookieName, purpose: 'console', keys: c.var.config.sessionKeys },
+    consoleCookieSchema,
+  )
 
 async function signedIn(c: Context<AppEnv>): Promise<boolean> {
   const cookie = await consoleCookie(c)
@@ -100,7 +110,7 @@ const action = (name: AuditAction) =>
   every(pageHeaders, sameOriginOnly, async (c: Context<AppEnv>, next: () => Promise<void>) => {
     c.set('audit', { kind: 'admin', action: name })
     if (!(await signedIn(c))) throw new AppError('admin_login_required')
-    c.var.audit.identified = true
+    c.set('subject', { identified: true })
     await next()
   })
 
@@ -177,11 +187,13 @@ export const adminPageRoutes = new Hono<AppEnv>()
       const sid = await openConsoleSession(adminDeps(c), c.var.audit)
       await writeSignedCookie(
         c,
-        cookieName,
-        'console',
+        {
+          name: cookieName,
+          purpose: 'console',
+          keys: c.var.config.sessionKeys,
+          maxAgeSeconds: consoleSessionSeconds,
+        },
         { sid },
-        c.var.config.sessionKeys,
-        consoleSessionSeconds,
       )
       return c.redirect('/admin', 303)
     },
@@ -194,8 +206,9 @@ export const adminPageRoutes = new Hono<AppEnv>()
   })
   .post('/teams', action('console_team_create'), validate('form', createTeamForm), async (c) => {
     const input = c.req.valid('form')
-    c.var.audit.email = input.ownerEmail
-    const team = await createTeam(adminDeps(c), input, c.var.audit)
+    const team = await concerning({ email: input.ownerEmail }, () =>
+      createTeam(adminDeps(c), input, recorded(c)),
+    )
     return done(c, 'team_created', team.id)
   })
   .post(
@@ -204,9 +217,10 @@ export const adminPageRoutes = new Hono<AppEnv>()
     validate('form', createConnectionSchema),
     async (c) => {
       const input = c.req.valid('form')
-      const { deps, teamId } = await ownersTeam(c, input.ownerEmail)
-      const connection = await createConnection(deps, teamId, input, c.var.audit)
-      return done(c, 'connection_created', connection.teamId)
+      return onOwnersTeam(c, input.ownerEmail, async ({ deps, teamId, recorded }) => {
+        const connection = await createConnection(deps, teamId, input, recorded)
+        return done(c, 'connection_created', connection.teamId)
+      })
     },
   )
   .post(
@@ -214,9 +228,10 @@ export const adminPageRoutes = new Hono<AppEnv>()
     action('console_connection_rotate'),
     validate('form', rotateConnectionForm),
     async (c) => {
-      const { deps, id } = await pathConnection(c)
-      const connection = await patchConnection(deps, id, c.req.valid('form'), c.var.audit)
-      return done(c, 'connection_rotated', connection.teamId)
+      return onPathConnection(c, async ({ deps, id, recorded }) => {
+        const connection = await patchConnection(deps, id, c.req.valid('form'), recorded)
+        return done(c, 'connection_rotated', connection.teamId)
+      })
     },
   )
   .post(
@@ -225,9 +240,10 @@ export const adminPageRoutes = new Hono<AppEnv>()
     validate('form', enableConnectionForm),
     async (c) => {
       const { enabled } = c.req.valid('form')
-      const { deps, id } = await pathConnection(c)
-      const connection = await patchConnection(deps, id, { enabled }, c.var.audit)
-      return done(c, enabled ? 'connection_enabled' : 'connection_disabled', connection.teamId)
+      return onPathConnection(c, async ({ deps, id, recorded }) => {
+        const connection = await patchConnection(deps, id, { enabled }, recorded)
+        return done(c, enabled ? 'connection_enabled' : 'connection_disabled', connection.teamId)
+      })
     },
   )
   .post(
@@ -235,29 +251,33 @@ export const adminPageRoutes = new Hono<AppEnv>()
     action('console_domain_add'),
     validate('form', addDomainForm),
     async (c) => {
-      const { deps, teamId } = pathTeam(c)
-      await addTeamDomain(deps, teamId, c.req.valid('form'), c.var.audit)
-      return done(c, 'domain_added', teamId)
+      return onPathTeam(c, async ({ deps, teamId, recorded }) => {
+        await addTeamDomain(deps, teamId, c.req.valid('form'), recorded)
+        return done(c, 'domain_added', teamId)
+      })
     },
   )
   .post('/teams/:id/domains/:domain/verify', action('console_domain_verify'), async (c) => {
-    const { deps, teamId } = pathTeam(c)
-    await verifyTeamDomain(deps, teamId, c.req.param('domain'), c.var.audit)
-    return done(c, 'domain_verified', teamId)
+    return onPathTeam(c, async ({ deps, teamId, recorded }) => {
+      await verifyTeamDomain(deps, teamId, c.req.param('domain'), recorded)
+      return done(c, 'domain_verified', teamId)
+    })
   })
   .post('/teams/:id/domains/:domain/delete', action('console_domain_delete'), async (c) => {
-    const { deps, teamId } = pathTeam(c)
-    await deleteTeamDomain(deps, teamId, c.req.param('domain'), c.var.audit)
-    return done(c, 'domain_deleted', teamId)
+    return onPathTeam(c, async ({ deps, teamId, recorded }) => {
+      await deleteTeamDomain(deps, teamId, c.req.param('domain'), recorded)
+      return done(c, 'domain_deleted', teamId)
+    })
   })
   .post(
     '/connections/:id/delete',
     action('console_connection_delete'),
     validate('form', deleteConnectionForm),
     async (c) => {
-      const { deps, id, teamId } = await pathConnection(c)
-      await deleteConnection(deps, id, c.var.audit)
-      return done(c, 'connection_deleted', teamId)
+      return onPathConnection(c, async ({ deps, id, teamId, recorded }) => {
+        await deleteConnection(deps, id, recorded)
+        return done(c, 'connection_deleted', teamId)
+      })
     },
   )
   .post(
@@ -266,66 +286,75 @@ export const adminPageRoutes = new Hono<AppEnv>()
     validate('form', endIdpSessionForm),
     async (c) => {
       const { endIdpSession } = c.req.valid('form')
-      const { deps, id } = await pathConnection(c)
-      const connection = await patchConnection(deps, id, { endIdpSession }, c.var.audit)
-      const notice = endIdpSession ? 'end_idp_session_on' : 'end_idp_session_off'
-      return done(c, notice, connection.teamId)
+      return onPathConnection(c, async ({ deps, id, recorded }) => {
+        const connection = await patchConnection(deps, id, { endIdpSession }, recorded)
+        const notice = endIdpSession ? 'end_idp_session_on' : 'end_idp_session_off'
+        return done(c, notice, connection.teamId)
+      })
     },
   )
   .post('/connections/:id/scim-token', action('console_scim_token'), async (c) => {
-    const { deps, id, teamId } = await pathConnection(c)
-    const team = await getTeam(deps, teamId)
-    const { token, baseUrl } = await issueScimToken(deps, id, c.var.audit)
-    return c.html(<ScimTokenPage team={team.name} token={token} baseUrl={baseUrl} />)
+    return onPathConnection(c, async ({ deps, id, teamId, recorded }) => {
+      const team = await getTeam(deps, teamId)
+      const { token, baseUrl } = await issueScimToken(deps, id, recorded)
+      return c.html(<ScimTokenPage team={team.name} token={token} baseUrl={baseUrl} />)
+    })
   })
   .post(
     '/teams/:id/admin-group',
     action('console_admin_group'),
     validate('form', adminGroupForm),
     async (c) => {
-      const { deps, teamId } = pathTeam(c)
-      await patchTeam(deps, teamId, c.req.valid('form'), c.var.audit)
-      return done(c, 'admin_group_set', teamId)
+      return onPathTeam(c, async ({ deps, teamId, recorded }) => {
+        await patchTeam(deps, teamId, c.req.valid('form'), recorded)
+        return done(c, 'admin_group_set', teamId)
+      })
     },
   )
   .post('/teams/:teamId/members/:userId/remove', action('console_member_remove'), async (c) => {
-    const { deps, member, userId } = await pathMember(c)
-    await removeMember(deps, member, userId, c.var.audit)
-    return done(c, 'member_removed', member.teamId)
+    return onPathMember(c, async ({ deps, member, userId, recorded }) => {
+      await removeMember(deps, member, userId, recorded)
+      return done(c, 'member_removed', member.teamId)
+    })
   })
   .post(
     '/users/:id/sessions/end',
     action('console_sessions_end'),
     validate('form', sessionsEndForm),
     async (c) => {
-      const { deps, id, facts } = await pathUser(c)
-      await revokeSessions(deps, id, c.var.audit)
-      return done(c, 'sessions_ended', facts.teamId ?? c.req.valid('form').teamId)
+      return onPathUser(c, async ({ deps, id, facts, recorded }) => {
+        await revokeSessions(deps, id, recorded)
+        return done(c, 'sessions_ended', facts.teamId ?? c.req.valid('form').teamId)
+      })
     },
   )
   .get('/teams/:id/setup-links', action('console_view'), async (c) => {
-    const { deps, teamId } = pathTeam(c)
-    const [team, links] = await Promise.all([getTeam(deps, teamId), listSetupLinks(deps, teamId)])
-    return c.html(<SetupLinksPage team={team} links={links} />)
+    return onPathTeam(c, async ({ deps, teamId }) => {
+      const [team, links] = await Promise.all([getTeam(deps, teamId), listSetupLinks(deps, teamId)])
+      return c.html(<SetupLinksPage team={team} links={links} />)
+    })
   })
   .post(
     '/teams/:id/setup-links',
     action('console_setup_link_create'),
     validate('form', setupLinkForm),
     async (c) => {
-      const { deps, teamId } = pathTeam(c)
       const { email } = c.req.valid('form')
-      c.var.audit.email = email ?? null
-      const minted = await mintSetupLink(deps, teamId, email, c.var.audit)
-      const links = await listSetupLinks(deps, teamId)
-      const team = await getTeam(deps, teamId)
-      return c.html(
-        <SetupLinksPage team={team} links={links} minted={{ ...minted, mailedTo: email }} />,
+      return onPathTeam(c, ({ deps, teamId, recorded }) =>
+        concerning({ email: email ?? null }, async () => {
+          const minted = await mintSetupLink(deps, teamId, email, recorded)
+          const links = await listSetupLinks(deps, teamId)
+          const team = await getTeam(deps, teamId)
+          return c.html(
+            <SetupLinksPage team={team} links={links} minted={{ ...minted, mailedTo: email }} />,
+          )
+        }),
       )
     },
   )
   .post('/teams/:id/setup-links/:linkId/revoke', action('console_setup_link_revoke'), async (c) => {
-    const { deps, teamId } = pathTeam(c)
-    await revokeSetupLink(deps, teamId, c.req.param('linkId'), c.var.audit)
-    return c.redirect(`/admin/teams/${encodeURIComponent(teamId)}/setup-links`, 303)
+    return onPathTeam(c, async ({ deps, teamId, recorded }) => {
+      await revokeSetupLink(deps, teamId, c.req.param('linkId'), recorded)
+      return c.redirect(`/admin/teams/${encodeURIComponent(teamId)}/setup-links`, 303)
+    })
   })

@@ -3,16 +3,13 @@
 import { type Context, Hono } from 'hono'
 import { hashToken } from '../crypto/tokens'
 import { scimScopeByTokenHash, type ScimScope } from '../db/scim'
-import { isStorageFailure } from '../db/errors'
 import type { AppEnv } from '../env'
 import { type AuditAction, scimRequestActions } from '../vocabulary'
-import { AppError, type ErrorCode } from '../errors'
-import { describeCause, log } from '../log'
-import { insertEvent } from '../db/events'
-import { eventRow, newReferenceId } from '../events'
+import { AppError, asAppError } from '../errors'
 import { refuseLargeBodies } from '../http/body-limit'
 import { db } from '../http/context'
 import { rateLimit, rateLimits } from '../http/rate-limit'
+import { recordRefusal } from '../http/refusal'
 import { scimContentType, ScimError } from '../scim/errors'
 import {
   createGroup,
@@ -67,42 +64,32 @@ async function readBody(c: Context<AppEnv>): Promise<unknown> {
   }
 }
 
-/** The event's code: the catalogue's when the refusal came from it, else SCIM's conflict or bad input. */
-function errorCode(error: unknown, scimError: ScimError): ErrorCode {
-  if (error instanceof AppError) return error.code
-  if (scimError.status >= 500) return 'internal_error'
-  return scimError.status === 409 ? 'scim_conflict' : 'invalid_request'
+/** The SCIM answer to what was thrown: its own ScimError, else 413, 429, 503 or 500 in SCIM's schema. */
+function scimErrorOf(error: AppError): ScimError {
+  if (error instanceof ScimError) return error
+  if (error.status === 413 || error.status === 429)
+    return new ScimError(error.status, error.message)
+  return error.code === 'storage_unavailable'
+    ? new ScimError(503, 'The service is busy. Please try again in a moment.')
+    : new ScimError(500, 'Something went wrong on our side.')
 }
 
-/** The answer to any failure, in the SCIM error schema; refusals other than 401/404 leave an event row. */
-async function refuse(c: Context<AppEnv>, error: unknown): Promise<Response> {
-  const scimError =
-    error instanceof ScimError
+/**
+ * The answer to any failure, in the SCIM error schema, recorded as every refusal is (src/http/refusal.ts):
+ * under the catalogue's code (413, 429), SCIM's (src/scim/errors.ts), or `internal_error` for a failure.
+ */
+async function refuse(c: Context<AppEnv>, thrown: unknown): Promise<Response> {
+  const error = asAppError(thrown)
+  const scimError = scimErrorOf(error)
+  const recorded =
+    error === scimError || scimError.status < 500
       ? error
-      : error instanceof AppError && (error.status === 413 || error.status === 429)
-        ? new ScimError(error.status, error.message)
-        : isStorageFailure(error)
-          ? new ScimError(503, 'The service is busy. Please try again in a moment.')
-          : new ScimError(500, 'Something went wrong on our side.')
-  const referenceId = newReferenceId()
-  const outcome = scimError.status >= 500 ? 'error' : 'refused'
-  log(outcome === 'error' ? 'error' : 'info', c.var.audit?.action ?? 'scim_request', {
-    outcome,
-    status: scimError.status,
-    scimType: scimError.scimType,
-    referenceId,
-    cause: scimError === error ? undefined : describeCause(error),
-  })
-  if (c.var.audit && ![401, 404].includes(scimError.status)) {
-    const row = eventRow(
-      { ...c.var.audit, teamId: c.var.scimScope?.teamId ?? null },
-      outcome,
-      errorCode(error, scimError),
-      referenceId,
-      c.var.runtime.now(),
-    )
-    await insertEvent(db(c), row).catch(() => undefined)
-  }
+      : new AppError('internal_error', {
+          status: scimError.status,
+          cause: error.cause,
+          subject: error.subject,
+        })
+  await recordRefusal(c, recorded, { status: scimError.status, scimType: scimError.scimType })
   const headers: Record<string, string> = { 'content-type': scimContentType }
   if (scimError.status === 401) headers['www-authenticate'] = 'Bearer realm="scim"'
   return c.body(JSON.stringify(scimError.body), scimError.status, headers)
@@ -176,7 +163,7 @@ export const scimRoutes = new Hono<AppEnv>()
     const scope = hash ? await scimScopeByTokenHash(db(c), hash) : undefined
     if (!scope) throw new ScimError(401, 'A valid SCIM bearer token is required.')
     c.set('scimScope', scope)
-    c.var.audit.teamId = scope.teamId
+    c.set('subject', { teamId: scope.teamId })
     await next()
   })
   .get('/ServiceProviderConfig', (c) => send(c, serviceProviderConfig(baseUrl(c))))

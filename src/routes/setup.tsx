@@ -6,8 +6,8 @@ import { addTeamDomain, getTeam, verifyTeamDomain } from '../admin/operations'
 import { setupConnectionChoice, setupConnectionForm, setupDomainForm } from '../admin/schemas'
 import { connectionsById } from '../db/connections'
 import type { AppEnv, SetupScope } from '../env'
-import { AppError } from '../errors'
-import { auditedAs } from '../http/audit'
+import { AppError, concerning, type Subject } from '../errors'
+import { auditedAs, recorded } from '../http/audit'
 import { adminDeps, db } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
 import { validate } from '../http/input'
@@ -26,15 +26,21 @@ const noticeSchema = z.object({ done: z.optional(z.string().check(z.maxLength(40
 const backTo = (c: Context<AppEnv>, notice: SetupNotice, anchor: string) =>
   c.redirect(`${c.var.setup.base}?done=${notice}#${anchor}`, 303)
 
+/** A setup flow's scope and who is setting up (the link's email, or the signed-in owner). */
+interface ResolvedSetup {
+  scope: SetupScope
+  subject: Subject
+}
+
 /** The setup flow over the team `resolve` names; the same pages and forms for a link and for the owner. */
-const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<SetupScope>) =>
+const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<ResolvedSetup>) =>
   new Hono<AppEnv>()
     .use('*', async (c, next) => {
       c.header('cache-control', 'no-store')
-      c.set('audit', { ...c.var.audit, kind: 'admin', action: 'setup_view' })
-      const scope = await resolve(c)
-      c.var.audit.teamId = scope.teamId
+      c.set('audit', { kind: 'admin', action: 'setup_view' })
+      const { scope, subject } = await resolve(c)
       c.set('setup', scope)
+      c.set('subject', { ...subject, teamId: scope.teamId })
       await next()
     })
     .get('/', validate('query', noticeSchema), async (c) => {
@@ -56,7 +62,7 @@ const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<SetupScope>) =>
       auditedAs('setup_connection_save'),
       validate('form', setupConnectionForm),
       async (c) => {
-        await saveDraft(adminDeps(c), c.var.setup.teamId, c.req.valid('form'), c.var.audit)
+        await saveDraft(adminDeps(c), c.var.setup.teamId, c.req.valid('form'), recorded(c))
         return backTo(c, 'saved', 'okta-finish')
       },
     )
@@ -67,7 +73,7 @@ const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<SetupScope>) =>
       validate('form', setupDomainForm),
       async (c) => {
         const { domain } = c.req.valid('form')
-        await addTeamDomain(adminDeps(c), c.var.setup.teamId, { domain }, c.var.audit)
+        await addTeamDomain(adminDeps(c), c.var.setup.teamId, { domain }, recorded(c))
         return backTo(c, 'domain_added', 'domain')
       },
     )
@@ -77,7 +83,7 @@ const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<SetupScope>) =>
       auditedAs('setup_domain_verify'),
       async (c) => {
         const domain = c.req.param('domain')
-        await verifyTeamDomain(adminDeps(c), c.var.setup.teamId, domain, c.var.audit)
+        await verifyTeamDomain(adminDeps(c), c.var.setup.teamId, domain, recorded(c))
         return backTo(c, 'domain_verified', 'domain')
       },
     )
@@ -92,10 +98,11 @@ const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<SetupScope>) =>
         const [connection] = await connectionsById(db(c), connectionId)
         if (connection?.teamId !== c.var.setup.teamId) throw new AppError('not_found')
         const testedValues = await testedValuesOf(connection)
-        return beginLogin(c, { connection }, undefined, c.var.setup.base, {
-          test: true,
-          testedValues,
-        })
+        return beginLogin(
+          c,
+          { connection },
+          { returnTo: c.var.setup.base, test: true, testedValues },
+        )
       },
     )
     .post(
@@ -106,7 +113,7 @@ const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<SetupScope>) =>
       async (c) => {
         const { connectionId } = c.req.valid('form')
         const deps = adminDeps(c)
-        const connection = await activate(deps, c.var.setup.teamId, connectionId, c.var.audit)
+        const connection = await activate(deps, c.var.setup.teamId, connectionId, recorded(c))
         if (!c.var.setup.viaLink) return backTo(c, 'activated', 'test')
         // The link is retired with activation: its page would be a 404 now, so the answer is the last page.
         const team = await getTeam(deps, c.var.setup.teamId)
@@ -118,15 +125,16 @@ const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<SetupScope>) =>
 export const setupLinkRoutes = setupFlow(async (c) => {
   const token = c.req.param('token') ?? ''
   const link = await setupLinkScope(db(c), token, c.var.runtime.now())
-  c.var.audit.email = link.email
   c.header('referrer-policy', 'no-referrer')
-  return { teamId: link.teamId, base: setupLinkPath(token), viaLink: true }
+  const scope = { teamId: link.teamId, base: setupLinkPath(token), viaLink: true }
+  return { scope, subject: { email: link.email } }
 })
 
 /** The team owner's own way through the same flow; anyone else signed in gets `403 owner_only`. */
 export const ownerSetupRoutes = setupFlow(async (c) => {
   const session = await requestSession(c)
   if (!session) throw new AppError('unauthorized')
-  Object.assign(c.var.audit, { email: session.email, identified: true })
-  return { teamId: await ownedTeam(db(c), session.email), base: '/settings/sso', viaLink: false }
+  const subject = { email: session.email, identified: true }
+  const teamId = await concerning(subject, () => ownedTeam(db(c), session.email))
+  return { scope: { teamId, base: '/settings/sso', viaLink: false }, subject }
 })

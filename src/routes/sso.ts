@@ -2,7 +2,6 @@
 import { Hono, type Context } from 'hono'
 import * as oauth from 'oauth4webapi'
 import * as z from 'zod/mini'
-import { seal } from '../crypto/secret-box'
 import {
   connectionById,
   connectionsForEmailDomain,
@@ -11,7 +10,7 @@ import {
 } from '../connections'
 import type { ConnectionRecord } from '../db/connections'
 import type { AppEnv } from '../env'
-import { AppError } from '../errors'
+import { AppError, concerning } from '../errors'
 import { db, mailer, upstream, writeBehind } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
 import { validateQueryOrForm } from '../http/input'
@@ -62,16 +61,25 @@ const discoverForLogin = (c: Context<AppEnv>, issuer: string) =>
 export async function beginLogin(
   c: Context<AppEnv>,
   choice: ConnectionChoice<ConnectionRecord>,
-  hint: string | undefined,
-  returnTo: string | undefined,
-  options: Pick<LoginTransaction, 'test' | 'testedValues' | 'spInitiated'> = {},
+  login: LoginStart = {},
 ) {
-  if ('refuse' in choice) {
-    c.var.audit.teamId = choice.teamId
-    throw new AppError(choice.refuse)
-  }
+  if ('refuse' in choice) throw new AppError(choice.refuse, { subject: { teamId: choice.teamId } })
   const { connection } = choice
-  c.var.audit.teamId = connection.teamId
+  return concerning({ teamId: connection.teamId }, () => redirectToIdp(c, connection, login))
+}
+
+/** A login's start: the IdP's login hint, where to land, and what its transaction is marked with. */
+type LoginStart = { hint?: string; returnTo?: string } & Pick<
+  LoginTransaction,
+  'test' | 'testedValues' | 'spInitiated'
+>
+
+/** Discovery from cache, then PKCE + state + nonce into the transaction cookie, then off to the IdP. */
+async function redirectToIdp(
+  c: Context<AppEnv>,
+  connection: ConnectionRecord,
+  { hint, returnTo, ...options }: LoginStart,
+) {
   const as = await discoverForLogin(c, connection.issuer)
   const redirect = redirectUri(c.var.config.publicOrigin)
   const request = await authorizationRequest(as, connection.clientId, redirect, hint)
@@ -101,19 +109,17 @@ async function completeLogin(
   const { config } = c.var
   const connection = await load()
   if (!connection || connection.issuer !== tx.issuer) throw new AppError('unknown_connection')
-  c.var.audit.teamId = connection.teamId
-  const as = await discoverForLogin(c, tx.issuer)
-  const params = validateCallback(as, connection.clientId, new URL(c.req.url), tx)
-  const claims = await exchangeCode(
-    upstream(c),
-    as,
-    await openSecrets(config.dataKey, connection),
-    params,
-    redirectUri(config.publicOrigin),
-    tx,
-  )
-  c.var.audit.email = claims.email ?? null
-  return { connection, claims }
+  return concerning({ teamId: connection.teamId }, async () => {
+    const as = await discoverForLogin(c, tx.issuer)
+    const params = validateCallback(as, connection.clientId, new URL(c.req.url), tx)
+    const claims = await exchangeCode(upstream(c), as, {
+      connection: await openSecrets(config.dataKey, connection),
+      params,
+      redirectUri: redirectUri(config.publicOrigin),
+      tx,
+    })
+    return { connection, claims }
+  })
 }
 
 const returnPath = (c: Context<AppEnv>, input: string | undefined) =>
@@ -139,7 +145,10 @@ export const ssoRoutes = new Hono<AppEnv>()
         ? await connectionsForIssuer(anyReplica(c.env.DB), c.var.runtime, issuer)
         : []
     const choice = chooseConnection(candidates, { by: 'issuer' })
-    return beginLogin(c, choice, input.login_hint, returnPath(c, input.target_link_uri))
+    return beginLogin(c, choice, {
+      hint: input.login_hint,
+      returnTo: returnPath(c, input.target_link_uri),
+    })
   })
   .on(
     ['GET', 'POST'],
@@ -153,17 +162,27 @@ export const ssoRoutes = new Hono<AppEnv>()
         by: 'id',
         issuer: input.iss,
       })
-      return beginLogin(c, choice, input.login_hint, returnPath(c, input.target_link_uri))
+      return beginLogin(c, choice, {
+        hint: input.login_hint,
+        returnTo: returnPath(c, input.target_link_uri),
+      })
     },
   )
   .on(['GET', 'POST'], '/start', sameOriginOnly, validateQueryOrForm(startSchema), async (c) => {
     const input = c.req.valid('form')
-    c.var.audit.email = input.email
-    const domain = emailDomain(input.email) ?? ''
-    const candidates = await connectionsForEmailDomain(anyReplica(c.env.DB), c.var.runtime, domain)
-    const choice = chooseConnection(candidates, { by: 'domain' })
-    return beginLogin(c, choice, input.email, returnPath(c, input.return_to), {
-      spInitiated: true,
+    return concerning({ email: input.email }, async () => {
+      const domain = emailDomain(input.email) ?? ''
+      const candidates = await connectionsForEmailDomain(
+        anyReplica(c.env.DB),
+        c.var.runtime,
+        domain,
+      )
+      const choice = chooseConnection(candidates, { by: 'domain' })
+      return beginLogin(c, choice, {
+        hint: input.email,
+        returnTo: returnPath(c, input.return_to),
+        spInitiated: true,
+      })
     })
   })
   .get('/callback', async (c) => {
@@ -178,46 +197,48 @@ export const ssoRoutes = new Hono<AppEnv>()
     ])
     // A code the IdP refused says so (code_rejected); one it redeemed twice meets our own record.
     if (redeemed.status === 'rejected') throw redeemed.reason
-    if (spent.status === 'rejected') throw spent.reason
     const { connection, claims } = redeemed.value
-    const { idToken } = claims
-    const sealIdToken = idToken
-      ? (rowId: string) => seal(config.dataKey, idToken, rowId)
-      : undefined
-    const current = await presentedSession(c, config, runtime.now())
-    const chosen = await chosenLogins(c, config.sessionKeys)
-    const started = { spInitiated: tx.spInitiated === true, chosen }
-    const landing = {
-      current,
-      mustConfirm: (userId: string) =>
-        mustConfirmLogin({ connectionId: connection.id, userId }, started),
-    }
-    const primary = db(c)
-    const storage = {
-      primary,
-      facts: spent.value ? replicaAfter(c.env.DB, spent.value) : primary,
-    }
-    const outcome = await signInWithSso(
-      storage,
-      connection.id,
-      claims,
-      c.var.audit,
-      runtime.now(),
-      landing,
-      { sealIdToken },
-    )
-    if (outcome.afterResponse) writeBehind(c, 'sso sign-in', outcome.afterResponse)
-    const notice = outcome.identityAdded && { ...outcome.identityAdded, issuer: connection.issuer }
-    for (const mail of notice ? identityAddedMails(notice) : []) mailer(c)('identity_added', mail)
-    if ('session' in outcome) {
-      await startSsoSession(c, outcome.session, connection.id)
-      return c.redirect(tx.returnTo, 302)
-    }
-    return askToContinue(c, {
-      next: outcome.pending,
-      replaces: outcome.replaces,
-      connectionId: connection.id,
-      returnTo: tx.returnTo,
-      idTokenSealed: outcome.idTokenSealed,
+    return concerning({ teamId: connection.teamId, email: claims.email ?? null }, async () => {
+      if (spent.status === 'rejected') throw spent.reason
+      const current = await presentedSession(c, config, runtime.now())
+      const chosen = await chosenLogins(c, config.sessionKeys)
+      const started = { spInitiated: tx.spInitiated === true, chosen }
+      const landing = {
+        current,
+        mustConfirm: (userId: string) =>
+          mustConfirmLogin({ connectionId: connection.id, userId }, started),
+      }
+      const primary = db(c)
+      const storage = {
+        primary,
+        facts: spent.value ? replicaAfter(c.env.DB, spent.value) : primary,
+      }
+      const { idToken } = claims
+      const outcome = await signInWithSso({
+        storage,
+        connectionId: connection.id,
+        claims,
+        audit: c.var.audit,
+        nowMs: runtime.now(),
+        landing,
+        idToken: idToken ? { idToken, dataKey: config.dataKey } : undefined,
+      })
+      if (outcome.afterResponse) writeBehind(c, 'sso sign-in', outcome.afterResponse)
+      const notice = outcome.identityAdded && {
+        ...outcome.identityAdded,
+        issuer: connection.issuer,
+      }
+      for (const mail of notice ? identityAddedMails(notice) : []) mailer(c)('identity_added', mail)
+      if ('session' in outcome) {
+        await startSsoSession(c, outcome.session, connection.id)
+        return c.redirect(tx.returnTo, 302)
+      }
+      return askToContinue(c, {
+        next: outcome.pending,
+        replaces: outcome.replaces,
+        connectionId: connection.id,
+        returnTo: tx.returnTo,
+        idTokenSealed: outcome.idTokenSealed,
+      })
     })
   })

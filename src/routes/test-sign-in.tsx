@@ -1,16 +1,17 @@
 // The callback of a setup test sign-in: what the IdP sent and what a real login would do; nobody signed in.
 import type { Context } from 'hono'
 import { type ConnectionRecord, connectionsById } from '../db/connections'
-import { insertEvent } from '../db/events'
 import type { AppEnv } from '../env'
-import { AppError } from '../errors'
-import { eventRow, newReferenceId } from '../events'
+import { AppError, concerning, type ErrorCode } from '../errors'
 import { db } from '../http/context'
-import { describeCause, log } from '../log'
+import { recordRefusal } from '../http/refusal'
 import type { VerifiedClaims } from '../oidc/flow'
 import type { LoginTransaction } from '../oidc/transaction'
 import { judgeTestSignIn, testedValuesOf } from '../setup/test-sign-in'
 import { TestSignInFailedPage, TestSignInPage } from '../views/test-sign-in'
+
+/** Codes of failures on our side, never a test's outcome. */
+const ours = new Set<ErrorCode>(['internal_error', 'storage_unavailable'])
 
 /**
  * The connection a test sign-in tests, read from D1 (never an isolate's copy, which may predate a save):
@@ -33,23 +34,17 @@ export async function showTestSignIn(
   tx: LoginTransaction,
   complete: () => Promise<{ connection: ConnectionRecord; claims: VerifiedClaims }>,
 ) {
-  c.var.audit.action = 'setup_test'
+  // The callback learns from its transaction that it serves a test sign-in.
+  c.set('audit', { ...c.var.audit, action: 'setup_test' })
   c.header('cache-control', 'no-store')
   const now = c.var.runtime.now()
   let completed: Awaited<ReturnType<typeof complete>>
   try {
     completed = await complete()
   } catch (error) {
-    if (!(error instanceof AppError)) throw error
-    const referenceId = newReferenceId()
-    const outcome = error.status >= 500 ? 'error' : 'refused'
-    log('info', 'setup_test', {
-      outcome,
-      code: error.code,
-      referenceId,
-      cause: describeCause(error.cause),
-    })
-    await insertEvent(db(c), eventRow(c.var.audit, outcome, error.code, referenceId, now))
+    // A failure of ours (storage, a bug) is no result of the test: the error page answers it.
+    if (!(error instanceof AppError) || ours.has(error.code)) throw error
+    const referenceId = await recordRefusal(c, error)
     const page = (
       <TestSignInFailedPage
         code={error.code}
@@ -62,7 +57,10 @@ export async function showTestSignIn(
     return c.html(page, error.status)
   }
   const { connection, claims } = completed
-  const verdict = await judgeTestSignIn(db(c), connection, claims, tx, c.var.audit, now)
+  const subject = { teamId: connection.teamId, email: claims.email ?? null }
+  const verdict = await concerning(subject, () =>
+    judgeTestSignIn(db(c), { connection, claims, login: tx, audit: c.var.audit, nowMs: now }),
+  )
   return c.html(
     <TestSignInPage claims={claims} token={claims.token} verdict={verdict} back={tx.returnTo} />,
   )

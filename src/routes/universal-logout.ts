@@ -3,7 +3,7 @@ import { type Context, Hono } from 'hono'
 import { connectionById, connectionsForIssuer } from '../connections'
 import type { ConnectionRecord } from '../db/connections'
 import type { AppEnv } from '../env'
-import { AppError } from '../errors'
+import { AppError, concerning } from '../errors'
 import { audited } from '../http/audit'
 import { db, upstream } from '../http/context'
 import { clientKey, countRequest, rateLimits } from '../http/rate-limit'
@@ -30,7 +30,7 @@ async function verified(
 ): Promise<VerifiedLogoutToken> {
   try {
     return await verifyLogoutRequest(
-      { upstream: upstream(c), nowMs: c.var.runtime.now(), audit: c.var.audit },
+      { upstream: upstream(c), nowMs: c.var.runtime.now() },
       {
         connections: await connections(),
         audience: `${c.var.config.publicOrigin}${path}`,
@@ -38,20 +38,24 @@ async function verified(
       },
     )
   } catch (error) {
-    await countRequest(c, rateLimits.anonymous, clientKey(c))
+    // Over the limit, the 429 concerns whom the refused request did.
+    const subject = error instanceof AppError ? error.subject : {}
+    await concerning(subject, () => countRequest(c, rateLimits.anonymous, clientKey(c)))
     throw error
   }
 }
 
 /** 60 verified requests a minute per connection (every connection of the issuer, for the bare endpoint). */
 async function answer(c: Context<AppEnv>, token: VerifiedLogoutToken) {
-  for (const { id } of token.connections)
-    await countRequest(c, rateLimits.universalLogout, `connection:${id}`)
-  await universalLogout(
-    { db: db(c), upstream: upstream(c), nowMs: c.var.runtime.now(), audit: c.var.audit },
-    token,
-    () => c.req.json().catch(() => undefined),
-  )
+  await concerning(token.subject, async () => {
+    for (const { id } of token.connections)
+      await countRequest(c, rateLimits.universalLogout, `connection:${id}`)
+    await universalLogout(
+      { db: db(c), upstream: upstream(c), nowMs: c.var.runtime.now(), audit: c.var.audit },
+      token,
+      () => c.req.json().catch(() => undefined),
+    )
+  })
   return c.body(null, 204)
 }
 

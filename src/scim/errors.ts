@@ -1,6 +1,7 @@
 // SCIM errors: an HTTP status, an optional scimType and a detail, sent in the SCIM error schema.
 // @see RFC 7644 §3.12
 import type * as z from 'zod/mini'
+import { AppError, type ErrorCode } from '../errors'
 
 export const scimErrorSchema = 'urn:ietf:params:scim:api:messages:2.0:Error'
 export const scimContentType = 'application/scim+json'
@@ -17,14 +18,27 @@ export type ScimType =
 
 export type ScimStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 501 | 503
 
-/** The one SCIM error class: the status and scimType are stable, the detail is a plain sentence. */
-export class ScimError extends Error {
+/** The catalogue code a SCIM status is recorded under: 401 and 404 are routine (no event row). */
+const codes: Partial<Record<ScimStatus, ErrorCode>> = {
+  401: 'unauthorized',
+  404: 'not_found',
+  409: 'scim_conflict',
+}
+const codeOf = (status: ScimStatus): ErrorCode =>
+  status >= 500 ? 'internal_error' : (codes[status] ?? 'invalid_request')
+
+/**
+ * The one SCIM error class: the status and scimType are stable, the detail is a plain sentence. An AppError
+ * (its code from the status), so a SCIM refusal names its subject and is recorded as every refusal is.
+ */
+export class ScimError extends AppError {
+  declare readonly status: ScimStatus
   constructor(
-    readonly status: ScimStatus,
+    status: ScimStatus,
     readonly detail: string,
     readonly scimType?: ScimType,
   ) {
-    super(detail)
+    super(codeOf(status), { status, message: detail })
   }
 
   get body() {

@@ -15,7 +15,7 @@ import {
 } from '../db/scim'
 import { insertEvent } from '../db/events'
 import type { AuditAction } from '../vocabulary'
-import { eventRow, newReferenceId } from '../events'
+import { successRow } from '../events'
 import { notFound, readResource, ScimError } from './errors'
 import { filterValue, onlyAttributes, parseFilter } from './filter'
 import { applyPatch, readPatchOperations } from './patch'
@@ -97,16 +97,7 @@ export async function listGroups(s: ScimContext, query: Record<string, string>) 
 }
 
 const event = (s: ScimContext, action: AuditAction) =>
-  insertEvent(
-    s.db,
-    eventRow(
-      { ...s.audit, action, teamId: s.scope.teamId, email: null },
-      'success',
-      null,
-      newReferenceId(),
-      s.nowMs,
-    ),
-  )
+  insertEvent(s.db, successRow({ ...s.audit, action }, { teamId: s.scope.teamId }, s.nowMs))
 
 async function run(s: ScimContext, statements: BatchItem<'sqlite'>[]) {
   try {

@@ -24,7 +24,8 @@ import {
 } from '../db/scim'
 import { insertEvent } from '../db/events'
 import type { AuditAction } from '../vocabulary'
-import { type Audit, eventRow, newReferenceId } from '../events'
+import { concerning } from '../errors'
+import { type Audit, successRow } from '../events'
 import { adoptionEndsAccess, emailDomain } from '../provisioning'
 import { email as emailSchema } from '../schemas'
 import { notFound, readResource, ScimError } from './errors'
@@ -32,7 +33,7 @@ import { filterValue, onlyAttributes, parseFilter } from './filter'
 import { applyPatch, readPatchOperations } from './patch'
 import { iso, listResponse, readPaging, userSchema } from './protocol'
 
-/** What a SCIM call needs: storage, the token's team, the clock, the base URL and the audit to fill in. */
+/** What a SCIM call needs: storage, the token's team, the clock, the base URL and the request's audit. */
 export interface ScimContext {
   db: Database
   scope: ScimScope
@@ -154,16 +155,7 @@ export async function listUsers(s: ScimContext, query: Record<string, string>) {
 }
 
 const event = (s: ScimContext, action: AuditAction, email: string) =>
-  insertEvent(
-    s.db,
-    eventRow(
-      { ...s.audit, action, teamId: s.scope.teamId, email },
-      'success',
-      null,
-      newReferenceId(),
-      s.nowMs,
-    ),
-  )
+  insertEvent(s.db, successRow({ ...s.audit, action }, { teamId: s.scope.teamId, email }, s.nowMs))
 
 async function requireTeamDomain(s: ScimContext, email: string) {
   const domain = emailDomain(email)
@@ -194,7 +186,11 @@ async function run(s: ScimContext, statements: BatchItem<'sqlite'>[]) {
  */
 export async function createUser(s: ScimContext, body: unknown) {
   const state = readUser(body)
-  s.audit.email = state.email
+  return concerning({ email: state.email }, () => provisionUser(s, state))
+}
+
+/** POST /Users once the body is read: a refusal from here on names the email. */
+async function provisionUser(s: ScimContext, state: UserState) {
   await requireTeamDomain(s, state.email)
   const existing = await userByEmailForTeam(s.db, s.scope.teamId, state.email)
   if (existing?.teamId && existing.teamId !== s.scope.teamId)
@@ -234,8 +230,12 @@ export async function createUser(s: ScimContext, body: unknown) {
  * Writes the difference between a member as stored and as Okta now describes them; a new email ends the
  * links mailed to the old one.
  */
-async function applyUser(s: ScimContext, row: ScimUserRow, next: UserState) {
-  s.audit.email = row.email
+function applyUser(s: ScimContext, row: ScimUserRow, next: UserState) {
+  return concerning({ email: row.email }, () => writeUser(s, row, next))
+}
+
+/** `applyUser`'s writes, the event last. */
+async function writeUser(s: ScimContext, row: ScimUserRow, next: UserState) {
   const statements: BatchItem<'sqlite'>[] = []
   const now = Math.floor(s.nowMs / 1000)
   if (next.email !== row.email) {
@@ -313,9 +313,8 @@ function withoutStaleDisplayName(
  */
 export async function deleteUser(s: ScimContext, id: string) {
   const row = await loadUser(s, id)
-  s.audit.email = row.email
   const now = Math.floor(s.nowMs / 1000)
-  await run(s, [
+  const statements: BatchItem<'sqlite'>[] = [
     leaveTeam(s.db, s.scope.teamId, row.id),
     leaveTeamGroups(s.db, s.scope.teamId, row.id),
     ...revokeUserSessions(s.db, row.id, s.nowMs),
@@ -329,5 +328,6 @@ export async function deleteUser(s: ScimContext, id: string) {
       updatedAt: now,
     }),
     event(s, 'scim_user_deleted', row.email),
-  ])
+  ]
+  await concerning({ email: row.email }, () => run(s, statements))
 }

@@ -1,4 +1,4 @@
-// The session: its cookie payload, its secret and row id, and the recheck against D1 every few minutes.
+// The session: its cookie payload, its secret and row id, and its recheck against D1 (every 60 s by default).
 import * as z from 'zod/mini'
 import { randomId, sha256Hex } from '../crypto/encoding'
 import type { Database } from '../db/client'
@@ -13,19 +13,14 @@ export const sessionSchema = z.object({
   userId: z.string(),
   email: z.string(),
   name: z.nullable(z.string()),
-  /** Cookies signed before the field existed read as unproven until their next recheck. */
-  emailVerified: z._default(z.boolean(), false),
+  emailVerified: z.boolean(),
   team: z.nullable(z.object({ id: z.string(), name: z.string() })),
   method: z.enum(authMethods),
-  /** Absent in cookies issued before roles existed; filled in at the next recheck. */
-  role: z.optional(z.nullable(z.enum(roles))),
+  role: z.nullable(z.enum(roles)),
   checkedAt: z.number(),
   expiresAt: z.number(),
-  /**
-   * When the login issued it (ms): a session issued before its user's revocation watermark is never stored
-   * nor renewed. Cookies signed before the field existed read 0 (their row's own time decides the recheck).
-   */
-  issuedAtMs: z._default(z.number(), 0),
+  /** When the login issued it (ms): a session issued before its user's revocation watermark is never stored nor renewed. */
+  issuedAtMs: z.number(),
 })
 
 export type Session = z.infer<typeof sessionSchema>

@@ -20,7 +20,7 @@ import {
 } from '../db/connections'
 import { retireSetupLinks } from '../db/setup-links'
 import { AppError } from '../errors'
-import type { Audit } from '../events'
+import type { Recorded } from '../events'
 
 const nowSeconds = (d: AdminDeps) => Math.floor(d.runtime.now() / 1000)
 
@@ -33,7 +33,7 @@ export async function saveDraft(
   d: AdminDeps,
   teamId: string,
   input: SetupConnectionInput,
-  audit: Audit,
+  recorded: Recorded,
 ): Promise<ConnectionView> {
   const issuer = await checkIssuer(d, input.issuer)
   const draft = await teamDraft(d.db, teamId)
@@ -47,7 +47,7 @@ export async function saveDraft(
   const write = draft
     ? updateConnection(d.db, id, { ...values, testedAt: null, updatedAt: nowSeconds(d) })
     : insertConnection(d.db, { id, teamId, ...values, enabled: false, status: 'draft' })
-  await d.db.batch([write, success(d, audit)])
+  await d.db.batch([write, success(d, recorded)])
   forgetConnection(d.runtime, id)
   return getConnection(d, id)
 }
@@ -69,7 +69,7 @@ export async function activate(
   d: AdminDeps,
   teamId: string,
   id: string,
-  audit: Audit,
+  recorded: Recorded,
 ): Promise<ConnectionView> {
   const row = await teamConnection(d, teamId, id)
   if (row.status === 'active') return getConnection(d, id)
@@ -79,7 +79,7 @@ export async function activate(
     retireSetupLinks(d.db, teamId, now, { activeConnectionId: id }),
   ])
   if (!activated) throw new AppError('connection_untested')
-  await success(d, audit)
+  await success(d, recorded)
   forgetConnection(d.runtime, id)
   const view = await getConnection(d, id)
   await mailSsoOn(d, view)

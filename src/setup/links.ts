@@ -11,7 +11,7 @@ import {
 import { type AdminDeps, getTeam, success } from '../admin/operations'
 import type { Database } from '../db/client'
 import { AppError } from '../errors'
-import type { Audit } from '../events'
+import type { Recorded } from '../events'
 import { setupLinkMail } from '../mail/templates'
 import { setupLinkPath } from '../vocabulary'
 
@@ -42,7 +42,7 @@ export async function mintSetupLink(
   d: AdminDeps,
   teamId: string,
   email: string | undefined,
-  audit: Audit,
+  recorded: Recorded,
 ): Promise<{ url: string; expiresAt: string }> {
   const team = await getTeam(d, teamId)
   const token = newToken()
@@ -54,7 +54,7 @@ export async function mintSetupLink(
     email: email ?? null,
     expiresAt,
   }
-  await d.db.batch([insertSetupLink(d.db, row), success(d, audit)])
+  await d.db.batch([insertSetupLink(d.db, row), success(d, recorded, { email: row.email })])
   const url = `${d.config.publicOrigin}${setupLinkPath(token)}`
   if (email) {
     const mail = { to: email, teamName: team.name, link: url, validDays: setupLinkValidDays }
@@ -75,11 +75,11 @@ export async function revokeSetupLink(
   d: AdminDeps,
   teamId: string,
   linkId: string,
-  audit: Audit,
+  recorded: Recorded,
 ): Promise<void> {
   const revoked = await revokeSetupLinkRow(d.db, teamId, linkId, nowSeconds(d))
   if (revoked.length === 0) throw new AppError('not_found')
-  await success(d, audit)
+  await success(d, recorded)
 }
 
 /**

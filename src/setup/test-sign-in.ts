@@ -5,7 +5,7 @@ import { markConnectionTested, type TestedValues } from '../db/connections'
 import { insertEvent } from '../db/events'
 import { loadSsoLoginFacts, markStateUsed, refuseSpentState } from '../db/login'
 import type { ErrorCode } from '../errors'
-import { type Audit, eventRow, newReferenceId } from '../events'
+import { type Audit, eventRow } from '../events'
 import { comparableEmail, decideSsoLogin, emailDomain, type SsoClaims } from '../provisioning'
 
 export type TestVerdict =
@@ -36,12 +36,15 @@ export const testedValuesOf = (values: TestedValues): Promise<string> =>
  */
 export async function judgeTestSignIn(
   db: Database,
-  connection: TestedValues,
-  claims: SsoClaims,
-  login: { state: string; expiresAt: number },
-  audit: Audit,
-  nowMs: number,
+  test: {
+    connection: TestedValues & { teamId: string }
+    claims: SsoClaims
+    login: { state: string; expiresAt: number }
+    audit: Audit
+    nowMs: number
+  },
 ): Promise<TestVerdict> {
+  const { connection, claims, login, audit, nowMs } = test
   const email = comparableEmail(claims.email)
   const usable = email === 'invalid' ? undefined : email
   const facts = await loadSsoLoginFacts(db, {
@@ -57,13 +60,13 @@ export async function judgeTestSignIn(
       ? { outcome: 'would_refuse', code: decision.code }
       : { outcome: 'would_sign_in', newAccount: decision.create, joinsTeam: !!decision.joinWith }
   const passed = verdict.outcome === 'would_sign_in'
-  const event = eventRow(
-    { ...audit, email: usable ?? null },
-    passed ? 'success' : 'refused',
-    passed ? null : verdict.code,
-    newReferenceId(),
-    nowMs,
-  )
+  const event = eventRow({
+    audit,
+    subject: { teamId: connection.teamId, email: usable ?? null },
+    outcome: passed ? 'success' : 'refused',
+    errorCode: passed ? null : verdict.code,
+    atMs: nowMs,
+  })
   await db
     .batch([
       markStateUsed(db, await hashToken(login.state), login.expiresAt),
