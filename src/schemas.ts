@@ -12,3 +12,6 @@ export const email = z.pipe(
 export const text = (max: number) => z.string().check(z.trim(), z.maxLength(max))
 
 export const permission = z.enum(permissions)
+
+/** Our ids (`randomId`: base64url) as they arrive in a path; anything else names no row of ours. */
+export const id = z.string().check(z.regex(/^[\w-]{1,64}$/))

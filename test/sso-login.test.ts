@@ -126,12 +126,18 @@ describe('tile login, more', () => {
   })
 
   it('refuses an unknown iss or connection with a 4xx page and never redirects', async () => {
-    const { rig } = await scene()
+    const { rig, team } = await scene()
     await expectRefusal(
       await rig.fetch(new Browser(), '/sso/initiate?iss=https%3A%2F%2Funknown.example.test'),
       { status: 404, code: 'unknown_issuer' },
     )
     await expectRefusal(await rig.fetch(new Browser(), '/sso/initiate/nope'), {
+      status: 404,
+      code: 'unknown_connection',
+    })
+    // An id is looked up as it came, never cut to length: a real id with anything appended is no id.
+    const padded = `/sso/initiate/${team.connectionId}${'x'.repeat(64 - team.connectionId.length)}y`
+    await expectRefusal(await rig.fetch(new Browser(), padded), {
       status: 404,
       code: 'unknown_connection',
     })

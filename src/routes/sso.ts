@@ -24,7 +24,7 @@ import { authorizationRequest, exchangeCode, validateCallback } from '../oidc/fl
 import { normalizeIssuer } from '../oidc/issuer'
 import { type LoginTransaction, maxReturnToLength } from '../oidc/transaction'
 import { type ConnectionChoice, chooseConnection, emailDomain } from '../provisioning'
-import { email, text } from '../schemas'
+import { email, id as idSchema, text } from '../schemas'
 import { signInWithSso, spendLoginState } from '../sign-in'
 import { anyReplica, replicaAfter } from '../fresh-reads'
 import { type AuditAction, redirectUri } from '../vocabulary'
@@ -156,8 +156,10 @@ export const ssoRoutes = new Hono<AppEnv>()
     validateQueryOrForm(connectionInitiateSchema),
     async (c) => {
       const input = c.req.valid('form')
-      const id = c.req.param('connectionId').slice(0, 64)
-      const connection = await connectionById(anyReplica(c.env.DB), c.var.runtime, id)
+      const id = idSchema.safeParse(c.req.param('connectionId'))
+      const connection = id.success
+        ? await connectionById(anyReplica(c.env.DB), c.var.runtime, id.data)
+        : undefined
       const choice = chooseConnection(connection ? [connection] : [], {
         by: 'id',
         issuer: input.iss,

@@ -8,6 +8,7 @@ import { audited } from '../http/audit'
 import { db, upstream } from '../http/context'
 import { clientKey, countRequest, rateLimits } from '../http/rate-limit'
 import { unverifiedIssuer } from '../oidc/logout-token'
+import { id as idSchema } from '../schemas'
 import {
   logsOut,
   universalLogout,
@@ -72,9 +73,12 @@ export const universalLogoutRoutes = new Hono<AppEnv>()
     return answer(c, token)
   })
   .post('/:connectionId', async (c) => {
-    const id = c.req.param('connectionId').slice(0, 64)
+    const id = c.req.param('connectionId')
     const token = await verified(c, `/sso/universal-logout/${id}`, async () => {
-      const connection = await connectionById(db(c), c.var.runtime, id)
+      const known = idSchema.safeParse(id)
+      const connection = known.success
+        ? await connectionById(db(c), c.var.runtime, known.data)
+        : undefined
       // A draft or a disabled connection logs nobody out: to this endpoint it is no connection.
       if (!connection || !logsOut(connection))
         throw new AppError('unknown_connection', {
