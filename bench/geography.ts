@@ -75,6 +75,17 @@ function geographicD1(db: D1Database): D1Database {
  * scenario; `/__bench/counters` first waits for the work sent after responses (write-behind) and adds the
  * round trips by where they went; `/__bench/reset` clears those too.
  */
+/**
+ * The env with its D1 placed in the geography: one object per isolate, as workerd passes its env, so what
+ * the app keeps per env object (its parsed config) lives as long as it would in production.
+ */
+const placedEnvs = new WeakMap<object, object>()
+function placed<E extends GeoEnv>(env: E): E {
+  let wrapped = placedEnvs.get(env) as E | undefined
+  if (!wrapped) placedEnvs.set(env, (wrapped = { ...env, DB: geographicD1(env.DB) }))
+  return wrapped
+}
+
 export function withGeography<E extends GeoEnv>(inner: {
   fetch: (request: Request, env: E, ctx: ExecutionContext) => Response | Promise<Response>
 }): ExportedHandler<E> {
@@ -108,7 +119,7 @@ export function withGeography<E extends GeoEnv>(inner: {
         passThroughOnException: () => ctx.passThroughOnException(),
         props: ctx.props,
       } as unknown as ExecutionContext
-      return inner.fetch(request as never, { ...env, DB: geographicD1(env.DB) }, tracked)
+      return inner.fetch(request as never, placed(env), tracked)
     },
   }
 }
