@@ -113,6 +113,15 @@ describe('clientKey', () => {
     expect(await keyFor('2001:db8::1')).toBe('client:2001:db8:0:0::/64')
   })
 
+  it('is the IPv4 address an IPv4-mapped IPv6 address carries (before: all of them one /64)', async () => {
+    expect(await keyFor('::ffff:203.0.113.7')).toBe('client:203.0.113.7')
+    expect(await keyFor('::ffff:cb00:7108')).toBe('client:203.0.113.8')
+  })
+
+  it('is the value as it came when it is no address (a local tool; the edge always sends one)', async () => {
+    expect(await keyFor('zz::1')).toBe('client:zz::1')
+  })
+
   it('is one shared key without the header', async () => {
     expect(await keyFor()).toBe('client:unknown')
   })

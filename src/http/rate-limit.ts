@@ -1,5 +1,12 @@
 // Rate limits over the Workers Rate Limiting binding: a middleware per limit, keyed by what the request is.
 import type { Context, MiddlewareHandler } from 'hono'
+import {
+  convertIPv4BinaryToString,
+  convertIPv4MappedIPv6ToIPv4,
+  convertIPv6ToBinary,
+  expandIPv6,
+  isIPv4MappedIPv6,
+} from 'hono/utils/ipaddr'
 import { sha256Hex } from '../crypto/encoding'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
@@ -34,32 +41,28 @@ export const rateLimits = {
 
 /**
  * The client as Cloudflare saw it (`CF-Connecting-IP`, set by the edge and not forgeable through it);
- * an IPv6 client counts as its /64, which one subscriber usually holds whole. Without the header (tests,
- * a local tool) every such request shares one counter.
+ * an IPv6 client counts as its /64, which one subscriber usually holds whole, and an IPv4-mapped IPv6
+ * address as the IPv4 address it carries. Without the header (tests, a local tool) every such request
+ * shares one counter.
  */
 export function clientKey(c: Context): string {
   const ip = c.req.header('cf-connecting-ip')?.trim().toLowerCase()
   if (!ip) return 'client:unknown'
-  return ip.includes(':') ? `client:${ipv6Prefix64(ip)}` : `client:${ip}`
+  return ip.includes(':') ? `client:${ipv6Client(ip)}` : `client:${ip}`
 }
 
-/** `2001:db8:1:2:3:4:5:6` and `2001:db8:1:2::9` both become `2001:db8:1:2::/64`. */
-function ipv6Prefix64(ip: string): string {
-  const [head = '', tail] = ip.split('::')
-  const before = head ? head.split(':') : []
-  const after = tail ? tail.split(':') : []
-  const groups =
-    tail === undefined
-      ? before
-      : [
-          ...before,
-          ...Array<string>(Math.max(0, 8 - before.length - after.length)).fill('0'),
-          ...after,
-        ]
-  return `${groups
-    .slice(0, 4)
-    .map((g) => parseInt(g, 16).toString(16))
-    .join(':')}::/64`
+/** `2001:db8:1:2::9` → `2001:db8:1:2::/64`, `::ffff:203.0.113.7` → `203.0.113.7`; not an address: as it came. */
+function ipv6Client(ip: string): string {
+  let binary: bigint
+  try {
+    binary = convertIPv6ToBinary(expandIPv6(ip))
+  } catch {
+    return ip
+  }
+  if (isIPv4MappedIPv6(binary))
+    return convertIPv4BinaryToString(convertIPv4MappedIPv6ToIPv4(binary))
+  const prefix = [3, 2, 1, 0].map((i) => ((binary >> BigInt(64 + 16 * i)) & 0xffffn).toString(16))
+  return `${prefix.join(':')}::/64`
 }
 
 /**
