@@ -20,25 +20,25 @@ export type SessionRow = typeof sessions.$inferInsert & { issuedAtMs: number }
 export const issuedSinceWatermark = (userId: string, issuedAtMs: number) =>
   sql`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.sessionsValidAfterMs} <= ${issuedAtMs})`
 
+/** The insert of a session's row that stores nothing when all the user's sessions were ended after it was issued. */
+const insertSessionIfLive = (db: Database, row: SessionRow) =>
+  db
+    .insert(sessions)
+    .select(rowWhen(sessions, row, issuedSinceWatermark(row.userId, row.issuedAtMs)))
+
 /**
  * A session's row unless all the user's sessions were ended after it was issued; returns the stored id (none
  * when refused). Storing one id twice fails (a pending switch is confirmed once).
  */
 export const insertSession = (db: Database, row: SessionRow) =>
-  db
-    .insert(sessions)
-    .select(rowWhen(sessions, row, issuedSinceWatermark(row.userId, row.issuedAtMs)))
-    .returning({ id: sessions.id })
+  insertSessionIfLive(db, row).returning({ id: sessions.id })
 
 /**
  * A login's session row (written behind the response), unless a logout that came first has stored it ended
  * (then that row stays) or all the user's sessions were ended after it was issued (then none is stored).
  */
 export const insertSessionUnlessEnded = (db: Database, row: SessionRow) =>
-  db
-    .insert(sessions)
-    .select(rowWhen(sessions, row, issuedSinceWatermark(row.userId, row.issuedAtMs)))
-    .onConflictDoNothing({ target: sessions.id })
+  insertSessionIfLive(db, row).onConflictDoNothing({ target: sessions.id })
 
 /**
  * Logout: ends the session's row, or stores it ended when the login's write-behind has not stored it yet,
