@@ -2,6 +2,7 @@
 import { type Context, Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { AppError, concerning } from '../errors'
+import { audited } from '../http/audit'
 import { rememberChosenLogin } from '../http/chosen-cookie'
 import { db } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
@@ -53,14 +54,7 @@ export async function askToContinue(
  */
 export const pendingLoginRoutes = (action: AuditAction) =>
   new Hono<AppEnv>()
-    .use(
-      '*',
-      async (c, next) => {
-        c.set('audit', { kind: 'login', action })
-        await next()
-      },
-      sameOriginOnly,
-    )
+    .use('*', audited({ kind: 'login', action }), sameOriginOnly)
     .post('/', async (c) => {
       const { config, runtime } = c.var
       const pending = await takePendingSwitch(c, config.sessionKeys, runtime.now())
