@@ -41,6 +41,8 @@ export default defineConfig(async () => {
     test: {
       include: ['test/**/*.test.ts', 'examples/host-app/test/**/*.test.ts'],
       setupFiles: ['./test/setup.ts'],
+      // Whole logins against a real IdP in workerd: some tests make 70 requests; a loaded machine needs the room.
+      testTimeout: 20_000,
       silent: 'passed-only' as const,
     },
   }

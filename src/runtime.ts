@@ -1,6 +1,7 @@
 // What lives for the life of an isolate: the upstream fetch and the in-memory caches.
 import type { CachedDocument } from './oidc/document-cache'
 import type { ConnectionRecord } from './db/connections'
+import type { KeyCache } from './oidc/key-cache'
 import { cappedFetch, maxUpstreamBytes } from './upstream'
 
 export interface Runtime {
@@ -14,8 +15,8 @@ export interface Runtime {
   documents: Map<string, CachedDocument>
   /** Loads in flight, so concurrent logins on a cold cache share one fetch per document. */
   loading: Map<string, Promise<unknown>>
-  /** Last forced JWKS refetch per issuer, in epoch ms: an unknown `kid` refetches at most once a minute. */
-  jwksRefetchedAt: Map<string, number>
+  /** Each issuer's signing keys as oauth4webapi and jose cache them (src/oidc/key-cache.ts). */
+  keyCaches: Map<string, KeyCache>
   /** Connections read at initiate or callback, so the callback's token exchange needs no extra D1 read. */
   connections: Map<string, { record: ConnectionRecord; readAt: number }>
   now: () => number
@@ -36,9 +37,9 @@ export function createRuntime(options: { fetch?: typeof fetch; now?: () => numbe
     hostFetch: (input, init) => fetch(input, init),
     documents: new Map(),
     loading: new Map(),
-    jwksRefetchedAt: new Map(),
+    keyCaches: new Map(),
     connections: new Map(),
-    now: options.now ?? Date.now,
+    now: options.now ?? (() => Date.now()),
     writeBehindFailures: 0,
   }
 }

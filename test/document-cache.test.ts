@@ -1,4 +1,4 @@
-// Discovery and JWKS caching: memory, then KV, then the IdP; stale copies during outages; kid-miss refetch limits.
+// Discovery and JWKS caching: memory, then KV, then the IdP; stale discovery during outages; the key cache's limits.
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../src/app'
 import { freshForMs, staleForMs } from '../src/oidc/document-cache'
@@ -41,23 +41,40 @@ describe('discovery and JWKS cache', () => {
     expect(rig.counters.kvReads).toBe(1)
   })
 
-  it('refetches after an hour, and serves the stale copy for up to a day while the IdP is down', async () => {
+  it('refetches discovery after an hour, and serves the stale copy for up to a day while it is down', async () => {
     const { rig, advance } = await warmRig()
     advance(freshForMs + 1)
     expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(303)
     expect(rig.idp.count('discovery')).toBe(1)
-    expect(rig.idp.count('jwks')).toBe(1)
     advance(freshForMs + 1)
-    rig.idp.behaviour.down = { discovery: true, jwks: true }
+    rig.idp.behaviour.down = { discovery: true }
     expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(303)
     advance(staleForMs)
     const { callback } = await tileLogin(rig, new Browser(), 'u1')
     await expectRefusal(callback, { status: 502, code: 'idp_unreachable' })
   })
 
-  it('refetches the JWKS on an unknown kid at most once a minute per issuer', async () => {
+  it('trusts the keys for five minutes (oauth4webapi), then asks the IdP; no stale keys while it is down', async () => {
+    const { rig, advance } = await warmRig()
+    advance(4 * 60_000)
+    expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(303)
+    expect(rig.idp.count('jwks')).toBe(0)
+    advance(60_000)
+    expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(303)
+    expect(rig.idp.count('jwks')).toBe(1)
+    advance(5 * 60_000)
+    rig.idp.behaviour.down = { jwks: true }
+    const { callback } = await tileLogin(rig, new Browser(), 'u1')
+    await expectRefusal(callback, { status: 502, code: 'idp_unreachable' })
+  })
+
+  it('refetches the JWKS on an unknown kid once the keys are a minute old, not before', async () => {
     const { rig, advance } = await warmRig()
     await rig.idp.rotateKeys()
+    const early = await tileLogin(rig, new Browser(), 'u1')
+    await expectRefusal(early.callback, { status: 403, code: 'token_invalid' })
+    expect(rig.idp.count('jwks')).toBe(0)
+    advance(60_000)
     expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(303)
     expect(rig.idp.count('jwks')).toBe(1)
     await rig.idp.rotateKeys()
@@ -67,6 +84,18 @@ describe('discovery and JWKS cache', () => {
     advance(60_000)
     expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(303)
     expect(rig.idp.count('jwks')).toBe(2)
+  })
+
+  it('keeps the refetched keys in KV, so a fresh isolate uses them without asking the IdP', async () => {
+    const { rig, advance } = await warmRig()
+    await rig.idp.rotateKeys()
+    advance(60_000)
+    expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(303)
+    expect(rig.idp.count('jwks')).toBe(1)
+    rig.runtime.keyCaches.clear()
+    rig.runtime.documents.clear()
+    expect((await tileLogin(rig, new Browser(), 'u1')).callback.status).toBe(303)
+    expect(rig.idp.count('jwks')).toBe(1)
   })
 
   it('shares one JWKS fetch among concurrent callbacks on a cold cache', async () => {

@@ -49,8 +49,6 @@ describe('EdgeSso.identify over a service binding', () => {
 
   it('answers null for a session support revoked, once its recheck is due', async (ctx) => {
     const s = await scene({ ctx, area })
-    // Registered two minutes ago on the rig's clock: the RPC (on the real clock) finds its recheck due.
-    s.advance(-120_000)
     const browser = new Browser()
     const email = `pat@solo.${s.team.domain}`
     await register(s.rig, browser, email)
@@ -58,6 +56,7 @@ describe('EdgeSso.identify over a service binding', () => {
     expect(live?.claims).toMatchObject({ email, amr: ['pwd'], team_id: null })
     const [user] = await query<{ id: string }>('select id from users where email = ?', email)
     expect((await s.rig.admin('DELETE', `/admin/api/users/${user!.id}/sessions`)).status).toBe(204)
+    s.advance(120_000)
     expect(await identifyThroughHost(browser.header())).toBeNull()
     s.tally.countRefused()
   })

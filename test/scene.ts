@@ -3,6 +3,7 @@ import { expect, type TestContext } from 'vitest'
 import { Tally } from './figures'
 import { Browser, createRig, me, publicOrigin, unique, type Rig } from './harness'
 import { tileLogin } from './logins'
+import { advanceClock } from './clock'
 import { TestIdp } from './idp/provider'
 
 export interface TeamSetup {
@@ -78,7 +79,7 @@ export interface Scene {
   tally: Tally
   /** The IdP's person: sub `okta-ada`, an email in the team's domain, no account yet. */
   email: string
-  /** Moves the worker's clock forward (the IdP keeps real time). */
+  /** Moves the clock forward: the worker's, its libraries' and the IdP's (test/clock.ts). */
   advance(ms: number): void
 }
 
@@ -94,17 +95,12 @@ export interface SceneOptions extends TeamOptions {
 export const sub = 'okta-ada'
 
 export async function scene(options: SceneOptions = {}): Promise<Scene> {
-  let offsetMs = 0
-  const rig = await createRig({
-    issuer: options.issuer,
-    idps: options.idps,
-    now: () => Date.now() + offsetMs,
-  })
+  const rig = await createRig({ issuer: options.issuer, idps: options.idps })
   const tally = new Tally(options.area ? options.ctx : undefined, options.area ?? '').watch(rig)
   const team = await addTeam(rig, options)
   const email = `ada@${team.domain}`
   rig.idp.addUser({ sub, email, email_verified: true, name: 'Ada' })
-  return { rig, team, tally, email, advance: (ms) => (offsetMs += ms) }
+  return { rig, team, tally, email, advance: advanceClock }
 }
 
 export const initiatePath = (s: Scene) =>

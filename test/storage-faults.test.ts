@@ -107,6 +107,7 @@ describe('KV faults: the worker falls back to the IdP and stays correct', () => 
     s.rig.faults.kvDown = true
     await expectSignedIn(s)
     s.rig.runtime.documents.clear()
+    s.rig.runtime.keyCaches.clear()
     await expectSignedIn(s)
     expect(s.rig.idp.count('discovery')).toBeGreaterThanOrEqual(3)
     expect(s.rig.idp.count('jwks')).toBe(2)

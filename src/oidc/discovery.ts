@@ -1,11 +1,9 @@
-// The IdP's discovery document and JWKS through the cache, fetched and checked by oauth4webapi.
+// The IdP's discovery document through the cache, fetched and checked by oauth4webapi.
 import * as oauth from 'oauth4webapi'
-import * as z from 'zod/mini'
 import type { Runtime } from '../runtime'
 import { cachedDocument, type DocumentSource } from './document-cache'
 
 export const upstreamTimeoutMs = 5_000
-const jwksRefetchIntervalMs = 60_000
 
 export interface UpstreamOptions {
   runtime: Runtime
@@ -18,6 +16,31 @@ export const requestOptions = (o: UpstreamOptions, timeoutMs = upstreamTimeoutMs
   [oauth.customFetch]: o.runtime.fetch,
   [oauth.allowInsecureRequests]: o.allowHttp,
   signal: AbortSignal.timeout(o.runtime.upstreamTimeoutMs ?? timeoutMs),
+})
+
+const timedFetches = new WeakMap<Runtime, typeof fetch>()
+
+/** The isolate's fetch with the upstream timeout applied inside it: one function per isolate. */
+function timedFetch(runtime: Runtime): typeof fetch {
+  let timed = timedFetches.get(runtime)
+  if (!timed) {
+    timed = (input, init) =>
+      runtime.fetch(input, {
+        ...init,
+        signal: AbortSignal.timeout(runtime.upstreamTimeoutMs ?? upstreamTimeoutMs),
+      })
+    timedFetches.set(runtime, timed)
+  }
+  return timed
+}
+
+/**
+ * `requestOptions` with the timeout inside the fetch instead of a signal per call: oauth4webapi then
+ * shares one JWKS download among concurrent callbacks (it joins requests with the same fetch and signal).
+ */
+export const sharedRequestOptions = (o: UpstreamOptions) => ({
+  [oauth.customFetch]: timedFetch(o.runtime),
+  [oauth.allowInsecureRequests]: o.allowHttp,
 })
 
 /** Fetches and validates discovery without any cache (the admin API's check before saving). */
@@ -43,35 +66,4 @@ export async function discover(
     load: () => fetchDiscovery(o, issuer),
   })
   return document as oauth.AuthorizationServer
-}
-
-const jwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string() })) })
-
-async function fetchJwks(o: UpstreamOptions, as: oauth.AuthorizationServer): Promise<oauth.JWKS> {
-  if (!as.jwks_uri) throw new TypeError('discovery document has no jwks_uri')
-  const response = await o.runtime.fetch(as.jwks_uri, {
-    headers: { accept: 'application/json, application/jwk-set+json' },
-    redirect: 'manual',
-    signal: AbortSignal.timeout(o.runtime.upstreamTimeoutMs ?? upstreamTimeoutMs),
-  })
-  if (response.status !== 200) throw new TypeError(`jwks_uri answered ${response.status}`)
-  return jwksSchema.parse(await response.json()) as oauth.JWKS
-}
-
-/** The issuer's JWKS; `unknownKid` asks the IdP again, at most once a minute per issuer. */
-export async function keySet(
-  o: UpstreamOptions,
-  as: oauth.AuthorizationServer,
-  options: { unknownKid?: boolean } = {},
-): Promise<oauth.JWKS> {
-  const key = `jwks:${as.issuer}`
-  const now = o.runtime.now()
-  const last = o.runtime.jwksRefetchedAt.get(as.issuer) ?? 0
-  const refresh = options.unknownKid === true && now - last >= jwksRefetchIntervalMs
-  if (refresh) o.runtime.jwksRefetchedAt.set(as.issuer, now)
-  return (await cachedDocument(o.runtime, o.source, {
-    key,
-    load: () => fetchJwks(o, as),
-    refresh,
-  })) as oauth.JWKS
 }

@@ -1,4 +1,4 @@
-// Discovery documents and JWKS: in-isolate memory, then KV, then the IdP; stale copies bridge IdP outages.
+// Discovery documents: in-isolate memory, then KV, then the IdP; stale copies bridge IdP outages.
 import type { Runtime } from '../runtime'
 
 export const freshForMs = 60 * 60 * 1000

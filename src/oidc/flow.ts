@@ -4,7 +4,8 @@ import { AppError } from '../errors'
 import { ResponseTooLarge } from '../upstream'
 import type { ConnectionSecrets } from '../connections'
 import type { SsoClaims } from '../provisioning'
-import { keySet, requestOptions, type UpstreamOptions } from './discovery'
+import { requestOptions, sharedRequestOptions, type UpstreamOptions } from './discovery'
+import { withKeyCache } from './key-cache'
 import type { LoginTransaction } from './transaction'
 
 const tokenTimeoutMs = 10_000
@@ -162,29 +163,21 @@ export async function exchangeCode(
   }
 }
 
-/** Signature check over the JWKS cache; an unknown `kid` earns one refetch (rate-limited per issuer). */
-async function verifySignature(
+/**
+ * The ID token's signature against the issuer's keys, through oauth4webapi's documented `jwksCache`:
+ * keys younger than five minutes serve, an unknown `kid` refetches them once they are a minute old.
+ */
+const verifySignature = (
   o: UpstreamOptions,
   as: oauth.AuthorizationServer,
   tokenResponse: Response,
-) {
-  const attempt = async (unknownKid: boolean) => {
-    const jwks = await keySet(o, as, { unknownKid })
-    // A copy of `as` and a just-stamped cache make oauth4webapi use our keys and never fetch its own.
-    const cache = { jwks, uat: Math.floor(Date.now() / 1000) }
-    await oauth.validateApplicationLevelSignature({ ...as }, tokenResponse, {
-      ...requestOptions(o),
-      [oauth.jwksCache]: cache,
-    })
-  }
-  try {
-    await attempt(false)
-  } catch (error) {
-    if (!(error instanceof oauth.OperationProcessingError && error.code === oauth.KEY_SELECTION))
-      throw error
-    await attempt(true)
-  }
-}
+) =>
+  withKeyCache(o, { owner: 'id-token', issuer: as.issuer }, (cache) =>
+    oauth.validateApplicationLevelSignature(as, tokenResponse, {
+      ...sharedRequestOptions(o),
+      [oauth.jwksCache]: cache as oauth.JWKSCacheInput,
+    }),
+  )
 
 /**
  * The ID token's claims completed by `/userinfo`: an email userinfo gives comes with its own

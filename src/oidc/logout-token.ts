@@ -1,7 +1,6 @@
-// The Universal Logout request's bearer JWT, verified by jose: RS256 over the issuer's JWKS, iss, aud, exp, iat and jti.
+// The Universal Logout request's bearer JWT, verified by jose: RS256 by the issuer's keys, iss, aud, exp, iat and jti.
 // @see draft-parecki-oauth-global-token-revocation, Okta "Build Universal Logout for your app"
-import { createLocalJWKSet, decodeJwt, errors, type JSONWebKeySet, jwtVerify } from 'jose'
-import type * as oauth from 'oauth4webapi'
+import { decodeJwt, errors, jwtVerify, type JWTVerifyGetKey } from 'jose'
 import * as z from 'zod/mini'
 import { AppError } from '../errors'
 
@@ -31,30 +30,27 @@ export function unverifiedIssuer(token: string): string | undefined {
 }
 
 /**
- * Verifies the logout token: RS256 signature by a key in the issuer's JWKS (`keys(true)` refetches once
- * for an unknown `kid`), `iss` equal to `issuer`, `aud` naming `audience`, `exp` in the future, `iat`
- * at most five minutes old (a minute ahead at most), a `jti`. `typ` and `sub` are not required (Okta sends
+ * Verifies the logout token: RS256 signature by one of the issuer's keys (`withKeys` hands jose the key
+ * set), `iss` equal to `issuer`, `aud` naming `audience`, `exp` in the future, `iat` at most five
+ * minutes old (a minute ahead at most), a `jti`. `typ` and `sub` are not required (Okta sends
  * `typ: global-token-revocation+jwt` and no `sub`). Every failure is `logout_token_invalid`.
  */
 export async function verifyLogoutToken(
   token: string,
   expected: { issuer: string; audience: string; nowSeconds: number },
-  keys: (unknownKid: boolean) => Promise<oauth.JWKS>,
+  withKeys: <T>(verify: (keys: JWTVerifyGetKey) => Promise<T>) => Promise<T>,
 ): Promise<LogoutTokenClaims> {
-  const verify = async (unknownKid: boolean) =>
-    jwtVerify(token, createLocalJWKSet((await keys(unknownKid)) as JSONWebKeySet), {
-      algorithms: ['RS256'],
-      issuer: expected.issuer,
-      audience: expected.audience,
-      requiredClaims: ['exp', 'iat', 'jti'],
-      currentDate: new Date(expected.nowSeconds * 1000),
-    })
   let verified
   try {
-    verified = await verify(false).catch((error: unknown) => {
-      if (error instanceof errors.JWKSNoMatchingKey) return verify(true)
-      throw error
-    })
+    verified = await withKeys((keys) =>
+      jwtVerify(token, keys, {
+        algorithms: ['RS256'],
+        issuer: expected.issuer,
+        audience: expected.audience,
+        requiredClaims: ['exp', 'iat', 'jti'],
+        currentDate: new Date(expected.nowSeconds * 1000),
+      }),
+    )
   } catch (error) {
     if (error instanceof AppError) throw error
     throw invalid(error instanceof errors.JOSEError ? error.code : 'not a JWT')

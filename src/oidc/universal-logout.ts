@@ -9,7 +9,16 @@ import { AppError, concerning, type Subject } from '../errors'
 import { insertEvent } from '../db/events'
 import { type Audit, successRow } from '../events'
 import { email as emailSchema } from '../schemas'
-import { discover, keySet, type UpstreamOptions } from './discovery'
+import {
+  createRemoteJWKSet,
+  customFetch,
+  errors,
+  jwksCache,
+  type JWKSCacheInput,
+  type JWTVerifyGetKey,
+} from 'jose'
+import { discover, type UpstreamOptions, upstreamTimeoutMs } from './discovery'
+import { withKeyCache } from './key-cache'
 import { type LogoutTokenClaims, maxTokenAgeSeconds, verifyLogoutToken } from './logout-token'
 
 const subjectSchema = z.discriminatedUnion('format', [
@@ -62,13 +71,39 @@ function readSubject(body: unknown) {
   return subject
 }
 
-/** The connections' issuer's JWKS through the discovery/JWKS cache (an unknown kid refetches once). */
-const keysFor = (upstream: UpstreamOptions, issuer: string) => async (unknownKid: boolean) => {
-  try {
-    return await keySet(upstream, await discover(upstream, issuer), { unknownKid })
-  } catch (cause) {
+/**
+ * Verifies with the issuer's keys: its discovery's `jwks_uri` through jose's remote key set and its
+ * documented `jwksCache` (keys younger than five minutes serve; an unknown `kid` refetches once a minute).
+ * An IdP that cannot give its keys is `idp_unreachable`, not a forged token.
+ */
+async function withIssuerKeys<T>(
+  upstream: UpstreamOptions,
+  issuer: string,
+  verify: (keys: JWTVerifyGetKey) => Promise<T>,
+): Promise<T> {
+  const as = await discover(upstream, issuer).catch((cause: unknown) => {
     throw new AppError('idp_unreachable', { cause })
-  }
+  })
+  if (!as.jwks_uri) throw new AppError('idp_unreachable', { cause: 'no jwks_uri' })
+  const jwksUri = new URL(as.jwks_uri)
+  return withKeyCache(upstream, { owner: 'logout', issuer }, (cache) => {
+    const remote = createRemoteJWKSet(jwksUri, {
+      [customFetch]: upstream.runtime.fetch,
+      [jwksCache]: cache as unknown as JWKSCacheInput,
+      timeoutDuration: upstream.runtime.upstreamTimeoutMs ?? upstreamTimeoutMs,
+      cacheMaxAge: 5 * 60_000,
+      cooldownDuration: 60_000,
+    })
+    return verify(async (header, token) => {
+      try {
+        return await remote(header, token)
+      } catch (cause) {
+        if (cause instanceof errors.JWKSNoMatchingKey) throw cause
+        if (cause instanceof errors.JWKSMultipleMatchingKeys) throw cause
+        throw new AppError('idp_unreachable', { cause })
+      }
+    })
+  })
 }
 
 /**
@@ -87,7 +122,7 @@ export async function verifyLogoutRequest(
     verifyLogoutToken(
       request.token,
       { issuer: first.issuer, audience: request.audience, nowSeconds: Math.floor(s.nowMs / 1000) },
-      keysFor(s.upstream, first.issuer),
+      (keys) => withIssuerKeys(s.upstream, first.issuer, keys),
     ),
   )
   return { connections: [first, ...connections.slice(1)], claims, subject }

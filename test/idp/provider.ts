@@ -159,7 +159,7 @@ export class TestIdp {
     const url = new URL(this.#base)
     this.#origin = url.origin
     this.#basePath = url.pathname.replace(/\/$/, '')
-    this.#now = options.now ?? Date.now
+    this.#now = options.now ?? (() => Date.now())
   }
 
   static async create(options?: TestIdpOptions): Promise<TestIdp> {
