@@ -4,7 +4,7 @@ import { fromJSONSchema } from 'zod'
 import { eventsQuerySchema } from '../src/admin/schemas'
 import { createApp } from '../src/app'
 import { Browser, publicOrigin } from './harness'
-import { expectSignedIn, scene } from './scene'
+import { expectSignedIn, type Scene, scene } from './scene'
 
 interface Operation {
   summary?: string
@@ -39,10 +39,9 @@ const operations = (doc: Document) =>
     ),
   )
 
-async function fetchDocument() {
-  const s = await scene()
+async function documentOf(s: Scene) {
   const response = await s.rig.fetch(new Browser(), '/openapi.json')
-  return { s, response, doc: (await response.clone().json()) as Document }
+  return { response, doc: (await response.clone().json()) as Document }
 }
 
 /** A documented schema as zod, its `#/components/schemas/` references resolved. */
@@ -65,7 +64,7 @@ const body = (op: Operation) => op.requestBody!.content['application/json']!.sch
 
 describe('GET /openapi.json', () => {
   it('is an OpenAPI 3.1 document of exactly the JSON routes, each described', async () => {
-    const { response, doc } = await fetchDocument()
+    const { response, doc } = await documentOf(await scene())
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toContain('application/json')
     expect(response.headers.get('cache-control')).toBe('public, max-age=300')
@@ -95,7 +94,7 @@ describe('GET /openapi.json', () => {
   })
 
   it('takes its inputs from the validators and names who may call', async () => {
-    const { doc } = await fetchDocument()
+    const { doc } = await documentOf(await scene())
     const ops = operations(doc)
     const createTeam = ops.get('POST /admin/api/teams')!
     expect(createTeam.requestBody?.required).toBe(true)
@@ -127,7 +126,7 @@ describe('GET /openapi.json', () => {
 
   it('refuses with 400 what the document says is required', async (ctx) => {
     const s = await scene({ ctx, area: 'OpenAPI contract' })
-    const { doc } = await fetchDocument()
+    const { doc } = await documentOf(s)
     const ops = operations(doc)
     const bodies = [
       {
@@ -171,7 +170,8 @@ describe('GET /openapi.json', () => {
   })
 
   it('documents the answers the routes really give', async () => {
-    const { s, doc } = await fetchDocument()
+    const s = await scene()
+    const { doc } = await documentOf(s)
     const team = await s.rig.admin('GET', `/admin/api/teams/${s.team.teamId}`)
     expect(team.status).toBe(200)
     await expectDocumented(doc, 'GET /admin/api/teams/{id}', team)
