@@ -32,8 +32,8 @@ function refusalResponses(refusals: readonly Refusal[]) {
   for (const refusal of refusals) {
     const code = typeof refusal === 'string' ? refusal : refusal.code
     const [status, sentence] = catalogueEntry(code)
-    const answered = typeof refusal === 'string' ? status : refusal.status
-    byStatus.set(answered, [...(byStatus.get(answered) ?? []), `\`${code}\`: ${sentence}`])
+    const shownAs = typeof refusal === 'string' ? status : refusal.status
+    byStatus.set(shownAs, [...(byStatus.get(shownAs) ?? []), `\`${code}\`: ${sentence}`])
   }
   return Object.fromEntries(
     [...byStatus].map(([status, lines]) => [
@@ -43,7 +43,10 @@ function refusalResponses(refusals: readonly Refusal[]) {
   )
 }
 
-/** What a failed `validate()` answers on every JSON route that has one (hono-openapi adds it). */
+/**
+ * What a failed `validate()` answers on every JSON route that has one (hono-openapi adds it). `Refusal` is in
+ * the document's components because every admin and session route lists its kind's refusals.
+ */
 export const validationRefusal = {
   description: `\`invalid_request\`: ${catalogueEntry('invalid_request')[1]} The message names the fields.`,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Refusal' } } },
