@@ -23,6 +23,7 @@ import { ownerSetupRoutes, setupLinkRoutes } from './routes/setup'
 import { ssoRoutes } from './routes/sso'
 import { universalLogoutRoutes } from './routes/universal-logout'
 import { createRuntime, type Runtime } from './runtime'
+import type { RefusalAnswer } from './schemas'
 import { ErrorPage } from './views/pages'
 
 /** Refusals of the setup flow that no setup page can help with: a bad link, no owner's session. */
@@ -43,11 +44,10 @@ const wantsJson = (path: string) =>
 async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
   const referenceId = await recordRefusal(c, error)
   c.header('cache-control', 'no-store')
-  if (wantsJson(c.req.path))
-    return c.json(
-      { error: { code: error.code, message: error.message, referenceId } },
-      error.status,
-    )
+  if (wantsJson(c.req.path)) {
+    const body: RefusalAnswer = { error: { code: error.code, message: error.message, referenceId } }
+    return c.json(body, error.status)
+  }
   const page = (
     <ErrorPage
       code={error.code}
@@ -89,7 +89,7 @@ export function createApp(runtime: Runtime = createRuntime()) {
   app.route('/sso/confirm', pendingLoginRoutes('sso_confirm'))
   app.route('/api', apiRoutes)
   app.route('/.well-known', jwksRoutes)
-  app.route('/', openApiRoutes)
+  app.route('/', openApiRoutes(app))
   app.route('/setup/:token', setupLinkRoutes)
   app.route('/settings/sso', ownerSetupRoutes)
   app.route('/team', teamRoutes)

@@ -122,6 +122,13 @@ const catalogue = {
 
 export type ErrorCode = keyof typeof catalogue
 
+/** Every code of the catalogue, for the refusal's schema in `/openapi.json`. */
+export const errorCodes = Object.keys(catalogue) as [ErrorCode, ...ErrorCode[]]
+
+/** A code's status and plain sentence, as a refusal answers them. */
+export const catalogueEntry = (code: ErrorCode): readonly [ContentfulStatusCode, string] =>
+  catalogue[code]
+
 /**
  * Whom a refusal or an event concerns: a team, an email, and whether it concerns someone real beyond what
  * anyone may type (an existing account, a signed-in user, or support past its token check).

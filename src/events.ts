@@ -3,6 +3,7 @@ import { type ErrorCode, mergeSubjects, type Subject } from './errors'
 import { randomId } from './crypto/encoding'
 import type { NewEvent, EventRecord } from './db/events'
 import type { AuditAction, EventOutcome } from './vocabulary'
+import type { EventView } from './admin/answers'
 
 /** The attempt a request serves, named once where its route is declared (src/http/audit.ts); never changed. */
 export interface Audit {
@@ -57,7 +58,7 @@ export const recordedSuccess = (recorded: Recorded, subject: Subject, atMs: numb
   successRow(recorded.audit, mergeSubjects(recorded.subject, subject), atMs)
 
 /** The public shape of an event in the admin API. */
-export function eventView(row: EventRecord) {
+export function eventView(row: EventRecord): EventView {
   return {
     id: row.id,
     at: new Date(row.at).toISOString(),

@@ -8,7 +8,8 @@ import { setAdminGroup } from '../db/teams'
 import { userWithTeamById } from '../db/users'
 import { AppError } from '../errors'
 import type { Recorded } from '../events'
-import { type AdminDeps, getTeam, success, type TeamView } from './operations'
+import type { ScimTokenView, TeamView } from './answers'
+import { type AdminDeps, getTeam, success } from './operations'
 
 export const patchTeamSchema = z.strictObject({
   adminGroup: z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(256))),
@@ -28,7 +29,7 @@ export async function issueScimToken(
   d: AdminDeps,
   connectionId: string,
   recorded: Recorded,
-): Promise<{ token: string; baseUrl: string }> {
+): Promise<ScimTokenView> {
   const token = newToken()
   const changes = { scimTokenHash: await hashToken(token), updatedAt: nowSeconds(d) }
   const [[row]] = await d.db.batch([

@@ -39,6 +39,7 @@ import { adoptionEndsAccess } from '../provisioning'
 import type { Runtime } from '../runtime'
 import { createTeam as createTeamRows, uniqueViolationCode } from '../teams'
 import { initiateLoginUri, redirectUri } from '../vocabulary'
+import type { ConnectionView, FoundUser, TeamView } from './answers'
 import { encodeCursor } from './cursor'
 import type {
   AddDomainInput,
@@ -62,7 +63,7 @@ export interface AdminDeps {
 type LoadedTeam = Awaited<ReturnType<typeof loadTeams>>['rows'][number]
 
 /** The public shape of a connection: never the secret. */
-function connectionView(config: Config, row: ConnectionRow) {
+function connectionView(config: Config, row: ConnectionRow): ConnectionView {
   return {
     id: row.id,
     teamId: row.teamId,
@@ -81,7 +82,7 @@ function connectionView(config: Config, row: ConnectionRow) {
   }
 }
 
-function teamView(config: Config, t: LoadedTeam) {
+function teamView(config: Config, t: LoadedTeam): TeamView {
   return {
     id: t.team.id,
     name: t.team.name,
@@ -97,9 +98,6 @@ function teamView(config: Config, t: LoadedTeam) {
     connections: t.connections.map((row) => connectionView(config, row)),
   }
 }
-
-export type ConnectionView = ReturnType<typeof connectionView>
-export type TeamView = ReturnType<typeof teamView>
 
 /** The success event of an operation on `subject` (over what the route recorded). */
 export const success = (d: AdminDeps, recorded: Recorded, subject: Subject = {}) =>
@@ -228,7 +226,7 @@ export async function listMembers(d: AdminDeps, teamId: string, query: MembersQu
 }
 
 /** Support's answer to "why can't this person join?": the user and the team they already belong to. */
-export async function findUser(d: AdminDeps, email: string) {
+export async function findUser(d: AdminDeps, email: string): Promise<FoundUser> {
   const user = await userWithTeam(d.db, email)
   if (!user) throw new AppError('not_found')
   return { id: user.id, email: user.email, name: user.name, teamId: user.teamId ?? null }

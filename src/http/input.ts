@@ -1,27 +1,40 @@
 // The one input parser: zod over the query, a form or a JSON body; a failure is invalid_request naming the fields.
-import { zValidator } from '@hono/zod-validator'
 import type { Context, ValidationTargets } from 'hono'
+import { validator as describedValidator } from 'hono-openapi'
 import { validator } from 'hono/validator'
 import type * as z from 'zod/mini'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
 
+/** A Standard Schema issue, as hono-openapi's validator and zod's `safeParse` both report it. */
+interface Issue {
+  readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[]
+}
+
+/** Where an issue is, as `a.b.0`; `(body)` for the input as a whole. */
+const fieldOf = (issue: Issue) =>
+  (issue.path ?? []).map((step) => String(typeof step === 'object' ? step.key : step)).join('.') ||
+  '(body)'
+
 /** The one error format for input that does not fit its schema. */
-function invalidInput(issues: readonly { path: readonly PropertyKey[] }[]): AppError {
-  const fields = [...new Set(issues.map((issue) => issue.path.join('.') || '(body)'))]
+function invalidInput(issues: readonly Issue[]): AppError {
+  const fields = [...new Set(issues.map(fieldOf))]
   return new AppError('invalid_request', {
     message: `Invalid or missing fields: ${fields.join(', ')}.`,
     cause: fields,
   })
 }
 
-/** Middleware for a route with one input target; the handler reads `c.req.valid(target)`. */
+/**
+ * Middleware for a route with one input target; the handler reads `c.req.valid(target)`. It is
+ * hono-openapi's validator, so a JSON route's body, query or params appear in `/openapi.json` by themselves.
+ */
 export const validate = <Target extends keyof ValidationTargets, T extends z.ZodMiniType>(
   target: Target,
   schema: T,
 ) =>
-  zValidator(target, schema, (result) => {
-    if (!result.success) throw invalidInput(result.error.issues)
+  describedValidator(target, schema, (result) => {
+    if (!result.success) throw invalidInput(result.error)
   })
 
 /**

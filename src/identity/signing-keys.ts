@@ -1,24 +1,17 @@
 // The identity token's ES256 keys: imported once per isolate from TOKEN_SIGNING_KEYS, their public halves published.
 import { type Config, ConfigError, type TokenSigningKey } from '../env'
+import type { JwksAnswer } from '../schemas'
 
 const p256 = { name: 'ECDSA', namedCurve: 'P-256' }
 
 /** A public key as `/.well-known/jwks.json` lists it. */
-export interface PublicJwk {
-  kty: 'EC'
-  crv: 'P-256'
-  x: string
-  y: string
-  kid: string
-  alg: 'ES256'
-  use: 'sig'
-}
+export type PublicJwk = JwksAnswer['keys'][number]
 
 export interface IdentityKeys {
   /** The first key of `TOKEN_SIGNING_KEYS`: it signs every new token. */
   signing: { kid: string; key: CryptoKey }
   /** Every key, the retired ones too, so tokens signed before a rotation still verify. */
-  jwks: { keys: PublicJwk[] }
+  jwks: JwksAnswer
 }
 
 /** The private key (not extractable) and its public half, from one PKCS #8 P-256 key. */

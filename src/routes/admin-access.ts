@@ -7,33 +7,68 @@ import {
   removeMember,
   revokeSessions,
 } from '../admin/access'
+import { scimTokenAnswer, teamAnswer } from '../admin/answers'
 import type { AppEnv } from '../env'
 import { onPathConnection, onPathMember, onPathTeam, onPathUser } from '../http/admin-subjects'
 import { validate } from '../http/input'
 import { auditedAs } from '../http/audit'
+import { adminJson } from '../http/openapi'
 import { requireAdminToken } from './admin-api'
 
 export const adminAccessRoutes = new Hono<AppEnv>()
   .use('*', requireAdminToken)
-  .post('/sso-connections/:id/scim-token', auditedAs('post_scim_token'), async (c) =>
-    onPathConnection(c, async ({ deps, id, recorded }) =>
-      c.json(await issueScimToken(deps, id, recorded), 201),
-    ),
-  )
-  .patch('/teams/:id', auditedAs('patch_team'), validate('json', patchTeamSchema), async (c) =>
-    onPathTeam(c, async ({ deps, teamId, recorded }) =>
-      c.json(await patchTeam(deps, teamId, c.req.valid('json'), recorded)),
-    ),
-  )
-  .delete('/teams/:teamId/members/:userId', auditedAs('delete_team_member'), async (c) =>
-    onPathMember(c, async ({ deps, member, userId, recorded }) => {
-      await removeMember(deps, member, userId, recorded)
-      return c.body(null, 204)
+  .post(
+    '/sso-connections/:id/scim-token',
+    adminJson({
+      summary: 'Issue the connection’s SCIM token (shown once; it replaces the previous one)',
+      answer: { status: 201, schema: scimTokenAnswer },
+      refusals: ['not_found'],
     }),
+    auditedAs('post_scim_token'),
+    async (c) =>
+      onPathConnection(c, async ({ deps, id, recorded }) =>
+        c.json(await issueScimToken(deps, id, recorded), 201),
+      ),
   )
-  .delete('/users/:id/sessions', auditedAs('delete_user_sessions'), async (c) =>
-    onPathUser(c, async ({ deps, id, recorded }) => {
-      await revokeSessions(deps, id, recorded)
-      return c.body(null, 204)
+  .patch(
+    '/teams/:id',
+    adminJson({
+      summary: 'Change a team’s settings: its admin group',
+      answer: { status: 200, schema: teamAnswer },
+      refusals: ['not_found'],
     }),
+    auditedAs('patch_team'),
+    validate('json', patchTeamSchema),
+    async (c) =>
+      onPathTeam(c, async ({ deps, teamId, recorded }) =>
+        c.json(await patchTeam(deps, teamId, c.req.valid('json'), recorded)),
+      ),
+  )
+  .delete(
+    '/teams/:teamId/members/:userId',
+    adminJson({
+      summary: 'Remove a member from the team (their sessions end)',
+      answer: { status: 204 },
+      refusals: ['not_found', 'owner_not_removable'],
+    }),
+    auditedAs('delete_team_member'),
+    async (c) =>
+      onPathMember(c, async ({ deps, member, userId, recorded }) => {
+        await removeMember(deps, member, userId, recorded)
+        return c.body(null, 204)
+      }),
+  )
+  .delete(
+    '/users/:id/sessions',
+    adminJson({
+      summary: 'End every session of a user',
+      answer: { status: 204 },
+      refusals: ['not_found'],
+    }),
+    auditedAs('delete_user_sessions'),
+    async (c) =>
+      onPathUser(c, async ({ deps, id, recorded }) => {
+        await revokeSessions(deps, id, recorded)
+        return c.body(null, 204)
+      }),
   )

@@ -1,12 +1,6 @@
 // A team's draft connection: the values its Okta admin enters, then activation after a successful test sign-in.
-import {
-  type AdminDeps,
-  type ConnectionView,
-  checkIssuer,
-  getConnection,
-  mailSsoOn,
-  success,
-} from '../admin/operations'
+import type { ConnectionView } from '../admin/answers'
+import { type AdminDeps, checkIssuer, getConnection, mailSsoOn, success } from '../admin/operations'
 import type { SetupConnectionInput } from '../admin/schemas'
 import { forgetConnection } from '../connections'
 import { randomId } from '../crypto/encoding'

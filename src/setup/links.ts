@@ -8,6 +8,7 @@ import {
   setupLinkByTokenHash,
   teamSetupLinks,
 } from '../db/setup-links'
+import type { MintedSetupLink, SetupLinkView } from '../admin/answers'
 import { type AdminDeps, getTeam, success } from '../admin/operations'
 import type { Database } from '../db/client'
 import { AppError } from '../errors'
@@ -21,16 +22,15 @@ const setupLinkValidSeconds = setupLinkValidDays * 24 * 60 * 60
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString()
 
 /** A link as support sees it (never its token, which only the minting answer shows). */
-function setupLinkView(row: SetupLinkRow, nowSeconds: number) {
+function setupLinkView(row: SetupLinkRow, nowSeconds: number): SetupLinkView {
   return {
     id: row.id,
     email: row.email,
     createdAt: iso(row.createdAt),
     expiresAt: iso(row.expiresAt),
     state: row.revokedAt !== null ? 'revoked' : row.expiresAt <= nowSeconds ? 'expired' : 'live',
-  } as const
+  }
 }
-export type SetupLinkView = ReturnType<typeof setupLinkView>
 
 const nowSeconds = (d: AdminDeps) => Math.floor(d.runtime.now() / 1000)
 
@@ -43,7 +43,7 @@ export async function mintSetupLink(
   teamId: string,
   email: string | undefined,
   recorded: Recorded,
-): Promise<{ url: string; expiresAt: string }> {
+): Promise<MintedSetupLink> {
   const team = await getTeam(d, teamId)
   const token = newToken()
   const expiresAt = nowSeconds(d) + setupLinkValidSeconds

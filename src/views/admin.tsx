@@ -1,7 +1,7 @@
 // The support console's pages: the admin-token sign-in, and teams, connections, forms and events on one page.
-import type { ConnectionView, TeamView } from '../admin/operations'
+import type { ConnectionView, TeamView } from '../admin/answers'
 import type { EventRecord } from '../db/events'
-import type { SetupLinkView } from '../setup/links'
+import type { SetupLinkView } from '../admin/answers'
 import { ConnectionFields, PermissionField, SecretField, SignOutForm } from './fields'
 import { Layout } from './layout'
 import { Style } from './styles'

@@ -1,5 +1,5 @@
 // The guided SSO setup page: the Okta settings with this team's URIs, the values, the domain, the test, activation.
-import type { ConnectionView, TeamView } from '../admin/operations'
+import type { ConnectionView, TeamView } from '../admin/answers'
 import { ConnectionFields } from './fields'
 import { Layout } from './layout'
 import { Script, Style } from './styles'

@@ -1,5 +1,5 @@
 // The team page for its owner: members, domains with their proof state, and single sign-on's state.
-import type { TeamView } from '../admin/operations'
+import type { TeamView } from '../admin/answers'
 import { Layout } from './layout'
 import { Style } from './styles'
 
