@@ -108,6 +108,16 @@ describe('decideSsoLogin', () => {
     })
   })
 
+  it('signs in an email_verified false inside the team’s verified domains: the team’s IdP is authoritative there', () => {
+    expect(decideSsoLogin(facts(), { ...claims, emailVerified: false }, 'new')).toMatchObject({
+      outcome: 'sign_in',
+      create: true,
+      teamId: 't1',
+    })
+    const hd = { ...claims, hostedDomain: 'ACME.example' }
+    expect(decideSsoLogin(facts(), hd, 'new')).toMatchObject({ outcome: 'sign_in' })
+  })
+
   it('adds an existing user without a team to the team', () => {
     expect(decideSsoLogin(facts({ emailUser: user(null) }), claims, 'new')).toMatchObject({
       outcome: 'sign_in',
@@ -125,7 +135,24 @@ describe('decideSsoLogin', () => {
       claims,
       'member_of_another_team',
     ],
-    ['email_verified false', facts(), { ...claims, emailVerified: false }, 'email_unverified'],
+    [
+      'email_verified false outside the team’s domains',
+      facts({ domainTeamId: undefined }),
+      { ...claims, emailVerified: false },
+      'email_unverified',
+    ],
+    [
+      'an hd that is not the email’s domain, inside the team’s domains',
+      facts(),
+      { ...claims, hostedDomain: 'other.example' },
+      'hosted_domain_mismatch',
+    ],
+    [
+      'a verified email outside the team’s domains with an hd naming the team’s domain',
+      facts({ domainTeamId: undefined }),
+      { ...claims, email: 'ada@outside.example', hostedDomain: 'acme.example' },
+      'domain_not_allowed',
+    ],
     ['no email', facts(), { ...claims, email: undefined }, 'email_missing'],
     ['domain of another team', facts({ domainTeamId: 't2' }), claims, 'domain_not_allowed'],
     ['domain of no team', facts({ domainTeamId: undefined }), claims, 'domain_not_allowed'],
