@@ -198,3 +198,56 @@ describe('what the IdP says about the email', () => {
     await s.tally.refused(callback, { status: 403, code: 'hosted_domain_mismatch' })
   })
 })
+
+describe('setting a vendor IdP up', () => {
+  it('a second team saves Google’s issuer on its setup page while another team is active on it; the page says what to enter per IdP', async (ctx) => {
+    const s = await vendorScene(ctx, google())
+    const other = await addTeam(s.rig, { connect: false })
+    const minted = await s.rig.admin('POST', `/admin/api/teams/${other.teamId}/setup-links`)
+    expect(minted.status).toBe(201)
+    const path = ((await minted.json()) as { url: string }).url.slice(publicOrigin.length)
+    const admin = new Browser()
+    const page = await (await s.rig.fetch(admin, path)).text()
+    expect(page).toContain('data-testid="idp-hints"')
+    for (const idp of ['Okta', 'Microsoft Entra ID', 'Google Workspace', 'JumpCloud'])
+      expect(page).toContain(`<dt>${idp}</dt>`)
+    const saved = await s.rig.fetch(
+      admin,
+      `${path}/connection`,
+      formPost({
+        clientId: other.clientId,
+        clientSecret: other.clientSecret,
+        issuer: 'https://accounts.google.com/.well-known/openid-configuration',
+      }),
+    )
+    expect(saved.status, await saved.clone().text()).toBe(303)
+    expect(
+      await query(
+        'select team_id, issuer, status from sso_connections where issuer = ? order by status',
+        'https://accounts.google.com',
+      ),
+    ).toEqual([
+      { team_id: s.team.teamId, issuer: 'https://accounts.google.com', status: 'active' },
+      { team_id: other.teamId, issuer: 'https://accounts.google.com', status: 'draft' },
+    ])
+    s.tally.accepted()
+  })
+
+  it('refuses Entra’s multi-tenant aliases, naming the tenant issuer to use, and saves nothing', async (ctx) => {
+    const s = await vendorScene(ctx, entra(crypto.randomUUID()))
+    const other = await addTeam(s.rig, { connect: false })
+    for (const alias of ['common', 'organizations']) {
+      const refused = await s.rig.admin('POST', '/admin/api/sso-connections', {
+        ownerEmail: other.ownerEmail,
+        clientId: other.clientId,
+        clientSecret: other.clientSecret,
+        issuer: `https://login.microsoftonline.com/${alias}/v2.0`,
+      })
+      const { body } = await s.tally.refused(refused, { status: 400, code: 'issuer_mismatch' })
+      expect(body).toContain('https://login.microsoftonline.com/<your tenant ID>/v2.0')
+    }
+    expect(await query('select id from sso_connections where team_id = ?', other.teamId)).toEqual(
+      [],
+    )
+  })
+})

@@ -47,6 +47,14 @@ export function issuerAccepts(issuer: string, iss: string): boolean {
   return named === comparableIssuer(issuer) || named === customServerOrg(issuer)
 }
 
+/**
+ * Entra's multi-tenant aliases (`common`, `organizations`, `consumers`): their discovery names the issuer
+ * `https://login.microsoftonline.com/{tenantid}/v2.0`, a placeholder no token carries. A connection uses its
+ * tenant's own issuer, validated exactly.
+ */
+export const isEntraAlias = (issuer: string) =>
+  /^https:\/\/login\.microsoftonline\.com\/(common|organizations|consumers)\/v2\.0$/.test(issuer)
+
 /** The issuers several customers' connections share: a team is told apart by its verified email domain. */
 export const sharedIssuers: ReadonlySet<string> = new Set([
   'https://accounts.google.com',
