@@ -273,6 +273,7 @@ describe('chooseConnection', () => {
   const draft = (teamId: string) => ({ ...off(teamId), status: 'draft' as const })
   const proven = (teamId: string) => ({ ...on(teamId), lastLoginAt: 1_800_000_000 })
   const provenOff = (teamId: string) => ({ ...proven(teamId), enabled: false })
+  const custom = (teamId: string) => ({ ...on(teamId), issuer: `${issuer}/oauth2/default` })
   it.each([
     ['one enabled connection for the issuer', [on('t1')], { connection: on('t1') }],
     ['the enabled one among disabled ones', [off('t1'), on('t2')], { connection: on('t2') }],
@@ -324,6 +325,24 @@ describe('chooseConnection', () => {
       [on('t1')],
       { by: 'id', issuer },
       { connection: on('t1') },
+    ],
+    [
+      'the connection by id with its own iss and a trailing slash',
+      [on('t1')],
+      { by: 'id', issuer: `${issuer}/` },
+      { connection: on('t1') },
+    ],
+    [
+      'an Okta custom server’s connection by id with the org as iss (Okta’s tile)',
+      [custom('t1')],
+      { by: 'id', issuer },
+      { connection: custom('t1') },
+    ],
+    [
+      'a custom server’s connection by id with a path that is no server as iss',
+      [custom('t1')],
+      { by: 'id', issuer: `${issuer}/oauth2` },
+      { refuse: 'unknown_issuer' },
     ],
     ['no connection with this id', [], { by: 'id' }, { refuse: 'unknown_connection' }],
     [
