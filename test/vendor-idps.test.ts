@@ -223,8 +223,9 @@ describe('setting a vendor IdP up', () => {
     expect(saved.status, await saved.clone().text()).toBe(303)
     expect(
       await query(
-        'select team_id, issuer, status from sso_connections where issuer = ? order by status',
-        'https://accounts.google.com',
+        'select team_id, issuer, status from sso_connections where team_id in (?, ?) order by status',
+        s.team.teamId,
+        other.teamId,
       ),
     ).toEqual([
       { team_id: s.team.teamId, issuer: 'https://accounts.google.com', status: 'active' },
