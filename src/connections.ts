@@ -7,6 +7,7 @@ import {
   connectionsByIssuer,
   connectionsForDomain,
 } from './db/connections'
+import { comparableIssuer, issuerAccepts } from './oidc/issuer'
 import type { Runtime } from './runtime'
 import type { TokenEndpointAuthMethod } from './vocabulary'
 
@@ -24,12 +25,14 @@ function remember(runtime: Runtime, rows: ConnectionRecord[]) {
   return rows
 }
 
+/** The connections `iss` names (compared without a trailing slash): its own, or its Okta org's custom servers. */
 export async function connectionsForIssuer(
   db: Database,
   runtime: Runtime,
-  issuer: string,
+  iss: string,
 ): Promise<ConnectionRecord[]> {
-  return remember(runtime, await connectionsByIssuer(db, issuer))
+  const rows = await connectionsByIssuer(db, comparableIssuer(iss))
+  return remember(runtime, rows).filter((row) => issuerAccepts(row.issuer, iss))
 }
 
 export async function connectionById(

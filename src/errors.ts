@@ -62,6 +62,10 @@ const catalogue = {
     'This account is already linked to another person at your identity provider. Contact your IT admin or support.',
   ],
   domain_not_allowed: [403, 'Your email domain is not one of this team’s domains.'],
+  hosted_domain_mismatch: [
+    403,
+    'Your identity provider says your account belongs to an organisation with another domain than your email address.',
+  ],
   member_of_another_team: [
     403,
     'You are already a member of another team, so you cannot join this one. Contact support.',

@@ -2,6 +2,7 @@
 import type { ErrorCode } from './errors'
 import { email as emailSchema } from './schemas'
 import type { SessionFacts, SignInWrites, SsoLoginFacts, TeamStanding } from './db/facts'
+import { issuerAccepts } from './oidc/issuer'
 import type { AuthMethod, ConnectionStatus, Role } from './vocabulary'
 
 /** Owner by membership, admin by the team's admin group, member otherwise; null without a team. */
@@ -23,6 +24,8 @@ export interface SsoClaims {
   email: string | undefined
   emailVerified: boolean | undefined
   name: string | undefined
+  /** Google's hosted domain: the Workspace the account belongs to, when the IdP says. */
+  hostedDomain?: string
 }
 
 type SsoDecision = { outcome: 'refuse'; code: ErrorCode } | ({ outcome: 'sign_in' } & SignInWrites)
@@ -38,6 +41,25 @@ export function comparableEmail(raw: string | undefined): string | 'invalid' | u
   if (raw.length > 320 || !/^[\x21-\x7e]+$/.test(raw)) return 'invalid'
   const folded = raw.normalize('NFKC').toLowerCase()
   return emailSchema.safeParse(folded).success ? folded : 'invalid'
+}
+
+/**
+ * What the IdP says about the email, before any account is looked at. `email_verified: false` is refused
+ * only outside the team's verified domains: inside them the team's IdP is authoritative. A `hd` (Google's
+ * Workspace) must be the email's own domain; outside the team's domains that answers `domain_not_allowed`,
+ * as any address outside them does, so the answer never says more about it.
+ */
+function emailRefusal(claims: {
+  email: string
+  inDomain: boolean
+  emailVerified: boolean | undefined
+  hostedDomain?: string
+}): ErrorCode | undefined {
+  const { email, inDomain, hostedDomain } = claims
+  if (claims.emailVerified === false && !inDomain) return 'email_unverified'
+  if (hostedDomain === undefined || hostedDomain.toLowerCase() === emailDomain(email))
+    return undefined
+  return inDomain ? 'hosted_domain_mismatch' : 'domain_not_allowed'
 }
 
 /**
@@ -58,10 +80,16 @@ export function decideSsoLogin(
   const { connection } = facts
   if (!connection) return { outcome: 'refuse', code: 'unknown_connection' }
   if (!connection.enabled) return { outcome: 'refuse', code: 'connection_disabled' }
-  if (claims.emailVerified === false) return { outcome: 'refuse', code: 'email_unverified' }
   const email = comparableEmail(claims.email)
-  if (email === undefined) return { outcome: 'refuse', code: 'email_missing' }
+  if (email === undefined)
+    return {
+      outcome: 'refuse',
+      code: claims.emailVerified === false ? 'email_unverified' : 'email_missing',
+    }
   if (email === 'invalid') return { outcome: 'refuse', code: 'email_invalid' }
+  const inDomain = facts.domainTeamId === connection.teamId
+  const refusal = emailRefusal({ ...claims, email, inDomain })
+  if (refusal) return { outcome: 'refuse', code: refusal }
   const { linkedUser, emailUser } = facts
   const user = linkedUser ?? emailUser
   const standing = user && facts.standing?.find((s) => s.userId === user.id)
@@ -71,7 +99,6 @@ export function decideSsoLogin(
     return { outcome: 'refuse', code: 'identity_conflict' }
   const link = !linkedUser
   const teamId = connection.teamId
-  const inDomain = facts.domainTeamId === teamId
   const existing = user && {
     user: { id: user.id, email: user.email, name: user.name },
     create: false,
@@ -137,7 +164,8 @@ const missing = {
  * several enabled ones, the one that has had a successful login wins, so a connection registered later
  * (perhaps with bogus credentials) never takes an existing team's tile; none or several such is
  * ambiguous (the per-connection URI always works). By email domain (one team's connections), the oldest
- * enabled one, so the pick never depends on row order. By id, an `iss` given must be the connection's own.
+ * enabled one, so the pick never depends on row order. By id, an `iss` given must name the connection's
+ * issuer (without a trailing slash, or the Okta org of its custom authorization server).
  * A draft (still being set up, never enabled) is refused as such, a disabled connection as disabled.
  */
 export function chooseConnection<C extends Candidate>(
@@ -152,7 +180,11 @@ export function chooseConnection<C extends Candidate>(
         : candidates[0]
   if (chosen === 'ambiguous') return { refuse: 'ambiguous_issuer' }
   if (!chosen) return { refuse: missing[lookup.by] }
-  if (lookup.by === 'id' && lookup.issuer !== undefined && lookup.issuer !== chosen.issuer)
+  if (
+    lookup.by === 'id' &&
+    lookup.issuer !== undefined &&
+    !issuerAccepts(chosen.issuer, lookup.issuer)
+  )
     return { refuse: 'unknown_issuer' }
   if (chosen.status === 'draft') return { refuse: 'connection_draft', teamId: chosen.teamId }
   if (!chosen.enabled) return { refuse: 'connection_disabled', teamId: chosen.teamId }

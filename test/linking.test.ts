@@ -1,6 +1,6 @@
 // Linking rules: what an email may link, what linking or adoption ends, and what the IdP must prove.
 import { describe, expect, it } from 'vitest'
-import { Browser, formPost, me } from './harness'
+import { Browser, formPost, me, unique } from './harness'
 import { query } from './rows'
 import { register, tileLogin } from './logins'
 import { connectTeam, scene } from './scene'
@@ -136,10 +136,11 @@ describe('email match never overrides an identity', () => {
 })
 
 describe('email_verified through /userinfo', () => {
-  it('absent email_verified in the ID token and false at /userinfo is refused, writing nothing', async (ctx) => {
+  it('absent email_verified in the ID token and false at /userinfo (outside the team’s domains) is refused, writing nothing', async (ctx) => {
     // Before: /userinfo was asked only when the email was missing, so an absent email_verified passed.
     const s = await scene({ ctx, area: 'Account linking' })
-    s.rig.idp.addUser({ sub: 'okta-ada', email: s.email, email_verified: false, name: 'Ada' })
+    const outside = `ada@${unique('outside')}.example`
+    s.rig.idp.addUser({ sub: 'okta-ada', email: outside, email_verified: false, name: 'Ada' })
     s.rig.idp.behaviour.idToken = { claims: { email_verified: undefined } }
     const before = await countRows()
     await s.tally.baseline()

@@ -108,6 +108,16 @@ describe('decideSsoLogin', () => {
     })
   })
 
+  it('signs in an email_verified false inside the team’s verified domains: the team’s IdP is authoritative there', () => {
+    expect(decideSsoLogin(facts(), { ...claims, emailVerified: false }, 'new')).toMatchObject({
+      outcome: 'sign_in',
+      create: true,
+      teamId: 't1',
+    })
+    const hd = { ...claims, hostedDomain: 'ACME.example' }
+    expect(decideSsoLogin(facts(), hd, 'new')).toMatchObject({ outcome: 'sign_in' })
+  })
+
   it('adds an existing user without a team to the team', () => {
     expect(decideSsoLogin(facts({ emailUser: user(null) }), claims, 'new')).toMatchObject({
       outcome: 'sign_in',
@@ -125,7 +135,24 @@ describe('decideSsoLogin', () => {
       claims,
       'member_of_another_team',
     ],
-    ['email_verified false', facts(), { ...claims, emailVerified: false }, 'email_unverified'],
+    [
+      'email_verified false outside the team’s domains',
+      facts({ domainTeamId: undefined }),
+      { ...claims, emailVerified: false },
+      'email_unverified',
+    ],
+    [
+      'an hd that is not the email’s domain, inside the team’s domains',
+      facts(),
+      { ...claims, hostedDomain: 'other.example' },
+      'hosted_domain_mismatch',
+    ],
+    [
+      'a verified email outside the team’s domains with an hd naming the team’s domain',
+      facts({ domainTeamId: undefined }),
+      { ...claims, email: 'ada@outside.example', hostedDomain: 'acme.example' },
+      'domain_not_allowed',
+    ],
     ['no email', facts(), { ...claims, email: undefined }, 'email_missing'],
     ['domain of another team', facts({ domainTeamId: 't2' }), claims, 'domain_not_allowed'],
     ['domain of no team', facts({ domainTeamId: undefined }), claims, 'domain_not_allowed'],
@@ -246,6 +273,7 @@ describe('chooseConnection', () => {
   const draft = (teamId: string) => ({ ...off(teamId), status: 'draft' as const })
   const proven = (teamId: string) => ({ ...on(teamId), lastLoginAt: 1_800_000_000 })
   const provenOff = (teamId: string) => ({ ...proven(teamId), enabled: false })
+  const custom = (teamId: string) => ({ ...on(teamId), issuer: `${issuer}/oauth2/default` })
   it.each([
     ['one enabled connection for the issuer', [on('t1')], { connection: on('t1') }],
     ['the enabled one among disabled ones', [off('t1'), on('t2')], { connection: on('t2') }],
@@ -297,6 +325,24 @@ describe('chooseConnection', () => {
       [on('t1')],
       { by: 'id', issuer },
       { connection: on('t1') },
+    ],
+    [
+      'the connection by id with its own iss and a trailing slash',
+      [on('t1')],
+      { by: 'id', issuer: `${issuer}/` },
+      { connection: on('t1') },
+    ],
+    [
+      'an Okta custom server’s connection by id with the org as iss (Okta’s tile)',
+      [custom('t1')],
+      { by: 'id', issuer },
+      { connection: custom('t1') },
+    ],
+    [
+      'a custom server’s connection by id with a path that is no server as iss',
+      [custom('t1')],
+      { by: 'id', issuer: `${issuer}/oauth2` },
+      { refuse: 'unknown_issuer' },
     ],
     ['no connection with this id', [], { by: 'id' }, { refuse: 'unknown_connection' }],
     [

@@ -240,8 +240,8 @@ describe('Hostile IdP beyond certification: refused', () => {
       { status: 400, code: 'callback_invalid' },
     ],
     [
-      'email_verified: false',
-      (s) => s.rig.idp.addUser({ sub, email: s.email, email_verified: false }),
+      'email_verified: false outside the team’s domains',
+      (s) => s.rig.idp.addUser({ sub, email: 'ada@outside.example', email_verified: false }),
       { status: 403, code: 'email_unverified' },
     ],
     [

@@ -92,6 +92,35 @@ describe('Universal Logout', () => {
     expect(await liveSessions(s.userId)).toBe(1)
   })
 
+  it('finds the iss_sub subject by an iss with a trailing slash, and by our own user id (also its SCIM id)', async (ctx) => {
+    const s = await signedInMember(ctx)
+    const issSub = (iss: string, sub: string) => ({ sub_id: { format: 'iss_sub', iss, sub } })
+    const sign = () => s.rig.idp.signToken(s.claims(), typ)
+    const slashed = await logout(s.rig, await sign(), issSub(`${s.rig.idp.issuer}/`, 'okta-ada'))
+    expect(slashed.status).toBe(204)
+    expect(await liveSessions(s.userId)).toBe(0)
+    s.tally.accepted()
+
+    await expectSignedIn(s)
+    expect(await liveSessions(s.userId)).toBe(1)
+    const byOurId = await logout(s.rig, await sign(), issSub(s.rig.idp.issuer, s.userId))
+    expect(byOurId.status).toBe(204)
+    expect(await liveSessions(s.userId)).toBe(0)
+    expect(
+      await query<{ action: string }>(
+        "select action from events where team_id = ? and action = 'universal_logout' and outcome = 'success'",
+        s.team.teamId,
+      ),
+    ).toHaveLength(2)
+    s.tally.accepted()
+
+    // Another issuer's iss (slash or not) names nobody here.
+    await expectSignedIn(s)
+    const foreign = await logout(s.rig, await sign(), issSub(`${s.other.issuer}/`, s.userId))
+    await s.tally.refused(foreign, { status: 404, code: 'logout_subject_unknown' })
+    expect(await liveSessions(s.userId)).toBe(1)
+  })
+
   it.for<[string, (s: Awaited<ReturnType<typeof signedInMember>>) => Promise<string>]>([
     [
       'an unknown key',
@@ -215,7 +244,7 @@ describe('Universal Logout', () => {
     s.tally.countRefused()
   })
 
-  it('answers 401 without a token or for an unknown issuer, 400 for a malformed body or unknown format, 422 for an unusable subject', async (ctx) => {
+  it('answers 401 without a token or for an unknown issuer, 400 for a malformed body, unknown format or malformed email, 422 for an unusable iss', async (ctx) => {
     const s = await signedInMember(ctx)
     expect((await logout(s.rig, undefined, byEmail(s.email))).status).toBe(401)
     const stranger = await TestIdp.create({ issuer: `https://${unique('nobody')}.okta.test` })
@@ -234,9 +263,14 @@ describe('Universal Logout', () => {
       (await logout(s.rig, await sign(), { sub_id: { format: 'opaque', id: 'x' } })).status,
     ).toBe(400)
     expect((await logout(s.rig, await sign(), { user: s.email })).status).toBe(400)
-    const unusable = await logout(s.rig, await sign(), byEmail('not-an-email'))
     for (let i = 0; i < 5; i++) s.tally.countRefused()
     await s.tally.baseline()
+    // Okta's guide: 400 for a malformed request (it was 422).
+    const malformed = await logout(s.rig, await sign(), byEmail('not-an-email'))
+    await s.tally.refused(malformed, { status: 400, code: 'invalid_request' })
+    const unusable = await logout(s.rig, await sign(), {
+      sub_id: { format: 'iss_sub', iss: 'not a url', sub: 'okta-ada' },
+    })
     await s.tally.refused(unusable, { status: 422, code: 'logout_unprocessable' })
     expect(
       (await s.rig.fetch(new Browser(), '/sso/universal-logout/nope', { method: 'POST' })).status,

@@ -34,7 +34,7 @@ import { type Recorded, recordedSuccess } from '../events'
 import type { Mailer } from '../mail/deliver'
 import { connectionAddedMail, ssoEnabledMail } from '../mail/templates'
 import { fetchDiscovery, type UpstreamOptions } from '../oidc/discovery'
-import { normalizeIssuer } from '../oidc/issuer'
+import { isEntraAlias, normalizeIssuer } from '../oidc/issuer'
 import { adoptionEndsAccess } from '../provisioning'
 import type { Runtime } from '../runtime'
 import { createTeam as createTeamRows, uniqueViolationCode } from '../teams'
@@ -253,6 +253,11 @@ export async function teamOwnedBy(d: AdminDeps, ownerEmail: string): Promise<{ t
 export async function checkIssuer(d: AdminDeps, input: string): Promise<string> {
   const issuer = normalizeIssuer(input, d.config.allowHttpIssuers)
   if (!issuer) throw new AppError('issuer_invalid')
+  if (isEntraAlias(issuer))
+    throw new AppError('issuer_mismatch', {
+      message:
+        'Microsoft’s multi-tenant endpoint names no tenant: enter https://login.microsoftonline.com/<your tenant ID>/v2.0.',
+    })
   try {
     await fetchDiscovery(d.upstream, issuer)
   } catch (error) {

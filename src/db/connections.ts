@@ -1,5 +1,5 @@
 // SSO connection rows: the lookups for initiate and callback, and the admin's writes.
-import { and, asc, eq, isNotNull } from 'drizzle-orm'
+import { and, asc, eq, gt, isNotNull, lt, or } from 'drizzle-orm'
 import type { Database } from './client'
 import { identities, ssoConnections, teamDomains } from './schema'
 
@@ -31,8 +31,23 @@ const connectionColumns = {
   status: ssoConnections.status,
 }
 
-export const connectionsByIssuer = (db: Database, issuer: string): Promise<ConnectionRecord[]> =>
-  db.select(connectionColumns).from(ssoConnections).where(eq(ssoConnections.issuer, issuer)).all()
+/**
+ * The connections of `issuer` and, when it is an origin (an Okta org), of the org's custom authorization
+ * servers (`<origin>/oauth2/<id>`, an index range: '0' follows '/'); the caller keeps the ones that accept it.
+ */
+export const connectionsByIssuer = (db: Database, issuer: string): Promise<ConnectionRecord[]> => {
+  const exact = eq(ssoConnections.issuer, issuer)
+  const isOrigin = URL.canParse(issuer) && new URL(issuer).origin === issuer
+  const customServers = and(
+    gt(ssoConnections.issuer, `${issuer}/oauth2/`),
+    lt(ssoConnections.issuer, `${issuer}/oauth20`),
+  )
+  return db
+    .select(connectionColumns)
+    .from(ssoConnections)
+    .where(isOrigin ? or(exact, customServers) : exact)
+    .all()
+}
 
 export const connectionsById = (db: Database, id: string): Promise<ConnectionRecord[]> =>
   db.select(connectionColumns).from(ssoConnections).where(eq(ssoConnections.id, id)).all()

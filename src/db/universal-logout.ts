@@ -1,5 +1,5 @@
 // Universal Logout's storage: a token id is accepted once; the subject is looked up within the teams.
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, or } from 'drizzle-orm'
 import type { Database } from './client'
 import { identities, memberships, usedTokenIds, users } from './schema'
 
@@ -19,7 +19,11 @@ export async function consumeTokenId(
 export type LogoutSubject =
   { format: 'email'; email: string } | { format: 'iss_sub'; connectionIds: string[]; sub: string }
 
-/** The member of one of `teamIds` the subject names: by email, or by (connection, sub). */
+/**
+ * The member of one of `teamIds` the subject names: by email, or by `sub`: the IdP's (an identity at one of
+ * the connections) or our own user id, which is also the user's SCIM id (Okta: "if an app supports
+ * provisioning with Okta, then the user identifier within the app identifies them").
+ */
 export async function findTeamMember(
   db: Database,
   teamIds: string[],
@@ -35,15 +39,22 @@ export async function findTeamMember(
         and(eq(users.email, subject.email.toLowerCase()), inArray(memberships.teamId, teamIds)),
       )
       .get()
-  return db
-    .select(member)
+  const linked = db
+    .select({ userId: identities.userId })
     .from(identities)
-    .innerJoin(users, eq(users.id, identities.userId))
-    .innerJoin(memberships, eq(memberships.userId, users.id))
     .where(
       and(
         inArray(identities.connectionId, subject.connectionIds),
         eq(identities.subject, subject.sub),
+      ),
+    )
+  return db
+    .select(member)
+    .from(users)
+    .innerJoin(memberships, eq(memberships.userId, users.id))
+    .where(
+      and(
+        or(inArray(users.id, linked), eq(users.id, subject.sub)),
         inArray(memberships.teamId, teamIds),
       ),
     )

@@ -188,7 +188,12 @@ function withUserinfo(idToken: SsoClaims, userinfo: SsoClaims): SsoClaims {
   const pair = userinfo.email
     ? { email: userinfo.email, emailVerified: userinfo.emailVerified }
     : { email: idToken.email, emailVerified: userinfo.emailVerified ?? idToken.emailVerified }
-  return { ...pair, sub: idToken.sub, name: userinfo.name ?? idToken.name }
+  return {
+    ...pair,
+    sub: idToken.sub,
+    name: userinfo.name ?? idToken.name,
+    hostedDomain: idToken.hostedDomain ?? userinfo.hostedDomain,
+  }
 }
 
 /** The claims as sent; the email only trimmed (`comparableEmail` folds and checks it). */
@@ -211,5 +216,7 @@ function readClaims(claims: Record<string, unknown>): SsoClaims {
       typeof claims.name === 'string' && claims.name.trim()
         ? claims.name.trim().slice(0, 200)
         : undefined,
+    // Google's `hd`: present for Workspace accounts only.
+    hostedDomain: typeof claims.hd === 'string' ? claims.hd : undefined,
   }
 }

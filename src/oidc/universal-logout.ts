@@ -18,8 +18,14 @@ import {
   type JWTVerifyGetKey,
 } from 'jose'
 import { discover, type UpstreamOptions, upstreamTimeoutMs } from './discovery'
+import { comparableIssuer, issuerAccepts } from './issuer'
 import { withKeyCache } from './key-cache'
-import { type LogoutTokenClaims, maxTokenAgeSeconds, verifyLogoutToken } from './logout-token'
+import {
+  type LogoutTokenClaims,
+  maxTokenAgeSeconds,
+  unverifiedIssuer,
+  verifyLogoutToken,
+} from './logout-token'
 
 const subjectSchema = z.discriminatedUnion('format', [
   z.looseObject({ format: z.literal('email'), email: z.string().check(z.maxLength(320)) }),
@@ -107,6 +113,18 @@ async function withIssuerKeys<T>(
 }
 
 /**
+ * Who may sign for the connections: their issuer, or (Okta custom authorization servers) their org, whose
+ * own discovery names the keys; `iss` as the token sent it (a trailing slash kept for the exact check).
+ * A token that names neither is checked against the first connection's issuer, and fails.
+ */
+function logoutIssuer(connections: ConnectionRecord[], iss: string | undefined) {
+  const [first] = connections
+  if (iss !== undefined && connections.every((c) => issuerAccepts(c.issuer, iss)))
+    return { iss, keysOf: comparableIssuer(iss) }
+  return { iss: first?.issuer ?? '', keysOf: first?.issuer ?? '' }
+}
+
+/**
  * The bearer JWT verified against the connections' issuer (401; none of them may log out: an unknown
  * issuer). Nothing is written and no body is read before it checks out.
  */
@@ -118,20 +136,22 @@ export async function verifyLogoutRequest(
   const [first] = connections
   if (!first) throw new AppError('logout_token_invalid', { cause: 'unknown issuer' })
   const subject = { teamId: connections.length === 1 ? first.teamId : null }
+  const signer = logoutIssuer(connections, unverifiedIssuer(request.token))
   const claims = await concerning(subject, () =>
     verifyLogoutToken(
       request.token,
-      { issuer: first.issuer, audience: request.audience, nowSeconds: Math.floor(s.nowMs / 1000) },
-      (keys) => withIssuerKeys(s.upstream, first.issuer, keys),
+      { issuer: signer.iss, audience: request.audience, nowSeconds: Math.floor(s.nowMs / 1000) },
+      (keys) => withIssuerKeys(s.upstream, signer.keysOf, keys),
     ),
   )
   return { connections: [first, ...connections.slice(1)], claims, subject }
 }
 
 /**
- * A verified request: the subject read (400, or 422 when its values are unusable), the jti spent (401 on
- * replay), the member found in the connections' teams (404, also for another issuer's iss_sub), their
- * sessions revoked. An issuer logs out only its own teams' members.
+ * A verified request: the subject read (400 for a malformed body or email, 422 for an unusable `iss`), the
+ * jti spent (401 on replay), the member found in the connections' teams (404, also for another issuer's
+ * iss_sub; an iss_sub's `iss` compares without a trailing slash), their sessions revoked. An issuer logs
+ * out only its own teams' members.
  */
 export async function universalLogout(
   s: UniversalLogoutScope,
@@ -139,22 +159,22 @@ export async function universalLogout(
   /** The JSON body, `undefined` when it is not JSON. */
   readBody: () => Promise<unknown>,
 ): Promise<void> {
-  const [first] = connections
   const input = readSubject(await readBody())
-  let subject: LogoutSubject
+  let subject: LogoutSubject | undefined
   if (input.format === 'email') {
     const email = emailSchema.safeParse(input.email)
-    if (!email.success) throw new AppError('logout_unprocessable', { cause: 'email' })
+    if (!email.success) throw new AppError('invalid_request', { cause: 'email' })
     subject = { format: 'email', email: email.data }
   } else {
     if (!URL.canParse(input.iss)) throw new AppError('logout_unprocessable', { cause: 'iss' })
-    subject = { format: 'iss_sub', connectionIds: connections.map((x) => x.id), sub: input.sub }
+    // Another issuer's iss_sub names nobody here (404 after the jti is spent).
+    const named = connections.filter((x) => issuerAccepts(x.issuer, input.iss))
+    subject = named.length
+      ? { format: 'iss_sub', connectionIds: named.map((x) => x.id), sub: input.sub }
+      : undefined
   }
-  const foreign = input.format === 'iss_sub' && input.iss !== first.issuer
-  const known = subject.format === 'email' ? { email: subject.email } : {}
-  await concerning(known, () =>
-    revokeSubject(s, { connections, claims }, foreign ? undefined : subject),
-  )
+  const known = subject?.format === 'email' ? { email: subject.email } : {}
+  await concerning(known, () => revokeSubject(s, { connections, claims }, subject))
 }
 
 /**

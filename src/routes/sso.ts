@@ -21,7 +21,7 @@ import { saveTransaction, takeTransaction } from '../http/transaction-cookie'
 import { identityAddedMails } from '../mail/templates'
 import { discover } from '../oidc/discovery'
 import { authorizationRequest, exchangeCode, validateCallback } from '../oidc/flow'
-import { normalizeIssuer } from '../oidc/issuer'
+import { comparableIssuer, normalizeIssuer, sharedIssuers } from '../oidc/issuer'
 import { type LoginTransaction, maxReturnToLength } from '../oidc/transaction'
 import { type ConnectionChoice, chooseConnection, emailDomain } from '../provisioning'
 import { email, id as idSchema, text } from '../schemas'
@@ -29,6 +29,7 @@ import { signInWithSso, spendLoginState } from '../sign-in'
 import { anyReplica, replicaAfter } from '../fresh-reads'
 import { type AuditAction, redirectUri } from '../vocabulary'
 import { mustConfirmLogin } from '../session/chosen-logins'
+import { WorkEmailPage } from '../views/pages'
 import { askToContinue, startSsoSession } from './account-switch'
 import { showTestSignIn, testedConnection } from './test-sign-in'
 
@@ -140,15 +141,18 @@ export const ssoRoutes = new Hono<AppEnv>()
   .on(['GET', 'POST'], '/initiate', validateQueryOrForm(initiateSchema), async (c) => {
     const input = c.req.valid('form')
     const issuer = normalizeIssuer(input.iss, c.var.config.allowHttpIssuers)
+    const returnTo = returnPath(c, input.target_link_uri)
+    // A shared issuer (Google, JumpCloud) names no team: the work email's verified domain does.
+    if (issuer && sharedIssuers.has(issuer))
+      return c.html(WorkEmailPage({ hint: input.login_hint, returnTo }))
     const candidates =
-      issuer === input.iss
+      issuer === comparableIssuer(input.iss)
         ? await connectionsForIssuer(anyReplica(c.env.DB), c.var.runtime, issuer)
         : []
     const choice = chooseConnection(candidates, { by: 'issuer' })
-    return beginLogin(c, choice, {
-      hint: input.login_hint,
-      returnTo: returnPath(c, input.target_link_uri),
-    })
+    if ('refuse' in choice && choice.refuse === 'ambiguous_issuer')
+      return c.html(WorkEmailPage({ hint: input.login_hint, returnTo }))
+    return beginLogin(c, choice, { hint: input.login_hint, returnTo })
   })
   .on(
     ['GET', 'POST'],

@@ -15,6 +15,7 @@ function Field(props: {
   autocomplete: string
   minlength?: number
   optional?: boolean
+  value?: string
 }) {
   const id = `${props.form}-${props.name}`
   return (
@@ -26,9 +27,30 @@ function Field(props: {
         type={inputTypes[props.name]}
         autocomplete={props.autocomplete}
         minlength={props.minlength}
+        value={props.value}
         required={!props.optional}
       />
     </>
+  )
+}
+
+/**
+ * The bare initiate URI of an issuer several teams share: the work email (the IdP's login hint, when it sent
+ * one) tells which team's connection to use.
+ */
+export function WorkEmailPage(props: { hint?: string; returnTo?: string }) {
+  return (
+    <Layout title="Sign in">
+      <h1>Sign in with your work email</h1>
+      <p>
+        Several teams sign in with this identity provider. Your work email tells us which is yours.
+      </p>
+      <form class="card" method="post" action="/sso/start">
+        <Field form="sso" name="email" label="Work email" autocomplete="email" value={props.hint} />
+        {props.returnTo ? <input type="hidden" name="return_to" value={props.returnTo} /> : null}
+        <button type="submit">Continue with SSO</button>
+      </form>
+    </Layout>
   )
 }
 

@@ -48,6 +48,42 @@ function Settings(props: { rows: [string, string | { id: string; value: string }
   )
 }
 
+/** What to enter per IdP: where its issuer, client ID and secret are, and its redirect URI's name. */
+const idpHints: [string, string][] = [
+  [
+    'Okta',
+    'Issuer https://<your org>.okta.com, or a custom authorization server’s https://<your org>.okta.com/oauth2/default (its Metadata URI works too). Client ID and secret from the app’s General tab.',
+  ],
+  [
+    'Microsoft Entra ID',
+    'Issuer https://login.microsoftonline.com/<your tenant ID>/v2.0 (not common or organizations). Client ID is the app registration’s Application (client) ID; the secret is a client secret’s Value. The redirect URI goes under Authentication → Web.',
+  ],
+  [
+    'Google Workspace',
+    'Issuer https://accounts.google.com. Client ID and secret of an OAuth client of type Web application in Google Cloud → APIs & Services → Credentials, the redirect URI under Authorized redirect URIs.',
+  ],
+  [
+    'JumpCloud',
+    'Issuer https://oauth.id.jumpcloud.com/. Client ID and secret from the Custom OIDC App’s SSO tab (shown once at activation), with the Email and Profile scopes selected.',
+  ],
+]
+
+function IdpHints() {
+  return (
+    <details data-testid="idp-hints">
+      <summary>What to enter for Okta, Entra ID, Google or JumpCloud</summary>
+      <dl>
+        {idpHints.map(([idp, hint]) => (
+          <>
+            <dt>{idp}</dt>
+            <dd>{hint}</dd>
+          </>
+        ))}
+      </dl>
+    </details>
+  )
+}
+
 function ValuesForm(props: { action: string; draft: ConnectionView | undefined }) {
   const { draft } = props
   return (
@@ -202,6 +238,7 @@ export function SetupPage(props: {
             From the app’s General tab; the issuer is the <code>issuer</code> of its OpenID Provider
             Metadata (the metadata URL works too). We check it before saving.
           </p>
+          <IdpHints />
           <ValuesForm action={`${base}/connection`} draft={draft} />
         </li>
         <li class="card" id="okta-finish">

@@ -21,7 +21,10 @@ const hints: Partial<Record<ErrorCode, string>> = {
     'Your email’s domain is not a verified domain of this team yet: add it and prove it with its DNS record on the setup page, then test again.',
   email_missing:
     'Okta sent no email address: make sure the app is granted the email scope and your Okta profile has one.',
-  email_unverified: 'Okta says your email address is not verified.',
+  email_unverified:
+    'Your identity provider says your email address is not verified, and its domain is not a verified domain of this team: prove the domain on the setup page, then test again.',
+  hosted_domain_mismatch:
+    'Google says your account belongs to a Workspace whose primary domain is not your email’s domain: test with an account whose address is in the Workspace’s primary domain.',
   member_of_another_team:
     'This person already belongs to another team here, so they could not join this one. Test with someone of this team.',
   identity_conflict:

@@ -67,9 +67,29 @@ export interface Behaviour {
   reusableCodes?: boolean
 }
 
+/** The endpoints an IdP serves besides discovery, as absolute URLs (a vendor's may be on other hosts). */
+export type IdpEndpoints = Record<'authorize' | 'token' | 'userinfo' | 'jwks' | 'logout', string>
+
+/**
+ * A vendor's IdP as its documentation shows it: the issuer, where its endpoints live, the rest of its
+ * discovery document, and the claims its ID token carries beside the standard ones (see ./vendors.ts).
+ */
+export interface VendorProfile {
+  issuer: string
+  endpoints: IdpEndpoints
+  /** Discovery fields beyond `issuer` and the endpoints. */
+  discovery: JoseObject
+  /** The vendor's own ID-token claims for `user` (aud, iss, times and nonce are the provider's). */
+  idTokenClaims: (user: IdpUser, clientId: string) => JoseObject
+  /** The ID token carries no email/email_verified/name (they come from userinfo). */
+  thinIdToken?: boolean
+}
+
 export interface TestIdpOptions {
   /** Default 'https://idp.example.test'; may carry a path ('https://x.okta.test/oauth2/default'). */
   issuer?: string
+  /** A vendor's discovery document, endpoints and claim set (the issuer is the profile's). */
+  profile?: VendorProfile
   /** Clock in epoch milliseconds (default Date.now), for code/token expiry and ID token times. */
   now?: () => number
 }
@@ -100,20 +120,18 @@ const CODE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/
 const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/
 
 const DISCOVERY_PATH = '/.well-known/openid-configuration'
-const AUTHORIZE_PATH = '/v1/authorize'
-const JWKS_PATH = '/v1/keys'
-const TOKEN_PATH = '/v1/token'
-const REDIRECTED_TOKEN_PATH = '/v1/token/redirected'
-const USERINFO_PATH = '/v1/userinfo'
-const LOGOUT_PATH = '/v1/logout'
+const REDIRECTED_TOKEN_SUFFIX = '/redirected'
 
-const KINDS = new Map<string, IdpEndpoint>([
-  [DISCOVERY_PATH, 'discovery'],
-  [JWKS_PATH, 'jwks'],
-  [TOKEN_PATH, 'token'],
-  [REDIRECTED_TOKEN_PATH, 'token'],
-  [USERINFO_PATH, 'userinfo'],
-])
+/** Okta's paths under the issuer, for an IdP without a vendor profile. */
+const oktaEndpoints = (base: string): IdpEndpoints => ({
+  authorize: `${base}/v1/authorize`,
+  token: `${base}/v1/token`,
+  userinfo: `${base}/v1/userinfo`,
+  jwks: `${base}/v1/keys`,
+  logout: `${base}/v1/logout`,
+})
+
+type Served = IdpEndpoint | 'redirectedToken'
 
 /** An OAuth error response, thrown inside endpoint handlers. */
 class OAuthError extends Error {
@@ -131,6 +149,12 @@ class OAuthError extends Error {
   }
 }
 
+/**
+ * One key set per issuer, as one real IdP has: instances standing in for a fixed issuer (Google's,
+ * JumpCloud's) in several tests sign alike, so a key cache kept in KV between tests stays true.
+ */
+const keysByIssuer = new Map<string, SigningKey[]>()
+
 export class TestIdp {
   readonly issuer: string
   /** Every server-to-server request received, in order (including ones failed by `behaviour.down`). */
@@ -140,8 +164,11 @@ export class TestIdp {
   behaviour: Behaviour = {}
 
   readonly #base: string
-  readonly #basePath: string
-  readonly #origin: string
+  readonly #profile: VendorProfile | undefined
+  readonly #endpoints: IdpEndpoints
+  /** What each URL this IdP answers (origin and path) serves. */
+  readonly #served: Map<string, Served>
+  readonly #origins: Set<string>
   readonly #now: () => number
   readonly #clients = new Map<string, IdpClient>()
   readonly #users = new Map<string, IdpUser>()
@@ -154,18 +181,35 @@ export class TestIdp {
   #firstKey?: Promise<void>
 
   constructor(options: TestIdpOptions = {}) {
-    this.issuer = options.issuer ?? 'https://idp.example.test'
+    this.#profile = options.profile
+    this.issuer = options.profile?.issuer ?? options.issuer ?? 'https://idp.example.test'
     this.#base = this.issuer.replace(/\/$/, '')
-    const url = new URL(this.#base)
-    this.#origin = url.origin
-    this.#basePath = url.pathname.replace(/\/$/, '')
+    this.#endpoints = options.profile?.endpoints ?? oktaEndpoints(this.#base)
+    const { token, userinfo, jwks } = this.#endpoints
+    this.#served = new Map<string, Served>([
+      [`${this.#base}${DISCOVERY_PATH}`, 'discovery'],
+      [jwks, 'jwks'],
+      [token, 'token'],
+      [`${token}${REDIRECTED_TOKEN_SUFFIX}`, 'redirectedToken'],
+      [userinfo, 'userinfo'],
+    ])
+    this.#origins = new Set(
+      [this.#base, ...Object.values(this.#endpoints)].map((u) => new URL(u).origin),
+    )
     this.#now = options.now ?? (() => Date.now())
   }
 
   static async create(options?: TestIdpOptions): Promise<TestIdp> {
     const idp = new TestIdp(options)
-    await idp.rotateKeys()
+    await idp.#firstKeys()
     return idp
+  }
+
+  /** The issuer's keys so far (another instance standing in for the same IdP), else a new one. */
+  async #firstKeys(): Promise<void> {
+    const known = keysByIssuer.get(this.issuer)
+    if (known) this.#keys = known
+    else await this.rotateKeys()
   }
 
   addClient(client: IdpClient): void {
@@ -174,6 +218,13 @@ export class TestIdp {
 
   addUser(user: IdpUser): void {
     this.#users.set(user.sub, user)
+  }
+
+  /** Whether `url` is one of this IdP's endpoints (exactly), or only on one of its hosts. */
+  serves(url: URL, how: 'exactly' | 'host'): boolean {
+    return how === 'exactly'
+      ? this.#served.has(`${url.origin}${url.pathname}`)
+      : this.#origins.has(url.origin)
   }
 
   count(kind?: IdpRequestKind): number {
@@ -194,6 +245,7 @@ export class TestIdp {
   async rotateKeys(opts: { keep?: boolean } = {}): Promise<void> {
     const key = await generateSigningKey()
     this.#keys = opts.keep ? [key, ...this.#keys] : [key]
+    keysByIssuer.set(this.issuer, this.#keys)
   }
 
   /** The upstream fetch: serves URLs on the issuer's origin, fails any other like a network error. */
@@ -209,7 +261,7 @@ export class TestIdp {
    */
   authorize(authorizationUrl: string, sub: string, opts: { deny?: boolean } = {}): string {
     const url = new URL(authorizationUrl)
-    if (`${url.origin}${url.pathname}` !== `${this.#base}${AUTHORIZE_PATH}`) {
+    if (`${url.origin}${url.pathname}` !== this.#endpoints.authorize) {
       throw new Error(`TestIdp: not this IdP's authorization endpoint: ${authorizationUrl}`)
     }
     const params = url.searchParams
@@ -255,16 +307,14 @@ export class TestIdp {
   async #send(request: Request, signal: AbortSignal): Promise<Response> {
     signal.throwIfAborted()
     const url = new URL(request.url)
-    if (url.origin !== this.#origin) throw new TypeError('fetch failed')
-    const path = url.pathname.startsWith(this.#basePath)
-      ? url.pathname.slice(this.#basePath.length)
-      : ''
-    const kind = KINDS.get(path) ?? 'other'
+    if (!this.serves(url, 'host')) throw new TypeError('fetch failed')
+    const served = this.#served.get(`${url.origin}${url.pathname}`)
+    const kind = served === 'redirectedToken' ? 'token' : (served ?? 'other')
     this.requests.push({ method: request.method, url: url.href, path: url.pathname, kind })
     if (kind !== 'other' && this.behaviour.down?.[kind]) throw new TypeError('fetch failed')
 
     const padding = kind === 'other' ? undefined : this.behaviour.oversized?.[kind]
-    const answer = await this.#respond(path, request, url, signal)
+    const answer = await this.#respond(served, request, url, signal)
     const response = padding ? this.#padded(answer, padding) : answer
     signal.throwIfAborted()
     const location = response.headers.get('location')
@@ -295,18 +345,23 @@ export class TestIdp {
     return new Response(body, { status: response.status, headers })
   }
 
-  async #respond(path: string, request: Request, url: URL, signal: AbortSignal): Promise<Response> {
+  async #respond(
+    served: Served | undefined,
+    request: Request,
+    url: URL,
+    signal: AbortSignal,
+  ): Promise<Response> {
     const allow = (...methods: string[]): boolean => methods.includes(request.method)
-    switch (path) {
-      case DISCOVERY_PATH:
+    switch (served) {
+      case 'discovery':
         return allow('GET') ? json(this.#discovery()) : methodNotAllowed()
-      case JWKS_PATH:
+      case 'jwks':
         return allow('GET') ? json({ keys: await this.#jwks() }) : methodNotAllowed()
-      case TOKEN_PATH:
+      case 'token':
         return allow('POST') ? this.#token(request, signal) : methodNotAllowed()
-      case REDIRECTED_TOKEN_PATH:
+      case 'redirectedToken':
         return this.#redirectedToken(url)
-      case USERINFO_PATH:
+      case 'userinfo':
         return allow('GET', 'POST') ? this.#userinfo(request) : methodNotAllowed()
       default:
         return json({ error: 'not_found' }, 404)
@@ -314,13 +369,18 @@ export class TestIdp {
   }
 
   #discovery(): JoseObject {
-    return {
+    const { authorize, token, userinfo, jwks, logout } = this.#endpoints
+    const endpoints = {
       issuer: this.behaviour.discoveryIssuer ?? this.issuer,
-      authorization_endpoint: `${this.#base}${AUTHORIZE_PATH}`,
-      token_endpoint: `${this.#base}${TOKEN_PATH}`,
-      userinfo_endpoint: `${this.#base}${USERINFO_PATH}`,
-      jwks_uri: `${this.#base}${JWKS_PATH}`,
-      end_session_endpoint: `${this.#base}${LOGOUT_PATH}`,
+      authorization_endpoint: authorize,
+      token_endpoint: token,
+      userinfo_endpoint: userinfo,
+      jwks_uri: jwks,
+      end_session_endpoint: logout,
+    }
+    if (this.#profile) return { ...this.#profile.discovery, ...endpoints }
+    return {
+      ...endpoints,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       grant_types_supported: ['authorization_code'],
@@ -371,7 +431,7 @@ export class TestIdp {
       this.#redirectedTokens.set(id, tokens)
       return new Response(null, {
         status: 302,
-        headers: { location: `${this.#base}${REDIRECTED_TOKEN_PATH}?id=${id}` },
+        headers: { location: `${this.#endpoints.token}${REDIRECTED_TOKEN_SUFFIX}?id=${id}` },
       })
     } catch (error) {
       if (error instanceof OAuthError) return error.response()
@@ -474,7 +534,8 @@ export class TestIdp {
     const key = await this.#signingKey()
     const user = this.#user(grant.sub)
     const profile: JoseObject = { ...user }
-    if (this.behaviour.thinIdToken) for (const claim of PROFILE_CLAIMS) delete profile[claim]
+    if (this.behaviour.thinIdToken || this.#profile?.thinIdToken)
+      for (const claim of PROFILE_CLAIMS) delete profile[claim]
     const now = Math.floor(this.#now() / 1000)
     const claims = merge(
       {
@@ -486,6 +547,8 @@ export class TestIdp {
         exp: now + TOKEN_TTL_S,
         nonce: grant.nonce,
         auth_time: grant.authTime,
+        // The vendor's claims; it may also shape `aud` (JumpCloud sends an array).
+        ...this.#profile?.idTokenClaims(user, grant.clientId),
       },
       knob.claims,
     )
@@ -513,7 +576,7 @@ export class TestIdp {
   }
 
   async #signingKey(): Promise<SigningKey> {
-    if (this.#keys.length === 0) await (this.#firstKey ??= this.rotateKeys())
+    if (this.#keys.length === 0) await (this.#firstKey ??= this.#firstKeys())
     const [current] = this.#keys
     if (!current) throw new Error('TestIdp: no signing key')
     return current
@@ -526,7 +589,10 @@ export class TestIdp {
   }
 }
 
-/** A fetch over several IdPs: the one whose issuer the URL falls under (longest first), else the first on its origin. */
+/**
+ * A fetch over several IdPs: the one that serves the URL exactly (an Okta org and its custom server share a
+ * host), else the one whose issuer the URL falls under (longest first), else the first on its host.
+ */
 export function routeFetch(...idps: TestIdp[]): typeof fetch {
   const longestFirst = [...idps].sort((a, b) => b.issuer.length - a.issuer.length)
   return async (input, init) => {
@@ -534,8 +600,9 @@ export function routeFetch(...idps: TestIdp[]): typeof fetch {
       typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
     )
     const idp =
+      longestFirst.find((i) => i.serves(url, 'exactly')) ??
       longestFirst.find((i) => url.href.startsWith(`${i.issuer.replace(/\/$/, '')}/`)) ??
-      longestFirst.find((i) => new URL(i.issuer).origin === url.origin)
+      longestFirst.find((i) => i.serves(url, 'host'))
     if (!idp) throw new TypeError('fetch failed')
     return idp.fetch(input, init)
   }
