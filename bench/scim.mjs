@@ -190,7 +190,7 @@ function report(results, sync) {
         `| ${name} | ${results[0][key].statements} | ${ms(results[0][key])} | ${results[1][key].statements} | ${ms(results[1][key])} |`,
     ),
     '',
-    `Initial sync at Entra's pace (${entraRequestsPerSecond} requests a second: a GET by filter, then a POST, per user) into a team of ${(Math.max(...sizes) + 101).toLocaleString('en')} members: ${sync.users} users in ${sync.seconds.toFixed(1)} s, ${sync.usersPerSecond.toFixed(1)} users/s (${sync.requestsPerSecond.toFixed(1)} requests/s), ${sync.tooMany} answered 429, ${sync.failed} failed otherwise; ${sync.statementsPerRequest.toFixed(1)} D1 statements per request on average.`,
+    `Initial sync offered at Entra's pace (${entraRequestsPerSecond} requests a second: a GET by filter, then a POST, per user; each user's pair started on schedule, whatever the answers before) into a team of ${(Math.max(...sizes) + 101).toLocaleString('en')} members: ${sync.users} users in ${sync.seconds.toFixed(1)} s, ${sync.usersPerSecond.toFixed(1)} users/s (${sync.requestsPerSecond.toFixed(1)} requests/s achieved by this one local workerd), ${sync.tooMany} answered 429, ${sync.failed} failed otherwise; ${sync.statementsPerRequest.toFixed(1)} D1 statements per request on average.`,
     '',
     markers[1],
   ]

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { query } from './rows'
 import { type Scene, scene } from './scene'
 import { body, groupSchema, oktaUser, patch, type Scim, scimClient } from './scim-helpers'
-import { statementsOf } from './statements'
+import { statementsOf, statementsSeen } from './statements'
 
 /**
  * `count` members of the team, provisioned by SCIM, in one group: written straight to D1 in four statements
@@ -145,4 +145,29 @@ describe('a 10,000-member group', () => {
     )
     expect(writes).toHaveLength(1)
   }, 60_000)
+
+  it('sends no statement that scans a table growing with users or members (EXPLAIN QUERY PLAN)', async () => {
+    const big = [
+      'users',
+      'memberships',
+      'identities',
+      'sessions',
+      'events',
+      'scim_users',
+      'scim_group_members',
+    ]
+    const fullScan = new RegExp(
+      `^SCAN (${big.join('|')})\\b(?!.*USING (COVERING )?INDEX)|^SCAN (${big.join('|')})$`,
+    )
+    const scans: { sql: string; steps: string[] }[] = []
+    for (const [sql, params] of statementsSeen) {
+      const { results } = await env.DB.prepare(`explain query plan ${sql}`)
+        .bind(...params)
+        .all<{ detail: string }>()
+      const steps = results.map((r) => r.detail)
+      if (steps.some((step) => fullScan.test(step))) scans.push({ sql, steps })
+    }
+    expect(scans).toEqual([])
+    expect([...statementsSeen.keys()].some((sql) => sql.includes('lower(user_name)'))).toBe(true)
+  })
 })
