@@ -349,6 +349,20 @@ describe('groups, discovery and clients as they are', () => {
     expect(owner.name.familyName).toBe('owner')
     expect(owner.emails[0].value).toBe(team.ownerEmail)
     expect(owner.active).toBe(true)
+    // The name is the answer's only: a PATCH of the owner writes no made-up name back.
+    const patched = await scim(
+      'PATCH',
+      `/Users/${owner.id}`,
+      patch({ op: 'replace', path: 'externalId', value: '00u-owner' }),
+    )
+    expect(patched.status).toBe(200)
+    expect(await query('select name from users where id = ?', owner.id)).toEqual([{ name: null }])
+    expect(
+      await query(
+        'select given_name, family_name, external_id from scim_users where user_id = ?',
+        owner.id,
+      ),
+    ).toEqual([{ given_name: null, family_name: null, external_id: '00u-owner' }])
     tally.accepted()
   })
 })

@@ -145,9 +145,15 @@ function nameParts(row: ScimUserRow) {
   return { givenName: first || local, familyName: rest.join(' ') || local }
 }
 
-/** The core User resource for a team user. */
-export function userResource(row: ScimUserRow, baseUrl: string) {
-  const { givenName, familyName } = nameParts(row)
+/**
+ * The core User resource for a team user; `names` are the answer's (a PATCH applies to the stored ones, so
+ * the name made up for a member without one is never written back).
+ */
+export function userResource(
+  row: ScimUserRow,
+  baseUrl: string,
+  { givenName, familyName } = nameParts(row),
+) {
   return {
     schemas: [userSchema],
     id: row.id,
@@ -352,7 +358,7 @@ export async function replaceUser(s: ScimContext, id: string, body: unknown) {
 export async function patchUser(s: ScimContext, id: string, body: unknown) {
   const operations = readPatchOperations(body)
   const row = await loadUser(s, id)
-  const before = userResource(row, s.baseUrl)
+  const before = userResource(row, s.baseUrl, row)
   const patched = applyPatch(before, operations)
   return applyUser(s, row, readUser(withoutStaleDisplayName(before, patched)))
 }
