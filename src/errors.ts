@@ -14,6 +14,7 @@ const catalogue = {
     'The support console needs the admin token: sign in again at /admin.',
   ],
   not_found: [404, 'There is nothing here.'],
+  method_not_allowed: [405, 'This address does not take this method.'],
   unknown_issuer: [404, 'This identity provider is not connected to any team.'],
   ambiguous_issuer: [
     400,

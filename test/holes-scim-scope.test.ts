@@ -195,7 +195,7 @@ describe('R4: a SCIM token acts only on its team’s members now', () => {
       `/Groups/${group.id}`,
       patch({ op: 'add', path: 'members', value: [{ value: z.id }] }),
     )
-    expect(pushed.status).toBe(200)
+    expect(pushed.status).toBe(204)
     expect(await members()).toEqual([stays.id])
     expect(await query('select 1 from memberships where user_id = ?', z.id)).toEqual([])
   })
@@ -214,7 +214,7 @@ describe('R4: a SCIM token acts only on its team’s members now', () => {
     const changed = await scimA(
       'PATCH',
       `/Users/${v.id}`,
-      patch({ op: 'replace', path: 'userName', value: newEmail }),
+      patch({ op: 'replace', path: 'emails[type eq "work"].value', value: newEmail }),
     )
     expect(changed.status).toBe(200)
     expect(await query('select email from users where id = ?', v.id)).toEqual([{ email: newEmail }])

@@ -117,7 +117,7 @@ describe('Okta SCIM test flow (users)', () => {
     const user = await body(created)
     expect(user).toMatchObject({
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-      userName: lower,
+      userName: email,
       name: { givenName: 'Ada', familyName: 'Lovelace' },
       emails: [{ value: lower, type: 'work', primary: true }],
       active: true,
@@ -147,7 +147,7 @@ describe('Okta SCIM test flow (users)', () => {
     expect(found.Resources[0].id).toBe(user.id)
     const byId = await scim('GET', `/Users/${user.id}`)
     expect(byId.status).toBe(200)
-    expect((await body(byId)).userName).toBe(lower)
+    expect((await body(byId)).userName).toBe(email)
 
     // 4. Update (PUT, as Okta's profile push does).
     const put = await scim('PUT', `/Users/${user.id}`, {
@@ -222,23 +222,40 @@ describe('Okta SCIM test flow (users)', () => {
     expect(
       (await query<{ name: string }>('select name from users where id = ?', user.id))[0]!.name,
     ).toBe('Amazing Murray')
-    const renamed = `grace.hopper@${team.domain}`
+    // userName is the IdP's name for the user: it changes alone; the email follows emails.
+    const renamed = `Grace.Hopper@${team.domain}`
     const userName = await scim(
       'PATCH',
       `/Users/${user.id}`,
       patch({ op: 'replace', value: { userName: renamed, active: true } }),
     )
     expect((await body(userName)).userName).toBe(renamed)
-    expect(await query('select id from users where email = ?', renamed)).toEqual([{ id: user.id }])
+    expect(await query('select email from users where id = ?', user.id)).toEqual([{ email }])
+    const moved = `grace.h@${team.domain}`
+    const changed = await scim(
+      'PATCH',
+      `/Users/${user.id}`,
+      patch({ op: 'replace', path: 'emails[type eq "work"].value', value: moved }),
+    )
+    expect(await body(changed)).toMatchObject({
+      userName: renamed,
+      emails: [{ value: moved, type: 'work', primary: true }],
+    })
+    expect(await query('select id from users where email = ?', moved)).toEqual([{ id: user.id }])
     await expectScimError(
       await scim(
         'PATCH',
         `/Users/${user.id}`,
-        patch({ op: 'replace', value: { userName: 'g@elsewhere.example' } }),
+        patch({
+          op: 'replace',
+          path: 'emails[type eq "work"].value',
+          value: 'g@elsewhere.example',
+        }),
       ),
       400,
       'invalidValue',
     )
+    expect(await query('select email from users where id = ?', user.id)).toEqual([{ email: moved }])
     await expectScimError(
       await scim('PATCH', `/Users/${user.id}`, { Operations: [{ op: 'replace' }] }),
       400,
@@ -517,10 +534,13 @@ describe('groups and the admin group', () => {
       `/Groups/${group.id}`,
       patch({ op: 'add', path: 'members', value: [{ value: ada.id, display: email }] }),
     )
-    expect(added.status).toBe(200)
-    expect((await body(added)).members.map((m: any) => m.value).sort()).toEqual(
-      [ada.id, bob.id].sort(),
-    )
+    expect(added.status).toBe(204)
+    expect(await added.text()).toBe('')
+    expect(
+      (await body(await scim('GET', `/Groups/${group.id}`))).members
+        .map((m: any) => m.value)
+        .sort(),
+    ).toEqual([ada.id, bob.id].sort())
     expect(
       await query(
         'select user_id from scim_group_members where group_id = ? order by user_id',
@@ -542,7 +562,10 @@ describe('groups and the admin group', () => {
       `/Groups/${group.id}`,
       patch({ op: 'remove', path: `members[value eq "${ada.id}"]` }),
     )
-    expect((await body(removed)).members.map((m: any) => m.value)).toEqual([bob.id])
+    expect(removed.status).toBe(204)
+    expect(
+      await query('select user_id from scim_group_members where group_id = ?', group.id),
+    ).toEqual([{ user_id: bob.id }])
     advance(61)
     expect(((await (await me(rig, browser)).json()) as any).role).toBe('member')
 

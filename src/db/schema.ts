@@ -248,16 +248,24 @@ export const scimUsers = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     status: text('status', { enum: scimStatuses }).notNull(),
+    /** As the IdP sent it (any string); unique in the team case-insensitively among users not deleted. */
+    userName: text('user_name'),
     externalId: text('external_id'),
     givenName: text('given_name'),
     familyName: text('family_name'),
     createdAt: createdAt(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index('scim_users_user').on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.userId] }),
+    index('scim_users_user').on(t.userId),
+    uniqueIndex('scim_users_team_user_name')
+      .on(t.teamId, sql`lower(${t.userName})`)
+      .where(sql`${t.status} != 'deleted'`),
+  ],
 )
 
-/** SCIM groups pushed by the team's Okta; a displayName is unique within its team. */
+/** SCIM groups pushed by the team's IdP; a displayName is unique within its team, case-insensitively. */
 export const scimGroups = sqliteTable(
   'scim_groups',
   {
@@ -270,7 +278,7 @@ export const scimGroups = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('scim_groups_team_name').on(t.teamId, t.displayName)],
+  (t) => [uniqueIndex('scim_groups_team_name').on(t.teamId, sql`lower(${t.displayName})`)],
 )
 
 export const scimGroupMembers = sqliteTable(

@@ -1,6 +1,7 @@
 // SCIM's storage: the token's connection, a team's users as SCIM sees them, its groups and their members.
 import { and, asc, count, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm'
 import type { Database } from './client'
+import { insertEventWhen, type NewEvent } from './events'
 import {
   memberships,
   scimGroupMembers,
@@ -41,6 +42,7 @@ const userColumns = {
   name: users.name,
   createdAt: users.createdAt,
   status: scimUsers.status,
+  userName: scimUsers.userName,
   externalId: scimUsers.externalId,
   givenName: scimUsers.givenName,
   familyName: scimUsers.familyName,
@@ -53,6 +55,8 @@ export type ScimUserRow = {
   name: string | null
   createdAt: number
   status: 'active' | 'inactive' | 'deleted' | null
+  /** As the IdP sent it; null for a member SCIM never provisioned (their userName is their email). */
+  userName: string | null
   externalId: string | null
   givenName: string | null
   familyName: string | null
@@ -61,9 +65,20 @@ export type ScimUserRow = {
 
 export interface UserQuery {
   id?: string
+  /** Compared case-insensitively with the userName as sent, or the email of a member SCIM never provisioned. */
+  userName?: string
   email?: string
   externalId?: string
+  /** A filter that can match no one (an email type we do not keep). */
+  none?: boolean
 }
+
+/**
+ * The team's users whose userName is `userName`, case-insensitively: found through the userName index and
+ * the email index, then checked against the userName each has (the email only when SCIM set none).
+ */
+const withUserName = (teamId: string, userName: string) =>
+  sql`${users.id} in (select user_id from scim_users where team_id = ${teamId} and lower(user_name) = lower(${userName}) and status != 'deleted' union all select id from users where email = lower(${userName})) and lower(coalesce(${scimUsers.userName}, ${users.email})) = lower(${userName})`
 
 /**
  * A team's users to SCIM: its members now, except those its Okta deleted (an owner keeps the membership).
@@ -74,8 +89,10 @@ function teamUsers(teamId: string, q: UserQuery) {
   return {
     where: and(
       or(isNull(scimUsers.status), ne(scimUsers.status, 'deleted')),
+      q.none ? sql`0` : undefined,
       q.id === undefined ? undefined : eq(users.id, q.id),
-      q.email === undefined ? undefined : eq(users.email, q.email.toLowerCase()),
+      q.userName === undefined ? undefined : withUserName(teamId, q.userName),
+      q.email === undefined ? undefined : eq(users.email, q.email.trim().toLowerCase()),
       q.externalId === undefined ? undefined : eq(scimUsers.externalId, q.externalId),
     ),
     membership: and(eq(memberships.userId, users.id), eq(memberships.teamId, teamId)),
@@ -129,19 +146,33 @@ export async function userByEmailForTeam(db: Database, teamId: string, email: st
     .get()
 }
 
-export async function teamHasDomain(db: Database, teamId: string, domain: string) {
-  const row = await db
-    .select({ domain: teamDomains.domain })
+/** Where `domain` stands for the team: its verified domain, its pending claim, another team's, or no one's. */
+export async function domainStanding(
+  db: Database,
+  teamId: string,
+  domain: string,
+): Promise<'verified' | 'pending' | 'other_team' | 'none'> {
+  const claims = await db
+    .select({ teamId: teamDomains.teamId, verified: teamDomains.verified })
     .from(teamDomains)
-    .where(
-      and(
-        eq(teamDomains.teamId, teamId),
-        eq(teamDomains.domain, domain),
-        eq(teamDomains.verified, true),
-      ),
-    )
+    .where(eq(teamDomains.domain, domain))
+    .all()
+  const own = claims.find((claim) => claim.teamId === teamId)
+  if (own) return own.verified ? 'verified' : 'pending'
+  return claims.some((claim) => claim.verified) ? 'other_team' : 'none'
+}
+
+/** The id of the team's user whose userName is `userName` (case-insensitively), if any. */
+export async function teamUserByUserName(db: Database, teamId: string, userName: string) {
+  const t = teamUsers(teamId, { userName })
+  const row = await db
+    .select({ id: users.id })
+    .from(users)
+    .innerJoin(memberships, t.membership)
+    .leftJoin(scimUsers, t.scim)
+    .where(t.where)
     .get()
-  return row !== undefined
+  return row?.id
 }
 
 export type ScimUserState = Omit<typeof scimUsers.$inferInsert, 'createdAt'>
@@ -155,6 +186,7 @@ export const upsertScimUser = (db: Database, row: ScimUserState) =>
       target: [scimUsers.teamId, scimUsers.userId],
       set: {
         status: row.status,
+        userName: row.userName,
         externalId: row.externalId,
         givenName: row.givenName,
         familyName: row.familyName,
@@ -211,26 +243,33 @@ export interface ScimGroupRow {
   externalId: string | null
   createdAt: number
   updatedAt: number
-  members: { value: string; display: string }[]
+  /** Undefined when the caller asked for no members (no member row is read then). */
+  members?: { value: string; display: string }[]
 }
 
 export interface GroupQuery {
   id?: string
+  /** Compared case-insensitively. */
   displayName?: string
   externalId?: string
 }
 
-/** One page of the team's groups with their members (the team's users only), and how many match in all. */
+/**
+ * One page of the team's groups, and how many match in all; with `withMembers`, their members (the team's
+ * users only), else no member row is read.
+ */
 export async function loadScimGroups(
   db: Database,
-  teamId: string,
-  q: GroupQuery,
-  page: { offset: number; limit: number },
+  query: { teamId: string; q: GroupQuery; page: { offset: number; limit: number } },
+  withMembers: boolean,
 ): Promise<{ total: number; rows: ScimGroupRow[] }> {
+  const { teamId, q, page } = query
   const where = and(
     eq(scimGroups.teamId, teamId),
     q.id === undefined ? undefined : eq(scimGroups.id, q.id),
-    q.displayName === undefined ? undefined : eq(scimGroups.displayName, q.displayName),
+    q.displayName === undefined
+      ? undefined
+      : sql`lower(${scimGroups.displayName}) = lower(${q.displayName})`,
     q.externalId === undefined ? undefined : eq(scimGroups.externalId, q.externalId),
   )
   const pageOfGroups = db
@@ -240,22 +279,28 @@ export async function loadScimGroups(
     .orderBy(asc(scimGroups.createdAt), asc(scimGroups.id))
     .limit(page.limit)
     .offset(page.offset)
+  const groupRows = db
+    .select({
+      id: scimGroups.id,
+      displayName: scimGroups.displayName,
+      externalId: scimGroups.externalId,
+      createdAt: scimGroups.createdAt,
+      updatedAt: scimGroups.updatedAt,
+    })
+    .from(scimGroups)
+    .where(where)
+    .orderBy(asc(scimGroups.createdAt), asc(scimGroups.id))
+    .limit(page.limit)
+    .offset(page.offset)
+  const total = db.select({ total: count() }).from(scimGroups).where(where)
+  if (!withMembers) {
+    const [groups, [counted]] = await db.batch([groupRows, total])
+    return { total: counted?.total ?? 0, rows: groups }
+  }
   const teamUser = teamUsers(teamId, {})
-  const [groups, total, members] = await db.batch([
-    db
-      .select({
-        id: scimGroups.id,
-        displayName: scimGroups.displayName,
-        externalId: scimGroups.externalId,
-        createdAt: scimGroups.createdAt,
-        updatedAt: scimGroups.updatedAt,
-      })
-      .from(scimGroups)
-      .where(where)
-      .orderBy(asc(scimGroups.createdAt), asc(scimGroups.id))
-      .limit(page.limit)
-      .offset(page.offset),
-    db.select({ total: count() }).from(scimGroups).where(where),
+  const [groups, [counted], members] = await db.batch([
+    groupRows,
+    total,
     db
       .select({ groupId: scimGroupMembers.groupId, userId: users.id, email: users.email })
       .from(scimGroupMembers)
@@ -266,7 +311,7 @@ export async function loadScimGroups(
       .orderBy(asc(users.email)),
   ])
   return {
-    total: total[0]?.total ?? 0,
+    total: counted?.total ?? 0,
     rows: groups.map((g) => ({
       ...g,
       members: members
@@ -276,25 +321,6 @@ export async function loadScimGroups(
   }
 }
 
-/** Of `userIds`, those SCIM may put in the team's groups: the team's users (as loadScimUsers sees them). */
-export async function teamUserIds(db: Database, teamId: string, userIds: string[]) {
-  const found: string[] = []
-  for (const chunk of chunks(userIds, 90)) found.push(...(await teamUserIdsOf(db, teamId, chunk)))
-  return found
-}
-
-async function teamUserIdsOf(db: Database, teamId: string, userIds: string[]) {
-  const t = teamUsers(teamId, {})
-  const rows = await db
-    .select({ id: users.id })
-    .from(users)
-    .innerJoin(memberships, t.membership)
-    .leftJoin(scimUsers, t.scim)
-    .where(and(inArray(users.id, userIds), t.where))
-    .all()
-  return rows.map((r) => r.id)
-}
-
 /** D1 binds at most 100 parameters per statement. */
 function chunks<T>(list: T[], size: number): T[][] {
   const out: T[][] = []
@@ -302,13 +328,63 @@ function chunks<T>(list: T[], size: number): T[][] {
   return out
 }
 
-/** Statements that make `userIds` the group's members (in chunks within D1's parameter limit). */
-export const replaceGroupMembers = (db: Database, groupId: string, userIds: string[]) => [
-  db.delete(scimGroupMembers).where(eq(scimGroupMembers.groupId, groupId)),
-  ...chunks([...new Set(userIds)], 40).map((chunk) =>
-    db.insert(scimGroupMembers).values(chunk.map((userId) => ({ groupId, userId }))),
-  ),
-]
+const idsPerStatement = 90
+
+/** The group, while it is the team's: every membership write is guarded by it, in its own statement. */
+const isTeamGroup = (teamId: string, groupId: string) =>
+  sql`exists (select 1 from ${scimGroups} where ${scimGroups.id} = ${groupId} and ${scimGroups.teamId} = ${teamId})`
+
+/** A group's membership change, on the team's group only. */
+export interface GroupMembers {
+  teamId: string
+  groupId: string
+  userIds: string[]
+}
+
+/**
+ * Statements that add the team's users among `userIds` to the team's group (anyone else is skipped, as is a
+ * member already there): one per 90 ids, each checking the ids and writing in one go.
+ */
+export const addGroupMembers = (db: Database, { teamId, groupId, userIds }: GroupMembers) => {
+  const t = teamUsers(teamId, {})
+  return chunks([...new Set(userIds)], idsPerStatement).map((chunk) =>
+    db
+      .insert(scimGroupMembers)
+      .select(
+        db
+          .select({ groupId: sql<string>`${groupId}`.as('group_id'), userId: users.id })
+          .from(users)
+          .innerJoin(memberships, t.membership)
+          .leftJoin(scimUsers, t.scim)
+          .where(and(inArray(users.id, chunk), t.where, isTeamGroup(teamId, groupId))),
+      )
+      .onConflictDoNothing(),
+  )
+}
+
+/** Statements that take `userIds` out of the team's group: one per 90 ids. */
+export const removeGroupMembers = (db: Database, { teamId, groupId, userIds }: GroupMembers) =>
+  chunks([...new Set(userIds)], idsPerStatement).map((chunk) =>
+    db
+      .delete(scimGroupMembers)
+      .where(
+        and(
+          eq(scimGroupMembers.groupId, groupId),
+          inArray(scimGroupMembers.userId, chunk),
+          isTeamGroup(teamId, groupId),
+        ),
+      ),
+  )
+
+/** Empties the team's group. */
+export const removeAllGroupMembers = (db: Database, teamId: string, groupId: string) =>
+  db
+    .delete(scimGroupMembers)
+    .where(and(eq(scimGroupMembers.groupId, groupId), isTeamGroup(teamId, groupId)))
+
+/** The event row of a group change, written only while the group is the team's. */
+export const insertGroupEventWhen = (db: Database, row: NewEvent, groupId: string) =>
+  insertEventWhen(db, row, isTeamGroup(row.teamId ?? '', groupId))
 
 /** The team's Okta provisioned this address: it counts as verified, as an IdP's verified email does. */
 export const insertScimUser = (
@@ -348,16 +424,19 @@ export const updateMember = (
 export const insertScimGroup = (db: Database, row: typeof scimGroups.$inferInsert) =>
   db.insert(scimGroups).values(row)
 
+/** The team's group's new name, externalId or time of change; answers its id, or nothing when there is no such group. */
 export const updateScimGroup = (
   db: Database,
   teamId: string,
   id: string,
-  changes: Pick<typeof scimGroups.$inferInsert, 'displayName' | 'externalId' | 'updatedAt'>,
+  changes: Partial<Pick<typeof scimGroups.$inferInsert, 'displayName' | 'externalId'>> &
+    Pick<typeof scimGroups.$inferInsert, 'updatedAt'>,
 ) =>
   db
     .update(scimGroups)
     .set(changes)
     .where(and(eq(scimGroups.id, id), eq(scimGroups.teamId, teamId)))
+    .returning({ id: scimGroups.id })
 
 export const deleteScimGroup = (db: Database, teamId: string, id: string) =>
   db.delete(scimGroups).where(and(eq(scimGroups.id, id), eq(scimGroups.teamId, teamId)))

@@ -33,8 +33,8 @@ export const rateLimits = {
   passwordMail: { binding: 'RL_PASSWORD_MAIL', periodSeconds: 60 },
   /** Console login, and wrong admin API tokens: 10 a minute per client. */
   console: { binding: 'RL_CONSOLE', periodSeconds: 60 },
-  /** SCIM: 600 a minute per token. */
-  scim: { binding: 'RL_SCIM', periodSeconds: 60 },
+  /** SCIM: 300 per 10 seconds per token (Entra provisions at up to 25 a second). */
+  scim: { binding: 'RL_SCIM', periodSeconds: 10 },
   /** Universal Logout: 60 a minute per connection. */
   universalLogout: { binding: 'RL_UNIVERSAL_LOGOUT', periodSeconds: 60 },
 } as const satisfies Record<string, RateLimitRule>

@@ -7,8 +7,8 @@ import { type AppError, type ErrorCode, mergeSubjects } from '../errors'
 import { type Audit, concernsIdentity, eventRow, newReferenceId } from '../events'
 import { describeCause, log } from '../log'
 
-/** Routine answers (not signed in, no such page) are not attempts worth an event row. */
-const routine = new Set<ErrorCode>(['unauthorized', 'not_found'])
+/** Routine answers (not signed in, no such page, a read-only address) are not attempts worth an event row. */
+const routine = new Set<ErrorCode>(['unauthorized', 'not_found', 'method_not_allowed'])
 
 /** The path as logged: a mailed link's token (verification, reset, setup) is a bearer secret and never logged. */
 const loggedPath = (path: string) =>

@@ -1,4 +1,4 @@
-// SCIM 2.0 at /scim/v2 for Okta provisioning: a connection's bearer token acts on that connection's team only.
+// SCIM 2.0 at /scim/v2 for Okta and Entra provisioning: a connection's bearer token acts on that connection's team only.
 // @see RFC 7644 §3
 import { type Context, Hono } from 'hono'
 import { hashToken } from '../crypto/tokens'
@@ -92,6 +92,7 @@ async function refuse(c: Context<AppEnv>, thrown: unknown): Promise<Response> {
   await recordRefusal(c, recorded, { status: scimError.status, scimType: scimError.scimType })
   const headers: Record<string, string> = { 'content-type': scimContentType }
   if (scimError.status === 401) headers['www-authenticate'] = 'Bearer realm="scim"'
+  if (scimError.status === 405) headers.allow = 'GET'
   return c.body(JSON.stringify(scimError.body), scimError.status, headers)
 }
 
@@ -107,6 +108,7 @@ interface ScimResource {
   create: (s: ScimContext, body: unknown) => Promise<unknown>
   get: (s: ScimContext, id: string, query: Record<string, string>) => Promise<unknown>
   replace: (s: ScimContext, id: string, body: unknown) => Promise<unknown>
+  /** The patched resource, or undefined for `204 No Content`. */
   patch: (s: ScimContext, id: string, body: unknown) => Promise<unknown>
   remove: (s: ScimContext, id: string) => Promise<void>
 }
@@ -128,6 +130,15 @@ const groups: ScimResource = {
   remove: deleteGroup,
 }
 
+/** The read-only discovery documents (RFC 7644 §4): any other method is 405. */
+const discoveryPaths = [
+  '/ServiceProviderConfig',
+  '/ResourceTypes',
+  '/ResourceTypes/:name',
+  '/Schemas',
+  '/Schemas/:id',
+]
+
 /** A resource's endpoints: errors go to the SCIM router's handler, where they become SCIM errors. */
 const resourceRoutes = (r: ScimResource) =>
   new Hono<AppEnv>()
@@ -137,9 +148,10 @@ const resourceRoutes = (r: ScimResource) =>
     .put('/:id', async (c) =>
       send(c, await r.replace(scim(c), c.req.param('id'), await readBody(c))),
     )
-    .patch('/:id', async (c) =>
-      send(c, await r.patch(scim(c), c.req.param('id'), await readBody(c))),
-    )
+    .patch('/:id', async (c) => {
+      const patched = await r.patch(scim(c), c.req.param('id'), await readBody(c))
+      return patched === undefined ? c.body(null, 204) : send(c, patched)
+    })
     .delete('/:id', async (c) => {
       await r.remove(scim(c), c.req.param('id'))
       return c.body(null, 204)
@@ -184,6 +196,9 @@ export const scimRoutes = new Hono<AppEnv>()
     const schema = schemas(baseUrl(c)).find((s) => s.id === c.req.param('id'))
     if (!schema) throw new ScimError(404, 'Schema not found')
     return send(c, schema)
+  })
+  .on(['POST', 'PUT', 'PATCH', 'DELETE'], discoveryPaths, () => {
+    throw new ScimError(405, 'This endpoint is read-only: use GET.')
   })
   .route('/Users', resourceRoutes(users))
   .route('/Groups', resourceRoutes(groups))

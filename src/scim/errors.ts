@@ -16,12 +16,13 @@ export type ScimType =
   | 'mutability'
   | 'tooMany'
 
-export type ScimStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 501 | 503
+export type ScimStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 429 | 500 | 501 | 503
 
-/** The catalogue code a SCIM status is recorded under: 401 and 404 are routine (no event row). */
+/** The catalogue code a SCIM status is recorded under: 401, 404 and 405 are routine (no event row). */
 const codes: Partial<Record<ScimStatus, ErrorCode>> = {
   401: 'unauthorized',
   404: 'not_found',
+  405: 'method_not_allowed',
   409: 'scim_conflict',
 }
 const codeOf = (status: ScimStatus): ErrorCode =>

@@ -1,4 +1,5 @@
 // SCIM Users for one team: provisioning, updates, deactivation and deletion, each with its event row.
+// userName is any string the IdP chooses (kept as sent); the account's email comes from `emails`.
 import type { BatchItem } from 'drizzle-orm/batch'
 import * as z from 'zod/mini'
 import { randomId } from '../crypto/encoding'
@@ -15,12 +16,12 @@ import {
   loadScimUsers,
   type ScimScope,
   type ScimUserRow,
-  teamHasDomain,
+  domainStanding,
+  teamUserByUserName,
   upsertScimUser,
   userByEmailForTeam,
   updateMember,
   updateUser,
-  type UserQuery,
 } from '../db/scim'
 import { insertEvent } from '../db/events'
 import type { AuditAction } from '../vocabulary'
@@ -29,7 +30,7 @@ import { type Audit, successRow } from '../events'
 import { adoptionEndsAccess, emailDomain } from '../provisioning'
 import { email as emailSchema } from '../schemas'
 import { notFound, readResource, ScimError } from './errors'
-import { filterValue, onlyAttributes, parseFilter } from './filter'
+import { onlyAttributes, parseFilter, userQuery } from './filter'
 import { applyPatch, readPatchOperations } from './patch'
 import { iso, listResponse, readPaging, userSchema } from './protocol'
 
@@ -51,9 +52,19 @@ const boolish = z.union([
   ),
 ])
 
-/** The core User attributes we keep; everything else Okta sends (locale, password, ...) is ignored. */
+const emailEntry = z.looseObject({
+  value: optionalText(320),
+  type: optionalText(64),
+  primary: z.optional(z.nullable(boolish)),
+})
+
+/** The core User attributes we keep; everything else Okta and Entra send (locale, password, ...) is ignored. */
 const userInput = z.looseObject({
-  userName: z.string().check(z.maxLength(320)),
+  userName: z.string().check(
+    z.maxLength(320),
+    z.refine((name) => name.trim() !== '', 'userName is empty'),
+  ),
+  emails: z.optional(z.nullable(z.array(emailEntry).check(z.maxLength(20)))),
   externalId: optionalText(256),
   displayName: optionalText(200),
   active: z.optional(boolish),
@@ -69,6 +80,7 @@ const userInput = z.looseObject({
 })
 
 interface UserState {
+  userName: string
   email: string
   name: string | null
   givenName: string | null
@@ -77,11 +89,30 @@ interface UserState {
   active: boolean
 }
 
-/** The user's state as a resource (or a patched resource) describes it; userName is the email. */
+/**
+ * The account's email: the primary entry of `emails`, else its `work` entry, else its first; with no
+ * `emails`, the userName when it is an email address. None at all is `400 invalidValue`.
+ */
+function accountEmail(input: z.output<typeof userInput>): string {
+  const emails = (input.emails ?? []).filter((e) => e.value)
+  const chosen =
+    emails.find((e) => e.primary === true) ??
+    emails.find((e) => e.type?.toLowerCase() === 'work') ??
+    emails[0]
+  const email = emailSchema.safeParse(chosen?.value ?? input.userName)
+  if (email.success) return email.data
+  throw new ScimError(
+    400,
+    chosen
+      ? 'The email in emails is not an email address.'
+      : 'The user has no email: send it in emails (or as a userName that is an email address).',
+    'invalidValue',
+  )
+}
+
+/** The user's state as a resource (or a patched resource) describes it. */
 function readUser(body: unknown): UserState {
   const input = readResource(userInput, body, 'user')
-  const email = emailSchema.safeParse(input.userName)
-  if (!email.success) throw new ScimError(400, 'userName must be an email address.', 'invalidValue')
   const givenName = input.name?.givenName?.trim() || null
   const familyName = input.name?.familyName?.trim() || null
   const name =
@@ -90,7 +121,8 @@ function readUser(body: unknown): UserState {
     [givenName, familyName].filter(Boolean).join(' ') ||
     null
   return {
-    email: email.data,
+    userName: input.userName,
+    email: accountEmail(input),
     name,
     givenName,
     familyName,
@@ -101,17 +133,36 @@ function readUser(body: unknown): UserState {
 
 const isActive = (row: ScimUserRow) => row.status !== 'inactive'
 
-/** The core User resource for a team user. */
-export function userResource(row: ScimUserRow, baseUrl: string) {
+/**
+ * A name in two parts for a member SCIM never provisioned (the owner support created): the stored name's
+ * first word and the rest, or the email's local part for both, so every listed user has a valid name.
+ */
+function nameParts(row: ScimUserRow) {
+  if (row.givenName || row.familyName)
+    return { givenName: row.givenName, familyName: row.familyName }
+  const [first = '', ...rest] = (row.name ?? '').trim().split(/\s+/)
+  const local = row.email.split('@')[0] ?? row.email
+  return { givenName: first || local, familyName: rest.join(' ') || local }
+}
+
+/**
+ * The core User resource for a team user; `names` are the answer's (a PATCH applies to the stored ones, so
+ * the name made up for a member without one is never written back).
+ */
+export function userResource(
+  row: ScimUserRow,
+  baseUrl: string,
+  { givenName, familyName } = nameParts(row),
+) {
   return {
     schemas: [userSchema],
     id: row.id,
     ...(row.externalId ? { externalId: row.externalId } : {}),
-    userName: row.email,
+    userName: row.userName ?? row.email,
     name: {
       ...(row.name ? { formatted: row.name } : {}),
-      ...(row.givenName ? { givenName: row.givenName } : {}),
-      ...(row.familyName ? { familyName: row.familyName } : {}),
+      ...(givenName ? { givenName } : {}),
+      ...(familyName ? { familyName } : {}),
     },
     ...(row.name ? { displayName: row.name } : {}),
     emails: [{ value: row.email, type: 'work', primary: true }],
@@ -136,17 +187,22 @@ export async function getUser(s: ScimContext, id: string) {
   return userResource(await loadUser(s, id), s.baseUrl)
 }
 
-/** GET /Users: Okta asks `filter=userName eq "..."`; externalId and id filters work too. */
+/**
+ * GET /Users: Okta asks `filter=userName eq "..."`, Entra `userName`, `externalId` or
+ * `emails[type eq "work"].value`; `emails.value` and `id` work too.
+ */
 export async function listUsers(s: ScimContext, query: Record<string, string>) {
   const filters = parseFilter(query.filter)
-  onlyAttributes(filters, ['username', 'externalid', 'id', 'emails.value', 'emails'])
-  const q: UserQuery = {
-    email: filterValue(filters, 'username', 'emails.value', 'emails'),
-    externalId: filterValue(filters, 'externalid'),
-    id: filterValue(filters, 'id'),
-  }
+  onlyAttributes(filters, [
+    'username',
+    'externalid',
+    'id',
+    'emails.value',
+    'emails',
+    'emails[type]',
+  ])
   const paging = readPaging(query)
-  const { total, rows } = await loadScimUsers(s.db, s.scope.teamId, q, paging)
+  const { total, rows } = await loadScimUsers(s.db, s.scope.teamId, userQuery(filters), paging)
   return listResponse(
     rows.map((row) => userResource(row, s.baseUrl)),
     total,
@@ -157,14 +213,28 @@ export async function listUsers(s: ScimContext, query: Record<string, string>) {
 const event = (s: ScimContext, action: AuditAction, email: string) =>
   insertEvent(s.db, successRow({ ...s.audit, action }, { teamId: s.scope.teamId, email }, s.nowMs))
 
+/** How the team makes `domain` its own, for the answer to a user outside its verified domains. */
+const domainAdvice = {
+  pending: (domain: string) =>
+    `${domain} is claimed by this team but not proven yet: the team owner adds the DNS TXT record _edge-sso.${domain} shown on the team page and checks it, or support verifies the domain.`,
+  other_team: (domain: string) =>
+    `${domain} is a verified domain of another team, so this team cannot provision its users.`,
+  none: (domain: string) =>
+    `${domain} is not one of this team’s domains: support adds and verifies it, or the team owner claims it on the team page and proves it with a DNS TXT record (_edge-sso.${domain}).`,
+}
+
+/** The email's domain must be a verified domain of the team: else `400 invalidValue` saying how to verify it. */
 async function requireTeamDomain(s: ScimContext, email: string) {
-  const domain = emailDomain(email)
-  if (!domain || !(await teamHasDomain(s.db, s.scope.teamId, domain)))
-    throw new ScimError(
-      400,
-      `The domain of ${email} is not one of this team’s domains.`,
-      'invalidValue',
-    )
+  const domain = emailDomain(email) ?? ''
+  const standing = await domainStanding(s.db, s.scope.teamId, domain)
+  if (standing !== 'verified')
+    throw new ScimError(400, `The email’s domain ${domainAdvice[standing](domain)}`, 'invalidValue')
+}
+
+/** A userName is one user's in the team (case-insensitively): another's is `409 uniqueness`. */
+async function requireFreeUserName(s: ScimContext, userName: string, userId: string | undefined) {
+  const holder = await teamUserByUserName(s.db, s.scope.teamId, userName)
+  if (holder && holder !== userId) throw uniqueness('A user with this userName already exists.')
 }
 
 const uniqueness = (detail: string) => new ScimError(409, detail, 'uniqueness')
@@ -201,6 +271,7 @@ async function provisionUser(s: ScimContext, state: UserState) {
     existing.status !== 'deleted'
   )
     throw uniqueness('This user is already a member of this team.')
+  await requireFreeUserName(s, state.userName, existing?.id)
   const userId = existing?.id ?? randomId()
   const now = Math.floor(s.nowMs / 1000)
   const statements: BatchItem<'sqlite'>[] = []
@@ -215,6 +286,7 @@ async function provisionUser(s: ScimContext, state: UserState) {
       teamId: s.scope.teamId,
       userId,
       status: state.active ? 'active' : 'inactive',
+      userName: state.userName,
       externalId: state.externalId,
       givenName: state.givenName,
       familyName: state.familyName,
@@ -238,6 +310,8 @@ function applyUser(s: ScimContext, row: ScimUserRow, next: UserState) {
 async function writeUser(s: ScimContext, row: ScimUserRow, next: UserState) {
   const statements: BatchItem<'sqlite'>[] = []
   const now = Math.floor(s.nowMs / 1000)
+  if ((row.userName ?? row.email).toLowerCase() !== next.userName.toLowerCase())
+    await requireFreeUserName(s, next.userName, row.id)
   if (next.email !== row.email) {
     await requireTeamDomain(s, next.email)
     statements.push(
@@ -254,6 +328,7 @@ async function writeUser(s: ScimContext, row: ScimUserRow, next: UserState) {
       teamId: s.scope.teamId,
       userId: row.id,
       status: next.active ? 'active' : 'inactive',
+      userName: next.userName,
       externalId: next.externalId,
       givenName: next.givenName,
       familyName: next.familyName,
@@ -283,7 +358,7 @@ export async function replaceUser(s: ScimContext, id: string, body: unknown) {
 export async function patchUser(s: ScimContext, id: string, body: unknown) {
   const operations = readPatchOperations(body)
   const row = await loadUser(s, id)
-  const before = userResource(row, s.baseUrl)
+  const before = userResource(row, s.baseUrl, row)
   const patched = applyPatch(before, operations)
   return applyUser(s, row, readUser(withoutStaleDisplayName(before, patched)))
 }
@@ -322,6 +397,7 @@ export async function deleteUser(s: ScimContext, id: string) {
       teamId: s.scope.teamId,
       userId: row.id,
       status: 'deleted',
+      userName: row.userName,
       externalId: row.externalId,
       givenName: row.givenName,
       familyName: row.familyName,
