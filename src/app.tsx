@@ -24,6 +24,8 @@ import { ssoRoutes } from './routes/sso'
 import { universalLogoutRoutes } from './routes/universal-logout'
 import { createRuntime, type Runtime } from './runtime'
 import { ErrorPage } from './views/pages'
+import { enqueueAfterResponse } from './http/context'
+import { Outbox } from './webhooks/outbox'
 
 /** Refusals of the setup flow that no setup page can help with: a bad link, no owner's session. */
 const outsideSetup = new Set<ErrorCode>(['setup_link_invalid', 'unauthorized', 'owner_only'])
@@ -77,6 +79,12 @@ export function createApp(runtime: Runtime = createRuntime()) {
     c.set('config', readConfig(c.env, c.req.url))
     c.set('runtime', runtime)
     await next()
+  })
+  app.use('*', async (c, next) => {
+    const outbox = new Outbox(c.var.config.webhook !== undefined, runtime.now)
+    c.set('outbox', outbox)
+    await next()
+    if (outbox.messages.length) enqueueAfterResponse(c, outbox.messages)
   })
   guardAnonymousLoginRoutes(app)
   // SCIM answers every failure, an over-long body too, in its own error schema.

@@ -11,6 +11,7 @@ import { type Audit, successRow } from '../events'
 import { email as emailSchema } from '../schemas'
 import { discover, keySet, type UpstreamOptions } from './discovery'
 import { type LogoutTokenClaims, maxTokenAgeSeconds, verifyLogoutToken } from './logout-token'
+import type { Outbox } from '../webhooks/outbox'
 
 const subjectSchema = z.discriminatedUnion('format', [
   z.looseObject({ format: z.literal('email'), email: z.string().check(z.maxLength(320)) }),
@@ -30,6 +31,8 @@ export interface UniversalLogoutScope {
   upstream: UpstreamOptions
   nowMs: number
   audit: Audit
+  /** The host app hears the member's sessions ended (`via: universal_logout`). */
+  outbox: Outbox
 }
 
 /** A request whose bearer token is still to be verified. */
@@ -149,5 +152,12 @@ async function revokeSubject(
   await s.db.batch([
     ...revokeUserSessions(s.db, member.id, s.nowMs),
     insertEvent(s.db, successRow(s.audit, { teamId: member.teamId, email: member.email }, s.nowMs)),
+    ...s.outbox.change(s.db, {
+      type: 'sessions.revoked',
+      teamId: member.teamId,
+      userId: member.id,
+      via: 'universal_logout',
+      details: { scope: 'all' },
+    }),
   ])
 }

@@ -3,6 +3,7 @@ import {
   type AdminDeps,
   type ConnectionView,
   checkIssuer,
+  connectionChange,
   getConnection,
   mailSsoOn,
   success,
@@ -13,6 +14,7 @@ import { randomId } from '../crypto/encoding'
 import { seal } from '../crypto/secret-box'
 import {
   activateDraft,
+  activatedAt,
   connectionRow,
   insertConnection,
   teamDraft,
@@ -77,6 +79,11 @@ export async function activate(
   const [[activated]] = await d.db.batch([
     activateDraft(d.db, teamId, id, now),
     retireSetupLinks(d.db, teamId, now, { activeConnectionId: id }),
+    ...connectionChange(
+      d,
+      { type: 'connection.activated', teamId, connectionId: id, via: 'owner' },
+      activatedAt(id, now),
+    ),
   ])
   if (!activated) throw new AppError('connection_untested')
   await success(d, recorded)
