@@ -56,10 +56,7 @@ export class Receiver {
     this.attempts.push({ id, answer })
     if (answer === 'down') throw new TypeError('fetch failed')
     if (answer === 'error') return new Response('busy', { status: 500 })
-    if (answer === 'slow') {
-      await new Promise((resolve) => setTimeout(resolve, 2_000))
-      if (request.signal.aborted) throw request.signal.reason
-    }
+    if (answer === 'slow') await answersIn(2_000, request.signal)
     if (!this.delivered.has(id)) this.delivered.set(id, { id, ...payload })
     return new Response(null, { status: 204 })
   }
@@ -69,6 +66,16 @@ export class Receiver {
     return [...this.delivered.values()].map((d) => `${d.type} ${String(d.data.via)}`)
   }
 }
+
+/** Waits `ms` unless the sender gives up first (its signal), as a real slow server does to a real fetch. */
+const answersIn = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer)
+      reject(signal.reason as Error)
+    })
+  })
 
 const handlers = (rig: Rig) => workerHandlers(rig.runtime)
 
@@ -100,18 +107,25 @@ export async function drain(rig: Rig, options: { maxRounds?: number } = {}) {
       body: m.body,
     }))
     const batch = createMessageBatch('edge-sso-events', messages)
+    // The plugin's result leaves out each retry's delay: record what the consumer asks for.
+    for (const message of batch.messages) {
+      const retry = message.retry.bind(message)
+      message.retry = (options) => {
+        delays.push(options?.delaySeconds ?? 0)
+        retry(options)
+      }
+    }
     const ctx = createExecutionContext()
     let threw = false
     await handlers(rig)
       .queue(batch, rig.testEnv)
       .catch(() => (threw = true))
     const result = await getQueueResult(batch, ctx)
-    const retried = new Map(result.retryMessages.map((r) => [r.msgId, r.delaySeconds]))
+    const retried = new Set(result.retryMessages.map((r) => r.msgId))
     messages.forEach((message) => {
       const acked = result.explicitAcks.includes(message.id) || (result.ackAll && !threw)
       if (acked && !retried.has(message.id)) return
       if (!threw && !retried.has(message.id) && !result.retryBatch.retry) return
-      delays.push(retried.get(message.id) ?? 0)
       if (message.attempts > maxRetries) dead.push(message.body)
       else pending.push({ body: message.body, attempts: message.attempts + 1 })
     })
