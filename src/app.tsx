@@ -14,6 +14,7 @@ import { adminAccessRoutes } from './routes/admin-access'
 import { adminApiRoutes } from './routes/admin-api'
 import { adminPageRoutes } from './routes/admin-page'
 import { apiRoutes } from './routes/api'
+import { auditSettingsRoutes } from './routes/audit-settings'
 import { devOutboxRoutes } from './routes/dev-outbox'
 import { jwksRoutes } from './routes/identity'
 import { openApiRoutes } from './routes/openapi'
@@ -100,6 +101,7 @@ export function createApp(runtime: Runtime = createRuntime()) {
   app.route('/', openApiRoutes)
   app.route('/setup/:token', setupLinkRoutes)
   app.route('/settings/sso', ownerSetupRoutes)
+  app.route('/settings/audit', auditSettingsRoutes)
   app.route('/team', teamRoutes)
   app.route('/admin', adminPageRoutes)
   app.route('/admin/api', adminApiRoutes)

@@ -88,10 +88,7 @@ export const upsertAuditStream = (
     })
 
 export const deleteAuditStream = (db: Database, teamId: string) =>
-  db
-    .delete(auditStreams)
-    .where(eq(auditStreams.teamId, teamId))
-    .returning({ teamId: auditStreams.teamId })
+  db.delete(auditStreams).where(eq(auditStreams.teamId, teamId))
 
 export const auditStreamOf = (db: Database, teamId: string) =>
   db.select().from(auditStreams).where(eq(auditStreams.teamId, teamId)).get()

@@ -1,4 +1,4 @@
-// Support's access controls in the admin API: SCIM tokens, the admin group, removing members, revoking sessions.
+// Support's access controls in the admin API: SCIM tokens, the admin group, members, sessions, audit streams.
 import { Hono } from 'hono'
 import {
   issueScimToken,
@@ -7,7 +7,9 @@ import {
   removeMember,
   revokeSessions,
 } from '../admin/access'
+import { auditStreamSchema } from '../admin/schemas'
 import type { AppEnv } from '../env'
+import { removeAuditStream, setAuditStream } from '../webhooks/audit-stream'
 import { onPathConnection, onPathMember, onPathTeam, onPathUser } from '../http/admin-subjects'
 import { validate } from '../http/input'
 import { auditedAs } from '../http/audit'
@@ -28,6 +30,22 @@ export const adminAccessRoutes = new Hono<AppEnv>()
   .delete('/teams/:teamId/members/:userId', auditedAs('delete_team_member'), async (c) =>
     onPathMember(c, async ({ deps, member, userId, recorded }) => {
       await removeMember(deps, member, userId, recorded)
+      return c.body(null, 204)
+    }),
+  )
+  .put(
+    '/teams/:id/audit-stream',
+    auditedAs('put_audit_stream'),
+    validate('json', auditStreamSchema),
+    async (c) =>
+      onPathTeam(c, async ({ deps, teamId, recorded }) => {
+        c.header('cache-control', 'no-store')
+        return c.json(await setAuditStream(deps, { teamId, ...c.req.valid('json') }, recorded))
+      }),
+  )
+  .delete('/teams/:id/audit-stream', auditedAs('delete_audit_stream'), async (c) =>
+    onPathTeam(c, async ({ deps, teamId, recorded }) => {
+      await removeAuditStream(deps, teamId, recorded)
       return c.body(null, 204)
     }),
   )

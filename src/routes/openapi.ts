@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import { patchTeamSchema } from '../admin/access'
 import {
   addDomainSchema,
+  auditStreamSchema,
   createConnectionSchema,
   createTeamSchema,
   eventsQuerySchema,
@@ -196,6 +197,21 @@ export const operations: Operation[] = [
     summary: 'Issue the connection’s SCIM token (shown once; replaces the previous one)',
     caller: 'admin',
     success: [201, '{"baseUrl","token"}'],
+  },
+  {
+    method: 'put',
+    path: '/admin/api/teams/{id}/audit-stream',
+    summary: 'Stream the team’s events to its SIEM, signed (the secret is shown once)',
+    caller: 'admin',
+    body: auditStreamSchema,
+    success: [200, '{"secret"}'],
+  },
+  {
+    method: 'delete',
+    path: '/admin/api/teams/{id}/audit-stream',
+    summary: 'Stop the team’s audit stream',
+    caller: 'admin',
+    success: [204, 'Stopped'],
   },
   {
     method: 'get',

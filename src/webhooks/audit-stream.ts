@@ -10,9 +10,11 @@ import {
   leaseAuditStream,
   upsertAuditStream,
 } from '../db/webhooks'
+import { type AdminDeps, success } from '../admin/operations'
+import { teamExists } from '../db/teams'
 import { receiverUrlAllowed, type Config } from '../env'
 import { AppError } from '../errors'
-import { eventView } from '../events'
+import { eventView, type Recorded } from '../events'
 import type { Runtime } from '../runtime'
 import { deliverMessage } from './deliver'
 import { newWebhookSecret } from './sign'
@@ -25,30 +27,37 @@ const leaseMs = 5 * 60_000
 
 /**
  * Sets the team's stream (a new one starts after the events already written; a changed URL keeps its
- * place) with a new secret, returned this once and stored sealed. `url` must be https (http only on
- * loopback under wrangler dev).
+ * place) with a new secret, returned this once and stored sealed, with the operation's event in the same
+ * batch. `url` must be https (http only on loopback under wrangler dev); an unknown team is `404`.
  */
 export async function setAuditStream(
-  db: Database,
-  config: Config,
+  d: AdminDeps,
   stream: { teamId: string; url: string },
+  recorded: Recorded,
 ): Promise<{ secret: string }> {
+  const { db, config } = d
   if (!receiverUrlAllowed(stream.url, config.loopback)) throw new AppError('receiver_url_invalid')
+  if (!(await teamExists(db, stream.teamId))) throw new AppError('not_found')
   const secret = newWebhookSecret()
   const [last] = await lastEventSeq(db, stream.teamId)
-  await upsertAuditStream(db, {
+  const row = {
     teamId: stream.teamId,
     url: stream.url,
     secretSealed: await seal(config.dataKey, secret, stream.teamId),
     cursor: last?.seq ?? 0,
-  })
+  }
+  await db.batch([upsertAuditStream(db, row), success(d, recorded)])
   return { secret }
 }
 
-/** Removes the team's stream; `not_found` when it has none. */
-export async function removeAuditStream(db: Database, teamId: string): Promise<void> {
-  const [removed] = await deleteAuditStream(db, teamId)
-  if (!removed) throw new AppError('not_found')
+/** Removes the team's stream, with the operation's event; `404` when it has none. */
+export async function removeAuditStream(
+  d: AdminDeps,
+  teamId: string,
+  recorded: Recorded,
+): Promise<void> {
+  if (!(await auditStreamOf(d.db, teamId))) throw new AppError('not_found')
+  await d.db.batch([deleteAuditStream(d.db, teamId), success(d, recorded)])
 }
 
 /** The stream's URL as the owner's page shows it (never the secret). */
