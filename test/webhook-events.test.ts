@@ -2,7 +2,7 @@
 import { describe, expect, it, type TestContext } from 'vitest'
 import { Browser, formPost, publicOrigin } from './harness'
 import { query } from './rows'
-import { scene, sub, type Scene } from './scene'
+import { pendingLogin, scene, sub, type Scene } from './scene'
 import { tileLogin } from './logins'
 import { byEmail, logoutRequest, signedLogoutToken } from './logout-requests'
 import { oktaUser, patch, scimClient } from './scim-helpers'
@@ -226,6 +226,24 @@ describe('webhook events by path', () => {
     expect(s.rig.queued).toEqual([])
     const rows = await query('select id from webhook_outbox where team_id = ?', s.team.teamId)
     expect(rows).toEqual([])
+  })
+})
+
+describe('the login path with webhooks on', () => {
+  it('a first login costs the D1 round trips it did without them (3, nothing after); the queue send waits for the response', async (ctx) => {
+    const w = await world(ctx)
+    const { browser, callbackUrl } = await pendingLogin(w.s)
+    const rowsBefore = await outboxRows(w)
+    w.s.rig.resetCounters()
+    const callback = await w.s.rig.fetch(browser, callbackUrl)
+    expect(callback.status).toBe(200) // "Continue as …?"
+    expect({ d1: w.s.rig.counters.d1, after: w.s.rig.counters.d1AfterResponse }).toEqual({
+      d1: 3,
+      after: 0,
+    })
+    // The member.joined row went in the provisioning batch; its message was sent after the response.
+    expect(w.s.rig.queued).toHaveLength(1)
+    expect(await outboxRows(w)).toBe(rowsBefore + 1)
   })
 })
 
