@@ -86,7 +86,7 @@ interface Pending {
 
 /**
  * Runs the queue as Cloudflare does, by hand: what the worker sent (rig.queued) goes to its `queue()` handler
- * in batches of 10; a retried message comes back with one more attempt until `maxRetries`, then goes to the
+ * in batches of 10 (the local runs are smaller than wrangler.toml's 50); a retried message comes back with one more attempt until `maxRetries`, then goes to the
  * dead-letter queue, whose batch goes to the same handler. Answers the rounds run, the retry delays asked
  * and how many messages were dead-lettered.
  */
