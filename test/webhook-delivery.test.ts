@@ -28,7 +28,7 @@ async function provision(s: Scene, count: number) {
 async function outbox(s: Scene) {
   const [row] = await query<{ written: number; delivered: number; dead: number }>(
     `select count(*) as written, count(delivered_at) as delivered, count(dead_at) as dead
-     from webhook_outbox where team_id = ? and type = 'member.joined'`,
+     from webhook_outbox where team_id = ? and type = 'member.joined' and data ->> 'via' = 'scim'`,
     s.team.teamId,
   )
   return row!

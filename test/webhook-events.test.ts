@@ -1,9 +1,9 @@
 // Which webhook events each path emits: JIT, SCIM, support, owner, Universal Logout and logout, driven for real.
 import { describe, expect, it, type TestContext } from 'vitest'
-import { Browser, formPost, publicOrigin } from './harness'
+import { Browser, formPost, publicOrigin, unique } from './harness'
 import { query } from './rows'
 import { pendingLogin, scene, sub, type Scene } from './scene'
-import { tileLogin } from './logins'
+import { register, tileLogin } from './logins'
 import { byEmail, logoutRequest, signedLogoutToken } from './logout-requests'
 import { oktaUser, patch, scimClient } from './scim-helpers'
 import { drain, Receiver, webhookVars } from './webhooks'
@@ -187,6 +187,27 @@ describe('webhook events by path', () => {
       rig.fetch(admin, `${path}/activate`, formPost({ connectionId: draft!.id }))
     expect(await heard(w, activate)).toEqual(['connection.activated owner'])
     expect(lastData(w)).toMatchObject({ connectionId: draft!.id })
+  })
+
+  it('a new team’s owner joins it: support’s team (via support), one made from /app (via owner)', async (ctx) => {
+    const w = await world(ctx, { connect: false })
+    const { rig } = w.s
+    const domain = `${unique('hooks')}.example`
+    const types = await heard(w, async () => {
+      const team = await rig.admin('POST', '/admin/api/teams', {
+        name: 'Hooks Co',
+        ownerEmail: `boss@${domain}`,
+        defaultPermission: 'private',
+      })
+      expect(team.status).toBe(201)
+    })
+    expect(types).toEqual(['member.joined support'])
+    expect(lastData(w)).toMatchObject({ email: `boss@${domain}`, role: 'owner' })
+    const owner = new Browser()
+    await register(rig, owner, `olive@${unique('own')}.example`)
+    const own = () =>
+      rig.fetch(owner, '/team', formPost({ name: 'Olive Co', defaultPermission: 'public' }))
+    expect(await heard(w, own)).toEqual(['member.joined owner'])
   })
 
   it('Universal Logout: the member’s sessions end (via universal_logout)', async (ctx) => {

@@ -38,7 +38,7 @@ import { fetchDiscovery, type UpstreamOptions } from '../oidc/discovery'
 import { normalizeIssuer } from '../oidc/issuer'
 import { adoptionEndsAccess } from '../provisioning'
 import type { Runtime } from '../runtime'
-import { createTeam as createTeamRows, uniqueViolationCode } from '../teams'
+import { createTeam as createTeamRows, ownerJoined, uniqueViolationCode } from '../teams'
 import { initiateLoginUri, redirectUri } from '../vocabulary'
 import type { Outbox } from '../webhooks/outbox'
 import type { WebhookEventType, WebhookVia } from '../vocabulary'
@@ -157,7 +157,22 @@ export async function createTeam(
       owner: { id: ownerId, email: input.ownerEmail },
       domains: domains.map((domain) => domainClaim(domain, true)),
     },
-    { before, after: (id) => [success(d, recorded, { teamId: id, email: input.ownerEmail })] },
+    {
+      before,
+      after: (id) => [
+        success(d, recorded, { teamId: id, email: input.ownerEmail }),
+        ...ownerJoined(d.outbox, d.db, { teamId: id, userId: ownerId, email: input.ownerEmail }),
+        ...(adopted && adoptionEndsAccess(adopted)
+          ? d.outbox.change(d.db, {
+              type: 'sessions.revoked',
+              teamId: id,
+              userId: ownerId,
+              via: 'support',
+              details: { scope: 'all' },
+            })
+          : []),
+      ],
+    },
   )
   return getTeam(d, teamId)
 }
