@@ -8,7 +8,7 @@ import { eventRow } from '../events'
 import { log } from '../log'
 import type { Runtime } from '../runtime'
 import { runAuditStream } from './audit-stream'
-import { deliverMessage, type Destination } from './deliver'
+import { deliverMessage } from './deliver'
 import type { EventsMessage } from './outbox'
 
 /** What delivery needs: storage, configuration, the isolate's fetch and clock, and the queue itself. */
@@ -57,13 +57,13 @@ export async function consumeEvents(batch: MessageBatch, d: DeliveryDeps): Promi
 
 async function deliverWebhooks(messages: Map<string, Message>, d: DeliveryDeps) {
   const { webhook } = d.config
-  if (messages.size === 0) return
-  // Without WEBHOOK_URL no row is written: a message then has nothing to deliver.
-  const rows = webhook ? await undeliveredWebhooks(d.db, [...messages.keys()]) : []
+  // Without WEBHOOK_URL (unset since the message was sent) there is nowhere to deliver: dropped.
+  if (messages.size === 0 || !webhook) return messages.forEach((m) => m.ack())
+  const rows = await undeliveredWebhooks(d.db, [...messages.keys()])
   const attempts = await Promise.all(
     rows.map(async (row) => {
       const message = { id: row.id, type: row.type, atMs: row.at, data: JSON.parse(row.data) }
-      return { row, attempt: await deliverMessage(d.runtime, webhook as Destination, message) }
+      return { row, attempt: await deliverMessage(d.runtime, webhook, message) }
     }),
   )
   const delivered = attempts.filter((a) => a.attempt.delivered).map((a) => a.row.id)
