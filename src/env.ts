@@ -196,7 +196,7 @@ const configSchema = z.object({
   WEBHOOK_SECRET: z.optional(z.string().check(z.regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/))),
 })
 
-export const isLoopback = (url: string) =>
+const isLoopback = (url: string) =>
   URL.canParse(url) && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname)
 
 /** A receiver's URL (webhooks, an audit stream): https, or http on loopback while running on loopback. */

@@ -5,7 +5,6 @@ import type { Database } from './client'
 import { auditStreams, events, webhookOutbox } from './schema'
 
 export type NewWebhookRow = typeof webhookOutbox.$inferInsert
-export type WebhookRow = typeof webhookOutbox.$inferSelect
 
 export const insertWebhook = (db: Database, row: NewWebhookRow) =>
   db.insert(webhookOutbox).values(row)
@@ -62,18 +61,6 @@ export const claimUnacknowledged = (
       ),
     )
     .returning({ id: webhookOutbox.id })
-
-/** Rows support should look at: dead-lettered, newest first. */
-export const deadWebhooks = (db: Database, teamId: string, limit: number) =>
-  db
-    .select()
-    .from(webhookOutbox)
-    .where(and(eq(webhookOutbox.teamId, teamId), sql`${webhookOutbox.deadAt} is not null`))
-    .orderBy(sql`${webhookOutbox.deadAt} desc`)
-    .limit(limit)
-    .all()
-
-export type AuditStreamRow = typeof auditStreams.$inferSelect
 
 export const upsertAuditStream = (
   db: Database,
