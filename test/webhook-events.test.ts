@@ -6,6 +6,7 @@ import { pendingLogin, scene, sub, type Scene } from './scene'
 import { register, tileLogin } from './logins'
 import { byEmail, logoutRequest, signedLogoutToken } from './logout-requests'
 import { oktaUser, patch, scimClient } from './scim-helpers'
+import { createHostApp } from '../examples/host-app/src/index'
 import { drain, Receiver, webhookVars } from './webhooks'
 
 interface World {
@@ -247,6 +248,26 @@ describe('webhook events by path', () => {
     expect(s.rig.queued).toEqual([])
     const rows = await query('select id from webhook_outbox where team_id = ?', s.team.teamId)
     expect(rows).toEqual([])
+  })
+})
+
+describe('the example host app as the receiver', () => {
+  it('verifies edge-sso’s real deliveries and shows them on its page', async (ctx) => {
+    const w = await world(ctx)
+    const hostApp = createHostApp()
+    const hostEnv = {
+      SSO_ISSUER: publicOrigin,
+      SSO_AUDIENCE: publicOrigin,
+      WEBHOOK_SECRET: webhookVars.WEBHOOK_SECRET,
+    }
+    w.s.rig.receivers.set(new URL(webhookVars.WEBHOOK_URL).origin, (request) =>
+      Promise.resolve(hostApp.fetch(request, hostEnv)),
+    )
+    const userId = await signedIn(w)
+    await drain(w.s.rig)
+    const page = await (await hostApp.request('/app', {}, hostEnv)).text()
+    expect(page).toMatch(/<code>member.joined<\/code> via\s+jit/)
+    expect(page).toContain(`(user ${userId})`)
   })
 })
 
