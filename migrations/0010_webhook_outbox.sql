@@ -10,6 +10,7 @@ CREATE TABLE `webhook_outbox` (
 );
 --> statement-breakpoint
 CREATE INDEX `webhook_outbox_pending` ON `webhook_outbox` (`delivered_at`,`dead_at`,`at`);--> statement-breakpoint
+CREATE INDEX `webhook_outbox_at` ON `webhook_outbox` (`at`);--> statement-breakpoint
 CREATE TABLE `audit_streams` (
 	`team_id` text PRIMARY KEY NOT NULL,
 	`url` text NOT NULL,

@@ -1,6 +1,9 @@
 // Delivery that loses nothing: a receiver down then back, 500 then 200, the queue send failing, poison, slowness.
 import { describe, expect, it, type TestContext } from 'vitest'
-import { adminToken, Browser, formPost } from './harness'
+import { database } from '../src/db/client'
+import { readConfig } from '../src/env'
+import { runRetention } from '../src/retention'
+import { adminToken, Browser, formPost, publicOrigin } from './harness'
 import { query } from './rows'
 import { scene, type Scene } from './scene'
 import { oktaUser, scimClient } from './scim-helpers'
@@ -131,6 +134,19 @@ describe('webhook delivery under faults', () => {
     expect(receiver.attempts.map((a) => a.answer)).toEqual(['slow', 'ok'])
     expect(receiver.delivered.size).toBe(1)
     expect(await outbox(s)).toEqual({ written: 1, delivered: 1, dead: 0 })
+  })
+})
+
+describe('retention', () => {
+  it('deletes webhook rows with the events of their time (EVENT_RETENTION_DAYS)', async (ctx) => {
+    const { s } = await world(ctx)
+    await provision(s, 2)
+    await drain(s.rig)
+    const config = readConfig(s.rig.testEnv, publicOrigin)
+    const later = s.rig.runtime.now() + (config.eventRetentionDays + 1) * 86_400_000
+    const deleted = await runRetention(database(s.rig.testEnv.DB), config, later)
+    expect(deleted.webhook_outbox).toBeGreaterThanOrEqual(2)
+    expect(await outbox(s)).toEqual({ written: 0, delivered: 0, dead: 0 })
   })
 })
 

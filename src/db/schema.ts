@@ -365,7 +365,10 @@ export const webhookOutbox = sqliteTable(
     /** The scheduled run's last re-send (ms): it waits a while before sending the same row again. */
     resentAt: integer('resent_at'),
   },
-  (t) => [index('webhook_outbox_pending').on(t.deliveredAt, t.deadAt, t.at)],
+  (t) => [
+    index('webhook_outbox_pending').on(t.deliveredAt, t.deadAt, t.at),
+    index('webhook_outbox_at').on(t.at),
+  ],
 )
 
 /**
