@@ -1,6 +1,8 @@
 // The local demo's fixed facts: ports, the stand-in's client and users, and the teams the dev script seeds.
 
 export const devAdminToken = 'dev-only-admin-token-0123456789abcdef'
+/** edge-sso's dev-only WEBHOOK_SECRET (src/env.ts), which the example host app checks its events with. */
+export const devWebhookSecret = 'whsec_ZGV2LW9ubHktd2ViaG9vay1zZWNyZXQtMDEyMzQ1Njc='
 
 /**
  * Ports from the environment (WORKER_PORT, OKTA_STANDIN_PORT, HOST_APP_PORT), else wrangler's default, 9090

@@ -1,6 +1,6 @@
 // The local stack for `npm run dev` and the browser tests: migrations, the Okta stand-in, wrangler dev, demo seed.
 import { fileURLToPath } from 'node:url'
-import { demoClient, demoTeams, devAdminToken } from './demo.mjs'
+import { demoClient, demoTeams, devAdminToken, devWebhookSecret } from './demo.mjs'
 import { dohPath } from './dns-standin.mjs'
 import { saveScimSettings } from './okta-offboarding.mjs'
 import { answers, start, startWrangler, stop, waitUntilUp, wrangler } from './processes.mjs'
@@ -56,7 +56,7 @@ export async function startStack({
     'DEV_MAIL_OUTBOX:1',
     '--var',
     `DNS_RESOLVER_URL:${issuer}${dohPath}`,
-    ...Object.entries({ ...(hostApp ? { APP_ORIGIN: hostAppUrl } : {}), ...vars }).flatMap(
+    ...Object.entries({ ...(hostApp ? hostAppVars(hostAppUrl) : {}), ...vars }).flatMap(
       ([name, value]) => ['--var', `${name}:${value}`],
     ),
   ]
@@ -87,10 +87,17 @@ export async function startStack({
   return stack
 }
 
-/** `wrangler dev` of examples/host-app, checking identity tokens from edge-sso at `publicUrl`. */
+/** edge-sso's side of the host app: the gateway forwards to it, and its POST /webhooks hears every event. */
+const hostAppVars = (hostAppUrl) => ({
+  APP_ORIGIN: hostAppUrl,
+  WEBHOOK_URL: `${hostAppUrl}/webhooks`,
+  WEBHOOK_SECRET: devWebhookSecret,
+})
+
+/** `wrangler dev` of examples/host-app, checking identity tokens and webhooks from edge-sso at `publicUrl`. */
 function startHostApp({ port, publicUrl, persist, log }) {
   const args = ['dev', '-c', 'examples/host-app/wrangler.toml', '--port', String(port)]
-  const vars = { SSO_ISSUER: publicUrl, SSO_AUDIENCE: publicUrl }
+  const vars = { SSO_ISSUER: publicUrl, SSO_AUDIENCE: publicUrl, WEBHOOK_SECRET: devWebhookSecret }
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`)
   args.push('--inspector-port', String(port + 1000), '--show-interactive-dev-session=false')
   return startWrangler('host-app', [...args, ...persist], { log })

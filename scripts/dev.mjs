@@ -33,7 +33,8 @@ edge-sso is running at ${stack.publicUrl}/
 
   Sign in:        open ${stack.publicUrl}/ and "Continue with SSO" as ${first.email}
   Host app:       ${stack.publicUrl}/app is examples/host-app (at ${stack.hostAppUrl}) behind the gateway:
-                  it shows who the Edge-SSO-Assertion proves is signed in
+                  it shows who the Edge-SSO-Assertion proves is signed in, and the webhooks it heard
+                  (WEBHOOK_URL is ${stack.hostAppUrl}/webhooks; the queue runs inside wrangler dev)
   Okta tile:      open ${stack.issuer}/dashboard and click "edge-sso demo"
   Support admin:  ${stack.publicUrl}/admin (dev-only token: ${devAdminToken})
   Mail outbox:    ${stack.publicUrl}/dev/outbox?to=<email> (every mail sent, e.g. verification and reset links)

@@ -14,6 +14,7 @@ import { adminAccessRoutes } from './routes/admin-access'
 import { adminApiRoutes } from './routes/admin-api'
 import { adminPageRoutes } from './routes/admin-page'
 import { apiRoutes } from './routes/api'
+import { auditSettingsRoutes } from './routes/audit-settings'
 import { devOutboxRoutes } from './routes/dev-outbox'
 import { jwksRoutes } from './routes/identity'
 import { openApiRoutes } from './routes/openapi'
@@ -25,6 +26,8 @@ import { universalLogoutRoutes } from './routes/universal-logout'
 import { createRuntime, type Runtime } from './runtime'
 import type { RefusalAnswer } from './schemas'
 import { ErrorPage } from './views/pages'
+import { enqueueAfterResponse } from './http/context'
+import { Outbox } from './webhooks/outbox'
 
 /** Refusals of the setup flow that no setup page can help with: a bad link, no owner's session. */
 const outsideSetup = new Set<ErrorCode>(['setup_link_invalid', 'unauthorized', 'owner_only'])
@@ -78,6 +81,12 @@ export function createApp(runtime: Runtime = createRuntime()) {
     c.set('runtime', runtime)
     await next()
   })
+  app.use('*', async (c, next) => {
+    const outbox = new Outbox(c.var.config.webhook !== undefined, runtime.now)
+    c.set('outbox', outbox)
+    await next()
+    if (outbox.messages.length) enqueueAfterResponse(c, outbox.messages)
+  })
   guardAnonymousLoginRoutes(app)
   // SCIM answers every failure, an over-long body too, in its own error schema.
   app.route('/scim/v2', scimRoutes)
@@ -92,6 +101,7 @@ export function createApp(runtime: Runtime = createRuntime()) {
   app.route('/', openApiRoutes(app))
   app.route('/setup/:token', setupLinkRoutes)
   app.route('/settings/sso', ownerSetupRoutes)
+  app.route('/settings/audit', auditSettingsRoutes)
   app.route('/team', teamRoutes)
   app.route('/admin', adminPageRoutes)
   app.route('/admin/api', adminApiRoutes)

@@ -6,8 +6,15 @@ import type { Audit } from './events'
 import { outboxEnabled } from './mail/outbox'
 import type { Runtime } from './runtime'
 import type { Session } from './session/session'
+import type { Outbox } from './webhooks/outbox'
 
 export type AppEnv = { Bindings: Env }
+
+/** Secrets a deploy may leave unset, so the generated `Env` does not name them. */
+interface OptionalSecrets {
+  /** The host app's webhook signing secret, `whsec_…` (a dev-only default under wrangler dev). */
+  WEBHOOK_SECRET?: string
+}
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -22,6 +29,8 @@ declare module 'hono' {
     subject: Subject
     /** Set by the routes that require a signed-in user. */
     session: Session
+    /** The request's webhook events: rows for its batches, messages for the queue after the response. */
+    outbox: Outbox
     /** The setup flow's team and where its pages live (a setup link, or the owner's /settings/sso). */
     setup: SetupScope
   }
@@ -73,6 +82,10 @@ export interface Config {
   appOrigin: string | undefined
   /** `PROTECTED_PATHS`: path prefixes a signed-out request is sent to sign in for (default `/app`). */
   protectedPaths: string[]
+  /** `WEBHOOK_URL` and `WEBHOOK_SECRET`: where the host app hears what changed (docs/webhooks.md), if anywhere. */
+  webhook: { url: string; secret: string } | undefined
+  /** PUBLIC_URL and the request on loopback (wrangler dev): a receiver may then be http on loopback. */
+  loopback: boolean
 }
 
 /**
@@ -85,6 +98,7 @@ const devSecrets = {
   DATA_KEY: 'ZGV2LW9ubHktZGF0YS1rZXktMDEyMzQ1Njc4OWFiY2Q=',
   TOKEN_SIGNING_KEYS:
     'dev:MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgh9ao8KC/JK3ndLGSxdGYBhfd6NpDwGSc2dbtyC7fs2ShRANCAATqukHIOv2DCDfb/X1kv3ITpyUHYBYXwY/aHsbnSrtgTLZ0Vd04Yw3CKr7Ob5myKNdEGmge0KnauMFghEKfXE7C',
+  WEBHOOK_SECRET: 'whsec_ZGV2LW9ubHktd2ViaG9vay1zZWNyZXQtMDEyMzQ1Njc=',
 } as const
 
 const base64Bytes = (bytes: { min: number; max?: number }) =>
@@ -178,10 +192,18 @@ const configSchema = z.object({
     ),
   ),
   PROTECTED_PATHS: z._default(pathPrefixes, ['/app']),
+  WEBHOOK_URL: z.optional(z.url({ protocol: /^https?$/ })),
+  WEBHOOK_SECRET: z.optional(z.string().check(z.regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/))),
 })
 
 const isLoopback = (url: string) =>
   URL.canParse(url) && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname)
+
+/** A receiver's URL (webhooks, an audit stream): https, or http on loopback while running on loopback. */
+export const receiverUrlAllowed = (url: string, loopback: boolean) =>
+  URL.canParse(url) &&
+  (new URL(url).protocol === 'https:' ||
+    (loopback && new URL(url).protocol === 'http:' && isLoopback(url)))
 
 /** Parsed once per env object (an isolate's), for each way a request can see it (on loopback, outbox on). */
 const configs = new WeakMap<Env, Map<string, Config>>()
@@ -226,6 +248,8 @@ export function readConfig(env: Env, requestUrl: string): Config {
     TOKEN_TTL_SECONDS: env.TOKEN_TTL_SECONDS || undefined,
     APP_ORIGIN: env.APP_ORIGIN || undefined,
     PROTECTED_PATHS: env.PROTECTED_PATHS || undefined,
+    WEBHOOK_URL: env.WEBHOOK_URL || undefined,
+    WEBHOOK_SECRET: (env as Env & OptionalSecrets).WEBHOOK_SECRET || undefined,
   }
   for (const name of Object.keys(devSecrets) as (keyof typeof devSecrets)[]) {
     if (!raw[name] && loopback) raw[name] = devSecrets[name]
@@ -240,6 +264,10 @@ export function readConfig(env: Env, requestUrl: string): Config {
   const c = parsed.data
   if (c.APP_ORIGIN === c.PUBLIC_URL)
     throw new ConfigError('APP_ORIGIN', 'is PUBLIC_URL itself; the gateway would forward to itself')
+  if (c.WEBHOOK_URL && !receiverUrlAllowed(c.WEBHOOK_URL, loopback))
+    throw new ConfigError('WEBHOOK_URL', 'must be https (http only on loopback under wrangler dev)')
+  if (c.WEBHOOK_URL && !c.WEBHOOK_SECRET)
+    throw new ConfigError('WEBHOOK_SECRET', 'required with WEBHOOK_URL')
   const appUrl = new URL(c.APP_URL ?? '/app', c.PUBLIC_URL).href
   const config: Config = {
     publicOrigin: c.PUBLIC_URL,
@@ -259,6 +287,11 @@ export function readConfig(env: Env, requestUrl: string): Config {
     tokenTtlSeconds: c.TOKEN_TTL_SECONDS,
     appOrigin: c.APP_ORIGIN,
     protectedPaths: c.PROTECTED_PATHS,
+    webhook:
+      c.WEBHOOK_URL && c.WEBHOOK_SECRET
+        ? { url: c.WEBHOOK_URL, secret: c.WEBHOOK_SECRET }
+        : undefined,
+    loopback,
   }
   seen.set(view, config)
   return config

@@ -121,6 +121,14 @@ const catalogue = {
   rate_limited: [429, 'Too many attempts. Please wait a moment and try again.'],
   app_unreachable: [502, 'The app could not be reached. Please try again in a moment.'],
   app_timeout: [504, 'The app took too long to answer. Please try again in a moment.'],
+  receiver_url_invalid: [
+    400,
+    'The receiver URL must be an https URL (http only on this machine while developing).',
+  ],
+  webhook_undelivered: [
+    502,
+    'An event could not be delivered to its receiver after every retry; it is kept for support.',
+  ],
   storage_unavailable: [503, 'The service is busy. Please try again in a moment.'],
   internal_error: [500, 'Something went wrong on our side. Please try again.'],
 } as const satisfies Record<string, readonly [ContentfulStatusCode, string]>

@@ -1,5 +1,5 @@
-// The scheduled retention run: expired sessions, used login states and logout token ids, old events and setup
-// links, in bounded batches.
+// The scheduled retention run: expired sessions, used login states and logout token ids, old events, webhook
+// rows and setup links, in bounded batches.
 import { getTableName } from 'drizzle-orm'
 import type { Database } from './db/client'
 import { deleteBatch, type ExpiringRows } from './db/retention'
@@ -10,6 +10,7 @@ import {
   setupLinks,
   usedLoginStates,
   usedTokenIds,
+  webhookOutbox,
 } from './db/schema'
 import type { Config } from './env'
 
@@ -19,6 +20,12 @@ const dayMs = 86_400_000
 const retentionRules = (config: Config, nowMs: number): (ExpiringRows & { cutoff: number })[] => [
   { table: sessions, column: sessions.expiresAt, cutoff: Math.floor(nowMs / 1000) },
   { table: events, column: events.at, cutoff: nowMs - config.eventRetentionDays * dayMs },
+  // Webhook rows, delivered or not, go with the events of their time.
+  {
+    table: webhookOutbox,
+    column: webhookOutbox.at,
+    cutoff: nowMs - config.eventRetentionDays * dayMs,
+  },
   { table: usedLoginStates, column: usedLoginStates.expiresAt, cutoff: Math.floor(nowMs / 1000) },
   { table: consoleSessions, column: consoleSessions.expiresAt, cutoff: Math.floor(nowMs / 1000) },
   // A replay of an expired logout token is refused on its `exp`: its id need not be remembered past it.

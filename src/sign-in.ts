@@ -33,6 +33,7 @@ import {
   type SsoClaims,
 } from './provisioning'
 import type { Role } from './vocabulary'
+import type { Outbox } from './webhooks/outbox'
 import {
   newSessionSecret,
   type Session,
@@ -40,6 +41,23 @@ import {
   sessionRowId,
   signedInAs,
 } from './session/session'
+
+/** What a first login changes that the host app hears: a member who joined, an account's sessions ended. */
+function jitChanges(db: Database, outbox: Outbox, decision: SignInWrites) {
+  const who = { teamId: decision.teamId, userId: decision.user.id, via: 'jit' as const }
+  return [
+    ...(decision.joinWith
+      ? outbox.change(db, {
+          ...who,
+          type: 'member.joined',
+          details: { email: decision.user.email, name: decision.user.name },
+        })
+      : []),
+    ...(decision.claimAccount
+      ? outbox.change(db, { ...who, type: 'sessions.revoked', details: { scope: 'all' } })
+      : []),
+  ]
+}
 
 /** A lost race (another first login created the user meanwhile) is retried on fresh facts. */
 const ssoAttempts = 3
@@ -220,6 +238,8 @@ export async function signInWithSso(login: {
   nowMs: number
   landing: Landing
   idToken?: IdTokenToKeep
+  /** The host app hears of a member who joined, or of an account whose sessions this login ended. */
+  outbox: Outbox
 }): Promise<SsoSignIn> {
   const { storage, connectionId, claims, audit, nowMs, landing } = login
   const { current } = landing
@@ -250,7 +270,11 @@ export async function signInWithSso(login: {
       subject: claims.sub,
       nowSeconds: now,
     })
-    const writes = [...changes, markConnectionUsed(db, connectionId, now)]
+    const writes = [
+      ...changes,
+      markConnectionUsed(db, connectionId, now),
+      ...jitChanges(db, login.outbox, decision),
+    ]
     const identityAdded = addedIdentity(facts, decision)
     try {
       const ask = current ? current.userId !== who.user.id : landing.mustConfirm(who.user.id)

@@ -9,6 +9,7 @@ import { isUniqueViolation } from './db/errors'
 import { createTeamStatements } from './db/teams'
 import { AppError } from './errors'
 import type { Permission } from './vocabulary'
+import type { Outbox } from './webhooks/outbox'
 
 interface NewTeam {
   name: string
@@ -57,11 +58,30 @@ export async function createTeam(
   return id
 }
 
+/** The webhook row of a new team's owner joining it (`via` support, or the owner's own team). */
+export const ownerJoined = (
+  outbox: Outbox,
+  db: Database,
+  owner: { teamId: string; userId: string; email: string },
+  via: 'support' | 'owner' = 'support',
+) =>
+  outbox.change(db, {
+    type: 'member.joined',
+    teamId: owner.teamId,
+    userId: owner.userId,
+    via,
+    details: { email: owner.email, role: 'owner' },
+  })
+
 /**
  * Self-service: a signed-in user whose email is proven creates a team and owns it; the owner's email domain
  * (unless free-mail) is claimed pending its DNS proof, so it routes no one until then.
  */
-export async function createOwnTeam(db: Database, team: Omit<NewTeam, 'domains'>): Promise<string> {
+export async function createOwnTeam(
+  db: Database,
+  team: Omit<NewTeam, 'domains'>,
+  outbox: Outbox,
+): Promise<string> {
   const owner = await userWithTeam(db, team.owner.email)
   if (owner?.teamId) throw new AppError('already_in_team')
   if (!owner?.emailVerified)
@@ -69,7 +89,12 @@ export async function createOwnTeam(db: Database, team: Omit<NewTeam, 'domains'>
       message: 'Confirm your email address first: follow the link we mailed you.',
     })
   const domains = defaultDomains(team.owner.email).map((domain) => domainClaim(domain, false))
-  return createTeam(db, { ...team, domains })
+  const { id: userId, email } = team.owner
+  return createTeam(
+    db,
+    { ...team, domains },
+    { after: (teamId) => ownerJoined(outbox, db, { teamId, userId, email }, 'owner') },
+  )
 }
 
 /** The team whose owner has this email: the setup flow's team at `/settings/sso`; anyone else is `owner_only`. */

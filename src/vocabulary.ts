@@ -38,6 +38,31 @@ export const eventKinds = ['login', 'admin'] as const
 export const eventOutcomes = ['success', 'refused', 'error'] as const
 export type EventOutcome = (typeof eventOutcomes)[number]
 
+/** What the host app hears (docs/webhooks.md). */
+export const webhookEventTypes = [
+  'member.joined',
+  'member.updated',
+  'member.deactivated',
+  'member.reactivated',
+  'member.removed',
+  'sessions.revoked',
+  'connection.activated',
+  'connection.disabled',
+  'connection.deleted',
+] as const
+export type WebhookEventType = (typeof webhookEventTypes)[number]
+
+/** What caused a webhook event: `data.via`. */
+export const webhookVias = [
+  'jit',
+  'scim',
+  'support',
+  'owner',
+  'universal_logout',
+  'logout',
+] as const
+export type WebhookVia = (typeof webhookVias)[number]
+
 /** A SCIM request, named by method and resource before it is carried out (its outcome gets its own action). */
 export const scimRequestActions = [
   'scim_get_users',
@@ -127,6 +152,13 @@ export const auditActions = [
   'scim_group_updated',
   'scim_group_deleted',
   'universal_logout',
+  'put_audit_stream',
+  'delete_audit_stream',
+  'audit_settings_view',
+  'audit_stream_set',
+  'audit_stream_delete',
+  /** A webhook or audit-stream message the queue gave up on (its dead-letter queue). */
+  'webhook_dead_letter',
   /** A request whose route names no action (its log line carries the path). */
   'request',
 ] as const

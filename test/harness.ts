@@ -38,7 +38,11 @@ export interface Rig {
   runtime: Runtime
   idp: TestIdp
   counters: Counters
-  faults: { d1Batch: boolean; kvDown: boolean; mailDown: boolean }
+  faults: { d1Batch: boolean; kvDown: boolean; mailDown: boolean; queueDown: boolean }
+  /** Receivers the worker's upstream fetch reaches, by origin (webhooks, audit streams: test/webhooks.ts). */
+  receivers: Map<string, (request: Request) => Promise<Response>>
+  /** Every message sent to the EVENTS queue and not yet taken by test/webhooks.ts's `drain`, oldest first. */
+  queued: unknown[]
   /** The env the worker gets; a test replaces it whole to model a deploy with other settings. */
   testEnv: Env
   /** Every mail sent, oldest first (through miniflare's real binding unless `faults.mailDown`). */
@@ -52,13 +56,20 @@ export interface Rig {
 }
 
 export async function createRig(
-  options: { issuer?: string; idps?: TestIdp[]; now?: () => number } = {},
+  options: {
+    issuer?: string
+    idps?: TestIdp[]
+    now?: () => number
+    /** Vars and secrets over the worker's own (WEBHOOK_URL, WEBHOOK_SECRET ...). */
+    vars?: Record<string, string>
+  } = {},
 ): Promise<Rig> {
   const idp = await TestIdp.create({
     issuer: options.issuer ?? `https://${unique('org')}.okta.test`,
   })
   const counters = newCounters()
   const dns = new Map<string, string[] | 'servfail'>()
+  const receivers = new Map<string, (request: Request) => Promise<Response>>()
   /** Other IdPs the worker can reach (a second Okta org), besides the rig's own. */
   const route = routeFetch(idp, ...(options.idps ?? []))
   const runtime = createRuntime({
@@ -66,12 +77,26 @@ export async function createRig(
       counters.upstream++
       const url = new URL(input instanceof Request ? input.url : String(input))
       if (url.href.startsWith(resolverUrl)) return Promise.resolve(dohAnswer(dns, url))
+      const receiver = receivers.get(url.origin)
+      if (receiver) return receiver(new Request(input, init))
       return route(input, init)
     },
     now: options.now,
   })
   const app = createApp(runtime)
-  const faults = { d1Batch: false, kvDown: false, mailDown: false }
+  const faults = { d1Batch: false, kvDown: false, mailDown: false, queueDown: false }
+  const queued: unknown[] = []
+  /** The EVENTS producer: keeps what is sent for the test to deliver (`drain`), or fails like a queue outage. */
+  const events = {
+    send: async (body: unknown) => {
+      if (faults.queueDown) throw new Error('Queue send failed: service unavailable')
+      queued.push(body)
+    },
+    sendBatch: async (messages: Iterable<{ body: unknown }>) => {
+      if (faults.queueDown) throw new Error('Queue sendBatch failed: service unavailable')
+      for (const m of messages) queued.push(m.body)
+    },
+  }
   const mails: SentMail[] = []
   const email = {
     send: async (message: EmailMessageBuilder) => {
@@ -87,7 +112,9 @@ export async function createRig(
     CACHE: countingKv(env.CACHE, counters, () => faults.kvDown),
     EMAIL: email,
     DNS_RESOLVER_URL: resolverUrl,
-  } as Env
+    EVENTS: events,
+    ...options.vars,
+  } as unknown as Env
   const send = async (request: Request) => {
     const ctx = createExecutionContext()
     const response = await app.fetch(request, rig.testEnv, ctx)
@@ -105,6 +132,8 @@ export async function createRig(
     testEnv,
     mails,
     dns,
+    receivers,
+    queued,
     resetCounters() {
       Object.assign(counters, newCounters())
     },

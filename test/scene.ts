@@ -90,12 +90,14 @@ export interface SceneOptions extends TeamOptions {
   issuer?: string
   /** Other IdPs the worker can reach (a second Okta org). */
   idps?: TestIdp[]
+  /** Vars and secrets over the worker's own (test/webhooks.ts turns webhooks on with them). */
+  vars?: Record<string, string>
 }
 
 export const sub = 'okta-ada'
 
 export async function scene(options: SceneOptions = {}): Promise<Scene> {
-  const rig = await createRig({ issuer: options.issuer, idps: options.idps })
+  const rig = await createRig({ issuer: options.issuer, idps: options.idps, vars: options.vars })
   const tally = new Tally(options.area ? options.ctx : undefined, options.area ?? '').watch(rig)
   const team = await addTeam(rig, options)
   const email = `ada@${team.domain}`

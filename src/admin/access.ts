@@ -10,11 +10,23 @@ import { AppError } from '../errors'
 import type { Recorded } from '../events'
 import type { ScimTokenView, TeamView } from './answers'
 import { type AdminDeps, getTeam, success } from './operations'
+import type { WebhookEventType } from '../vocabulary'
 
 export const patchTeamSchema = z.strictObject({
   adminGroup: z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(256))),
 })
 export type TeamPatch = z.output<typeof patchTeamSchema>
+
+/** Support's change to a member that the host app hears of; sessions end all at once here. */
+const memberChange = (
+  d: AdminDeps,
+  change: { type: WebhookEventType; teamId: string | null; userId: string },
+) =>
+  d.outbox.change(d.db, {
+    ...change,
+    via: 'support',
+    details: change.type === 'sessions.revoked' ? { scope: 'all' } : undefined,
+  })
 
 const nowSeconds = (d: AdminDeps) => Math.floor(d.runtime.now() / 1000)
 
@@ -78,6 +90,8 @@ export async function removeMember(
     leaveTeamGroups(d.db, member.teamId, userId),
     ...revokeUserSessions(d.db, userId, d.runtime.now()),
     success(d, recorded),
+    ...memberChange(d, { type: 'member.removed', teamId: member.teamId, userId }),
+    ...memberChange(d, { type: 'sessions.revoked', teamId: member.teamId, userId }),
   ])
 }
 
@@ -94,5 +108,13 @@ export async function revokeSessions(
   userId: string,
   recorded: Recorded,
 ): Promise<void> {
-  await d.db.batch([...revokeUserSessions(d.db, userId, d.runtime.now()), success(d, recorded)])
+  await d.db.batch([
+    ...revokeUserSessions(d.db, userId, d.runtime.now()),
+    success(d, recorded),
+    ...memberChange(d, {
+      type: 'sessions.revoked',
+      teamId: recorded.subject.teamId ?? null,
+      userId,
+    }),
+  ])
 }

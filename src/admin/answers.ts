@@ -94,6 +94,9 @@ export const setupLinksAnswer = z.object({ setupLinks: z.array(setupLinkAnswer) 
 export const scimTokenAnswer = z.object({ baseUrl: z.string(), token: z.string() })
 export type ScimTokenView = z.output<typeof scimTokenAnswer>
 
+/** A new audit stream's signing secret (`whsec_…`), shown this once. */
+export const auditStreamAnswer = z.object({ secret: z.string() })
+
 /** An event row as support reads it; `count` is how many anonymous refusals the row stands for. */
 const eventAnswer = z.object({
   id: z.string(),

@@ -1,4 +1,5 @@
 // The support operations behind both the admin JSON API and the admin page: teams, users, connections, events.
+import type { SQL } from 'drizzle-orm'
 import * as oauth from 'oauth4webapi'
 import { forgetConnection } from '../connections'
 import { randomId } from '../crypto/encoding'
@@ -37,9 +38,11 @@ import { fetchDiscovery, type UpstreamOptions } from '../oidc/discovery'
 import { isEntraAlias, normalizeIssuer } from '../oidc/issuer'
 import { adoptionEndsAccess } from '../provisioning'
 import type { Runtime } from '../runtime'
-import { createTeam as createTeamRows, uniqueViolationCode } from '../teams'
+import { createTeam as createTeamRows, ownerJoined, uniqueViolationCode } from '../teams'
 import { initiateLoginUri, redirectUri } from '../vocabulary'
 import type { ConnectionView, FoundUser, TeamView } from './answers'
+import type { Outbox } from '../webhooks/outbox'
+import type { WebhookEventType, WebhookVia } from '../vocabulary'
 import { encodeCursor } from './cursor'
 import type {
   AddDomainInput,
@@ -58,6 +61,8 @@ export interface AdminDeps {
   runtime: Runtime
   upstream: UpstreamOptions
   mail: Mailer
+  /** What the host app hears of a change (`via: support`, or the owner's through setup). */
+  outbox: Outbox
 }
 
 type LoadedTeam = Awaited<ReturnType<typeof loadTeams>>['rows'][number]
@@ -99,6 +104,23 @@ function teamView(config: Config, t: LoadedTeam): TeamView {
   }
 }
 
+/** The webhook row of a change to connection `connectionId` of `teamId`. */
+export const connectionChange = (
+  d: AdminDeps,
+  change: { type: WebhookEventType; teamId: string; connectionId: string; via?: WebhookVia },
+  when?: SQL,
+) =>
+  d.outbox.change(
+    d.db,
+    {
+      type: change.type,
+      teamId: change.teamId,
+      via: change.via ?? 'support',
+      details: { connectionId: change.connectionId },
+    },
+    when,
+  )
+
 /** The success event of an operation on `subject` (over what the route recorded). */
 export const success = (d: AdminDeps, recorded: Recorded, subject: Subject = {}) =>
   insertEvent(d.db, recordedSuccess(recorded, subject, d.runtime.now()))
@@ -133,7 +155,22 @@ export async function createTeam(
       owner: { id: ownerId, email: input.ownerEmail },
       domains: domains.map((domain) => domainClaim(domain, true)),
     },
-    { before, after: (id) => [success(d, recorded, { teamId: id, email: input.ownerEmail })] },
+    {
+      before,
+      after: (id) => [
+        success(d, recorded, { teamId: id, email: input.ownerEmail }),
+        ...ownerJoined(d.outbox, d.db, { teamId: id, userId: ownerId, email: input.ownerEmail }),
+        ...(adopted && adoptionEndsAccess(adopted)
+          ? d.outbox.change(d.db, {
+              type: 'sessions.revoked',
+              teamId: id,
+              userId: ownerId,
+              via: 'support',
+              details: { scope: 'all' },
+            })
+          : []),
+      ],
+    },
   )
   return getTeam(d, teamId)
 }
@@ -295,6 +332,7 @@ export async function createConnection(
     insertConnection(d.db, row),
     retireSetupLinks(d.db, teamId, now),
     success(d, recorded),
+    ...connectionChange(d, { type: 'connection.activated', teamId, connectionId: id }),
   ])
   const connection = await getConnection(d, id)
   await mailSsoOn(d, connection)
@@ -336,7 +374,7 @@ export async function patchConnection(
   recorded: Recorded,
 ): Promise<ConnectionView> {
   const { clientSecret, ...rest } = patch
-  const before = patch.enabled ? await connectionRow(d.db, id) : undefined
+  const before = patch.enabled !== undefined ? await connectionRow(d.db, id) : undefined
   // A draft is turned on only by its activation, after a successful test sign-in.
   if (before?.status === 'draft') throw new AppError('connection_untested')
   const now = Math.floor(d.runtime.now() / 1000)
@@ -351,16 +389,25 @@ export async function patchConnection(
     ...(newValues ? { testedAt: null } : {}),
     updatedAt: now,
   }
+  const turnedOn = before && patch.enabled && !before.enabled
+  const turnedOff = before?.enabled && patch.enabled === false
   const [rows] = await d.db.batch([
     updateConnection(d.db, id, changes),
-    ...(before ? [retireSetupLinks(d.db, before.teamId, now)] : []),
+    ...(before && patch.enabled ? [retireSetupLinks(d.db, before.teamId, now)] : []),
     success(d, recorded),
+    ...(before && (turnedOn || turnedOff)
+      ? connectionChange(d, {
+          type: turnedOn ? 'connection.activated' : 'connection.disabled',
+          teamId: before.teamId,
+          connectionId: id,
+        })
+      : []),
   ])
   forgetConnection(d.runtime, id)
   const [updated] = rows
   if (!updated) throw new AppError('not_found')
   const view = connectionView(d.config, updated)
-  if (before && !before.enabled && updated.enabled) await mailSsoOn(d, view)
+  if (turnedOn && updated.enabled) await mailSsoOn(d, view)
   return view
 }
 
@@ -370,7 +417,14 @@ export async function deleteConnection(
   id: string,
   recorded: Recorded,
 ): Promise<void> {
-  await d.db.batch([...deleteConnectionStatements(d.db, id), success(d, recorded)])
+  const { teamId } = recorded.subject
+  await d.db.batch([
+    ...deleteConnectionStatements(d.db, id),
+    success(d, recorded),
+    ...(teamId
+      ? connectionChange(d, { type: 'connection.deleted', teamId, connectionId: id })
+      : []),
+  ])
   forgetConnection(d.runtime, id)
 }
 

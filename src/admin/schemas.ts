@@ -61,6 +61,11 @@ export const patchConnectionSchema = z
   })
   .check(z.refine((patch) => Object.keys(patch).length > 0, 'no field to change'))
 
+/** A team's audit stream: where its events go (https; http only on loopback under wrangler dev). */
+export const auditStreamSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }).check(z.maxLength(2048)),
+})
+
 export const addDomainSchema = z.strictObject({
   domain: text(253).check(z.minLength(1)),
   verified: z.optional(z.boolean()),

@@ -1,5 +1,5 @@
 // SSO connection rows: the lookups for initiate and callback, and the admin's writes.
-import { and, asc, eq, gt, isNotNull, lt, or } from 'drizzle-orm'
+import { and, asc, eq, gt, isNotNull, lt, or, sql } from 'drizzle-orm'
 import type { Database } from './client'
 import { identities, ssoConnections, teamDomains } from './schema'
 
@@ -127,6 +127,10 @@ export const markConnectionTested = (db: Database, tested: TestedValues, atSecon
  * A tested draft of `teamId` becomes active and enabled (SSO-only begins); the returned row says whether it
  * was one (an untested draft, another team's or an active connection changes nothing).
  */
+/** Holds once `activateDraft` at `atSeconds` turned the connection on (for a row written only then). */
+export const activatedAt = (id: string, atSeconds: number) =>
+  sql`exists (select 1 from ${ssoConnections} where ${ssoConnections.id} = ${id} and ${ssoConnections.status} = 'active' and ${ssoConnections.updatedAt} = ${atSeconds})`
+
 export const activateDraft = (db: Database, teamId: string, id: string, atSeconds: number) =>
   db
     .update(ssoConnections)

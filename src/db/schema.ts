@@ -13,6 +13,7 @@ import {
   memberRoles,
   scimStatuses,
   tokenEndpointAuthMethods,
+  webhookEventTypes,
 } from '../vocabulary'
 
 const createdAt = () =>
@@ -231,7 +232,12 @@ export const events = sqliteTable(
     /** Refusals this row stands for: anonymous ones are counted per minute on one row. */
     count: integer('count').notNull().default(1),
   },
-  (t) => [index('events_team_at').on(t.teamId, t.at, t.id), index('events_at').on(t.at, t.id)],
+  (t) => [
+    index('events_team_at').on(t.teamId, t.at, t.id),
+    index('events_at').on(t.at, t.id),
+    /** (team_id, rowid): a team's audit stream reads its events in the order they were written. */
+    index('events_team_seq').on(t.teamId),
+  ],
 )
 
 /**
@@ -347,3 +353,44 @@ export const setupLinks = sqliteTable(
     index('setup_links_team').on(t.teamId, t.createdAt),
   ],
 )
+
+/**
+ * The host app's webhook events, written in the same batch as the change each reports (an outbox): the
+ * queue delivers them; the scheduled run re-sends those not delivered. `id` is the `webhook-id` of every
+ * attempt; `data` is the JSON of the payload's `data`.
+ */
+export const webhookOutbox = sqliteTable(
+  'webhook_outbox',
+  {
+    id: text('id').primaryKey(),
+    at: integer('at').notNull(),
+    type: text('type', { enum: webhookEventTypes }).notNull(),
+    teamId: text('team_id'),
+    data: text('data').notNull(),
+    deliveredAt: integer('delivered_at'),
+    /** Set when the dead-letter queue received it: support sees it, the scheduled run leaves it. */
+    deadAt: integer('dead_at'),
+    /** The scheduled run's last re-send (ms): it waits a while before sending the same row again. */
+    resentAt: integer('resent_at'),
+  },
+  (t) => [
+    index('webhook_outbox_pending').on(t.deliveredAt, t.deadAt, t.at),
+    index('webhook_outbox_at').on(t.at),
+  ],
+)
+
+/**
+ * A team's audit stream to its SIEM: every event row of the team, in the order written (`cursor` is the
+ * rowid of the last one delivered); one delivery runs at a time per team (`leased_until`, ms).
+ */
+export const auditStreams = sqliteTable('audit_streams', {
+  teamId: text('team_id')
+    .primaryKey()
+    .references(() => teams.id, { onDelete: 'cascade' }),
+  url: text('url').notNull(),
+  /** The `whsec_` signing secret, sealed under DATA_KEY bound to the team id. */
+  secretSealed: text('secret_sealed').notNull(),
+  cursor: integer('cursor').notNull().default(0),
+  leasedUntil: integer('leased_until').notNull().default(0),
+  createdAt: createdAt(),
+})

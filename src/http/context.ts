@@ -8,6 +8,8 @@ import type { UpstreamOptions } from '../oidc/discovery'
 import { freshRead } from '../fresh-reads'
 import { retriedOnce } from '../write-behind'
 import type { SessionStore } from '../session/session'
+import { describeCause, log } from '../log'
+import type { EventsMessage } from '../webhooks/outbox'
 
 export const db = (c: Context<AppEnv>) => database(c.env.DB)
 
@@ -46,6 +48,7 @@ export const adminDeps = (c: Context<AppEnv>): AdminDeps => ({
   runtime: c.var.runtime,
   upstream: upstream(c),
   mail: mailer(c),
+  outbox: c.var.outbox,
 })
 
 /** The next task: by then the handler has handed its response back to the runtime. */
@@ -55,4 +58,22 @@ const afterThisTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0
 export function writeBehind(c: Context<AppEnv>, what: string, write: () => Promise<unknown>) {
   const { runtime } = c.var
   c.executionCtx.waitUntil(afterThisTask().then(() => retriedOnce(runtime, what, write)))
+}
+
+/**
+ * The request's webhook messages to the queue after the response: a failed send loses nothing (the rows are
+ * in D1; the scheduled run sends them), it is only logged.
+ */
+export function enqueueAfterResponse(c: Context<AppEnv>, messages: EventsMessage[]) {
+  const send = () => c.env.EVENTS.sendBatch(messages.map((body) => ({ body })))
+  c.executionCtx.waitUntil(
+    afterThisTask()
+      .then(send)
+      .catch((cause: unknown) =>
+        log('error', 'events_enqueue_failed', {
+          count: messages.length,
+          cause: describeCause(cause),
+        }),
+      ),
+  )
 }

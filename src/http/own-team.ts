@@ -25,7 +25,7 @@ export async function startOwnTeam(
   c.set('audit', { kind: 'login', action: 'team_create' })
   c.set('subject', { email: session.email, identified: true })
   const owner = { id: session.userId, email: session.email }
-  const id = await createOwnTeam(db(c), { ...input, owner })
+  const id = await createOwnTeam(db(c), { ...input, owner }, c.var.outbox)
   await writeSession(c, c.var.config, {
     ...session,
     emailVerified: true,

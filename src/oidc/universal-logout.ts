@@ -26,6 +26,7 @@ import {
   unverifiedIssuer,
   verifyLogoutToken,
 } from './logout-token'
+import type { Outbox } from '../webhooks/outbox'
 
 const subjectSchema = z.discriminatedUnion('format', [
   z.looseObject({ format: z.literal('email'), email: z.string().check(z.maxLength(320)) }),
@@ -45,6 +46,8 @@ export interface UniversalLogoutScope {
   upstream: UpstreamOptions
   nowMs: number
   audit: Audit
+  /** The host app hears the member's sessions ended (`via: universal_logout`). */
+  outbox: Outbox
 }
 
 /** A request whose bearer token is still to be verified. */
@@ -204,5 +207,12 @@ async function revokeSubject(
   await s.db.batch([
     ...revokeUserSessions(s.db, member.id, s.nowMs),
     insertEvent(s.db, successRow(s.audit, { teamId: member.teamId, email: member.email }, s.nowMs)),
+    ...s.outbox.change(s.db, {
+      type: 'sessions.revoked',
+      teamId: member.teamId,
+      userId: member.id,
+      via: 'universal_logout',
+      details: { scope: 'all' },
+    }),
   ])
 }

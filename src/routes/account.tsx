@@ -168,7 +168,17 @@ export const accountRoutes = new Hono<AppEnv>()
       const rowId = await sessionRowId(session)
       const row = { id: rowId, userId: session.userId, authMethod: session.method }
       const now = Math.floor(c.var.runtime.now() / 1000)
-      await endSession(db(c), { ...row, expiresAt: session.expiresAt }, now)
+      const ended = {
+        type: 'sessions.revoked',
+        teamId: session.team?.id ?? null,
+        userId: session.userId,
+        via: 'logout',
+        details: { scope: 'session' },
+      } as const
+      await db(c).batch([
+        endSession(db(c), { ...row, expiresAt: session.expiresAt }, now),
+        ...c.var.outbox.change(db(c), ended),
+      ])
       if (session.method === 'sso') location = await idpLogoutLocation(c, rowId)
     }
     clearSession(c)

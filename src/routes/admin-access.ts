@@ -1,4 +1,4 @@
-// Support's access controls in the admin API: SCIM tokens, the admin group, removing members, revoking sessions.
+// Support's access controls in the admin API: SCIM tokens, the admin group, members, sessions, audit streams.
 import { Hono } from 'hono'
 import {
   issueScimToken,
@@ -7,8 +7,10 @@ import {
   removeMember,
   revokeSessions,
 } from '../admin/access'
-import { scimTokenAnswer, teamAnswer } from '../admin/answers'
+import { auditStreamAnswer, scimTokenAnswer, teamAnswer } from '../admin/answers'
+import { auditStreamSchema } from '../admin/schemas'
 import type { AppEnv } from '../env'
+import { removeAuditStream, setAuditStream } from '../webhooks/audit-stream'
 import { onPathConnection, onPathMember, onPathTeam, onPathUser } from '../http/admin-subjects'
 import { validate } from '../http/input'
 import { auditedAs } from '../http/audit'
@@ -29,6 +31,35 @@ export const adminAccessRoutes = new Hono<AppEnv>()
       onPathConnection(c, async ({ deps, id, recorded }) =>
         c.json(await issueScimToken(deps, id, recorded), 201),
       ),
+  )
+  .put(
+    '/teams/:id/audit-stream',
+    adminJson({
+      summary: 'Stream every event row of the team to its SIEM (the signing secret is shown once)',
+      answer: { status: 200, schema: auditStreamAnswer },
+      refusals: ['not_found', 'receiver_url_invalid'],
+    }),
+    auditedAs('put_audit_stream'),
+    validate('json', auditStreamSchema),
+    async (c) =>
+      onPathTeam(c, async ({ deps, teamId, recorded }) => {
+        c.header('cache-control', 'no-store')
+        return c.json(await setAuditStream(deps, { teamId, ...c.req.valid('json') }, recorded))
+      }),
+  )
+  .delete(
+    '/teams/:id/audit-stream',
+    adminJson({
+      summary: 'Stop the team’s audit stream',
+      answer: { status: 204 },
+      refusals: ['not_found'],
+    }),
+    auditedAs('delete_audit_stream'),
+    async (c) =>
+      onPathTeam(c, async ({ deps, teamId, recorded }) => {
+        await removeAuditStream(deps, teamId, recorded)
+        return c.body(null, 204)
+      }),
   )
   .patch(
     '/teams/:id',

@@ -51,6 +51,7 @@ const scim = (c: Context<AppEnv>): ScimContext => ({
   nowMs: c.var.runtime.now(),
   baseUrl: baseUrl(c),
   audit: c.var.audit,
+  outbox: c.var.outbox,
 })
 
 const send = (c: Context<AppEnv>, body: unknown, status: 200 | 201 = 200) =>

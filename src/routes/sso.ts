@@ -228,6 +228,7 @@ export const ssoRoutes = new Hono<AppEnv>()
         nowMs: runtime.now(),
         landing,
         idToken: idToken ? { idToken, dataKey: config.dataKey } : undefined,
+        outbox: c.var.outbox,
       })
       if (outcome.afterResponse) writeBehind(c, 'sso sign-in', outcome.afterResponse)
       const notice = outcome.identityAdded && {

@@ -52,7 +52,13 @@ async function answer(c: Context<AppEnv>, token: VerifiedLogoutToken) {
     for (const { id } of token.connections)
       await countRequest(c, rateLimits.universalLogout, `connection:${id}`)
     await universalLogout(
-      { db: db(c), upstream: upstream(c), nowMs: c.var.runtime.now(), audit: c.var.audit },
+      {
+        db: db(c),
+        upstream: upstream(c),
+        nowMs: c.var.runtime.now(),
+        audit: c.var.audit,
+        outbox: c.var.outbox,
+      },
       token,
       () => c.req.json().catch(() => undefined),
     )

@@ -24,7 +24,6 @@ import {
   updateUser,
 } from '../db/scim'
 import { insertEvent } from '../db/events'
-import type { AuditAction } from '../vocabulary'
 import { concerning } from '../errors'
 import { type Audit, successRow } from '../events'
 import { adoptionEndsAccess, emailDomain } from '../provisioning'
@@ -33,6 +32,8 @@ import { notFound, readResource, ScimError } from './errors'
 import { onlyAttributes, parseFilter, userQuery } from './filter'
 import { applyPatch, readPatchOperations } from './patch'
 import { iso, listResponse, readPaging, userSchema } from './protocol'
+import type { Outbox } from '../webhooks/outbox'
+import type { AuditAction, WebhookEventType } from '../vocabulary'
 
 /** What a SCIM call needs: storage, the token's team, the clock, the base URL and the request's audit. */
 export interface ScimContext {
@@ -41,6 +42,8 @@ export interface ScimContext {
   nowMs: number
   baseUrl: string
   audit: Audit
+  /** What the host app hears of each change (`via: scim`). */
+  outbox: Outbox
 }
 
 const optionalText = (max: number) => z.optional(z.nullable(z.string().check(z.maxLength(max))))
@@ -210,6 +213,18 @@ export async function listUsers(s: ScimContext, query: Record<string, string>) {
   )
 }
 
+/** The webhook row of a change to `userId` in the token's team. */
+const change = (
+  s: ScimContext,
+  type: WebhookEventType,
+  userId: string,
+  details?: Record<string, string | null>,
+) => s.outbox.change(s.db, { type, teamId: s.scope.teamId, userId, via: 'scim', details })
+
+/** The session revocation the host app hears of, beside `revokeUserSessions` in a batch. */
+const sessionsRevoked = (s: ScimContext, userId: string) =>
+  change(s, 'sessions.revoked', userId, { scope: 'all' })
+
 const event = (s: ScimContext, action: AuditAction, email: string) =>
   insertEvent(s.db, successRow({ ...s.audit, action }, { teamId: s.scope.teamId, email }, s.nowMs))
 
@@ -279,7 +294,11 @@ async function provisionUser(s: ScimContext, state: UserState) {
     statements.push(insertScimUser(s.db, { id: userId, email: state.email, name: state.name }))
   else if (state.name) statements.push(updateUser(s.db, userId, { name: state.name }))
   if (existing && !existing.teamId && adoptionEndsAccess(existing))
-    statements.push(...endAccessStatements(s.db, userId, now))
+    statements.push(...endAccessStatements(s.db, userId, now), ...sessionsRevoked(s, userId))
+  const returning = existing?.teamId === s.scope.teamId && existing.status === 'inactive'
+  if (!returning)
+    statements.push(...change(s, 'member.joined', userId, { email: state.email, name: state.name }))
+  else if (state.active) statements.push(...change(s, 'member.reactivated', userId))
   statements.push(
     joinTeam(s.db, s.scope, userId),
     upsertScimUser(s.db, {
@@ -321,8 +340,16 @@ async function writeUser(s: ScimContext, row: ScimUserRow, next: UserState) {
   }
   if (next.name !== row.name && next.name !== null)
     statements.push(updateMember(s.db, s.scope.teamId, row.id, { name: next.name }))
+  if (next.email !== row.email || (next.name !== row.name && next.name !== null))
+    statements.push(...change(s, 'member.updated', row.id, { email: next.email, name: next.name }))
   const wasActive = isActive(row)
-  if (!next.active && wasActive) statements.push(...revokeUserSessions(s.db, row.id, s.nowMs))
+  if (!next.active && wasActive)
+    statements.push(
+      ...revokeUserSessions(s.db, row.id, s.nowMs),
+      ...change(s, 'member.deactivated', row.id),
+      ...sessionsRevoked(s, row.id),
+    )
+  if (next.active && !wasActive) statements.push(...change(s, 'member.reactivated', row.id))
   statements.push(
     upsertScimUser(s.db, {
       teamId: s.scope.teamId,
@@ -393,6 +420,8 @@ export async function deleteUser(s: ScimContext, id: string) {
     leaveTeam(s.db, s.scope.teamId, row.id),
     leaveTeamGroups(s.db, s.scope.teamId, row.id),
     ...revokeUserSessions(s.db, row.id, s.nowMs),
+    ...change(s, 'member.removed', row.id),
+    ...sessionsRevoked(s, row.id),
     upsertScimUser(s.db, {
       teamId: s.scope.teamId,
       userId: row.id,

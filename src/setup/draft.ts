@@ -1,12 +1,20 @@
 // A team's draft connection: the values its Okta admin enters, then activation after a successful test sign-in.
 import type { ConnectionView } from '../admin/answers'
-import { type AdminDeps, checkIssuer, getConnection, mailSsoOn, success } from '../admin/operations'
+import {
+  type AdminDeps,
+  checkIssuer,
+  connectionChange,
+  getConnection,
+  mailSsoOn,
+  success,
+} from '../admin/operations'
 import type { SetupConnectionInput } from '../admin/schemas'
 import { forgetConnection } from '../connections'
 import { randomId } from '../crypto/encoding'
 import { seal } from '../crypto/secret-box'
 import {
   activateDraft,
+  activatedAt,
   connectionRow,
   insertConnection,
   teamDraft,
@@ -71,6 +79,11 @@ export async function activate(
   const [[activated]] = await d.db.batch([
     activateDraft(d.db, teamId, id, now),
     retireSetupLinks(d.db, teamId, now, { activeConnectionId: id }),
+    ...connectionChange(
+      d,
+      { type: 'connection.activated', teamId, connectionId: id, via: 'owner' },
+      activatedAt(id, now),
+    ),
   ])
   if (!activated) throw new AppError('connection_untested')
   await success(d, recorded)

@@ -28,7 +28,8 @@ export function TeamPage(props: { team: TeamView }) {
         <h2>Single sign-on</h2>
         <SsoState team={team} />
         <p>
-          <a href="/settings/sso">Set up single sign-on</a>
+          <a href="/settings/sso">Set up single sign-on</a> ·{' '}
+          <a href="/settings/audit">Stream the audit trail to your SIEM</a>
         </p>
       </section>
       <section class="card">

@@ -3,12 +3,15 @@ import { Hono } from 'hono'
 import { html } from 'hono/html'
 import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose'
 import { type Identity, verifyAssertion } from './verify'
+import { EventLog, type HeardEvent } from './webhooks'
 
 export interface Bindings {
   /** edge-sso's `PUBLIC_URL`: the token's issuer, and where its JWKS is. */
   SSO_ISSUER: string
   /** edge-sso's `TOKEN_AUDIENCE`. */
   SSO_AUDIENCE: string
+  /** edge-sso's `WEBHOOK_SECRET` (`whsec_…`): its events at POST /webhooks are checked with it. */
+  WEBHOOK_SECRET?: string
 }
 
 type HostEnv = { Bindings: Bindings; Variables: { identity: Identity | null } }
@@ -16,6 +19,8 @@ type HostEnv = { Bindings: Bindings; Variables: { identity: Identity | null } }
 export interface HostAppOptions {
   /** How the JWKS is fetched (tests hand in theirs); by default the global fetch. */
   fetchJwks?: typeof fetch
+  /** The clock events are stamped with on arrival (tests hand in theirs). */
+  now?: () => number
 }
 
 const page = (title: string, body: unknown) =>
@@ -44,6 +49,19 @@ export function createHostApp(options: HostAppOptions = {}) {
     }
     return keys
   }
+
+  const heard = new EventLog()
+  const now = options.now ?? Date.now
+
+  // edge-sso's webhooks (WEBHOOK_URL points here): verified, deduplicated, the last 50 kept in memory.
+  app.post('/webhooks', async (c) => {
+    const secret = c.env.WEBHOOK_SECRET
+    if (!secret) return c.text('webhooks are not configured', 404)
+    const headers = Object.fromEntries(c.req.raw.headers)
+    const valid = heard.receive(secret, await c.req.text(), headers, now())
+    return valid ? c.body(null, 204) : c.text('invalid signature', 400)
+  })
+  app.get('/webhooks', (c) => c.json({ events: heard.list() }))
 
   app.use('*', async (c, next) => {
     const assertion = c.req.header('edge-sso-assertion')
@@ -84,11 +102,31 @@ export function createHostApp(options: HostAppOptions = {}) {
           <form method="post" action="/logout"><button>Sign out</button></form>`
       : html`<p data-testid="anonymous">Nobody is signed in. <a href="/">Sign in</a></p>`
 
-  app.get('/app', (c) => c.html(page('Example host app', whoIsSignedIn(c.var.identity))))
-  app.get('/app/*', (c) => c.html(page('Example host app', whoIsSignedIn(c.var.identity))))
+  const appPage = (identity: Identity | null) =>
+    page('Example host app', html`${whoIsSignedIn(identity)}${eventsHeard(heard.list())}`)
+  app.get('/app', (c) => c.html(appPage(c.var.identity)))
+  app.get('/app/*', (c) => c.html(appPage(c.var.identity)))
   app.get('/api/whoami', (c) => c.json(c.var.identity))
   app.get('/pricing', (c) => c.html(page('Pricing', whoIsSignedIn(c.var.identity))))
   return app
 }
+
+/** What edge-sso told us, newest first: the host app ends its own sessions on `sessions.revoked`. */
+const eventsHeard = (events: readonly HeardEvent[]) =>
+  html`<h2>Heard from edge-sso</h2>
+    ${
+      events.length
+        ? html`<ul data-testid="events">
+            ${events.map(
+              (e) =>
+                html`<li>
+                  <code>${e.type}</code> via
+                  ${e.data.via}${e.data.userId ? html` (user ${e.data.userId})` : ''} at
+                  ${e.timestamp}
+                </li>`,
+            )}
+          </ul>`
+        : html`<p data-testid="no-events">No events yet.</p>`
+    }`
 
 export default createHostApp()
