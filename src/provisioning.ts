@@ -2,16 +2,51 @@
 import type { ErrorCode } from './errors'
 import { email as emailSchema } from './schemas'
 import type { SessionFacts, SignInWrites, SsoLoginFacts, TeamStanding } from './db/facts'
-import type { AuthMethod, ConnectionStatus, Role } from './vocabulary'
+import type { AuthMethod, ConnectionStatus, Role, RoleSource } from './vocabulary'
 
-/** Owner by membership, admin by the team's admin group, member otherwise; null without a team. */
-export function roleOf(
-  standing: Pick<TeamStanding, 'memberRole' | 'admin'> | undefined,
-  inTeam: boolean,
-): Role | null {
-  if (!inTeam) return null
-  return standing?.memberRole === 'owner' ? 'owner' : standing?.admin ? 'admin' : 'member'
+/** What decides a member's role: the membership row's role and its source, and the SCIM admin group. */
+export type RoleFacts = Pick<TeamStanding, 'memberRole' | 'admin'> & {
+  roleSource?: RoleSource | null
 }
+
+/**
+ * A member's role and who decided it: the owner is the owner; a role the last login set from the ID token
+ * stands (until a SCIM change of the admin group's members hands it back: see migration 0013); otherwise the
+ * team's SCIM admin group makes admins. A source of null: the default role no one set.
+ */
+export function roleAndSource(standing: RoleFacts | undefined): {
+  role: Role
+  source: RoleSource | null
+} {
+  if (standing?.memberRole === 'owner') return { role: 'owner', source: 'owner' }
+  if (standing?.roleSource === 'sso' && standing.memberRole)
+    return { role: standing.memberRole, source: 'sso' }
+  if (standing?.admin) return { role: 'admin', source: 'scim' }
+  return { role: 'member', source: standing?.roleSource ?? null }
+}
+
+/** Owner by membership, admin by the last login's groups or the team's admin group, member otherwise; null without a team. */
+export function roleOf(standing: RoleFacts | undefined, inTeam: boolean): Role | null {
+  return inTeam ? roleAndSource(standing).role : null
+}
+
+/**
+ * The role a login's ID token sets from the connection's groups claim: admin when it lists the team's admin
+ * group, member otherwise; undefined when the token carries no such claim, the team names no admin group,
+ * or the user owns the team (an owner is never demoted).
+ */
+export function roleFromGroups(input: {
+  groups: readonly string[] | undefined
+  adminGroup: string | null | undefined
+  memberRole: Role | null | undefined
+}): 'admin' | 'member' | undefined {
+  const { groups, adminGroup, memberRole } = input
+  if (!groups || !adminGroup || memberRole === 'owner') return undefined
+  return groups.includes(adminGroup) ? 'admin' : 'member'
+}
+
+/** Only the owner and the admins may be sent a break-glass recovery link, or use one. */
+export const mayRecover = (role: Role | null) => role === 'owner' || role === 'admin'
 
 /** The team's Okta deactivated (or deleted) the user over SCIM and has not provisioned them again. */
 export const deprovisioned = (status: TeamStanding['scimStatus']) =>

@@ -44,7 +44,7 @@ import {
 /** A lost race (another first login created the user meanwhile) is retried on fresh facts. */
 const ssoAttempts = 3
 
-interface SignedIn {
+export interface SignedIn {
   user: { id: string; email: string; name: string | null; emailVerified: boolean }
   team: { id: string; name: string } | null
   role?: Role | null
@@ -60,7 +60,12 @@ const sealed = (keep: IdTokenToKeep | undefined, rowId: string) =>
   keep ? seal(keep.dataKey, keep.idToken, rowId) : Promise.resolve(null)
 
 /** A new session for `who` and the id of the row that will store it (the caller writes it, batched). */
-async function newSession(who: SignedIn, method: Session['method'], nowMs: number) {
+export async function newSession(
+  who: SignedIn,
+  method: Session['method'],
+  nowMs: number,
+  lifetimeSeconds = sessionLifetimeSeconds,
+) {
   const now = Math.floor(nowMs / 1000)
   const { secret, rowId } = await newSessionSecret()
   const session: Session = {
@@ -73,14 +78,15 @@ async function newSession(who: SignedIn, method: Session['method'], nowMs: numbe
     method,
     role: who.role ?? null,
     checkedAt: now,
-    expiresAt: now + sessionLifetimeSeconds,
+    expiresAt: now + lifetimeSeconds,
     issuedAtMs: nowMs,
+    authTime: now,
   }
   return { session, rowId }
 }
 
 /** The row that stores the session: the id is the hash of its secret. */
-const sessionValues = (
+export const sessionValues = (
   session: Session,
   rowId: string,
   connectionId: string | null,

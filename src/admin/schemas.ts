@@ -43,6 +43,9 @@ export const setupDomainForm = z.strictObject({ domain: text(253).check(z.minLen
 /** Support's setup link: mailed to `email` when given. */
 export const setupLinkSchema = z.strictObject({ email: z.optional(email) })
 
+/** Support's break-glass recovery link: mailed to the team owner's or an admin's `email`, never returned. */
+export const recoveryLinkSchema = z.strictObject({ email })
+
 /** The console's setup link form: an empty email means none. */
 export const setupLinkForm = z.strictObject({
   email: z.pipe(

@@ -1,5 +1,5 @@
 // The facts storage reads for the rules in src/provisioning.ts, and the writes a sign-in decision asks for.
-import type { Permission, Role, ScimStatus } from '../vocabulary'
+import type { Permission, Role, RoleSource, ScimStatus } from '../vocabulary'
 
 /** A candidate user's standing in the connection's team: membership role, SCIM status, admin group. */
 export interface TeamStanding {
@@ -7,6 +7,8 @@ export interface TeamStanding {
   memberRole: Role | null
   scimStatus: ScimStatus | null
   admin: boolean
+  /** Who set the membership's role (null: the default). */
+  roleSource?: RoleSource | null
 }
 
 export interface KnownUser {

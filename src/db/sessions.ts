@@ -20,11 +20,20 @@ export type SessionRow = typeof sessions.$inferInsert & { issuedAtMs: number }
 export const issuedSinceWatermark = (userId: string, issuedAtMs: number) =>
   sql`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.sessionsValidAfterMs} <= ${issuedAtMs})`
 
-/** The insert of a session's row that stores nothing when all the user's sessions were ended after it was issued. */
-const insertSessionIfLive = (db: Database, row: SessionRow) =>
+/**
+ * The insert of a session's row that stores nothing when all the user's sessions were ended after it was
+ * issued, nor when `also` (a condition of the same batch, such as a link's use) does not hold.
+ */
+export const insertSessionIfLive = (db: Database, row: SessionRow, also?: SQL) =>
   db
     .insert(sessions)
-    .select(rowWhen(sessions, row, issuedSinceWatermark(row.userId, row.issuedAtMs)))
+    .select(
+      rowWhen(
+        sessions,
+        row,
+        sql`${issuedSinceWatermark(row.userId, row.issuedAtMs)} and ${also ?? sql`1`}`,
+      ),
+    )
 
 /**
  * A session's row unless all the user's sessions were ended after it was issued; returns the stored id (none

@@ -1,7 +1,7 @@
 // The identity token the host app checks offline: its claims from the session, signed at most once per half life.
 import { SignJWT } from 'jose'
 import type { Config } from '../env'
-import { type Session, sessionRowId } from '../session/session'
+import { authTimeOf, type Session, sessionRowId } from '../session/session'
 import type { Role } from '../vocabulary'
 import { identityKeys } from './signing-keys'
 
@@ -47,7 +47,7 @@ export function identityClaims(
     role: session.team ? (session.role ?? 'member') : null,
     amr: amrOf(session.method),
     sid,
-    auth_time: Math.floor(session.issuedAtMs / 1000),
+    auth_time: authTimeOf(session),
     iat: now,
     exp: Math.min(now + config.tokenTtlSeconds, session.expiresAt),
   }

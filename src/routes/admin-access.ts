@@ -1,4 +1,4 @@
-// Support's access controls in the admin API: SCIM tokens, the admin group, removing members, revoking sessions.
+// Support's access controls in the admin API: SCIM tokens, team policy, recovery links, removing members, revoking sessions.
 import { Hono } from 'hono'
 import {
   issueScimToken,
@@ -10,6 +10,9 @@ import {
 import type { AppEnv } from '../env'
 import { onPathConnection, onPathMember, onPathTeam, onPathUser } from '../http/admin-subjects'
 import { validate } from '../http/input'
+import { recoveryLinkSchema } from '../admin/schemas'
+import { concerning } from '../errors'
+import { mintRecoveryLink } from '../recovery'
 import { auditedAs } from '../http/audit'
 import { requireAdminToken } from './admin-api'
 
@@ -24,6 +27,19 @@ export const adminAccessRoutes = new Hono<AppEnv>()
     onPathTeam(c, async ({ deps, teamId, recorded }) =>
       c.json(await patchTeam(deps, teamId, c.req.valid('json'), recorded)),
     ),
+  )
+  .post(
+    '/teams/:id/recovery-links',
+    auditedAs('post_recovery_link'),
+    validate('json', recoveryLinkSchema),
+    async (c) =>
+      onPathTeam(c, async ({ deps, teamId, recorded }) => {
+        const { email } = c.req.valid('json')
+        const minted = await concerning({ email }, () =>
+          mintRecoveryLink(deps, teamId, email, recorded),
+        )
+        return c.json(minted, 201)
+      }),
   )
   .delete('/teams/:teamId/members/:userId', auditedAs('delete_team_member'), async (c) =>
     onPathMember(c, async ({ deps, member, userId, recorded }) => {

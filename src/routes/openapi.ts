@@ -8,6 +8,7 @@ import {
   eventsQuerySchema,
   membersQuerySchema,
   patchConnectionSchema,
+  recoveryLinkSchema,
   setupLinkSchema,
   teamsQuerySchema,
   userQuerySchema,
@@ -115,6 +116,14 @@ export const operations: Operation[] = [
     body: setupLinkSchema,
     optionalBody: true,
     success: [201, '{"url","expiresAt"}'],
+  },
+  {
+    method: 'post',
+    path: '/admin/api/teams/{id}/recovery-links',
+    summary: 'Mail a break-glass recovery link to the team owner or an admin (never returned)',
+    caller: 'admin',
+    body: recoveryLinkSchema,
+    success: [201, '{"expiresAt"}'],
   },
   {
     method: 'get',

@@ -41,6 +41,7 @@ export type Notice =
   | 'admin_group_set'
   | 'member_removed'
   | 'sessions_ended'
+  | 'recovery_link_sent'
   | 'domain_added'
   | 'domain_verified'
   | 'domain_deleted'
@@ -72,6 +73,8 @@ function noticeText(notice: Notice, team: TeamView) {
       return `The member was removed from ${team.name}; their sessions end within a minute.`
     case 'sessions_ended':
       return `Every session of that ${team.name} user ends within a minute.`
+    case 'recovery_link_sent':
+      return `A recovery link was mailed (valid one hour, once); the owner and admins of ${team.name} are told when it is used.`
     case 'domain_added':
       return `Domain claim saved for ${team.name}.`
     case 'domain_verified':
@@ -315,6 +318,22 @@ function TeamCard(props: { team: TeamView }) {
         label="More members"
         testId="next-members"
       />
+      <h4>Break-glass recovery</h4>
+      <form method="post" action={`/admin/teams/${encodeURIComponent(team.id)}/recovery-links`}>
+        <label for={`recovery-email-${team.id}`}>
+          Send a recovery link to the owner or an admin (mailed only, one hour, once)
+        </label>
+        <input
+          id={`recovery-email-${team.id}`}
+          name="email"
+          type="email"
+          required
+          value={team.ownerEmail}
+        />
+        <button type="submit" class="secondary">
+          Send a recovery link
+        </button>
+      </form>
       <h4>Setup link for the customer’s Okta admin</h4>
       <form method="post" action={`/admin/teams/${encodeURIComponent(team.id)}/setup-links`}>
         <label for={`setup-email-${team.id}`}>Mail it to (optional)</label>
