@@ -223,21 +223,45 @@ export function decidePasswordLogin(
   return undefined
 }
 
+/** A session as the recheck rule sees it; the times only where the team's session policy applies. */
+export interface RecheckedSession {
+  teamId: string | null
+  method: AuthMethod
+  /** Seconds since its login issued it. */
+  ageSeconds?: number
+  /** Seconds since it was last seen (its last recheck: the renewal re-signs the cookie with that time). */
+  idleSeconds?: number
+  /** The user's role in the team now (a recovery session needs owner or admin). */
+  role?: Role | null
+}
+
 /**
  * The recheck rule: the session row is live, the user is in exactly the team the session was issued for
  * (a session's team changes only through its own login, never at a recheck: a team-less session ends when
- * its user lands in a team) and not deactivated there, an SSO session's connection is still on, and the
- * team's policy still allows the session's method.
+ * its user lands in a team) and not deactivated there, an SSO session's connection is still on, the team's
+ * policy still allows the session's method, and its session policy its age and idle time. A recovery
+ * session lives only while its person is the owner or an admin.
  */
-export function sessionStillValid(
-  facts: SessionFacts,
-  session: { teamId: string | null; method: AuthMethod },
-): boolean {
+export function sessionStillValid(facts: SessionFacts, session: RecheckedSession): boolean {
   if (facts.revoked || facts.expired || !facts.userExists) return false
   if (facts.deactivated === true) return false
   if (session.method === 'sso' && facts.connectionLive === false) return false
   if (facts.teamId !== session.teamId) return false
+  if (!withinSessionPolicy(facts.policy, session)) return false
+  if (session.method === 'recovery' && session.role !== undefined && !mayRecover(session.role))
+    return false
   return !(session.method === 'password' && facts.teamHasEnabledSso)
+}
+
+/** The team's session policy: at most `sessionMaxAgeHours` since login, at most `idleTimeoutMinutes` unseen. */
+export function withinSessionPolicy(
+  policy: SessionFacts['policy'],
+  session: Pick<RecheckedSession, 'ageSeconds' | 'idleSeconds'>,
+): boolean {
+  if (!policy) return true
+  const { ageSeconds = 0, idleSeconds = 0 } = session
+  if (ageSeconds > policy.sessionMaxAgeHours * 3600) return false
+  return policy.idleTimeoutMinutes === null || idleSeconds <= policy.idleTimeoutMinutes * 60
 }
 
 /** The domain part of an email, lower-cased; undefined when it is not an email. */

@@ -89,6 +89,9 @@ function teamView(config: Config, t: LoadedTeam) {
     ...domainsView(t.domains),
     defaultPermission: t.team.defaultPermission,
     adminGroup: t.team.adminGroup,
+    /** The session policy: hours a session may live after login, minutes unseen before it ends (null: no limit). */
+    sessionMaxAgeHours: t.team.sessionMaxAgeHours,
+    idleTimeoutMinutes: t.team.idleTimeoutMinutes,
     members: t.members,
     /** Set when the team has more than the members shown: `GET /admin/api/teams/:id/members?cursor=`. */
     membersNextCursor: encodeCursor(t.moreMembers),

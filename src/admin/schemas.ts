@@ -17,6 +17,24 @@ const teamFields = {
   defaultPermission: z._default(permission, 'private'),
 }
 
+/** A team's session policy: hours after login (1–336), minutes unseen (15–1440, or null: no idle timeout). */
+export const sessionPolicyFields = {
+  sessionMaxAgeHours: z.optional(z.int().check(z.minimum(1), z.maximum(336))),
+  idleTimeoutMinutes: z.optional(z.nullable(z.int().check(z.minimum(15), z.maximum(1440)))),
+}
+
+/** The owner's (and the console's) session policy form: an empty idle timeout means none. */
+export const sessionPolicyForm = z.strictObject({
+  sessionMaxAgeHours: z.coerce.number().check(z.int(), z.minimum(1), z.maximum(336)),
+  idleTimeoutMinutes: z.pipe(
+    z.pipe(
+      z.string().check(z.trim(), z.maxLength(8)),
+      z.transform((v) => (v === '' ? null : Number(v))),
+    ),
+    z.nullable(z.int().check(z.minimum(15), z.maximum(1440))),
+  ),
+})
+
 export const createTeamSchema = z.strictObject({ ...teamFields, domains: z.optional(domains) })
 
 /** The guide's three values (the issuer may be a pasted metadata URL), and how we authenticate. */

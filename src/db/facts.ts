@@ -70,4 +70,12 @@ export interface SessionFacts {
   deactivated?: boolean
   /** The connection an SSO session came through still exists and is enabled. */
   connectionLive?: boolean
+  /** The team's session policy (none without a team). */
+  policy?: SessionPolicy
+}
+
+/** A team's session policy: hours a session may live after its login, minutes it may go unseen (null: any). */
+export interface SessionPolicy {
+  sessionMaxAgeHours: number
+  idleTimeoutMinutes: number | null
 }

@@ -4,7 +4,7 @@ import { alias } from 'drizzle-orm/sqlite-core'
 import type { Database } from './client'
 import type { SessionFacts, TeamStanding } from './facts'
 import { rowWhen } from './guarded-insert'
-import { memberships, scimUsers, sessions, ssoConnections, users } from './schema'
+import { memberships, scimUsers, sessions, ssoConnections, teams, users } from './schema'
 import { isTeamAdmin } from './standing'
 import { selectUserWithTeam } from './users'
 
@@ -76,7 +76,7 @@ export const revokeSession = (db: Database, id: string, atSeconds: number, when?
 interface SessionRecheck extends SessionFacts {
   user: { email: string; name: string | null; emailVerified: boolean } | undefined
   team: { id: string; name: string } | undefined
-  standing: Pick<TeamStanding, 'memberRole' | 'admin'>
+  standing: Pick<TeamStanding, 'memberRole' | 'admin' | 'roleSource'>
 }
 
 /** Everything the recheck needs, in one statement (one D1 round trip). */
@@ -94,6 +94,9 @@ export async function loadSessionRecheck(
     scimStatus: scimUsers.status,
     admin: isTeamAdmin(users.id, memberships.teamId),
     sessionConnectionEnabled: sessionConnection.enabled,
+    roleSource: memberships.roleSource,
+    sessionMaxAgeHours: teams.sessionMaxAgeHours,
+    idleTimeoutMinutes: teams.idleTimeoutMinutes,
   })
     .leftJoin(sessions, and(eq(sessions.id, sessionId), eq(sessions.userId, users.id)))
     .leftJoin(
@@ -115,7 +118,18 @@ export async function loadSessionRecheck(
     teamHasEnabledSso: row?.ssoEnabled === true,
     deactivated: row?.scimStatus === 'inactive' || row?.scimStatus === 'deleted',
     connectionLive: row?.sessionConnectionEnabled === true,
-    standing: { memberRole: row?.role ?? null, admin: Boolean(row?.admin) },
+    standing: {
+      memberRole: row?.role ?? null,
+      admin: Boolean(row?.admin),
+      roleSource: row?.roleSource ?? null,
+    },
+    policy:
+      row?.teamId && row.sessionMaxAgeHours !== null
+        ? {
+            sessionMaxAgeHours: row.sessionMaxAgeHours,
+            idleTimeoutMinutes: row.idleTimeoutMinutes ?? null,
+          }
+        : undefined,
     user: row && { email: row.email, name: row.name, emailVerified: row.emailVerified },
     team: row?.teamId ? { id: row.teamId, name: row.teamName ?? '' } : undefined,
   }

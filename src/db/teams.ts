@@ -139,9 +139,21 @@ export async function loadTeams(db: Database, selection: TeamSelection) {
   return { rows, next: page.next }
 }
 
-/** Names the SCIM group whose members are the team's admins (null: none); undefined when no such team. */
-export const setAdminGroup = (db: Database, teamId: string, adminGroup: string | null) =>
-  db.update(teams).set({ adminGroup }).where(eq(teams.id, teamId)).returning({ id: teams.id })
+/** Changes the team's settings (admin group, session policy); returns no row when there is no such team. */
+export const updateTeam = (
+  db: Database,
+  teamId: string,
+  changes: Partial<
+    Pick<typeof teams.$inferInsert, 'adminGroup' | 'sessionMaxAgeHours' | 'idleTimeoutMinutes'>
+  >,
+) => db.update(teams).set(changes).where(eq(teams.id, teamId)).returning({ id: teams.id })
+
+/** The roles the last logins set from the groups claim go back to members: support renamed the admin group. */
+export const resetSsoRoles = (db: Database, teamId: string) =>
+  db
+    .update(memberships)
+    .set({ role: 'member', roleSource: 'support' })
+    .where(and(eq(memberships.teamId, teamId), eq(memberships.roleSource, 'sso')))
 
 /** A team's members in the order they joined, a page after `after`. */
 export async function listMembers(

@@ -88,9 +88,14 @@ export async function checkSession(
   const { result: facts, freshAt } = await store.fresh((recheckSeconds * 1000) / 2, (db) =>
     loadSessionRecheck(db, rowId, session.userId, now),
   )
+  const role = roleOf(facts.standing, facts.team !== undefined)
+  // Last seen: the previous recheck (its renewal re-signed the cookie with that time), so idleness costs no write.
   const still = sessionStillValid(facts, {
     teamId: session.team?.id ?? null,
     method: session.method,
+    ageSeconds: now - Math.floor(session.issuedAtMs / 1000),
+    idleSeconds: now - session.checkedAt,
+    role,
   })
   if (!still || !facts.user) {
     if (!facts.revoked) await revokeSession(store.primary, rowId, now)
@@ -100,7 +105,7 @@ export async function checkSession(
     ...session,
     ...facts.user,
     team: facts.team ?? null,
-    role: roleOf(facts.standing, facts.team !== undefined),
+    role,
     checkedAt: Math.floor(freshAt / 1000),
   }
   return { session: renewed, cookie: 'rewrite' }
