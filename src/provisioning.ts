@@ -264,6 +264,36 @@ export function withinSessionPolicy(
   return policy.idleTimeoutMinutes === null || idleSeconds <= policy.idleTimeoutMinutes * 60
 }
 
+/** A connection's `acr_values` (space-separated) accept the ID token's `acr`; a connection without any accepts all. */
+export function acrAccepted(
+  acrValues: string | null | undefined,
+  acr: string | undefined,
+): boolean {
+  if (!acrValues?.trim()) return true
+  return acr !== undefined && acrValues.trim().split(/\s+/).includes(acr)
+}
+
+/** How far an IdP's clock may run behind ours when a fresh authentication's `auth_time` is compared (s). */
+export const reauthClockSkewSeconds = 30
+
+/**
+ * A fresh authentication's rule: the IdP authenticated someone at or after the reauth began (within the clock
+ * skew), and that someone is the signed-in user (linked to the `sub` at this connection).
+ */
+export function decideReauth(input: {
+  signedInUserId: string
+  reauth: { userId: string; startedAt: number }
+  linkedUserId: string | undefined
+  authTime: number | undefined
+}): ErrorCode | undefined {
+  const { signedInUserId, reauth, linkedUserId, authTime } = input
+  if (signedInUserId !== reauth.userId || linkedUserId !== signedInUserId)
+    return 'reauth_other_user'
+  if (authTime === undefined || authTime < reauth.startedAt - reauthClockSkewSeconds)
+    return 'reauth_stale'
+  return undefined
+}
+
 /** The domain part of an email, lower-cased; undefined when it is not an email. */
 export function emailDomain(email: string): string | undefined {
   const at = email.lastIndexOf('@')

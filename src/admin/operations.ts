@@ -78,6 +78,10 @@ function connectionView(config: Config, row: ConnectionRow) {
     status: row.status,
     /** When a test sign-in through the current values last succeeded (ISO), or null. */
     testedAt: row.testedAt === null ? null : new Date(row.testedAt * 1000).toISOString(),
+    /** `acr_values` sent with every login (space-separated); the ID token's `acr` must be one of them. Null: none. */
+    acrValues: row.acrValues,
+    /** The ID token (or userinfo) claim whose groups set a member's role from the team's admin group. */
+    groupsClaim: row.groupsClaim,
   }
 }
 
@@ -289,6 +293,8 @@ export async function createConnection(
     clientSecretSealed: await seal(d.config.dataKey, input.clientSecret, id),
     enabled: true,
     tokenEndpointAuthMethod: input.tokenEndpointAuthMethod,
+    acrValues: input.acrValues ?? null,
+    groupsClaim: input.groupsClaim ?? 'groups',
   }
   const now = Math.floor(d.runtime.now() / 1000)
   await d.db.batch([

@@ -37,12 +37,29 @@ export const sessionPolicyForm = z.strictObject({
 
 export const createTeamSchema = z.strictObject({ ...teamFields, domains: z.optional(domains) })
 
+/** `acr_values` as OIDC sends them: space-separated printable names; empty means none (null). */
+const acrValues = z.pipe(
+  z.string().check(z.trim(), z.maxLength(512), z.regex(/^[\x21-\x7e ]*$/)),
+  z.transform((v) => v.split(/\s+/).filter(Boolean).join(' ') || null),
+)
+/** The claim that lists a person's groups (Okta's default name `groups`); empty means the default. */
+const groupsClaim = z.pipe(
+  z.string().check(z.trim(), z.maxLength(128), z.regex(/^[\x21-\x7e]*$/)),
+  z.transform((v) => v || undefined),
+)
+/** What a connection asks of every login, and where it reads roles: optional everywhere. */
+const loginPolicyValues = {
+  acrValues: z.optional(z.nullable(acrValues)),
+  groupsClaim: z.optional(groupsClaim),
+}
+
 /** The guide's three values (the issuer may be a pasted metadata URL), and how we authenticate. */
 const connectionValues = {
   clientId,
   clientSecret: secret,
   issuer: text(2048).check(z.minLength(1)),
   tokenEndpointAuthMethod: z._default(authMethod, 'client_secret_basic'),
+  ...loginPolicyValues,
 }
 
 export const createConnectionSchema = z.strictObject({ ownerEmail: email, ...connectionValues })
@@ -79,6 +96,7 @@ export const patchConnectionSchema = z
     enabled: z.optional(z.boolean()),
     tokenEndpointAuthMethod: z.optional(authMethod),
     endIdpSession: z.optional(z.boolean()),
+    ...loginPolicyValues,
   })
   .check(z.refine((patch) => Object.keys(patch).length > 0, 'no field to change'))
 

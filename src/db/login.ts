@@ -163,3 +163,13 @@ export function refuseSpentState(error: unknown): never {
  */
 export const markStateUsed = (db: Database, stateHash: string, expiresAt: number) =>
   db.insert(usedLoginStates).values({ stateHash, expiresAt })
+
+/** The user linked to (connection, sub), if any. */
+export const linkedUserId = async (db: Database, connectionId: string, subject: string) =>
+  (
+    await db
+      .select({ userId: identities.userId })
+      .from(identities)
+      .where(and(eq(identities.connectionId, connectionId), eq(identities.subject, subject)))
+      .get()
+  )?.userId

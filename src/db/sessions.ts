@@ -66,6 +66,16 @@ export const endSession = (
       set: { revokedAt: sql`coalesce(${sessions.revokedAt}, ${atSeconds})` },
     })
 
+/** The connection a session's row says its SSO login came through (none for other methods, or no row). */
+export const connectionOfSession = async (db: Database, id: string) =>
+  (
+    await db
+      .select({ connectionId: sessions.connectionId })
+      .from(sessions)
+      .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
+      .get()
+  )?.connectionId ?? undefined
+
 /** Ends one session's row (only while `when` holds, if given). */
 export const revokeSession = (db: Database, id: string, atSeconds: number, when?: SQL) =>
   db
