@@ -58,6 +58,8 @@ export interface SsoClaims {
   email: string | undefined
   emailVerified: boolean | undefined
   name: string | undefined
+  /** The groups the connection's groups claim lists, when the ID token (or userinfo) carries it. */
+  groups?: string[]
 }
 
 type SsoDecision = { outcome: 'refuse'; code: ErrorCode } | ({ outcome: 'sign_in' } & SignInWrites)

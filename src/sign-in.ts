@@ -9,7 +9,13 @@ import { connectionsForDomain, markConnectionUsed } from './db/connections'
 import { insertEmailToken } from './db/email-tokens'
 import { isUniqueViolation } from './db/errors'
 import type { SignInWrites, SsoLoginFacts } from './db/facts'
-import { loadSsoLoginFacts, markStateUsed, refuseSpentState, signInStatements } from './db/login'
+import {
+  loadSsoLoginFacts,
+  markStateUsed,
+  refuseSpentState,
+  setRoleFromLogin,
+  signInStatements,
+} from './db/login'
 import { onPrimary } from './fresh-reads'
 import type { Runtime } from './runtime'
 import { insertEvent, insertEventWhen } from './db/events'
@@ -29,6 +35,7 @@ import {
   decideSsoLogin,
   deprovisioned,
   emailDomain,
+  roleFromGroups,
   roleOf,
   type SsoClaims,
 } from './provisioning'
@@ -246,17 +253,27 @@ export async function signInWithSso(login: {
     const known = facts.linkedUser ?? facts.emailUser
     const emailVerified = decision.create || decision.markVerified || known?.emailVerified === true
     const standing = facts.standing?.find((s) => s.userId === decision.user.id)
+    const fromGroups = roleFromGroups({
+      groups: claims.groups,
+      adminGroup: facts.connection?.adminGroup,
+      memberRole: standing?.memberRole,
+    })
     const who = {
       user: { ...decision.user, emailVerified },
       team: { id: decision.teamId, name: facts.connection?.teamName ?? '' },
-      role: roleOf(standing, true),
+      role: fromGroups ?? roleOf(standing, true),
     }
     const changes = signInStatements(db, decision, {
       connectionId: connectionId,
       subject: claims.sub,
       nowSeconds: now,
     })
-    const writes = [...changes, markConnectionUsed(db, connectionId, now)]
+    const member = { userId: decision.user.id, teamId: decision.teamId }
+    const writes = [
+      ...changes,
+      markConnectionUsed(db, connectionId, now),
+      ...(fromGroups ? [setRoleFromLogin(db, { ...member, role: fromGroups })] : []),
+    ]
     const identityAdded = addedIdentity(facts, decision)
     try {
       const ask = current ? current.userId !== who.user.id : landing.mustConfirm(who.user.id)

@@ -31,6 +31,8 @@ export interface SsoLoginFacts {
         defaultPermission: Permission
         /** Told when an identity is added to an account of the team. */
         ownerEmail: string | null
+        /** The group whose members the ID token's groups claim makes admins (null: none). */
+        adminGroup: string | null
       }
     | undefined
   /** The team that has verified the email's domain, if any (a pending claim names no team). */

@@ -28,6 +28,7 @@ export function createTeamStatements(
       userId: team.ownerUserId,
       teamId: team.id,
       role: 'owner',
+      roleSource: 'owner',
       permission: team.defaultPermission,
     }),
     ...domains.map((claim) => insertDomain(db, team.id, claim)),
