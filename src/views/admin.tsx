@@ -289,6 +289,12 @@ function TeamCard(props: { team: TeamView }) {
         {team.defaultPermission}
         {team.adminGroup ? ` · admins: Okta group “${team.adminGroup}”` : ''}
       </p>
+      <p class="muted" data-testid="session-policy">
+        Sessions end {team.sessionMaxAgeHours} h after sign-in
+        {team.idleTimeoutMinutes === null
+          ? ', no idle timeout'
+          : `, or after ${team.idleTimeoutMinutes} min unused`}
+      </p>
       <DomainsPanel team={team} />
       <h4>
         Members ({team.membersNextCursor ? `first ${team.members.length}` : team.members.length})
@@ -297,7 +303,17 @@ function TeamCard(props: { team: TeamView }) {
         {team.members.map((m) => (
           <li>
             {m.email}
-            {m.name ? <span class="muted"> ({m.name})</span> : null}
+            {m.name ? <span class="muted"> ({m.name})</span> : null}{' '}
+            <span data-testid="member-role">
+              {m.role}
+              {m.roleSource ? ` (from ${m.roleSource})` : ''}
+            </span>
+            {m.active ? null : (
+              <span class="bad" data-testid="member-inactive">
+                {' '}
+                deactivated by SCIM
+              </span>
+            )}
             <MemberActions team={team} member={m} />
           </li>
         ))}
@@ -393,7 +409,14 @@ function ConnectionForm() {
 
 export type UserLookup = {
   email: string
-  user: { email: string; name: string | null; teamId: string | null } | null
+  user: {
+    email: string
+    name: string | null
+    teamId: string | null
+    role: string | null
+    roleSource: string | null
+    active: boolean
+  } | null
 }
 
 function LookupForm(props: {
@@ -412,13 +435,17 @@ function LookupForm(props: {
       {lookup ? (
         <p data-testid="lookup-result">
           {lookup.user
-            ? `${lookup.user.email} exists and ${lookup.user.teamId ? `is a member of ${props.teamName(lookup.user.teamId)}` : 'belongs to no team'}.`
+            ? `${lookup.user.email} exists and ${lookup.user.teamId ? `is a member of ${props.teamName(lookup.user.teamId)}: ${memberSummary(lookup.user)}` : 'belongs to no team'}.`
             : `No user has the email ${lookup.email}.`}
         </p>
       ) : null}
     </form>
   )
 }
+
+/** A member's state in words: role, who decided it, whether SCIM deactivated them. */
+const memberSummary = (m: { role: string | null; roleSource: string | null; active: boolean }) =>
+  `${m.role ?? 'member'}${m.roleSource ? ` (from ${m.roleSource})` : ''}${m.active ? '' : ', deactivated by SCIM'}`
 
 const when = (atMs: number) => `${new Date(atMs).toISOString().slice(0, 19).replace('T', ' ')}Z`
 
