@@ -10,6 +10,7 @@ import { guardAnonymousLoginRoutes } from './http/anonymous-routes'
 import { refuseLargeBodies } from './http/body-limit'
 import { accountRoutes } from './routes/account'
 import { pendingLoginRoutes } from './routes/account-switch'
+import { recoveryRoutes } from './routes/recovery'
 import { adminAccessRoutes } from './routes/admin-access'
 import { adminApiRoutes } from './routes/admin-api'
 import { adminPageRoutes } from './routes/admin-page'
@@ -103,6 +104,7 @@ export function createApp(runtime: Runtime = createRuntime()) {
   app.route('/settings/sso', ownerSetupRoutes)
   app.route('/settings/audit', auditSettingsRoutes)
   app.route('/team', teamRoutes)
+  app.route('/recover/:token', recoveryRoutes)
   app.route('/admin', adminPageRoutes)
   app.route('/admin/api', adminApiRoutes)
   app.route('/admin/api', adminAccessRoutes)

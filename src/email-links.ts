@@ -20,12 +20,14 @@ import {
   passwordResetMail,
   passwordResetSsoOnlyMail,
   passwordResetValidHours,
+  recoveryLinkValidHours,
 } from './mail/templates'
 import type { EmailTokenPurpose } from './vocabulary'
 
 const validSeconds: Record<EmailTokenPurpose, number> = {
   verify_email: emailVerificationValidHours * 60 * 60,
   reset_password: passwordResetValidHours * 60 * 60,
+  recovery: recoveryLinkValidHours * 60 * 60,
 }
 
 /** The links' paths: the token is the last segment. */

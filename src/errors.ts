@@ -115,6 +115,30 @@ const catalogue = {
   owner_only: [403, 'Only the team owner can set up single sign-on for this team.'],
   link_invalid: [400, 'This link is invalid, has expired or was already used. Ask for a new one.'],
   team_not_found: [404, 'No team has this owner.'],
+  recovery_not_allowed: [
+    400,
+    'A recovery link goes only to the team owner’s or a team admin’s email address.',
+  ],
+  recovery_link_invalid: [
+    404,
+    'This recovery link is invalid, has expired or was already used. Ask support for a new one.',
+  ],
+  reauth_requires_sso: [
+    403,
+    'Confirming who you are needs a single sign-on session: sign in with your team’s SSO first.',
+  ],
+  reauth_stale: [
+    403,
+    'Your identity provider did not ask you to sign in again, so this could not confirm it is you. Please try again.',
+  ],
+  reauth_other_user: [
+    403,
+    'Your identity provider signed in someone else than the person signed in here, so nothing changed.',
+  ],
+  acr_mismatch: [
+    403,
+    'Your identity provider did not sign you in the way your team requires (for example, with a second factor).',
+  ],
   issuer_mismatch: [400, 'The discovery document names a different issuer than the one given.'],
   issuer_invalid: [400, 'The issuer must be an https URL.'],
   discovery_unreachable: [502, 'The issuer’s discovery document could not be fetched.'],

@@ -3,16 +3,51 @@ import type { ErrorCode } from './errors'
 import { email as emailSchema } from './schemas'
 import type { SessionFacts, SignInWrites, SsoLoginFacts, TeamStanding } from './db/facts'
 import { issuerAccepts } from './oidc/issuer'
-import type { AuthMethod, ConnectionStatus, Role } from './vocabulary'
+import type { AuthMethod, ConnectionStatus, Role, RoleSource } from './vocabulary'
 
-/** Owner by membership, admin by the team's admin group, member otherwise; null without a team. */
-export function roleOf(
-  standing: Pick<TeamStanding, 'memberRole' | 'admin'> | undefined,
-  inTeam: boolean,
-): Role | null {
-  if (!inTeam) return null
-  return standing?.memberRole === 'owner' ? 'owner' : standing?.admin ? 'admin' : 'member'
+/** What decides a member's role: the membership row's role and its source, and the SCIM admin group. */
+export type RoleFacts = Pick<TeamStanding, 'memberRole' | 'admin'> & {
+  roleSource?: RoleSource | null
 }
+
+/**
+ * A member's role and who decided it: the owner is the owner; a role the last login set from the ID token
+ * stands (until a SCIM change of the admin group's members hands it back: see migration 0013); otherwise the
+ * team's SCIM admin group makes admins. A source of null: the default role no one set.
+ */
+export function roleAndSource(standing: RoleFacts | undefined): {
+  role: Role
+  source: RoleSource | null
+} {
+  if (standing?.memberRole === 'owner') return { role: 'owner', source: 'owner' }
+  if (standing?.roleSource === 'sso' && standing.memberRole)
+    return { role: standing.memberRole, source: 'sso' }
+  if (standing?.admin) return { role: 'admin', source: 'scim' }
+  return { role: 'member', source: standing?.roleSource ?? null }
+}
+
+/** Owner by membership, admin by the last login's groups or the team's admin group, member otherwise; null without a team. */
+export function roleOf(standing: RoleFacts | undefined, inTeam: boolean): Role | null {
+  return inTeam ? roleAndSource(standing).role : null
+}
+
+/**
+ * The role a login's ID token sets from the connection's groups claim: admin when it lists the team's admin
+ * group, member otherwise; undefined when the token carries no such claim, the team names no admin group,
+ * or the user owns the team (an owner is never demoted).
+ */
+export function roleFromGroups(input: {
+  groups: readonly string[] | undefined
+  adminGroup: string | null | undefined
+  memberRole: Role | null | undefined
+}): 'admin' | 'member' | undefined {
+  const { groups, adminGroup, memberRole } = input
+  if (!groups || !adminGroup || memberRole === 'owner') return undefined
+  return groups.includes(adminGroup) ? 'admin' : 'member'
+}
+
+/** Only the owner and the admins may be sent a break-glass recovery link, or use one. */
+export const mayRecover = (role: Role | null) => role === 'owner' || role === 'admin'
 
 /** The team's Okta deactivated (or deleted) the user over SCIM and has not provisioned them again. */
 export const deprovisioned = (status: TeamStanding['scimStatus']) =>
@@ -26,6 +61,8 @@ export interface SsoClaims {
   name: string | undefined
   /** Google's hosted domain: the Workspace the account belongs to, when the IdP says. */
   hostedDomain?: string
+  /** The groups the connection's groups claim lists, when the ID token (or userinfo) carries it. */
+  groups?: string[]
 }
 
 type SsoDecision = { outcome: 'refuse'; code: ErrorCode } | ({ outcome: 'sign_in' } & SignInWrites)
@@ -220,21 +257,75 @@ export function decidePasswordLogin(
   return undefined
 }
 
+/** A session as the recheck rule sees it; the times only where the team's session policy applies. */
+export interface RecheckedSession {
+  teamId: string | null
+  method: AuthMethod
+  /** Seconds since its login issued it. */
+  ageSeconds?: number
+  /** Seconds since it was last seen (its last recheck: the renewal re-signs the cookie with that time). */
+  idleSeconds?: number
+  /** The user's role in the team now (a recovery session needs owner or admin). */
+  role?: Role | null
+}
+
 /**
  * The recheck rule: the session row is live, the user is in exactly the team the session was issued for
  * (a session's team changes only through its own login, never at a recheck: a team-less session ends when
- * its user lands in a team) and not deactivated there, an SSO session's connection is still on, and the
- * team's policy still allows the session's method.
+ * its user lands in a team) and not deactivated there, an SSO session's connection is still on, the team's
+ * policy still allows the session's method, and its session policy its age and idle time. A recovery
+ * session lives only while its person is the owner or an admin.
  */
-export function sessionStillValid(
-  facts: SessionFacts,
-  session: { teamId: string | null; method: AuthMethod },
-): boolean {
+export function sessionStillValid(facts: SessionFacts, session: RecheckedSession): boolean {
   if (facts.revoked || facts.expired || !facts.userExists) return false
   if (facts.deactivated === true) return false
   if (session.method === 'sso' && facts.connectionLive === false) return false
   if (facts.teamId !== session.teamId) return false
+  if (!withinSessionPolicy(facts.policy, session)) return false
+  if (session.method === 'recovery' && session.role !== undefined && !mayRecover(session.role))
+    return false
   return !(session.method === 'password' && facts.teamHasEnabledSso)
+}
+
+/** The team's session policy: at most `sessionMaxAgeHours` since login, at most `idleTimeoutMinutes` unseen. */
+export function withinSessionPolicy(
+  policy: SessionFacts['policy'],
+  session: Pick<RecheckedSession, 'ageSeconds' | 'idleSeconds'>,
+): boolean {
+  if (!policy) return true
+  const { ageSeconds = 0, idleSeconds = 0 } = session
+  if (ageSeconds > policy.sessionMaxAgeHours * 3600) return false
+  return policy.idleTimeoutMinutes === null || idleSeconds <= policy.idleTimeoutMinutes * 60
+}
+
+/** A connection's `acr_values` (space-separated) accept the ID token's `acr`; a connection without any accepts all. */
+export function acrAccepted(
+  acrValues: string | null | undefined,
+  acr: string | undefined,
+): boolean {
+  if (!acrValues?.trim()) return true
+  return acr !== undefined && acrValues.trim().split(/\s+/).includes(acr)
+}
+
+/** How far an IdP's clock may run behind ours when a fresh authentication's `auth_time` is compared (s). */
+export const reauthClockSkewSeconds = 30
+
+/**
+ * A fresh authentication's rule: the IdP authenticated someone at or after the reauth began (within the clock
+ * skew), and that someone is the signed-in user (linked to the `sub` at this connection).
+ */
+export function decideReauth(input: {
+  signedInUserId: string
+  reauth: { userId: string; startedAt: number }
+  linkedUserId: string | undefined
+  authTime: number | undefined
+}): ErrorCode | undefined {
+  const { signedInUserId, reauth, linkedUserId, authTime } = input
+  if (signedInUserId !== reauth.userId || linkedUserId !== signedInUserId)
+    return 'reauth_other_user'
+  if (authTime === undefined || authTime < reauth.startedAt - reauthClockSkewSeconds)
+    return 'reauth_stale'
+  return undefined
 }
 
 /** The domain part of an email, lower-cased; undefined when it is not an email. */

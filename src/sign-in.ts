@@ -9,7 +9,13 @@ import { connectionsForDomain, markConnectionUsed } from './db/connections'
 import { insertEmailToken } from './db/email-tokens'
 import { isUniqueViolation } from './db/errors'
 import type { SignInWrites, SsoLoginFacts } from './db/facts'
-import { loadSsoLoginFacts, markStateUsed, refuseSpentState, signInStatements } from './db/login'
+import {
+  loadSsoLoginFacts,
+  markStateUsed,
+  refuseSpentState,
+  setRoleFromLogin,
+  signInStatements,
+} from './db/login'
 import { onPrimary } from './fresh-reads'
 import type { Runtime } from './runtime'
 import { insertEvent, insertEventWhen } from './db/events'
@@ -29,6 +35,7 @@ import {
   decideSsoLogin,
   deprovisioned,
   emailDomain,
+  roleFromGroups,
   roleOf,
   type SsoClaims,
 } from './provisioning'
@@ -62,7 +69,7 @@ function jitChanges(db: Database, outbox: Outbox, decision: SignInWrites) {
 /** A lost race (another first login created the user meanwhile) is retried on fresh facts. */
 const ssoAttempts = 3
 
-interface SignedIn {
+export interface SignedIn {
   user: { id: string; email: string; name: string | null; emailVerified: boolean }
   team: { id: string; name: string } | null
   role?: Role | null
@@ -78,7 +85,12 @@ const sealed = (keep: IdTokenToKeep | undefined, rowId: string) =>
   keep ? seal(keep.dataKey, keep.idToken, rowId) : Promise.resolve(null)
 
 /** A new session for `who` and the id of the row that will store it (the caller writes it, batched). */
-async function newSession(who: SignedIn, method: Session['method'], nowMs: number) {
+export async function newSession(
+  who: SignedIn,
+  method: Session['method'],
+  nowMs: number,
+  lifetimeSeconds = sessionLifetimeSeconds,
+) {
   const now = Math.floor(nowMs / 1000)
   const { secret, rowId } = await newSessionSecret()
   const session: Session = {
@@ -91,14 +103,15 @@ async function newSession(who: SignedIn, method: Session['method'], nowMs: numbe
     method,
     role: who.role ?? null,
     checkedAt: now,
-    expiresAt: now + sessionLifetimeSeconds,
+    expiresAt: now + lifetimeSeconds,
     issuedAtMs: nowMs,
+    authTime: now,
   }
   return { session, rowId }
 }
 
 /** The row that stores the session: the id is the hash of its secret. */
-const sessionValues = (
+export const sessionValues = (
   session: Session,
   rowId: string,
   connectionId: string | null,
@@ -260,20 +273,27 @@ export async function signInWithSso(login: {
     const known = facts.linkedUser ?? facts.emailUser
     const emailVerified = decision.create || decision.markVerified || known?.emailVerified === true
     const standing = facts.standing?.find((s) => s.userId === decision.user.id)
+    const fromGroups = roleFromGroups({
+      groups: claims.groups,
+      adminGroup: facts.connection?.adminGroup,
+      memberRole: standing?.memberRole,
+    })
     const who = {
       user: { ...decision.user, emailVerified },
       team: { id: decision.teamId, name: facts.connection?.teamName ?? '' },
-      role: roleOf(standing, true),
+      role: fromGroups ?? roleOf(standing, true),
     }
     const changes = signInStatements(db, decision, {
       connectionId: connectionId,
       subject: claims.sub,
       nowSeconds: now,
     })
+    const member = { userId: decision.user.id, teamId: decision.teamId }
     const writes = [
       ...changes,
       markConnectionUsed(db, connectionId, now),
       ...jitChanges(db, login.outbox, decision),
+      ...(fromGroups ? [setRoleFromLogin(db, { ...member, role: fromGroups })] : []),
     ]
     const identityAdded = addedIdentity(facts, decision)
     try {

@@ -4,8 +4,15 @@
 export const permissions = ['public', 'private'] as const
 export type Permission = (typeof permissions)[number]
 
-/** A membership row's role; `admin` is never stored, it comes from the team's SCIM admin group. */
-export const memberRoles = ['owner', 'member'] as const
+/**
+ * A membership row's role: `admin` is stored only when a login set it from the ID token's groups claim;
+ * otherwise it comes from the team's SCIM admin group.
+ */
+export const memberRoles = ['owner', 'admin', 'member'] as const
+
+/** Who decided a member's role: the team's ownership, the last login's ID token, SCIM, or support. */
+export const roleSources = ['owner', 'sso', 'scim', 'support'] as const
+export type RoleSource = (typeof roleSources)[number]
 
 /** A member's role as /api/me and the session report it. */
 export const roles = ['owner', 'admin', 'member'] as const
@@ -15,8 +22,8 @@ export type Role = (typeof roles)[number]
 export const scimStatuses = ['active', 'inactive', 'deleted'] as const
 export type ScimStatus = (typeof scimStatuses)[number]
 
-/** How a session was established. */
-export const authMethods = ['sso', 'password'] as const
+/** How a session was established; `recovery`: support's break-glass link, one hour, never renewed. */
+export const authMethods = ['sso', 'password', 'recovery'] as const
 export type AuthMethod = (typeof authMethods)[number]
 
 /** How we authenticate to the IdP's token endpoint (Okta's default first). */
@@ -31,7 +38,7 @@ export const connectionStatuses = ['draft', 'active'] as const
 export type ConnectionStatus = (typeof connectionStatuses)[number]
 
 /** What a mailed single-use link is for. */
-export const emailTokenPurposes = ['verify_email', 'reset_password'] as const
+export const emailTokenPurposes = ['verify_email', 'reset_password', 'recovery'] as const
 export type EmailTokenPurpose = (typeof emailTokenPurposes)[number]
 
 export const eventKinds = ['login', 'admin'] as const
@@ -93,7 +100,13 @@ export const auditActions = [
   'verify_email',
   'password_forgot',
   'password_reset',
+  /** A break-glass recovery link used: its person signed in without the team's IdP. */
+  'recovery_login',
+  /** A fresh authentication at the member's IdP (`/sso/reauth`, max_age=0). */
+  'sso_reauth',
   'team_create',
+  /** The owner's session policy form on /team. */
+  'team_policy',
   'console_view',
   'console_login',
   'console_team_create',
@@ -130,6 +143,9 @@ export const auditActions = [
   'console_setup_link_create',
   'console_setup_link_revoke',
   'post_setup_link',
+  'post_recovery_link',
+  'console_recovery_link',
+  'console_session_policy',
   'get_setup_links',
   'delete_setup_link',
   /** The setup flow, through a setup link or a team owner's /settings/sso. */
@@ -174,3 +190,5 @@ export const universalLogoutUri = (publicOrigin: string, connectionId: string) =
   `${publicOrigin}/sso/universal-logout/${connectionId}`
 /** A setup link for a customer's Okta admin (its token is a bearer secret). */
 export const setupLinkPath = (token: string) => `/setup/${token}`
+/** A break-glass recovery link, mailed only (its token is a bearer secret). */
+export const recoveryPath = (token: string) => `/recover/${token}`

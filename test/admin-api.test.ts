@@ -67,7 +67,16 @@ describe('teams', () => {
       defaultPermission: 'private',
       connection: null,
     })
-    expect(team.members).toEqual([{ id: expect.any(String), email: ownerEmail, name: null }])
+    expect(team.members).toEqual([
+      {
+        id: expect.any(String),
+        email: ownerEmail,
+        name: null,
+        active: true,
+        role: 'owner',
+        roleSource: 'owner',
+      },
+    ])
     expect(await json(await rig.admin('GET', `/admin/api/teams/${team.id}`))).toEqual(team)
     const list = await json(await rig.admin('GET', '/admin/api/teams'))
     expect(list.teams).toContainEqual(team)
@@ -131,7 +140,16 @@ describe('user lookup', () => {
       ),
     )
     expect(found).toEqual({
-      user: { id: team.members[0].id, email: ownerEmail, name: null, teamId: team.id },
+      user: {
+        id: team.members[0].id,
+        email: ownerEmail,
+        name: null,
+        teamId: team.id,
+        active: true,
+        role: 'owner',
+        roleSource: 'owner',
+        sessionPolicy: { sessionMaxAgeHours: 336, idleTimeoutMinutes: null },
+      },
     })
     expect((await rig.admin('GET', '/admin/api/users?email=nobody%40nowhere.example')).status).toBe(
       404,
@@ -171,6 +189,8 @@ describe('SSO connections', () => {
       endIdpSession: false,
       status: 'active',
       testedAt: null,
+      acrValues: null,
+      groupsClaim: 'groups',
     })
     expect(rig.idp.count('discovery')).toBe(1)
     const [row] = await query<{ client_secret_sealed: string }>(

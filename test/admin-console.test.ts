@@ -211,7 +211,9 @@ describe('support console forms', () => {
       support,
       `/admin?email=${encodeURIComponent(team.ownerEmail.toUpperCase())}`,
     )
-    expect(found).toContain(`${team.ownerEmail} exists and is a member of Team ${team.domain}.`)
+    expect(found).toContain(
+      `${team.ownerEmail} exists and is a member of Team ${team.domain}: owner (from owner).`,
+    )
     const missing = await page(rig, support, '/admin?email=nobody%40nowhere.example')
     expect(missing).toContain('No user has the email nobody@nowhere.example.')
   })

@@ -1,14 +1,19 @@
 // The rules that decide who gets in, called directly on plain data.
 import { describe, expect, it } from 'vitest'
 import {
+  acrAccepted,
   adoptionEndsAccess,
   chooseConnection,
   comparableEmail,
   decidePasswordLogin,
+  decideReauth,
   decideSsoLogin,
   emailDomain,
+  roleAndSource,
+  roleFromGroups,
   roleOf,
   sessionStillValid,
+  withinSessionPolicy,
 } from '../src/provisioning'
 import type { SsoLoginFacts, TeamStanding } from '../src/db/facts'
 
@@ -19,6 +24,7 @@ const connection = {
   teamName: 'Acme',
   defaultPermission: 'private' as const,
   ownerEmail: 'owner@acme.example',
+  adminGroup: null,
 }
 const facts = (over: Partial<SsoLoginFacts> = {}): SsoLoginFacts => ({
   connection,
@@ -545,5 +551,77 @@ describe('roleOf', () => {
     expect(roleOf({ memberRole: 'member', admin: false }, true)).toBe('member')
     expect(roleOf(undefined, true)).toBe('member')
     expect(roleOf({ memberRole: 'owner', admin: false }, false)).toBeNull()
+  })
+})
+
+describe('the policies of issue 22', () => {
+  it('roleAndSource: owner, then a role the last login set, then the SCIM admin group', () => {
+    expect(roleAndSource({ memberRole: 'owner', admin: true, roleSource: 'owner' })).toEqual({
+      role: 'owner',
+      source: 'owner',
+    })
+    expect(roleAndSource({ memberRole: 'member', admin: true, roleSource: 'sso' })).toEqual({
+      role: 'member',
+      source: 'sso',
+    })
+    expect(roleAndSource({ memberRole: 'admin', admin: false, roleSource: 'sso' })).toEqual({
+      role: 'admin',
+      source: 'sso',
+    })
+    expect(roleAndSource({ memberRole: 'member', admin: true, roleSource: 'scim' })).toEqual({
+      role: 'admin',
+      source: 'scim',
+    })
+    expect(roleAndSource({ memberRole: 'member', admin: false, roleSource: null })).toEqual({
+      role: 'member',
+      source: null,
+    })
+  })
+
+  it('roleFromGroups: only with a groups claim and an admin group, never for the owner', () => {
+    const base = {
+      groups: ['Staff', 'Acme Admins'],
+      adminGroup: 'Acme Admins',
+      memberRole: 'member' as const,
+    }
+    expect(roleFromGroups(base)).toBe('admin')
+    expect(roleFromGroups({ ...base, groups: ['Staff'] })).toBe('member')
+    expect(roleFromGroups({ ...base, groups: [] })).toBe('member')
+    expect(roleFromGroups({ ...base, groups: undefined })).toBeUndefined()
+    expect(roleFromGroups({ ...base, adminGroup: null })).toBeUndefined()
+    expect(roleFromGroups({ ...base, groups: [], memberRole: 'owner' })).toBeUndefined()
+  })
+
+  it('acrAccepted: any acr without acrValues, else one of them', () => {
+    expect(acrAccepted(null, undefined)).toBe(true)
+    expect(acrAccepted('a b', 'b')).toBe(true)
+    expect(acrAccepted('a b', 'c')).toBe(false)
+    expect(acrAccepted('a b', undefined)).toBe(false)
+  })
+
+  it('decideReauth: the same person, authenticated after the reauth began (30 s skew)', () => {
+    const input = {
+      signedInUserId: 'u1',
+      reauth: { userId: 'u1', startedAt: 1000 },
+      linkedUserId: 'u1',
+      authTime: 1000,
+    }
+    expect(decideReauth(input)).toBeUndefined()
+    expect(decideReauth({ ...input, authTime: 970 })).toBeUndefined()
+    expect(decideReauth({ ...input, authTime: 969 })).toBe('reauth_stale')
+    expect(decideReauth({ ...input, authTime: undefined })).toBe('reauth_stale')
+    expect(decideReauth({ ...input, linkedUserId: 'u2' })).toBe('reauth_other_user')
+    expect(decideReauth({ ...input, linkedUserId: undefined })).toBe('reauth_other_user')
+  })
+
+  it('withinSessionPolicy: age up to sessionMaxAgeHours, idle up to idleTimeoutMinutes', () => {
+    const policy = { sessionMaxAgeHours: 1, idleTimeoutMinutes: 15 }
+    expect(withinSessionPolicy(policy, { ageSeconds: 3600, idleSeconds: 900 })).toBe(true)
+    expect(withinSessionPolicy(policy, { ageSeconds: 3601, idleSeconds: 0 })).toBe(false)
+    expect(withinSessionPolicy(policy, { ageSeconds: 0, idleSeconds: 901 })).toBe(false)
+    expect(withinSessionPolicy({ ...policy, idleTimeoutMinutes: null }, { idleSeconds: 1e9 })).toBe(
+      true,
+    )
+    expect(withinSessionPolicy(undefined, { ageSeconds: 1e9 })).toBe(true)
   })
 })

@@ -4,7 +4,8 @@ import { hashToken, newToken } from '../crypto/tokens'
 import { updateConnection } from '../db/connections'
 import { deleteMembership, revokeUserSessions, teamMember } from '../db/revocation'
 import { forgetScimUser, leaveTeamGroups } from '../db/scim'
-import { setAdminGroup } from '../db/teams'
+import { resetSsoRoles, updateTeam } from '../db/teams'
+import { sessionPolicyFields } from './schemas'
 import { userWithTeamById } from '../db/users'
 import { AppError } from '../errors'
 import type { Recorded } from '../events'
@@ -12,9 +13,14 @@ import type { ScimTokenView, TeamView } from './answers'
 import { type AdminDeps, getTeam, success } from './operations'
 import type { WebhookEventType } from '../vocabulary'
 
-export const patchTeamSchema = z.strictObject({
-  adminGroup: z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(256))),
-})
+export const patchTeamSchema = z
+  .strictObject({
+    adminGroup: z.optional(
+      z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(256))),
+    ),
+    ...sessionPolicyFields,
+  })
+  .check(z.refine((patch) => Object.keys(patch).length > 0, 'no field to change'))
 export type TeamPatch = z.output<typeof patchTeamSchema>
 
 /** Support's change to a member that the host app hears of; sessions end all at once here. */
@@ -52,16 +58,22 @@ export async function issueScimToken(
   return { token, baseUrl: scimBaseUrl(d.config.publicOrigin) }
 }
 
-/** Names the SCIM group whose members are the team's admins (null: no admin group). */
+/**
+ * Support's (or the owner's) change of the team's settings: the admin group (null: none) and the session
+ * policy. A new admin group name hands the roles the last logins set from it back to support's decision.
+ */
 export async function patchTeam(
   d: AdminDeps,
   teamId: string,
   patch: TeamPatch,
   recorded: Recorded,
 ): Promise<TeamView> {
-  const [row] = await setAdminGroup(d.db, teamId, patch.adminGroup)
-  if (!row) throw new AppError('not_found')
-  await success(d, recorded)
+  const [rows] = await d.db.batch([
+    updateTeam(d.db, teamId, patch),
+    ...(patch.adminGroup !== undefined ? [resetSsoRoles(d.db, teamId)] : []),
+    success(d, recorded),
+  ])
+  if (rows.length === 0) throw new AppError('not_found')
   return getTeam(d, teamId)
 }
 

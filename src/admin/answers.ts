@@ -5,6 +5,8 @@ import {
   connectionStatuses,
   eventKinds,
   eventOutcomes,
+  roleSources,
+  roles,
   tokenEndpointAuthMethods,
 } from '../vocabulary'
 
@@ -29,15 +31,32 @@ export const connectionAnswer = z
     status: z.enum(connectionStatuses),
     /** When a test sign-in through the current values last succeeded, or null. */
     testedAt: z.nullable(isoTime),
+    /** `acr_values` sent with every login (space-separated); the ID token's `acr` must be one of them. */
+    acrValues: z.nullable(z.string()),
+    /** The ID token (or userinfo) claim whose groups set a member's role from the team's admin group. */
+    groupsClaim: z.string(),
   })
   .register(z.globalRegistry, { id: 'Connection' })
 export type ConnectionView = z.output<typeof connectionAnswer>
 
+/** Who decided a role: the owner is the owner; `sso` the last login's groups; `scim` the admin group; null the default. */
+const roleSource = z.nullable(z.enum(roleSources))
+
+/** A member as support sees them: `active` is false once the team's SCIM deactivated them. */
 export const memberAnswer = z.object({
   id: z.string(),
   email: z.string(),
   name: z.nullable(z.string()),
+  active: z.boolean(),
+  role: z.enum(roles),
+  roleSource,
 })
+
+/** The team's session policy: hours a session may live after login, minutes unseen before it ends (null: none). */
+const sessionPolicy = {
+  sessionMaxAgeHours: z.number(),
+  idleTimeoutMinutes: z.nullable(z.number()),
+}
 
 /** A team with its domains (verified, and pending with the TXT record that proves each), members, connections. */
 export const teamAnswer = z
@@ -51,6 +70,7 @@ export const teamAnswer = z
     ),
     defaultPermission: permission,
     adminGroup: z.nullable(z.string()),
+    ...sessionPolicy,
     members: z.array(memberAnswer),
     /** Set when the team has more members than shown: `GET /admin/api/teams/{id}/members?cursor=`. */
     membersNextCursor: nextCursor,
@@ -64,13 +84,17 @@ export type TeamView = z.output<typeof teamAnswer>
 export const teamsPageAnswer = z.object({ teams: z.array(teamAnswer), nextCursor })
 export const membersPageAnswer = z.object({ members: z.array(memberAnswer), nextCursor })
 
-/** Support's user lookup: the user and the team they belong to. */
+/** Support's user lookup: the user, the team they belong to, their state in it and its session policy. */
 export const userAnswer = z.object({
   user: z.object({
     id: z.string(),
     email: z.string(),
     name: z.nullable(z.string()),
     teamId: z.nullable(z.string()),
+    active: z.boolean(),
+    role: z.nullable(z.enum(roles)),
+    roleSource,
+    sessionPolicy: z.nullable(z.object(sessionPolicy)),
   }),
 })
 export type FoundUser = z.output<typeof userAnswer>['user']
@@ -93,6 +117,9 @@ export const setupLinksAnswer = z.object({ setupLinks: z.array(setupLinkAnswer) 
 /** The connection's SCIM token (shown this once) and the base URL the IdP provisions to. */
 export const scimTokenAnswer = z.object({ baseUrl: z.string(), token: z.string() })
 export type ScimTokenView = z.output<typeof scimTokenAnswer>
+
+/** When the mailed recovery link stops working (the link itself is never returned). */
+export const recoveryLinkAnswer = z.object({ expiresAt: z.string() })
 
 /** A new audit stream's signing secret (`whsec_…`), shown this once. */
 export const auditStreamAnswer = z.object({ secret: z.string() })

@@ -24,8 +24,14 @@ import { type EventRecord, insertEvent, listEvents as selectEvents } from '../db
 import { retireSetupLinks } from '../db/setup-links'
 import { endAccessStatements } from '../db/login'
 import type { Position } from '../db/pages'
-import { listMembers as selectMembers, loadTeams, membersShown, teamExists } from '../db/teams'
-import { insertUser, userWithTeam } from '../db/users'
+import {
+  type MemberFacts,
+  listMembers as selectMembers,
+  loadTeams,
+  membersShown,
+  teamExists,
+} from '../db/teams'
+import { insertUser, userStateByEmail, userWithTeam } from '../db/users'
 import { defaultDomains, domainClaim, domainsView, requestedDomain } from '../domains/claims'
 import { checkTxt, verificationRecord } from '../domains/dns'
 import { normaliseDomain } from '../domains/policy'
@@ -36,10 +42,16 @@ import type { Mailer } from '../mail/deliver'
 import { connectionAddedMail, ssoEnabledMail } from '../mail/templates'
 import { fetchDiscovery, type UpstreamOptions } from '../oidc/discovery'
 import { isEntraAlias, normalizeIssuer } from '../oidc/issuer'
-import { adoptionEndsAccess } from '../provisioning'
+import { adoptionEndsAccess, deprovisioned, roleAndSource } from '../provisioning'
 import type { Runtime } from '../runtime'
 import { createTeam as createTeamRows, ownerJoined, uniqueViolationCode } from '../teams'
-import { initiateLoginUri, redirectUri } from '../vocabulary'
+import {
+  initiateLoginUri,
+  redirectUri,
+  type Role,
+  type RoleSource,
+  type ScimStatus,
+} from '../vocabulary'
 import type { ConnectionView, FoundUser, TeamView } from './answers'
 import type { Outbox } from '../webhooks/outbox'
 import type { WebhookEventType, WebhookVia } from '../vocabulary'
@@ -84,6 +96,10 @@ function connectionView(config: Config, row: ConnectionRow): ConnectionView {
     status: row.status,
     /** When a test sign-in through the current values last succeeded (ISO), or null. */
     testedAt: row.testedAt === null ? null : new Date(row.testedAt * 1000).toISOString(),
+    /** `acr_values` sent with every login (space-separated); the ID token's `acr` must be one of them. Null: none. */
+    acrValues: row.acrValues,
+    /** The ID token (or userinfo) claim whose groups set a member's role from the team's admin group. */
+    groupsClaim: row.groupsClaim,
   }
 }
 
@@ -95,7 +111,10 @@ function teamView(config: Config, t: LoadedTeam): TeamView {
     ...domainsView(t.domains),
     defaultPermission: t.team.defaultPermission,
     adminGroup: t.team.adminGroup,
-    members: t.members,
+    /** The session policy: hours a session may live after login, minutes unseen before it ends (null: no limit). */
+    sessionMaxAgeHours: t.team.sessionMaxAgeHours,
+    idleTimeoutMinutes: t.team.idleTimeoutMinutes,
+    members: t.members.map(memberView),
     /** Set when the team has more than the members shown: `GET /admin/api/teams/:id/members?cursor=`. */
     membersNextCursor: encodeCursor(t.moreMembers),
     /** The first (oldest) connection, as before a team could have several. */
@@ -255,18 +274,59 @@ export async function getTeam(d: AdminDeps, id: string): Promise<TeamView> {
   return teamView(d.config, loaded)
 }
 
+/** A member in the admin API: who, and their state (active, role and its source). */
+const memberView = ({ memberRole, roleSource, admin, scimStatus, ...who }: MemberFacts) => ({
+  ...who,
+  ...memberState({ memberRole, roleSource, admin, scimStatus }),
+})
+export type MemberView = ReturnType<typeof memberView>
+
 /** A team's members in the order they joined, a page at a time; 404 for an unknown team. */
 export async function listMembers(d: AdminDeps, teamId: string, query: MembersQuery) {
   const page = await selectMembers(d.db, teamId, { limit: query.limit, after: query.cursor })
   if (page.rows.length === 0 && !(await teamExists(d.db, teamId))) throw new AppError('not_found')
-  return { members: page.rows, nextCursor: encodeCursor(page.next) }
+  return { members: page.rows.map(memberView), nextCursor: encodeCursor(page.next) }
 }
 
-/** Support's answer to "why can't this person join?": the user and the team they already belong to. */
+/**
+ * A member's state as support sees it: `active` (false once the team's SCIM deactivated or deleted them),
+ * the role and who decided it (`roleSource`: owner, sso, scim, support, or null for the default).
+ */
+export function memberState(m: {
+  memberRole: Role | null
+  roleSource: RoleSource | null
+  admin: boolean
+  scimStatus: ScimStatus | null
+}) {
+  const { role, source } = roleAndSource(m)
+  return { active: !deprovisioned(m.scimStatus), role, roleSource: source }
+}
+
+/**
+ * Support's answer to "why can't this person join?" and "what can they do?": the user, the team they belong
+ * to, their state in it (active, role and its source) and that team's session policy.
+ */
 export async function findUser(d: AdminDeps, email: string): Promise<FoundUser> {
-  const user = await userWithTeam(d.db, email)
+  const user = await userStateByEmail(d.db, email)
   if (!user) throw new AppError('not_found')
-  return { id: user.id, email: user.email, name: user.name, teamId: user.teamId ?? null }
+  const { id, name, teamId } = user
+  const inTeam = teamId !== null
+  return {
+    id,
+    email: user.email,
+    name,
+    teamId,
+    ...(inTeam
+      ? memberState({ ...user, memberRole: user.role, admin: Boolean(user.admin) })
+      : { active: true, role: null, roleSource: null }),
+    sessionPolicy:
+      inTeam && user.sessionMaxAgeHours !== null
+        ? {
+            sessionMaxAgeHours: user.sessionMaxAgeHours,
+            idleTimeoutMinutes: user.idleTimeoutMinutes,
+          }
+        : null,
+  }
 }
 
 /** One team with its members a page at a time from `cursor` (the console's "more members" link). */
@@ -326,6 +386,8 @@ export async function createConnection(
     clientSecretSealed: await seal(d.config.dataKey, input.clientSecret, id),
     enabled: true,
     tokenEndpointAuthMethod: input.tokenEndpointAuthMethod,
+    acrValues: input.acrValues ?? null,
+    groupsClaim: input.groupsClaim ?? 'groups',
   }
   const now = Math.floor(d.runtime.now() / 1000)
   await d.db.batch([

@@ -17,7 +17,41 @@ const teamFields = {
   defaultPermission: z._default(permission, 'private'),
 }
 
+/** A team's session policy: hours after login (1–336), minutes unseen (15–1440, or null: no idle timeout). */
+export const sessionPolicyFields = {
+  sessionMaxAgeHours: z.optional(z.int().check(z.minimum(1), z.maximum(336))),
+  idleTimeoutMinutes: z.optional(z.nullable(z.int().check(z.minimum(15), z.maximum(1440)))),
+}
+
+/** The owner's (and the console's) session policy form: an empty idle timeout means none. */
+export const sessionPolicyForm = z.strictObject({
+  sessionMaxAgeHours: z.coerce.number().check(z.int(), z.minimum(1), z.maximum(336)),
+  idleTimeoutMinutes: z.pipe(
+    z.pipe(
+      z.string().check(z.trim(), z.maxLength(8)),
+      z.transform((v) => (v === '' ? null : Number(v))),
+    ),
+    z.nullable(z.int().check(z.minimum(15), z.maximum(1440))),
+  ),
+})
+
 export const createTeamSchema = z.strictObject({ ...teamFields, domains: z.optional(domains) })
+
+/** `acr_values` as OIDC sends them: space-separated printable names; empty means none (null). */
+const acrValues = z.pipe(
+  z.string().check(z.trim(), z.maxLength(512), z.regex(/^[\x21-\x7e ]*$/)),
+  z.transform((v) => v.split(/\s+/).filter(Boolean).join(' ') || null),
+)
+/** The claim that lists a person's groups (Okta's default name `groups`); empty means the default. */
+const groupsClaim = z.pipe(
+  z.string().check(z.trim(), z.maxLength(128), z.regex(/^[\x21-\x7e]*$/)),
+  z.transform((v) => v || undefined),
+)
+/** What a connection asks of every login, and where it reads roles: optional everywhere. */
+const loginPolicyValues = {
+  acrValues: z.optional(z.nullable(acrValues)),
+  groupsClaim: z.optional(groupsClaim),
+}
 
 /** The guide's three values (the issuer may be a pasted metadata URL), and how we authenticate. */
 const connectionValues = {
@@ -25,6 +59,7 @@ const connectionValues = {
   clientSecret: secret,
   issuer: text(2048).check(z.minLength(1)),
   tokenEndpointAuthMethod: z._default(authMethod, 'client_secret_basic'),
+  ...loginPolicyValues,
 }
 
 export const createConnectionSchema = z.strictObject({ ownerEmail: email, ...connectionValues })
@@ -43,6 +78,9 @@ export const setupDomainForm = z.strictObject({ domain: text(253).check(z.minLen
 /** Support's setup link: mailed to `email` when given. */
 export const setupLinkSchema = z.strictObject({ email: z.optional(email) })
 
+/** Support's break-glass recovery link: mailed to the team owner's or an admin's `email`, never returned. */
+export const recoveryLinkSchema = z.strictObject({ email })
+
 /** The console's setup link form: an empty email means none. */
 export const setupLinkForm = z.strictObject({
   email: z.pipe(
@@ -58,6 +96,7 @@ export const patchConnectionSchema = z
     enabled: z.optional(z.boolean()),
     tokenEndpointAuthMethod: z.optional(authMethod),
     endIdpSession: z.optional(z.boolean()),
+    ...loginPolicyValues,
   })
   .check(z.refine((patch) => Object.keys(patch).length > 0, 'no field to change'))
 

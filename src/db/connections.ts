@@ -15,6 +15,8 @@ export type ConnectionRecord = Pick<
   | 'lastLoginAt'
   | 'createdAt'
   | 'status'
+  | 'acrValues'
+  | 'groupsClaim'
 >
 
 /** The columns of a ConnectionRecord, for every select that yields one. */
@@ -29,6 +31,8 @@ const connectionColumns = {
   lastLoginAt: ssoConnections.lastLoginAt,
   createdAt: ssoConnections.createdAt,
   status: ssoConnections.status,
+  acrValues: ssoConnections.acrValues,
+  groupsClaim: ssoConnections.groupsClaim,
 }
 
 /**

@@ -105,6 +105,8 @@ export function tokenUse(db: Database, id: string, useId: string, nowSeconds: nu
       .where(and(eq(emailTokens.id, id), eq(emailTokens.consumedBy, useId))),
   )
   return {
+    /** Holds, inside the batch, only when this use consumed the token. */
+    won,
     consume: db
       .update(emailTokens)
       .set({ consumedBy: useId })

@@ -1,5 +1,5 @@
 // The facts storage reads for the rules in src/provisioning.ts, and the writes a sign-in decision asks for.
-import type { Permission, Role, ScimStatus } from '../vocabulary'
+import type { Permission, Role, RoleSource, ScimStatus } from '../vocabulary'
 
 /** A candidate user's standing in the connection's team: membership role, SCIM status, admin group. */
 export interface TeamStanding {
@@ -7,6 +7,8 @@ export interface TeamStanding {
   memberRole: Role | null
   scimStatus: ScimStatus | null
   admin: boolean
+  /** Who set the membership's role (null: the default). */
+  roleSource?: RoleSource | null
 }
 
 export interface KnownUser {
@@ -29,6 +31,8 @@ export interface SsoLoginFacts {
         defaultPermission: Permission
         /** Told when an identity is added to an account of the team. */
         ownerEmail: string | null
+        /** The group whose members the ID token's groups claim makes admins (null: none). */
+        adminGroup: string | null
       }
     | undefined
   /** The team that has verified the email's domain, if any (a pending claim names no team). */
@@ -68,4 +72,12 @@ export interface SessionFacts {
   deactivated?: boolean
   /** The connection an SSO session came through still exists and is enabled. */
   connectionLive?: boolean
+  /** The team's session policy (none without a team). */
+  policy?: SessionPolicy
+}
+
+/** A team's session policy: hours a session may live after its login, minutes it may go unseen (null: any). */
+export interface SessionPolicy {
+  sessionMaxAgeHours: number
+  idleTimeoutMinutes: number | null
 }

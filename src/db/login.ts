@@ -1,5 +1,5 @@
 // The callback's D1 work: one batched read of the facts, one batched write of the outcome.
-import { and, eq, isNull, sql } from 'drizzle-orm'
+import { and, eq, isNull, ne, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Database } from './client'
 import { isUniqueViolation } from './errors'
@@ -54,6 +54,7 @@ export async function loadSsoLoginFacts(
         teamId: ssoConnections.teamId,
         teamName: teams.name,
         defaultPermission: teams.defaultPermission,
+        adminGroup: teams.adminGroup,
         ownerEmail: sql<
           string | null
         >`(select owner.email from ${memberships} join ${users} owner on owner.id = ${memberships.userId} where ${memberships.teamId} = ${teams.id} and ${memberships.role} = 'owner')`.as(
@@ -163,3 +164,32 @@ export function refuseSpentState(error: unknown): never {
  */
 export const markStateUsed = (db: Database, stateHash: string, expiresAt: number) =>
   db.insert(usedLoginStates).values({ stateHash, expiresAt })
+
+/** The user linked to (connection, sub), if any. */
+export const linkedUserId = async (db: Database, connectionId: string, subject: string) =>
+  (
+    await db
+      .select({ userId: identities.userId })
+      .from(identities)
+      .where(and(eq(identities.connectionId, connectionId), eq(identities.subject, subject)))
+      .get()
+  )?.userId
+
+/**
+ * The role a login's groups claim set, with its source `sso` (a membership's owner is never touched): in the
+ * login's batch, after the membership a first login creates.
+ */
+export const setRoleFromLogin = (
+  db: Database,
+  member: { userId: string; teamId: string; role: 'admin' | 'member' },
+) =>
+  db
+    .update(memberships)
+    .set({ role: member.role, roleSource: 'sso' })
+    .where(
+      and(
+        eq(memberships.userId, member.userId),
+        eq(memberships.teamId, member.teamId),
+        ne(memberships.role, 'owner'),
+      ),
+    )

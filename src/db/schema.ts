@@ -11,6 +11,7 @@ import {
   eventOutcomes,
   permissions,
   memberRoles,
+  roleSources,
   scimStatuses,
   tokenEndpointAuthMethods,
   webhookEventTypes,
@@ -32,6 +33,10 @@ export const teams = sqliteTable(
     createdAt: createdAt(),
     /** The SCIM group (by displayName) whose members get role admin. */
     adminGroup: text('admin_group'),
+    /** A session lives at most this long after its login (1–336), whatever its activity. */
+    sessionMaxAgeHours: integer('session_max_age_hours').notNull().default(336),
+    /** A session unused this long ends (15–1440); null: no idle timeout. */
+    idleTimeoutMinutes: integer('idle_timeout_minutes'),
   },
   (t) => [index('teams_created').on(t.createdAt, t.id)],
 )
@@ -118,6 +123,12 @@ export const memberships = sqliteTable(
     role: text('role', { enum: memberRoles }).notNull(),
     permission: text('permission', { enum: permissions }).notNull(),
     createdAt: createdAt(),
+    /**
+     * Who set `role`: `owner` (the team's owner), `sso` (the last login, from the ID token's groups claim),
+     * `scim` (a change of the admin group's members since, which triggers in migration 0013 record), or
+     * `support` (support renamed the admin group since). Null: the default role of a new member.
+     */
+    roleSource: text('role_source', { enum: roleSources }),
   },
   (t) => [index('memberships_team').on(t.teamId, t.createdAt, t.userId)],
 )
@@ -151,6 +162,10 @@ export const ssoConnections = sqliteTable(
     status: text('status', { enum: connectionStatuses }).notNull().default('active'),
     /** When a test sign-in through the current values last succeeded; cleared when the values change. */
     testedAt: integer('tested_at'),
+    /** `acr_values` sent with every login (space-separated); the ID token's `acr` must be one of them. */
+    acrValues: text('acr_values'),
+    /** The ID token (or userinfo) claim that lists the person's groups: the team's admin group makes admins. */
+    groupsClaim: text('groups_claim').notNull().default('groups'),
   },
   (t) => [
     /** A team's connections oldest first: the first is the team shape's `connection`, email login's pick. */

@@ -4,7 +4,7 @@ import { alias } from 'drizzle-orm/sqlite-core'
 import type { Database } from './client'
 import type { SessionFacts, TeamStanding } from './facts'
 import { rowWhen } from './guarded-insert'
-import { memberships, scimUsers, sessions, ssoConnections, users } from './schema'
+import { memberships, scimUsers, sessions, ssoConnections, teams, users } from './schema'
 import { isTeamAdmin } from './standing'
 import { selectUserWithTeam } from './users'
 
@@ -20,11 +20,20 @@ export type SessionRow = typeof sessions.$inferInsert & { issuedAtMs: number }
 export const issuedSinceWatermark = (userId: string, issuedAtMs: number) =>
   sql`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.sessionsValidAfterMs} <= ${issuedAtMs})`
 
-/** The insert of a session's row that stores nothing when all the user's sessions were ended after it was issued. */
-const insertSessionIfLive = (db: Database, row: SessionRow) =>
+/**
+ * The insert of a session's row that stores nothing when all the user's sessions were ended after it was
+ * issued, nor when `also` (a condition of the same batch, such as a link's use) does not hold.
+ */
+export const insertSessionIfLive = (db: Database, row: SessionRow, also?: SQL) =>
   db
     .insert(sessions)
-    .select(rowWhen(sessions, row, issuedSinceWatermark(row.userId, row.issuedAtMs)))
+    .select(
+      rowWhen(
+        sessions,
+        row,
+        sql`${issuedSinceWatermark(row.userId, row.issuedAtMs)} and ${also ?? sql`1`}`,
+      ),
+    )
 
 /**
  * A session's row unless all the user's sessions were ended after it was issued; returns the stored id (none
@@ -57,6 +66,16 @@ export const endSession = (
       set: { revokedAt: sql`coalesce(${sessions.revokedAt}, ${atSeconds})` },
     })
 
+/** The connection a session's row says its SSO login came through (none for other methods, or no row). */
+export const connectionOfSession = async (db: Database, id: string) =>
+  (
+    await db
+      .select({ connectionId: sessions.connectionId })
+      .from(sessions)
+      .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
+      .get()
+  )?.connectionId ?? undefined
+
 /** Ends one session's row (only while `when` holds, if given). */
 export const revokeSession = (db: Database, id: string, atSeconds: number, when?: SQL) =>
   db
@@ -67,7 +86,7 @@ export const revokeSession = (db: Database, id: string, atSeconds: number, when?
 interface SessionRecheck extends SessionFacts {
   user: { email: string; name: string | null; emailVerified: boolean } | undefined
   team: { id: string; name: string } | undefined
-  standing: Pick<TeamStanding, 'memberRole' | 'admin'>
+  standing: Pick<TeamStanding, 'memberRole' | 'admin' | 'roleSource'>
 }
 
 /** Everything the recheck needs, in one statement (one D1 round trip). */
@@ -85,6 +104,9 @@ export async function loadSessionRecheck(
     scimStatus: scimUsers.status,
     admin: isTeamAdmin(users.id, memberships.teamId),
     sessionConnectionEnabled: sessionConnection.enabled,
+    roleSource: memberships.roleSource,
+    sessionMaxAgeHours: teams.sessionMaxAgeHours,
+    idleTimeoutMinutes: teams.idleTimeoutMinutes,
   })
     .leftJoin(sessions, and(eq(sessions.id, sessionId), eq(sessions.userId, users.id)))
     .leftJoin(
@@ -106,7 +128,18 @@ export async function loadSessionRecheck(
     teamHasEnabledSso: row?.ssoEnabled === true,
     deactivated: row?.scimStatus === 'inactive' || row?.scimStatus === 'deleted',
     connectionLive: row?.sessionConnectionEnabled === true,
-    standing: { memberRole: row?.role ?? null, admin: Boolean(row?.admin) },
+    standing: {
+      memberRole: row?.role ?? null,
+      admin: Boolean(row?.admin),
+      roleSource: row?.roleSource ?? null,
+    },
+    policy:
+      row?.teamId && row.sessionMaxAgeHours !== null
+        ? {
+            sessionMaxAgeHours: row.sessionMaxAgeHours,
+            idleTimeoutMinutes: row.idleTimeoutMinutes ?? null,
+          }
+        : undefined,
     user: row && { email: row.email, name: row.name, emailVerified: row.emailVerified },
     team: row?.teamId ? { id: row.teamId, name: row.teamName ?? '' } : undefined,
   }

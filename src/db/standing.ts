@@ -1,6 +1,7 @@
 // A user's standing in a team, read at login and at each recheck: membership role, SCIM status, admin group.
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
+import type { RoleSource } from '../vocabulary'
 import type { Database } from './client'
 import { identities, memberships, scimUsers, ssoConnections, users } from './schema'
 
@@ -26,7 +27,8 @@ export function standingStatement(
   return db
     .select({
       userId: users.id,
-      memberRole: sql<'owner' | 'member' | null>`${memberships.role}`.as('member_role'),
+      memberRole: sql<'owner' | 'admin' | 'member' | null>`${memberships.role}`.as('member_role'),
+      roleSource: sql<RoleSource | null>`${memberships.roleSource}`.as('role_source'),
       scimStatus: scimUsers.status,
       admin: isTeamAdmin(users.id, teamId).as('is_admin'),
     })

@@ -1,11 +1,12 @@
 // Teams, their domains and members: the queries behind team creation and the admin views.
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
-import type { Permission } from '../vocabulary'
+import type { Permission, Role, RoleSource, ScimStatus } from '../vocabulary'
+import { isTeamAdmin } from './standing'
 import type { Database } from './client'
 import { type DomainClaim, insertDomain } from './domains'
 import { type Position, pageOf } from './pages'
-import { memberships, ssoConnections, teamDomains, teams, users } from './schema'
+import { memberships, scimUsers, ssoConnections, teamDomains, teams, users } from './schema'
 
 /**
  * The statements that create a team with its owner's membership and its domain claims (run them in one
@@ -28,6 +29,7 @@ export function createTeamStatements(
       userId: team.ownerUserId,
       teamId: team.id,
       role: 'owner',
+      roleSource: 'owner',
       permission: team.defaultPermission,
     }),
     ...domains.map((claim) => insertDomain(db, team.id, claim)),
@@ -54,12 +56,20 @@ const selectedTeamIds = (db: Database, selection: TeamSelection) =>
         .orderBy(desc(teams.createdAt), desc(teams.id))
         .limit(selection.limit + 1)
 
+/** A member as support sees them: who, when they joined, what decides their role, and their SCIM state. */
 const memberColumns = {
   teamId: memberships.teamId,
   joinedAt: memberships.createdAt,
   id: users.id,
   email: users.email,
   name: users.name,
+  memberRole: memberships.role,
+  roleSource: memberships.roleSource,
+  admin: sql<number>`${isTeamAdmin(users.id, memberships.teamId)}`.as('is_admin'),
+  scimStatus:
+    sql<ScimStatus | null>`(select ${scimUsers.status} from ${scimUsers} where ${scimUsers.userId} = ${users.id} and ${scimUsers.teamId} = ${memberships.teamId})`.as(
+      'scim_status',
+    ),
 }
 type MemberRow = {
   teamId: string
@@ -67,9 +77,22 @@ type MemberRow = {
   id: string
   email: string
   name: string | null
+  memberRole: Role
+  roleSource: RoleSource | null
+  admin: number
+  scimStatus: ScimStatus | null
 }
 const memberPosition = (m: MemberRow): Position => [m.joinedAt, m.id]
-const memberView = ({ id, email, name }: MemberRow) => ({ id, email, name })
+const memberView = (m: MemberRow) => ({
+  id: m.id,
+  email: m.email,
+  name: m.name,
+  memberRole: m.memberRole,
+  roleSource: m.roleSource,
+  admin: Boolean(m.admin),
+  scimStatus: m.scimStatus,
+})
+export type MemberFacts = ReturnType<typeof memberView>
 
 /**
  * Teams with owner email, domains, their first members and connections, for the admin API: one batch whose
@@ -139,9 +162,21 @@ export async function loadTeams(db: Database, selection: TeamSelection) {
   return { rows, next: page.next }
 }
 
-/** Names the SCIM group whose members are the team's admins (null: none); undefined when no such team. */
-export const setAdminGroup = (db: Database, teamId: string, adminGroup: string | null) =>
-  db.update(teams).set({ adminGroup }).where(eq(teams.id, teamId)).returning({ id: teams.id })
+/** Changes the team's settings (admin group, session policy); returns no row when there is no such team. */
+export const updateTeam = (
+  db: Database,
+  teamId: string,
+  changes: Partial<
+    Pick<typeof teams.$inferInsert, 'adminGroup' | 'sessionMaxAgeHours' | 'idleTimeoutMinutes'>
+  >,
+) => db.update(teams).set(changes).where(eq(teams.id, teamId)).returning({ id: teams.id })
+
+/** The roles the last logins set from the groups claim go back to members: support renamed the admin group. */
+export const resetSsoRoles = (db: Database, teamId: string) =>
+  db
+    .update(memberships)
+    .set({ role: 'member', roleSource: 'support' })
+    .where(and(eq(memberships.teamId, teamId), eq(memberships.roleSource, 'sso')))
 
 /** A team's members in the order they joined, a page after `after`. */
 export async function listMembers(

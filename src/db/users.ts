@@ -51,3 +51,19 @@ export const insertUser = (db: Database, row: typeof users.$inferInsert) =>
 
 export const userWithTeamById = (db: Database, id: string) =>
   selectUserWithTeam(db, {}).where(eq(users.id, id)).get()
+
+/** What support sees of a user: their team, role facts, SCIM state and their team's session policy. */
+export const userStateByEmail = (db: Database, email: string) =>
+  selectUserWithTeam(db, {
+    roleSource: memberships.roleSource,
+    scimStatus: scimUsers.status,
+    admin: isTeamAdmin(users.id, memberships.teamId),
+    sessionMaxAgeHours: teams.sessionMaxAgeHours,
+    idleTimeoutMinutes: teams.idleTimeoutMinutes,
+  })
+    .leftJoin(
+      scimUsers,
+      and(eq(scimUsers.userId, users.id), eq(scimUsers.teamId, memberships.teamId)),
+    )
+    .where(eq(users.email, email))
+    .get()

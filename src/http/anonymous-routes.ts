@@ -19,6 +19,7 @@ const anonymousLoginRoutes: readonly (readonly [path: string, action: AuditActio
   ['/password/reset/:token', 'password_reset'],
   ['/verify-email/:token', 'verify_email'],
   ['/setup/*', 'setup_view'],
+  ['/recover/:token', 'recovery_login'],
 ]
 
 /** Puts the audit and the rate limit in front of every anonymous login route. */

@@ -10,9 +10,11 @@ import { describeCause, log } from '../log'
 /** Routine answers (not signed in, no such page, a read-only address) are not attempts worth an event row. */
 const routine = new Set<ErrorCode>(['unauthorized', 'not_found', 'method_not_allowed'])
 
-/** The path as logged: a mailed link's token (verification, reset, setup) is a bearer secret and never logged. */
+/** The path as logged: a mailed link's token (verification, reset, setup, recovery) is a bearer secret and never logged. */
 const loggedPath = (path: string) =>
-  path.slice(0, 256).replace(/^(\/verify-email|\/password\/reset|\/setup)\/[^/]+/, '$1/:token')
+  path
+    .slice(0, 256)
+    .replace(/^(\/verify-email|\/password\/reset|\/setup|\/recover)\/[^/]+/, '$1/:token')
 
 /**
  * Logs the refusal (with its cause) and writes its event row: the request's audit, and whom it concerns (the

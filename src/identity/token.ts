@@ -1,7 +1,7 @@
 // The identity token the host app checks offline: its claims from the session, signed at most once per half life.
 import { SignJWT } from 'jose'
 import type { Config } from '../env'
-import { type Session, sessionRowId } from '../session/session'
+import { authTimeOf, type Session, sessionRowId } from '../session/session'
 import type { Role } from '../vocabulary'
 import { identityKeys } from './signing-keys'
 
@@ -47,7 +47,7 @@ export function identityClaims(
     role: session.team ? (session.role ?? 'member') : null,
     amr: amrOf(session.method),
     sid,
-    auth_time: Math.floor(session.issuedAtMs / 1000),
+    auth_time: authTimeOf(session),
     iat: now,
     exp: Math.min(now + config.tokenTtlSeconds, session.expiresAt),
   }
@@ -59,7 +59,8 @@ const maxCachedTokens = 10_000
 
 /**
  * The signed identity token of a live (just rechecked) session. A token is reused while less than half
- * its life has passed and the session has not been rechecked since (a recheck may change the claims), so
+ * its life has passed and the session has not been rechecked nor authenticated again since (either may change
+ * the claims), so
  * a session costs one signature per half life, not one per request.
  */
 export async function identityToken(
@@ -71,7 +72,7 @@ export async function identityToken(
   const cache = issued.get(config) ?? new Map<string, IdentityToken>()
   issued.set(config, cache)
   const sid = await sessionRowId(session)
-  const key = `${sid}:${session.checkedAt}`
+  const key = `${sid}:${session.checkedAt}:${authTimeOf(session)}`
   const cached = cache.get(key)
   if (cached && now < cached.claims.iat + config.tokenTtlSeconds / 2 && now < cached.claims.exp)
     return cached

@@ -11,6 +11,8 @@ export type MailKind =
   | 'connection_added'
   | 'identity_added'
   | 'setup_link'
+  | 'recovery_link'
+  | 'recovery_used'
 
 /** Hands a mail over to be sent; the request goes on whatever becomes of it. */
 export type Mailer = (kind: MailKind, mail: Mail) => void

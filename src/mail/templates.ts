@@ -3,6 +3,7 @@ import type { Mail } from './send'
 
 export const emailVerificationValidHours = 24
 export const passwordResetValidHours = 1
+export const recoveryLinkValidHours = 1
 
 /** Text for an HTML text node or a quoted attribute. */
 export function escapeHtml(s: string): string {
@@ -140,6 +141,23 @@ export function connectionAddedMail(input: {
     `A new single sign-on connection now signs members of ${input.teamName} in: ${input.issuer} (client ID ${input.clientId}), beside the one the team already had.`,
     'Whoever this identity provider vouches for in the team’s domains can sign in through it.',
     { link: input.ssoLink, label: 'Its sign-in link' },
+    'If you did not expect this, contact support at once.',
+  ])
+}
+
+/** Support's break-glass link to the team owner or an admin: signs them in without the IdP, once, for 1 hour. */
+export function recoveryLinkMail(input: { to: string; teamName: string; link: string }): Mail {
+  return compose(input.to, `Recovery sign-in for ${input.teamName}`, [
+    `Support sent you a recovery link for ${input.teamName}: it signs you in without your identity provider, for when single sign-on is down or misconfigured.`,
+    { link: input.link, label: 'Sign in with this recovery link' },
+    `The link works once and expires in ${recoveryLinkValidHours} hour; the session it starts lasts at most ${recoveryLinkValidHours} hour. The team owner and admins are told when it is used. Do not forward it. ${ignore}`,
+  ])
+}
+
+/** To the team owner and every admin each time a recovery link signs someone in. */
+export function recoveryUsedMail(input: { to: string; teamName: string; account: string }): Mail {
+  return compose(input.to, `A recovery link was used for ${input.teamName}`, [
+    `${input.account} signed in to ${input.teamName} with a recovery link from support, without single sign-on. The session lasts at most ${recoveryLinkValidHours} hour.`,
     'If you did not expect this, contact support at once.',
   ])
 }

@@ -21,18 +21,34 @@ export interface TokenFacts {
 export interface VerifiedClaims extends SsoClaims {
   idToken?: string
   token: TokenFacts
+  /** When the person authenticated at the IdP (s), if the ID token says. */
+  authTime?: number
+  /** The authentication context class the IdP reports (`acr`), if any. */
+  acr?: string
+  /** The groups the connection's groups claim lists (ID token, or userinfo when it was fetched), if it is there. */
+  groups?: string[]
+}
+
+/** What an authorization request asks for besides the client and its redirect. */
+export interface AuthorizationAsk {
+  clientId: string
+  redirectUri: string
+  loginHint?: string
+  /** `max_age` (0: the person must authenticate again now). */
+  maxAge?: number
+  /** `acr_values`, space-separated, as the connection carries them. */
+  acrValues?: string | null
 }
 
 /**
- * Builds the authorization request: PKCE S256, state and nonce, always.
+ * Builds the authorization request: PKCE S256, state and nonce, always; `max_age` and `acr_values` when asked.
  * @see RFC 7636 §4, OpenID Connect Core 1.0 §3.1.2.1
  */
 export async function authorizationRequest(
   as: oauth.AuthorizationServer,
-  clientId: string,
-  redirectUri: string,
-  loginHint: string | undefined,
+  ask: AuthorizationAsk,
 ): Promise<{ url: URL; state: string; nonce: string; verifier: string }> {
+  const { clientId, redirectUri, loginHint } = ask
   if (!as.authorization_endpoint)
     throw new AppError('idp_response_invalid', { cause: 'no authorization_endpoint' })
   const verifier = oauth.generateRandomCodeVerifier()
@@ -48,6 +64,8 @@ export async function authorizationRequest(
   url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier))
   url.searchParams.set('code_challenge_method', 'S256')
   if (loginHint) url.searchParams.set('login_hint', loginHint)
+  if (ask.maxAge !== undefined) url.searchParams.set('max_age', String(ask.maxAge))
+  if (ask.acrValues) url.searchParams.set('acr_values', ask.acrValues)
   return { url, state, nonce, verifier }
 }
 
@@ -57,9 +75,16 @@ const transportCodes = new Set([
   oauth.PARSE_ERROR,
 ])
 
+/** oauth4webapi's `maxAge` check: the ID token's `auth_time` is older than the login allows. */
+const isStaleAuthTime = (error: unknown) =>
+  error instanceof oauth.OperationProcessingError &&
+  error.code === oauth.JWT_TIMESTAMP_CHECK &&
+  (error.cause as { claim?: unknown } | undefined)?.claim === 'auth_time'
+
 /** Sorts what oauth4webapi threw into our codes: unreachable, untrustworthy response, or a token that failed. */
 function classify(error: unknown): AppError {
   if (error instanceof AppError) return error
+  if (isStaleAuthTime(error)) return new AppError('reauth_stale', { cause: error })
   if (error instanceof ResponseTooLarge)
     return new AppError('idp_response_invalid', { cause: error })
   if (error instanceof oauth.ResponseBodyError)
@@ -119,13 +144,14 @@ export async function exchangeCode(
   o: UpstreamOptions,
   as: oauth.AuthorizationServer,
   callback: {
-    connection: ConnectionSecrets
+    connection: ConnectionSecrets & { groupsClaim?: string }
     params: URLSearchParams
     redirectUri: string
     tx: LoginTransaction
   },
 ): Promise<VerifiedClaims> {
   const { connection, params, redirectUri, tx } = callback
+  const groupsClaim = connection.groupsClaim ?? 'groups'
   const client: oauth.Client = { client_id: connection.clientId }
   const clientAuth =
     connection.tokenEndpointAuthMethod === 'client_secret_post'
@@ -141,15 +167,27 @@ export async function exchangeCode(
       tx.verifier,
       requestOptions(o, tokenTimeoutMs),
     )
+    // A fresh authentication asked for max_age=0: oauth4webapi requires auth_time and checks its age.
     const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
       expectedNonce: tx.nonce,
       requireIdToken: true,
+      ...(tx.reauth ? { maxAge: 0 } : {}),
     })
     await verifySignature(o, as, response)
     const claims = oauth.getValidatedIdTokenClaims(tokens)
     if (!claims) throw new AppError('token_invalid', { cause: 'no id_token' })
     const token = { iss: claims.iss, aud: [claims.aud].flat() }
-    const fromIdToken = { ...readClaims(claims), idToken: tokens.id_token, token }
+    const session = {
+      idToken: tokens.id_token,
+      token,
+      authTime: claims.auth_time,
+      acr: typeof claims.acr === 'string' ? claims.acr : undefined,
+    }
+    const fromIdToken = {
+      ...readClaims(claims),
+      ...session,
+      groups: readGroups(claims[groupsClaim]),
+    }
     if (fromIdToken.email && fromIdToken.emailVerified !== undefined) return fromIdToken
     const userinfo = await oauth.processUserInfoResponse(
       as,
@@ -157,7 +195,8 @@ export async function exchangeCode(
       claims.sub,
       await oauth.userInfoRequest(as, client, tokens.access_token, requestOptions(o)),
     )
-    return { ...withUserinfo(fromIdToken, readClaims(userinfo)), idToken: tokens.id_token, token }
+    const groups = fromIdToken.groups ?? readGroups(userinfo[groupsClaim])
+    return { ...withUserinfo(fromIdToken, readClaims(userinfo)), ...session, groups }
   } catch (error) {
     throw classify(error)
   }
@@ -219,4 +258,12 @@ function readClaims(claims: Record<string, unknown>): SsoClaims {
     // Google's `hd`: present for Workspace accounts only.
     hostedDomain: typeof claims.hd === 'string' ? claims.hd : undefined,
   }
+}
+
+/** A groups claim as IdPs send it: an array of names (Okta, Entra), or one name; anything else: absent. */
+function readGroups(value: unknown): string[] | undefined {
+  if (typeof value === 'string') return [value]
+  if (Array.isArray(value))
+    return value.filter((v): v is string => typeof v === 'string').slice(0, 1000)
+  return undefined
 }

@@ -27,6 +27,11 @@ export const transactionSchema = z.object({
    * that user at that connection before.
    */
   spInitiated: z.optional(z.literal(true)),
+  /**
+   * A fresh authentication (`/sso/reauth`, `max_age=0`) of the signed-in `userId`, started at `startedAt`
+   * (s): its callback signs no one in, it updates that session's `auth_time`.
+   */
+  reauth: z.optional(z.object({ userId: z.string(), startedAt: z.number() })),
 })
 
 export type LoginTransaction = z.infer<typeof transactionSchema>

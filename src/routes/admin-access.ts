@@ -1,4 +1,4 @@
-// Support's access controls in the admin API: SCIM tokens, the admin group, members, sessions, audit streams.
+// Support's access controls in the admin API: SCIM tokens, team policy, recovery links, members, sessions, audit streams.
 import { Hono } from 'hono'
 import {
   issueScimToken,
@@ -7,12 +7,19 @@ import {
   removeMember,
   revokeSessions,
 } from '../admin/access'
-import { auditStreamAnswer, scimTokenAnswer, teamAnswer } from '../admin/answers'
-import { auditStreamSchema } from '../admin/schemas'
+import {
+  auditStreamAnswer,
+  recoveryLinkAnswer,
+  scimTokenAnswer,
+  teamAnswer,
+} from '../admin/answers'
+import { auditStreamSchema, recoveryLinkSchema } from '../admin/schemas'
 import type { AppEnv } from '../env'
 import { removeAuditStream, setAuditStream } from '../webhooks/audit-stream'
 import { onPathConnection, onPathMember, onPathTeam, onPathUser } from '../http/admin-subjects'
 import { validate } from '../http/input'
+import { concerning } from '../errors'
+import { mintRecoveryLink } from '../recovery'
 import { auditedAs } from '../http/audit'
 import { adminJson } from '../http/openapi'
 import { requireAdminToken } from './admin-api'
@@ -64,7 +71,7 @@ export const adminAccessRoutes = new Hono<AppEnv>()
   .patch(
     '/teams/:id',
     adminJson({
-      summary: 'Change a team’s settings: its admin group',
+      summary: 'Change a team’s settings: its admin group and session policy',
       answer: { status: 200, schema: teamAnswer },
       refusals: ['not_found'],
     }),
@@ -74,6 +81,25 @@ export const adminAccessRoutes = new Hono<AppEnv>()
       onPathTeam(c, async ({ deps, teamId, recorded }) =>
         c.json(await patchTeam(deps, teamId, c.req.valid('json'), recorded)),
       ),
+  )
+  .post(
+    '/teams/:id/recovery-links',
+    adminJson({
+      summary:
+        'Mail the owner or an admin a break-glass sign-in link (one hour, one use; never returned)',
+      answer: { status: 201, schema: recoveryLinkAnswer },
+      refusals: ['not_found', 'recovery_not_allowed', 'rate_limited'],
+    }),
+    auditedAs('post_recovery_link'),
+    validate('json', recoveryLinkSchema),
+    async (c) =>
+      onPathTeam(c, async ({ deps, teamId, recorded }) => {
+        const { email } = c.req.valid('json')
+        const minted = await concerning({ email }, () =>
+          mintRecoveryLink(deps, teamId, email, recorded),
+        )
+        return c.json(minted, 201)
+      }),
   )
   .delete(
     '/teams/:teamId/members/:userId',

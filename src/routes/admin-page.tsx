@@ -29,8 +29,10 @@ import {
   adminGroupForm,
   endIdpSessionForm,
   sessionsEndForm,
+  recoveryLinkSchema,
   setupLinkForm,
 } from '../admin/schemas'
+import { mintRecoveryLink } from '../recovery'
 import { issueScimToken, patchTeam, removeMember, revokeSessions } from '../admin/access'
 import { listSetupLinks, mintSetupLink, revokeSetupLink } from '../setup/links'
 import {
@@ -82,6 +84,7 @@ const notices = new Set<string>([
   'admin_group_set',
   'member_removed',
   'sessions_ended',
+  'recovery_link_sent',
   'domain_added',
   'domain_verified',
   'domain_deleted',
@@ -309,6 +312,20 @@ export const adminPageRoutes = new Hono<AppEnv>()
         await patchTeam(deps, teamId, c.req.valid('form'), recorded)
         return done(c, 'admin_group_set', teamId)
       })
+    },
+  )
+  .post(
+    '/teams/:id/recovery-links',
+    action('console_recovery_link'),
+    validate('form', recoveryLinkSchema),
+    async (c) => {
+      const { email } = c.req.valid('form')
+      return onPathTeam(c, ({ deps, teamId, recorded }) =>
+        concerning({ email }, async () => {
+          await mintRecoveryLink(deps, teamId, email, recorded)
+          return done(c, 'recovery_link_sent', teamId)
+        }),
+      )
     },
   )
   .post('/teams/:teamId/members/:userId/remove', action('console_member_remove'), async (c) => {

@@ -16,14 +16,15 @@ import { sameOriginOnly } from '../http/csrf'
 import { validateQueryOrForm } from '../http/input'
 import { sameOriginPath } from '../http/same-origin'
 import { chosenLogins } from '../http/chosen-cookie'
-import { presentedSession } from '../http/session-cookie'
+import { presentedSession, requestSession, writeSession } from '../http/session-cookie'
 import { saveTransaction, takeTransaction } from '../http/transaction-cookie'
 import { identityAddedMails } from '../mail/templates'
 import { discover } from '../oidc/discovery'
 import { authorizationRequest, exchangeCode, validateCallback } from '../oidc/flow'
 import { comparableIssuer, normalizeIssuer, sharedIssuers } from '../oidc/issuer'
 import { type LoginTransaction, maxReturnToLength } from '../oidc/transaction'
-import { type ConnectionChoice, chooseConnection, emailDomain } from '../provisioning'
+import { acrAccepted, type ConnectionChoice, chooseConnection, emailDomain } from '../provisioning'
+import { confirmReauth, reauthConnection } from '../reauth'
 import { email, id as idSchema, text } from '../schemas'
 import { signInWithSso, spendLoginState } from '../sign-in'
 import { anyReplica, replicaAfter } from '../fresh-reads'
@@ -45,6 +46,7 @@ const connectionInitiateSchema = z.object({
   target_link_uri: returnTo,
 })
 const startSchema = z.object({ email, return_to: returnTo })
+const reauthSchema = z.object({ return_to: returnTo })
 
 /** The IdP's metadata; a document we cannot trust (another issuer, bad JSON) is told apart from an outage. */
 const discoverForLogin = (c: Context<AppEnv>, issuer: string) =>
@@ -72,7 +74,7 @@ export async function beginLogin(
 /** A login's start: the IdP's login hint, where to land, and what its transaction is marked with. */
 type LoginStart = { hint?: string; returnTo?: string } & Pick<
   LoginTransaction,
-  'test' | 'testedValues' | 'spInitiated'
+  'test' | 'testedValues' | 'spInitiated' | 'reauth'
 >
 
 /** Discovery from cache, then PKCE + state + nonce into the transaction cookie, then off to the IdP. */
@@ -83,7 +85,13 @@ async function redirectToIdp(
 ) {
   const as = await discoverForLogin(c, connection.issuer)
   const redirect = redirectUri(c.var.config.publicOrigin)
-  const request = await authorizationRequest(as, connection.clientId, redirect, hint)
+  const request = await authorizationRequest(as, {
+    clientId: connection.clientId,
+    redirectUri: redirect,
+    loginHint: hint,
+    maxAge: options.reauth ? 0 : undefined,
+    acrValues: connection.acrValues,
+  })
   const { state, nonce, verifier } = request
   const tx = {
     state,
@@ -114,11 +122,16 @@ async function completeLogin(
     const as = await discoverForLogin(c, tx.issuer)
     const params = validateCallback(as, connection.clientId, new URL(c.req.url), tx)
     const claims = await exchangeCode(upstream(c), as, {
-      connection: await openSecrets(config.dataKey, connection),
+      connection: {
+        ...(await openSecrets(config.dataKey, connection)),
+        groupsClaim: connection.groupsClaim,
+      },
       params,
       redirectUri: redirectUri(config.publicOrigin),
       tx,
     })
+    if (!acrAccepted(connection.acrValues, claims.acr))
+      throw new AppError('acr_mismatch', { cause: `acr ${JSON.stringify(claims.acr ?? null)}` })
     return { connection, claims }
   })
 }
@@ -130,6 +143,38 @@ const actions: Record<string, AuditAction> = {
   initiate: 'sso_initiate',
   start: 'sso_start',
   callback: 'sso_callback',
+  reauth: 'sso_reauth',
+}
+
+/**
+ * The return of a fresh authentication: its state spent and its code redeemed (with oauth4webapi's
+ * `maxAge: 0` check of `auth_time`) as for a login, then the signed-in session's `auth_time` updated.
+ */
+async function finishReauth(c: Context<AppEnv>, tx: LoginTransaction) {
+  const { config, runtime } = c.var
+  const reauth = tx.reauth
+  if (!reauth) throw new AppError('login_expired')
+  c.set('audit', { kind: 'login', action: 'sso_reauth' })
+  const [spent, redeemed] = await Promise.allSettled([
+    spendLoginState(c.env.DB, runtime, tx),
+    completeLogin(c, tx),
+  ])
+  if (redeemed.status === 'rejected') throw redeemed.reason
+  const { connection, claims } = redeemed.value
+  return concerning({ teamId: connection.teamId, email: claims.email ?? null }, async () => {
+    if (spent.status === 'rejected') throw spent.reason
+    const session = await confirmReauth({
+      db: db(c),
+      session: await requestSession(c),
+      reauth,
+      connectionId: connection.id,
+      claims,
+      audit: c.var.audit,
+      nowMs: runtime.now(),
+    })
+    await writeSession(c, config, session)
+    return c.redirect(tx.returnTo, 302)
+  })
 }
 
 export const ssoRoutes = new Hono<AppEnv>()
@@ -191,9 +236,23 @@ export const ssoRoutes = new Hono<AppEnv>()
       })
     })
   })
+  .get('/reauth', validateQueryOrForm(reauthSchema), async (c) => {
+    const { session, connectionId } = await reauthConnection(db(c), await requestSession(c))
+    const subject = { teamId: session.team?.id ?? null, email: session.email, identified: true }
+    return concerning(subject, async () => {
+      const connection = await connectionById(anyReplica(c.env.DB), c.var.runtime, connectionId)
+      const choice = chooseConnection(connection ? [connection] : [], { by: 'id' })
+      return beginLogin(c, choice, {
+        hint: session.email,
+        returnTo: returnPath(c, c.req.valid('form').return_to),
+        reauth: { userId: session.userId, startedAt: Math.floor(c.var.runtime.now() / 1000) },
+      })
+    })
+  })
   .get('/callback', async (c) => {
     const { config, runtime } = c.var
     const tx = await takeTransaction(c, config.sessionKeys, runtime.now())
+    if (tx.reauth) return finishReauth(c, tx)
     if (tx.test)
       return showTestSignIn(c, tx, () => completeLogin(c, tx, () => testedConnection(c, tx)))
     // The state is spent on the primary while the IdP redeems the code: one wait for both.

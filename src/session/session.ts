@@ -21,6 +21,8 @@ export const sessionSchema = z.object({
   expiresAt: z.number(),
   /** When the login issued it (ms): a session issued before its user's revocation watermark is never stored nor renewed. */
   issuedAtMs: z.number(),
+  /** When its person last proved who they are at the IdP (s): the login, or a fresh authentication since. */
+  authTime: z.optional(z.number()),
 })
 
 export type Session = z.infer<typeof sessionSchema>
@@ -32,6 +34,10 @@ export async function newSessionSecret(): Promise<{ secret: string; rowId: strin
 }
 
 export const sessionRowId = (session: Session) => sha256Hex(session.sid)
+
+/** When the session's person last authenticated (s); cookies from before `authTime` existed: their login. */
+export const authTimeOf = (session: Session) =>
+  session.authTime ?? Math.floor(session.issuedAtMs / 1000)
 
 /** Who the session signs in: the user (as /api/me shows it) and their team. */
 export const signedInAs = (session: Session) => ({
@@ -82,9 +88,14 @@ export async function checkSession(
   const { result: facts, freshAt } = await store.fresh((recheckSeconds * 1000) / 2, (db) =>
     loadSessionRecheck(db, rowId, session.userId, now),
   )
+  const role = roleOf(facts.standing, facts.team !== undefined)
+  // Last seen: the previous recheck (its renewal re-signed the cookie with that time), so idleness costs no write.
   const still = sessionStillValid(facts, {
     teamId: session.team?.id ?? null,
     method: session.method,
+    ageSeconds: now - Math.floor(session.issuedAtMs / 1000),
+    idleSeconds: now - session.checkedAt,
+    role,
   })
   if (!still || !facts.user) {
     if (!facts.revoked) await revokeSession(store.primary, rowId, now)
@@ -94,7 +105,7 @@ export async function checkSession(
     ...session,
     ...facts.user,
     team: facts.team ?? null,
-    role: roleOf(facts.standing, facts.team !== undefined),
+    role,
     checkedAt: Math.floor(freshAt / 1000),
   }
   return { session: renewed, cookie: 'rewrite' }

@@ -45,6 +45,8 @@ export async function saveDraft(
     clientId: input.clientId,
     clientSecretSealed: await seal(d.config.dataKey, input.clientSecret, id),
     tokenEndpointAuthMethod: input.tokenEndpointAuthMethod,
+    acrValues: input.acrValues ?? null,
+    groupsClaim: input.groupsClaim ?? 'groups',
   }
   const write = draft
     ? updateConnection(d.db, id, { ...values, testedAt: null, updatedAt: nowSeconds(d) })

@@ -41,6 +41,7 @@ export type Notice =
   | 'admin_group_set'
   | 'member_removed'
   | 'sessions_ended'
+  | 'recovery_link_sent'
   | 'domain_added'
   | 'domain_verified'
   | 'domain_deleted'
@@ -72,6 +73,8 @@ function noticeText(notice: Notice, team: TeamView) {
       return `The member was removed from ${team.name}; their sessions end within a minute.`
     case 'sessions_ended':
       return `Every session of that ${team.name} user ends within a minute.`
+    case 'recovery_link_sent':
+      return `A recovery link was mailed (valid one hour, once); the owner and admins of ${team.name} are told when it is used.`
     case 'domain_added':
       return `Domain claim saved for ${team.name}.`
     case 'domain_verified':
@@ -286,6 +289,12 @@ function TeamCard(props: { team: TeamView }) {
         {team.defaultPermission}
         {team.adminGroup ? ` · admins: Okta group “${team.adminGroup}”` : ''}
       </p>
+      <p class="muted" data-testid="session-policy">
+        Sessions end {team.sessionMaxAgeHours} h after sign-in
+        {team.idleTimeoutMinutes === null
+          ? ', no idle timeout'
+          : `, or after ${team.idleTimeoutMinutes} min unused`}
+      </p>
       <DomainsPanel team={team} />
       <h4>
         Members ({team.membersNextCursor ? `first ${team.members.length}` : team.members.length})
@@ -294,7 +303,17 @@ function TeamCard(props: { team: TeamView }) {
         {team.members.map((m) => (
           <li>
             {m.email}
-            {m.name ? <span class="muted"> ({m.name})</span> : null}
+            {m.name ? <span class="muted"> ({m.name})</span> : null}{' '}
+            <span data-testid="member-role">
+              {m.role}
+              {m.roleSource ? ` (from ${m.roleSource})` : ''}
+            </span>
+            {m.active ? null : (
+              <span class="bad" data-testid="member-inactive">
+                {' '}
+                deactivated by SCIM
+              </span>
+            )}
             <MemberActions team={team} member={m} />
           </li>
         ))}
@@ -315,6 +334,22 @@ function TeamCard(props: { team: TeamView }) {
         label="More members"
         testId="next-members"
       />
+      <h4>Break-glass recovery</h4>
+      <form method="post" action={`/admin/teams/${encodeURIComponent(team.id)}/recovery-links`}>
+        <label for={`recovery-email-${team.id}`}>
+          Send a recovery link to the owner or an admin (mailed only, one hour, once)
+        </label>
+        <input
+          id={`recovery-email-${team.id}`}
+          name="email"
+          type="email"
+          required
+          value={team.ownerEmail}
+        />
+        <button type="submit" class="secondary">
+          Send a recovery link
+        </button>
+      </form>
       <h4>Setup link for the customer’s Okta admin</h4>
       <form method="post" action={`/admin/teams/${encodeURIComponent(team.id)}/setup-links`}>
         <label for={`setup-email-${team.id}`}>Mail it to (optional)</label>
@@ -374,7 +409,14 @@ function ConnectionForm() {
 
 export type UserLookup = {
   email: string
-  user: { email: string; name: string | null; teamId: string | null } | null
+  user: {
+    email: string
+    name: string | null
+    teamId: string | null
+    role: string | null
+    roleSource: string | null
+    active: boolean
+  } | null
 }
 
 function LookupForm(props: {
@@ -393,13 +435,17 @@ function LookupForm(props: {
       {lookup ? (
         <p data-testid="lookup-result">
           {lookup.user
-            ? `${lookup.user.email} exists and ${lookup.user.teamId ? `is a member of ${props.teamName(lookup.user.teamId)}` : 'belongs to no team'}.`
+            ? `${lookup.user.email} exists and ${lookup.user.teamId ? `is a member of ${props.teamName(lookup.user.teamId)}: ${memberSummary(lookup.user)}` : 'belongs to no team'}.`
             : `No user has the email ${lookup.email}.`}
         </p>
       ) : null}
     </form>
   )
 }
+
+/** A member's state in words: role, who decided it, whether SCIM deactivated them. */
+const memberSummary = (m: { role: string | null; roleSource: string | null; active: boolean }) =>
+  `${m.role ?? 'member'}${m.roleSource ? ` (from ${m.roleSource})` : ''}${m.active ? '' : ', deactivated by SCIM'}`
 
 const when = (atMs: number) => `${new Date(atMs).toISOString().slice(0, 19).replace('T', ' ')}Z`
 

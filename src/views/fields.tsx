@@ -64,7 +64,13 @@ export function ConnectionFields(props: {
   /** The ids' prefix: `conn` on the console, `setup` on the setup page. */
   prefix: string
   issuerLabel: string
-  saved?: { clientId: string; issuer: string; tokenEndpointAuthMethod: string }
+  saved?: {
+    clientId: string
+    issuer: string
+    tokenEndpointAuthMethod: string
+    acrValues?: string | null
+    groupsClaim?: string
+  }
 }) {
   const id = (field: string) => `${props.prefix}-${field}`
   const { saved } = props
@@ -92,6 +98,22 @@ export function ConnectionFields(props: {
           </option>
         ))}
       </select>
+      <label for={id('acr-values')}>
+        Required authentication (acr_values, space-separated; empty: any)
+      </label>
+      <input
+        id={id('acr-values')}
+        name="acrValues"
+        value={saved?.acrValues ?? ''}
+        placeholder="urn:okta:loa:2fa:any"
+      />
+      <label for={id('groups-claim')}>Groups claim (empty: groups)</label>
+      <input
+        id={id('groups-claim')}
+        name="groupsClaim"
+        value={saved?.groupsClaim ?? ''}
+        placeholder="groups"
+      />
     </>
   )
 }

@@ -18,6 +18,46 @@ function SsoState(props: { team: TeamView }) {
   )
 }
 
+/** The owner's session policy form: how long a session lives after login, and how long it may go unused. */
+function SessionPolicy(props: { team: TeamView }) {
+  const { team } = props
+  return (
+    <section class="card">
+      <h2>Session policy</h2>
+      <p data-testid="session-policy">
+        Sessions end {team.sessionMaxAgeHours} hours after sign-in
+        {team.idleTimeoutMinutes === null
+          ? ', however long they go unused.'
+          : `, or after ${team.idleTimeoutMinutes} minutes unused.`}
+      </p>
+      <form method="post" action="/team/session-policy">
+        <label for="policy-max-age">Longest session, in hours (1–336)</label>
+        <input
+          id="policy-max-age"
+          name="sessionMaxAgeHours"
+          type="number"
+          min="1"
+          max="336"
+          required
+          value={String(team.sessionMaxAgeHours)}
+        />
+        <label for="policy-idle">
+          Sign out after this many idle minutes (15–1440; empty: never)
+        </label>
+        <input
+          id="policy-idle"
+          name="idleTimeoutMinutes"
+          type="number"
+          min="15"
+          max="1440"
+          value={team.idleTimeoutMinutes === null ? '' : String(team.idleTimeoutMinutes)}
+        />
+        <button type="submit">Save session policy</button>
+      </form>
+    </section>
+  )
+}
+
 export function TeamPage(props: { team: TeamView }) {
   const { team } = props
   return (
@@ -32,6 +72,7 @@ export function TeamPage(props: { team: TeamView }) {
           <a href="/settings/audit">Stream the audit trail to your SIEM</a>
         </p>
       </section>
+      <SessionPolicy team={team} />
       <section class="card">
         <h2>Domains</h2>
         <ul data-testid="team-domains">
