@@ -294,6 +294,14 @@ export async function signInWithSso(login: {
       markConnectionUsed(db, connectionId, now),
       ...jitChanges(db, login.outbox, decision),
       ...(fromGroups ? [setRoleFromLogin(db, { ...member, role: fromGroups })] : []),
+      ...(fromGroups && !decision.joinWith && fromGroups !== roleOf(standing, true)
+        ? login.outbox.change(db, {
+            ...member,
+            via: 'jit',
+            type: 'member.updated',
+            details: { role: fromGroups },
+          })
+        : []),
     ]
     const identityAdded = addedIdentity(facts, decision)
     try {

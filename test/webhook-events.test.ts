@@ -59,6 +59,19 @@ describe('webhook events by path', () => {
     expect(await heard(w, () => signedIn(w))).toEqual([])
   })
 
+  it('JIT: a login whose groups claim changes the role emits member.updated with the role, once', async (ctx) => {
+    const w = await world(ctx)
+    const adminGroup = 'Acme Admins'
+    const team = `/admin/api/teams/${w.s.team.teamId}`
+    expect((await w.s.rig.admin('PATCH', team, { adminGroup })).status).toBe(200)
+    w.s.rig.idp.addUser({ sub, email: w.s.email, email_verified: true, name: 'Ada', groups: [] })
+    expect(await heard(w, () => signedIn(w))).toEqual(['member.joined jit'])
+    w.s.rig.idp.addUser({ sub, email: w.s.email, email_verified: true, groups: [adminGroup] })
+    expect(await heard(w, () => signedIn(w))).toEqual(['member.updated jit'])
+    expect(lastData(w)).toMatchObject({ teamId: w.s.team.teamId, via: 'jit', role: 'admin' })
+    expect(await heard(w, () => signedIn(w)), 'the same role again').toEqual([])
+  })
+
   it('SCIM: provision, update, deactivate, reactivate, delete each emit theirs (via scim)', async (ctx) => {
     const w = await world(ctx)
     const scim = await scimClient(w.s.rig, w.s.team.connectionId)
