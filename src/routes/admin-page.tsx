@@ -32,6 +32,7 @@ import {
   setupLinkForm,
 } from '../admin/schemas'
 import { issueScimToken, patchTeam, removeMember, revokeSessions } from '../admin/access'
+import { ScimTokenPage } from '../views/scim-token'
 import { listSetupLinks, mintSetupLink, revokeSetupLink } from '../setup/links'
 import {
   closeConsoleSession,
@@ -60,7 +61,6 @@ import {
   AdminConsolePage,
   AdminLoginPage,
   type Notice,
-  ScimTokenPage,
   SetupLinksPage,
   type UserLookup,
 } from '../views/admin'
@@ -297,7 +297,8 @@ export const adminPageRoutes = new Hono<AppEnv>()
     return onPathConnection(c, async ({ deps, id, teamId, recorded }) => {
       const team = await getTeam(deps, teamId)
       const { token, baseUrl } = await issueScimToken(deps, id, recorded)
-      return c.html(<ScimTokenPage team={team.name} token={token} baseUrl={baseUrl} />)
+      const back = { href: '/admin', label: 'Back to the console' }
+      return c.html(<ScimTokenPage team={team.name} token={token} baseUrl={baseUrl} back={back} />)
     })
   })
   .post(

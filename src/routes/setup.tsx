@@ -12,12 +12,19 @@ import { adminDeps, db } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
 import { validate } from '../http/input'
 import { requestSession } from '../http/session-cookie'
-import { activate, saveDraft } from '../setup/draft'
+import { activate, issueTeamScimToken, saveDraft } from '../setup/draft'
 import { setupLinkScope } from '../setup/links'
 import { testedValuesOf } from '../setup/test-sign-in'
 import { ownedTeam } from '../teams'
 import { redirectUri, setupLinkPath, signOutRedirectUri, universalLogoutUri } from '../vocabulary'
-import { SetupDonePage, SetupPage, type SetupNotice, setupNotices } from '../views/setup'
+import { ScimTokenPage } from '../views/scim-token'
+import {
+  SetupDonePage,
+  SetupPage,
+  type SetupNotice,
+  setupNotices,
+  type SetupUris,
+} from '../views/setup'
 import { beginLogin } from './sso'
 
 const noticeSchema = z.object({ done: z.optional(z.string().check(z.maxLength(40))) })
@@ -25,6 +32,14 @@ const noticeSchema = z.object({ done: z.optional(z.string().check(z.maxLength(40
 /** Post/redirect/get: back to the setup page at the step just done. */
 const backTo = (c: Context<AppEnv>, notice: SetupNotice, anchor: string) =>
   c.redirect(`${c.var.setup.base}?done=${notice}#${anchor}`, 303)
+
+/** This team's exact URIs for the Okta settings. */
+const setupUris = (origin: string): SetupUris => ({
+  redirectUri: redirectUri(origin),
+  signOutRedirectUri: signOutRedirectUri(origin),
+  scimBaseUrl: scimBaseUrl(origin),
+  universalLogoutUri: (id: string) => universalLogoutUri(origin, id),
+})
 
 /** A setup flow's scope and who is setting up (the link's email, or the signed-in owner). */
 interface ResolvedSetup {
@@ -45,13 +60,7 @@ const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<ResolvedSetup>) =>
     })
     .get('/', validate('query', noticeSchema), async (c) => {
       const { done } = c.req.valid('query')
-      const origin = c.var.config.publicOrigin
-      const uris = {
-        redirectUri: redirectUri(origin),
-        signOutRedirectUri: signOutRedirectUri(origin),
-        scimBaseUrl: scimBaseUrl(origin),
-        universalLogoutUri: (id: string) => universalLogoutUri(origin, id),
-      }
+      const uris = setupUris(c.var.config.publicOrigin)
       const notice = done && done in setupNotices ? (done as SetupNotice) : undefined
       const team = await getTeam(adminDeps(c), c.var.setup.teamId)
       return c.html(<SetupPage team={team} base={c.var.setup.base} uris={uris} notice={notice} />)
@@ -114,10 +123,26 @@ const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<ResolvedSetup>) =>
         const { connectionId } = c.req.valid('form')
         const deps = adminDeps(c)
         const connection = await activate(deps, c.var.setup.teamId, connectionId, recorded(c))
-        if (!c.var.setup.viaLink) return backTo(c, 'activated', 'test')
+        if (!c.var.setup.viaLink) return backTo(c, 'activated', 'live')
         // The link is retired with activation: its page would be a 404 now, so the answer is the last page.
         const team = await getTeam(deps, c.var.setup.teamId)
-        return c.html(<SetupDonePage team={team} connection={connection} />)
+        const uris = setupUris(c.var.config.publicOrigin)
+        return c.html(<SetupDonePage team={team} connection={connection} uris={uris} />)
+      },
+    )
+    .post(
+      '/scim-token',
+      sameOriginOnly,
+      auditedAs('setup_scim_token'),
+      validate('form', setupConnectionChoice),
+      async (c) => {
+        const { connectionId } = c.req.valid('form')
+        const { teamId, base } = c.var.setup
+        const deps = adminDeps(c)
+        const issued = await issueTeamScimToken(deps, teamId, connectionId, recorded(c))
+        const team = await getTeam(deps, teamId)
+        const back = { href: base, label: 'Back to single sign-on' }
+        return c.html(<ScimTokenPage team={team.name} {...issued} back={back} />)
       },
     )
 

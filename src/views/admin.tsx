@@ -199,32 +199,6 @@ function MemberActions(props: { team: TeamView; member: TeamView['members'][numb
   )
 }
 
-/** A new SCIM token, shown this once: what the customer's Okta admin enters in the Provisioning tab. */
-export function ScimTokenPage(props: { team: string; token: string; baseUrl: string }) {
-  return (
-    <Layout title="SCIM token">
-      <Style sheet="console" />
-      <article class="card">
-        <h1>SCIM token for {props.team}</h1>
-        <p>Shown once: copy it now. It replaces any earlier token immediately.</p>
-        <dl>
-          <dt>SCIM connector base URL</dt>
-          <dd>
-            <code data-testid="scim-base-url">{props.baseUrl}</code>
-          </dd>
-          <dt>Bearer token (HTTP Header)</dt>
-          <dd>
-            <code data-testid="scim-token">{props.token}</code>
-          </dd>
-        </dl>
-        <p>
-          <a href="/admin">Back to the console</a>
-        </p>
-      </article>
-    </Layout>
-  )
-}
-
 /** Verified domains, pending ones with the TXT record that proves them, and the forms over both. */
 function DomainsPanel(props: { team: TeamView }) {
   const { team } = props

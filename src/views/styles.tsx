@@ -10,6 +10,10 @@ button{margin-top:.75rem;padding:.55rem 1rem;border:0;border-radius:6px;backgrou
 button.secondary{background:#5b6475}.muted{color:#5b6475;font-size:.9rem}code{background:#eef0f4;padding:0 .25rem;border-radius:4px}
 table{width:100%;border-collapse:collapse;font-size:.9rem}td,th{text-align:left;padding:.35rem;border-bottom:1px solid #e6e9ee;vertical-align:top}
 .table{overflow-x:auto}.error{border-color:#d33}.ok{color:#17803d}.bad{color:#b3261e}
+button:disabled{background:#c4cad4;color:#3d4452;cursor:not-allowed}a{color:#1d4bb8}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+.field-error{color:#b3261e;margin:.25rem 0 0;font-size:.9rem}[aria-invalid=true]{border-color:#b3261e}
+.tag{display:inline-block;padding:0 .4rem;border-radius:4px;font-size:.8rem;background:#fbe4e2;color:#8c1d15}
 `
 
 const consoleCss = `
@@ -29,15 +33,18 @@ dt{color:#5b6475}dd{margin:0;overflow-wrap:anywhere}ul{margin:.25rem 0;padding-l
 
 /**
  * The copy buttons of the setup page: hidden without JavaScript (every value is plain text to select), shown
- * and wired here. The only script any page runs.
+ * and wired here; a copy is announced politely through the `copy-status` region. The only script any page runs.
  */
-const copyJs = `document.querySelectorAll('button[data-copy]').forEach(function(b){b.hidden=false;b.addEventListener('click',function(){var t=document.getElementById(b.getAttribute('data-copy'));if(t&&navigator.clipboard)navigator.clipboard.writeText(t.textContent||'').then(function(){b.textContent='Copied'},function(){})})})`
+const copyJs = `document.querySelectorAll('button[data-copy]').forEach(function(b){b.hidden=false;b.addEventListener('click',function(){var t=document.getElementById(b.getAttribute('data-copy')),s=document.getElementById('copy-status');if(t&&navigator.clipboard)navigator.clipboard.writeText(t.textContent||'').then(function(){b.textContent='Copied';if(s)s.textContent=(b.getAttribute('aria-label')||'Copy').replace(/^Copy/,'Copied')},function(){})})})`
 
 export const scripts = { copy: copyJs } as const
 
 /** A script as it is served (raw, like the stylesheets, so its CSP hash matches). */
 export const Script = (props: { name: keyof typeof scripts }) => (
-  <script>{raw(scripts[props.name])}</script>
+  <>
+    <p id="copy-status" class="sr-only" role="status" aria-live="polite"></p>
+    <script>{raw(scripts[props.name])}</script>
+  </>
 )
 
 export const stylesheets = { page: pageCss, console: consoleCss } as const
