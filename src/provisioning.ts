@@ -198,12 +198,27 @@ export function sessionStillValid(
   facts: SessionFacts,
   session: { teamId: string | null; method: AuthMethod },
 ): boolean {
-  if (facts.revoked || facts.expired || !facts.userExists) return false
-  if (facts.deactivated === true) return false
-  if (session.method === 'sso' && facts.connectionLive === false) return false
-  if (facts.teamId !== session.teamId) return false
-  return !(session.method === 'password' && facts.teamHasEnabledSso)
+  return sessionEnd(facts, session) === undefined
 }
+
+/**
+ * Why the recheck ends a session (undefined: it lives on), as the sign-in page tells its person:
+ * `deactivated` by the team's Okta, `revoked` (Universal Logout, support, a sign-out or a new password
+ * elsewhere), or `changed` (the connection turned off, another team, SSO now required).
+ */
+export function sessionEnd(
+  facts: SessionFacts,
+  session: { teamId: string | null; method: AuthMethod },
+): SessionEnd | undefined {
+  if (facts.deactivated === true) return 'deactivated'
+  if (facts.revoked || facts.expired || !facts.userExists) return 'revoked'
+  if (session.method === 'sso' && facts.connectionLive === false) return 'changed'
+  if (facts.teamId !== session.teamId) return 'changed'
+  return session.method === 'password' && facts.teamHasEnabledSso ? 'changed' : undefined
+}
+
+export const sessionEnds = ['deactivated', 'revoked', 'changed'] as const
+export type SessionEnd = (typeof sessionEnds)[number]
 
 /** The domain part of an email, lower-cased; undefined when it is not an email. */
 export function emailDomain(email: string): string | undefined {

@@ -7,7 +7,7 @@ import { adminDeps, db } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
 import { validate } from '../http/input'
 import { ownTeamSchema, startOwnTeam } from '../http/own-team'
-import { requestSession } from '../http/session-cookie'
+import { requestSession, signInFirst } from '../http/session-cookie'
 import { ownedTeam } from '../teams'
 import { TeamPage } from '../views/team'
 
@@ -21,7 +21,7 @@ export const teamRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     c.header('cache-control', 'no-store')
     const session = await requestSession(c)
-    if (!session) return c.redirect('/', 302)
+    if (!session) return signInFirst(c)
     if (!session.team) return c.redirect('/app', 302)
     c.set('audit', { kind: 'login', action: 'team_page' })
     c.set('subject', { email: session.email, identified: true })

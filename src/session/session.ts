@@ -3,7 +3,7 @@ import * as z from 'zod/mini'
 import { randomId, sha256Hex } from '../crypto/encoding'
 import type { Database } from '../db/client'
 import { loadSessionRecheck, revokeSession } from '../db/sessions'
-import { roleOf, sessionStillValid } from '../provisioning'
+import { roleOf, type SessionEnd, sessionEnd } from '../provisioning'
 import { authMethods, roles } from '../vocabulary'
 
 export const sessionLifetimeSeconds = 14 * 24 * 60 * 60
@@ -47,7 +47,8 @@ export const signedInAs = (session: Session) => ({
 /** What to do with the cookie: keep it, re-sign it with the renewed session, or clear it. */
 type SessionCheck =
   | { session: Session; cookie: 'keep' | 'rewrite' }
-  | { session: undefined; cookie: 'keep' | 'clear' }
+  | { session: undefined; cookie: 'keep' }
+  | { session: undefined; cookie: 'clear'; ended: SessionEnd }
 
 /**
  * Where the recheck reads and writes: `fresh` runs a read that sees every write committed before the
@@ -82,13 +83,10 @@ export async function checkSession(
   const { result: facts, freshAt } = await store.fresh((recheckSeconds * 1000) / 2, (db) =>
     loadSessionRecheck(db, rowId, session.userId, now),
   )
-  const still = sessionStillValid(facts, {
-    teamId: session.team?.id ?? null,
-    method: session.method,
-  })
-  if (!still || !facts.user) {
+  const ended = sessionEnd(facts, { teamId: session.team?.id ?? null, method: session.method })
+  if (ended || !facts.user) {
     if (!facts.revoked) await revokeSession(store.primary, rowId, now)
-    return { session: undefined, cookie: 'clear' }
+    return { session: undefined, cookie: 'clear', ended: ended ?? 'revoked' }
   }
   const renewed: Session = {
     ...session,

@@ -1,6 +1,8 @@
 // The guided SSO setup page: the Okta settings with this team's URIs, the values, the domain, the test, activation.
 import type { ConnectionView, TeamView } from '../admin/operations'
+import type { FormFailure } from '../errors'
 import { ConnectionFields } from './fields'
+import { FormError } from './form-error'
 import { Layout } from './layout'
 import { Script, Style } from './styles'
 import { type SettingRow, Settings } from './values'
@@ -22,8 +24,25 @@ export const setupNotices = {
 } as const
 export type SetupNotice = keyof typeof setupNotices
 
-function ValuesForm(props: { action: string; draft: ConnectionView | undefined }) {
-  const { draft } = props
+/** A refused setup form, shown again: which form, the refusal and what was typed. */
+export interface SetupRefusal {
+  form: 'connection' | 'domain' | 'verify'
+  failure: FormFailure
+  typed: Record<string, string>
+  /** The domain whose check was refused. */
+  domain?: string
+}
+
+/** The refusal when it is `form`'s. */
+const refusalOf = (refused: SetupRefusal | undefined, form: SetupRefusal['form']) =>
+  refused?.form === form ? refused : undefined
+
+function ValuesForm(props: {
+  action: string
+  draft: ConnectionView | undefined
+  refused?: SetupRefusal | undefined
+}) {
+  const { draft, refused } = props
   return (
     <form method="post" action={props.action}>
       {draft ? (
@@ -35,15 +54,18 @@ function ValuesForm(props: { action: string; draft: ConnectionView | undefined }
       <ConnectionFields
         prefix="setup"
         issuerLabel="Issuer (or the OpenID Provider Metadata URL)"
-        saved={draft}
+        saved={refused ? refused.typed : draft}
+        failure={refused?.failure}
       />
       <button type="submit">Check and save</button>
     </form>
   )
 }
 
-function DomainStep(props: { team: TeamView; base: string }) {
+function DomainStep(props: { team: TeamView; base: string; refused?: SetupRefusal | undefined }) {
   const { team, base } = props
+  const added = refusalOf(props.refused, 'domain')
+  const checked = refusalOf(props.refused, 'verify')
   return (
     <>
       <ul data-testid="setup-domains">
@@ -62,16 +84,34 @@ function DomainStep(props: { team: TeamView; base: string }) {
               ]}
             />
             <form method="post" action={`${base}/domains/${encodeURIComponent(p.domain)}/verify`}>
-              <button type="submit">Check now</button>
+              <button type="submit" aria-label={`Check now: ${p.domain}`}>
+                Check now
+              </button>
+              {checked?.domain === p.domain ? (
+                <FormError id={`dns-check-error-${i}`} failure={checked.failure} />
+              ) : null}
             </form>
           </li>
         ))}
       </ul>
-      <details open={team.domains.length === 0 && team.pendingDomains.length === 0}>
+      <details
+        open={
+          (team.domains.length === 0 && team.pendingDomains.length === 0) || added !== undefined
+        }
+      >
         <summary>Add a domain</summary>
         <form method="post" action={`${base}/domains`}>
           <label for="setup-domain">Your company’s email domain</label>
-          <input id="setup-domain" name="domain" placeholder="acme.com" required />
+          <input
+            id="setup-domain"
+            name="domain"
+            placeholder="acme.com"
+            required
+            value={added?.typed.domain}
+            aria-invalid={added ? 'true' : undefined}
+            aria-describedby={added ? 'setup-domain-error' : undefined}
+          />
+          {added ? <FormError id="setup-domain-error" failure={added.failure} /> : null}
           <button type="submit" class="secondary">
             Add domain
           </button>
@@ -200,8 +240,14 @@ function ConnectionList(props: { team: TeamView; base: string; uris: SetupUris }
 }
 
 /** Steps 1 to 5: the Okta app, its values, the rest of Okta's settings, the domain, the test. */
-function Steps(props: { team: TeamView; base: string; uris: SetupUris; draft?: ConnectionView }) {
-  const { team, base, uris, draft } = props
+function Steps(props: {
+  team: TeamView
+  base: string
+  uris: SetupUris
+  draft?: ConnectionView | undefined
+  refused?: SetupRefusal | undefined
+}) {
+  const { team, base, uris, draft, refused } = props
   return (
     <ol class="steps">
       <li class="card" id="okta-app">
@@ -226,7 +272,11 @@ function Steps(props: { team: TeamView; base: string; uris: SetupUris; draft?: C
           From the app’s General tab; the issuer is the <code>issuer</code> of its OpenID Provider
           Metadata (the metadata URL works too). We check it before saving.
         </p>
-        <ValuesForm action={`${base}/connection`} draft={draft} />
+        <ValuesForm
+          action={`${base}/connection`}
+          draft={draft}
+          refused={refusalOf(refused, 'connection')}
+        />
       </li>
       <li class="card" id="okta-finish">
         <h2>3. Finish the Okta settings</h2>
@@ -258,7 +308,7 @@ function Steps(props: { team: TeamView; base: string; uris: SetupUris; draft?: C
         <p class="muted">
           Only people whose email is in a proven domain can join the team by single sign-on.
         </p>
-        <DomainStep team={team} base={base} />
+        <DomainStep team={team} base={base} refused={refused} />
       </li>
       <li class="card" id="test">
         <h2>5. Test sign-in, then turn it on</h2>
@@ -281,8 +331,9 @@ export function SetupPage(props: {
   base: string
   uris: SetupUris
   notice: SetupNotice | undefined
+  refused?: SetupRefusal | undefined
 }) {
-  const { team, base, uris } = props
+  const { team, base, uris, refused } = props
   const draft = team.connections.find((c) => c.status === 'draft')
   const live = team.connections.some((c) => c.status === 'active')
   return (
@@ -300,12 +351,12 @@ export function SetupPage(props: {
       </div>
       <ConnectionList team={team} base={base} uris={uris} />
       {live && !draft ? (
-        <details class="card" data-testid="another-connection">
+        <details class="card" data-testid="another-connection" open={refused !== undefined}>
           <summary>Set up another connection</summary>
-          <Steps team={team} base={base} uris={uris} />
+          <Steps team={team} base={base} uris={uris} refused={refused} />
         </details>
       ) : (
-        <Steps team={team} base={base} uris={uris} draft={draft} />
+        <Steps team={team} base={base} uris={uris} draft={draft} refused={refused} />
       )}
       <Script name="copy" />
     </Layout>
