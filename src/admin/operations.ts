@@ -23,7 +23,13 @@ import { type EventRecord, insertEvent, listEvents as selectEvents } from '../db
 import { retireSetupLinks } from '../db/setup-links'
 import { endAccessStatements } from '../db/login'
 import type { Position } from '../db/pages'
-import { listMembers as selectMembers, loadTeams, membersShown, teamExists } from '../db/teams'
+import {
+  deactivatedMembers,
+  listMembers as selectMembers,
+  loadTeams,
+  membersShown,
+  teamExists,
+} from '../db/teams'
 import { insertUser, userWithTeam } from '../db/users'
 import { defaultDomains, domainClaim, domainsView, requestedDomain } from '../domains/claims'
 import { checkTxt, verificationRecord } from '../domains/dns'
@@ -209,8 +215,9 @@ export async function deleteTeamDomain(
 }
 
 /** Teams newest first, a page at a time. */
-export async function listTeams(d: AdminDeps, query: TeamsQuery) {
-  const page = await loadTeams(d.db, { limit: query.limit, before: query.cursor })
+export async function listTeams(d: AdminDeps, query: TeamsQuery & { search?: string }) {
+  const { limit, cursor: before, search } = query
+  const page = await loadTeams(d.db, { limit, before, ...(search ? { search } : {}) })
   return { teams: page.rows.map((t) => teamView(d.config, t)), nextCursor: encodeCursor(page.next) }
 }
 
@@ -232,6 +239,22 @@ export async function findUser(d: AdminDeps, email: string) {
   const user = await userWithTeam(d.db, email)
   if (!user) throw new AppError('not_found')
   return { id: user.id, email: user.email, name: user.name, teamId: user.teamId ?? null }
+}
+
+/**
+ * The members shown (of these teams, and a looked-up user) whom their team's Okta deactivated: the console
+ * marks them.
+ */
+export function deactivatedAmong(
+  d: AdminDeps,
+  teams: TeamView[],
+  lookedUp?: { id: string; teamId: string | null } | null,
+) {
+  const teamIds = teams.map((t) => t.id)
+  const userIds = teams.flatMap((t) => t.members.map((m) => m.id))
+  if (lookedUp?.teamId) teamIds.push(lookedUp.teamId)
+  if (lookedUp) userIds.push(lookedUp.id)
+  return deactivatedMembers(d.db, teamIds, userIds)
 }
 
 /** One team with its members a page at a time from `cursor` (the console's "more members" link). */

@@ -5,7 +5,7 @@ import type { Permission } from '../vocabulary'
 import type { Database } from './client'
 import { type DomainClaim, insertDomain } from './domains'
 import { type Position, pageOf } from './pages'
-import { memberships, ssoConnections, teamDomains, teams, users } from './schema'
+import { memberships, scimUsers, ssoConnections, teamDomains, teams, users } from './schema'
 
 /**
  * The statements that create a team with its owner's membership and its domain claims (run them in one
@@ -38,8 +38,23 @@ export function createTeamStatements(
 export const membersShown = 100
 const membersShownInListing = 10
 
-/** Which teams to load: one by id, or a page newest first by (created_at, id) after `before`. */
-export type TeamSelection = { id: string } | { limit: number; before?: Position }
+/**
+ * Which teams to load: one by id, or a page newest first by (created_at, id) after `before`, those whose name,
+ * owner email or a domain contains `search` (case-insensitively) when given.
+ */
+export type TeamSelection = { id: string } | { limit: number; before?: Position; search?: string }
+
+/** Teams whose name, owner email or a domain contains `search`, case-insensitively (literally: no wildcards). */
+const matching = (db: Database, search: string) => {
+  const needle = search.toLowerCase()
+  return sql`(instr(lower(${teams.name}), ${needle}) > 0 or ${teams.id} in ${db
+    .select({ id: teamDomains.teamId })
+    .from(teamDomains)
+    .where(sql`instr(${teamDomains.domain}, ${needle}) > 0`)} or ${teams.ownerUserId} in ${db
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`instr(${users.email}, ${needle}) > 0`)})`
+}
 
 const selectedTeamIds = (db: Database, selection: TeamSelection) =>
   'id' in selection
@@ -48,8 +63,11 @@ const selectedTeamIds = (db: Database, selection: TeamSelection) =>
         .select({ id: teams.id })
         .from(teams)
         .where(
-          selection.before &&
-            sql`(${teams.createdAt}, ${teams.id}) < (${selection.before[0]}, ${selection.before[1]})`,
+          and(
+            selection.before &&
+              sql`(${teams.createdAt}, ${teams.id}) < (${selection.before[0]}, ${selection.before[1]})`,
+            selection.search ? matching(db, selection.search) : undefined,
+          ),
         )
         .orderBy(desc(teams.createdAt), desc(teams.id))
         .limit(selection.limit + 1)
@@ -142,6 +160,21 @@ export async function loadTeams(db: Database, selection: TeamSelection) {
 /** Names the SCIM group whose members are the team's admins (null: none); undefined when no such team. */
 export const setAdminGroup = (db: Database, teamId: string, adminGroup: string | null) =>
   db.update(teams).set({ adminGroup }).where(eq(teams.id, teamId)).returning({ id: teams.id })
+
+/**
+ * Which of `userIds` their team's Okta deactivated over SCIM (still members, but refused and signed out):
+ * read per team (a page of members would pass D1's limit of bound parameters).
+ */
+export async function deactivatedMembers(db: Database, teamIds: string[], userIds: string[]) {
+  if (teamIds.length === 0 || userIds.length === 0) return new Set<string>()
+  const rows = await db
+    .select({ userId: scimUsers.userId })
+    .from(scimUsers)
+    .where(and(inArray(scimUsers.teamId, teamIds), eq(scimUsers.status, 'inactive')))
+    .all()
+  const shown = new Set(userIds)
+  return new Set(rows.map((r) => r.userId).filter((id) => shown.has(id)))
+}
 
 /** A team's members in the order they joined, a page after `after`. */
 export async function listMembers(

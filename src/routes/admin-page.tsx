@@ -7,6 +7,7 @@ import {
   type AdminDeps,
   createConnection,
   createTeam,
+  deactivatedAmong,
   deleteConnection,
   deleteTeamDomain,
   findUser,
@@ -129,7 +130,7 @@ function nextPageLink(url: string, param: 'teams' | 'events', cursor: string | n
   if (!cursor) return undefined
   const { searchParams } = new URL(url)
   const kept = new URLSearchParams()
-  for (const name of ['teams', 'events']) {
+  for (const name of ['teams', 'events', 'q']) {
     const value = searchParams.get(name)
     if (value) kept.set(name, value)
   }
@@ -154,12 +155,13 @@ export const adminPageRoutes = new Hono<AppEnv>()
     const [teams, events, lookup, noticeTeam] = await Promise.all([
       query.team
         ? teamWithMembersFrom(deps, query.team, query.members)
-        : listTeams(deps, { limit: teamsShown, cursor: query.teams }),
+        : listTeams(deps, { limit: teamsShown, cursor: query.teams, search: query.q }),
       listEvents(deps, { limit: eventsShown, cursor: query.events }),
       query.email ? lookUp(c, query.email) : undefined,
       query.done && notices.has(query.done) && query.id ? teamIfAny(deps, query.id) : undefined,
     ])
     const notice = noticeTeam && { kind: query.done as Notice, team: noticeTeam }
+    const deactivated = await deactivatedAmong(deps, teams.teams, lookup?.user)
     const pages = {
       teams: nextPageLink(c.req.url, 'teams', teams.nextCursor),
       events: nextPageLink(c.req.url, 'events', events.nextCursor),
@@ -171,6 +173,9 @@ export const adminPageRoutes = new Hono<AppEnv>()
         pages={pages}
         notice={notice}
         lookup={lookup}
+        deactivated={deactivated}
+        search={query.q}
+        oneTeam={query.team !== undefined}
       />,
     )
   })

@@ -1,6 +1,6 @@
 // The team owner's own pages: turning on team management from /app, then the team page.
 import { Hono } from 'hono'
-import { getTeam } from '../admin/operations'
+import { deactivatedAmong, getTeam } from '../admin/operations'
 import type { AppEnv } from '../env'
 import { AppError } from '../errors'
 import { adminDeps, db } from '../http/context'
@@ -25,6 +25,7 @@ export const teamRoutes = new Hono<AppEnv>()
     if (!session.team) return c.redirect('/app', 302)
     c.set('audit', { kind: 'login', action: 'team_page' })
     c.set('subject', { email: session.email, identified: true })
-    const team = await getTeam(adminDeps(c), await ownedTeam(db(c), session.email))
-    return c.html(<TeamPage team={team} />)
+    const deps = adminDeps(c)
+    const team = await getTeam(deps, await ownedTeam(db(c), session.email))
+    return c.html(<TeamPage team={team} deactivated={await deactivatedAmong(deps, [team])} />)
   })

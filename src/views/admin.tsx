@@ -126,11 +126,15 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
             <input type="hidden" name="enabled" value={c.enabled ? 'false' : 'true'} />
             <button type="submit" class={c.enabled ? 'secondary' : ''}>
               {c.enabled ? 'Disable SSO' : 'Enable SSO'}
+              <For target={`through ${c.issuer}`} />
             </button>
           </form>
         )}
         <details>
-          <summary>Rotate client secret</summary>
+          <summary>
+            Rotate client secret
+            <For target={`of ${c.issuer}`} />
+          </summary>
           <form method="post" action={`${base}/rotate`}>
             <label for={`rotate-id-${c.id}`}>Client ID</label>
             <input id={`rotate-id-${c.id}`} name="clientId" value={c.clientId} required />
@@ -149,15 +153,20 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
             {c.endIdpSession
               ? 'Keep the Okta session on sign-out'
               : 'End the Okta session on sign-out'}
+            <For target={`(${c.issuer})`} />
           </button>
         </form>
         <form method="post" action={`${base}/scim-token`}>
           <button type="submit" class="secondary">
             {c.scimEnabled ? 'Rotate SCIM token' : 'Issue SCIM token'}
+            <For target={`for ${c.issuer}`} />
           </button>
         </form>
         <details>
-          <summary>Delete connection</summary>
+          <summary>
+            Delete connection
+            <For target={c.issuer} />
+          </summary>
           <form method="post" action={`${base}/delete`}>
             <label class="check">
               <input type="checkbox" name="confirm" value="yes" required /> Members lose SSO; their
@@ -165,6 +174,7 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
             </label>
             <button type="submit" class="secondary">
               Delete connection
+              <For target={c.issuer} />
             </button>
           </form>
         </details>
@@ -173,7 +183,33 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
   )
 }
 
-/** End a member's sessions; remove them (never the owner). */
+/** Visually hidden words that name a repeated button's target for screen readers. */
+const For = (props: { target: string }) => <span class="sr-only"> {props.target}</span>
+
+/**
+ * A removal asked twice: "Remove" opens its consequence and the button that does it (no script needed), so
+ * one stray click removes nothing.
+ */
+function ConfirmRemove(props: { action: string; target: string; consequence: string }) {
+  return (
+    <details class="confirm" data-testid="confirm-remove">
+      <summary>
+        Remove
+        <For target={props.target} />
+      </summary>
+      <form method="post" action={props.action}>
+        <p class="muted" data-testid="consequence">
+          {props.consequence}
+        </p>
+        <button type="submit" class="secondary">
+          Remove {props.target}
+        </button>
+      </form>
+    </details>
+  )
+}
+
+/** End a member's sessions; remove them (never the owner), after confirming. */
 function MemberActions(props: { team: TeamView; member: TeamView['members'][number] }) {
   const { team, member } = props
   const user = encodeURIComponent(member.id)
@@ -183,20 +219,26 @@ function MemberActions(props: { team: TeamView; member: TeamView['members'][numb
         <input type="hidden" name="teamId" value={team.id} />
         <button type="submit" class="secondary">
           End sessions
+          <For target={`of ${member.email}`} />
         </button>
       </form>
       {member.email === team.ownerEmail ? null : (
-        <form
-          method="post"
+        <ConfirmRemove
           action={`/admin/teams/${encodeURIComponent(team.id)}/members/${user}/remove`}
-        >
-          <button type="submit" class="secondary">
-            Remove
-          </button>
-        </form>
+          target={member.email}
+          consequence={`${member.email} leaves ${team.name} and is signed out everywhere; the account stays, and the team’s Okta may provision it again.`}
+        />
       )}
     </span>
   )
+}
+
+/** What removing `domain` from the team costs, named before it is done. */
+function domainRemoval(team: TeamView, domain: string): string {
+  if (!team.domains.includes(domain)) return `${domain} stops waiting for its DNS proof.`
+  return team.domains.length === 1
+    ? `${domain} is the team’s only verified domain: removing it stops just-in-time joins (no one new joins ${team.name} by single sign-on). Members stay.`
+    : `People at ${domain} no longer join ${team.name} just in time. Members stay.`
 }
 
 /** Verified domains, pending ones with the TXT record that proves them, and the forms over both. */
@@ -204,11 +246,11 @@ function DomainsPanel(props: { team: TeamView }) {
   const { team } = props
   const base = `/admin/teams/${encodeURIComponent(team.id)}/domains`
   const remove = (domain: string) => (
-    <form method="post" action={`${base}/${encodeURIComponent(domain)}/delete`} class="inline">
-      <button type="submit" class="secondary">
-        Remove
-      </button>
-    </form>
+    <ConfirmRemove
+      action={`${base}/${encodeURIComponent(domain)}/delete`}
+      target={domain}
+      consequence={domainRemoval(team, domain)}
+    />
   )
   return (
     <>
@@ -228,7 +270,10 @@ function DomainsPanel(props: { team: TeamView }) {
               action={`${base}/${encodeURIComponent(p.domain)}/verify`}
               class="inline"
             >
-              <button type="submit">Check DNS</button>
+              <button type="submit">
+                Check DNS
+                <For target={p.domain} />
+              </button>
             </form>
             {remove(p.domain)}
           </li>
@@ -250,11 +295,15 @@ function DomainsPanel(props: { team: TeamView }) {
   )
 }
 
-function TeamCard(props: { team: TeamView }) {
+function TeamCard(props: { team: TeamView; deactivated: ReadonlySet<string> }) {
   const { team } = props
   return (
     <article class="card" id={`team-${team.id}`} data-testid="team">
-      <h3>{team.name}</h3>
+      <h3>
+        <a href={`/admin?team=${encodeURIComponent(team.id)}`} data-testid="team-page-link">
+          {team.name}
+        </a>
+      </h3>
       <p class="muted">
         Owner {team.ownerEmail} · domains {team.domains.join(', ') || 'none'} · new members are{' '}
         {team.defaultPermission}
@@ -269,6 +318,7 @@ function TeamCard(props: { team: TeamView }) {
           <li>
             {m.email}
             {m.name ? <span class="muted"> ({m.name})</span> : null}
+            {props.deactivated.has(m.id) ? <Deactivated /> : null}
             <MemberActions team={team} member={m} />
           </li>
         ))}
@@ -278,6 +328,7 @@ function TeamCard(props: { team: TeamView }) {
         <input id={`admin-group-${team.id}`} name="adminGroup" value={team.adminGroup ?? ''} />
         <button type="submit" class="secondary">
           Save admin group
+          <For target={`of ${team.name}`} />
         </button>
       </form>
       <NextPage
@@ -295,11 +346,13 @@ function TeamCard(props: { team: TeamView }) {
         <input id={`setup-email-${team.id}`} name="email" type="email" placeholder="it@acme.com" />
         <button type="submit" class="secondary">
           Make a setup link (7 days)
+          <For target={`for ${team.name}`} />
         </button>
       </form>
       <p>
         <a href={`/admin/teams/${encodeURIComponent(team.id)}/setup-links`}>
           Setup links of this team
+          <For target={`(${team.name})`} />
         </a>
       </p>
       <h4>Okta connections ({team.connections.length})</h4>
@@ -348,12 +401,20 @@ function ConnectionForm() {
 
 export type UserLookup = {
   email: string
-  user: { email: string; name: string | null; teamId: string | null } | null
+  user: { id: string; email: string; name: string | null; teamId: string | null } | null
 }
+
+/** A member the team's Okta deactivated: still listed, refused at sign-in, signed out. */
+const Deactivated = () => (
+  <span class="tag" data-testid="deactivated">
+    deactivated by Okta
+  </span>
+)
 
 function LookupForm(props: {
   lookup: UserLookup | undefined
   teamName: (id: string | null) => string
+  deactivated: boolean
 }) {
   const { lookup } = props
   return (
@@ -369,6 +430,13 @@ function LookupForm(props: {
           {lookup.user
             ? `${lookup.user.email} exists and ${lookup.user.teamId ? `is a member of ${props.teamName(lookup.user.teamId)}` : 'belongs to no team'}.`
             : `No user has the email ${lookup.email}.`}
+          {props.deactivated ? (
+            <>
+              {' '}
+              <Deactivated /> Their team’s Okta deactivated them: they cannot sign in until it
+              reactivates them.
+            </>
+          ) : null}
         </p>
       ) : null}
     </form>
@@ -414,6 +482,24 @@ function EventsTable(props: { events: EventRecord[]; teamName: (id: string | nul
   )
 }
 
+/** Finds a team among many (1,000 teams page 20 at a time): by name, owner email or domain. */
+function TeamSearch(props: { search: string | undefined; oneTeam: boolean }) {
+  return (
+    <form method="get" action="/admin" role="search" class="card">
+      <label for="team-search">Find a team by name, owner email or domain</label>
+      <input id="team-search" name="q" type="search" value={props.search} />
+      <button type="submit" class="secondary">
+        Find
+      </button>
+      {props.oneTeam || props.search ? (
+        <p>
+          <a href="/admin">All teams</a>
+        </p>
+      ) : null}
+    </form>
+  )
+}
+
 /** A "next page" link, when the listing has one. */
 function NextPage(props: { href: string | undefined; label: string; testId: string }) {
   return props.href ? (
@@ -432,6 +518,11 @@ export function AdminConsolePage(props: {
   pages: { teams?: string; events?: string }
   notice?: { kind: Notice; team: TeamView }
   lookup?: UserLookup
+  /** Members shown whom their team's Okta deactivated. */
+  deactivated: ReadonlySet<string>
+  /** The teams listing's search, and whether the page is one team's. */
+  search?: string | undefined
+  oneTeam?: boolean
 }) {
   const names = new Map(props.teams.map((t) => [t.id, t.name]))
   const teamName = (id: string | null) => (id ? (names.get(id) ?? id) : '')
@@ -442,15 +533,23 @@ export function AdminConsolePage(props: {
         <h1>Support console</h1>
         <SignOutForm action="/admin/logout" />
       </div>
-      {props.notice ? (
-        <p class="card notice" role="status" data-testid="notice">
-          {noticeText(props.notice.kind, props.notice.team)}
+      <div role="status" aria-live="polite">
+        {props.notice ? (
+          <p class="card notice" data-testid="notice">
+            {noticeText(props.notice.kind, props.notice.team)}
+          </p>
+        ) : null}
+      </div>
+      <h2>{props.oneTeam ? 'Team' : 'Teams'}</h2>
+      <TeamSearch search={props.search} oneTeam={props.oneTeam === true} />
+      {props.teams.length === 0 && props.search ? (
+        <p class="muted" data-testid="no-team-found">
+          No team’s name, owner email or domain contains “{props.search}”.
         </p>
       ) : null}
-      <h2>Teams</h2>
       <div class="grid teams">
         {props.teams.map((team) => (
-          <TeamCard team={team} />
+          <TeamCard team={team} deactivated={props.deactivated} />
         ))}
       </div>
       <NextPage href={props.pages.teams} label="Next page of teams" testId="next-teams" />
@@ -458,7 +557,11 @@ export function AdminConsolePage(props: {
       <div class="grid">
         <ConnectionForm />
         <TeamForm />
-        <LookupForm lookup={props.lookup} teamName={teamName} />
+        <LookupForm
+          lookup={props.lookup}
+          teamName={teamName}
+          deactivated={props.lookup?.user ? props.deactivated.has(props.lookup.user.id) : false}
+        />
       </div>
       <h2>Recent events</h2>
       <EventsTable events={props.events} teamName={teamName} />

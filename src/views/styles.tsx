@@ -25,6 +25,7 @@ main{max-width:76rem}h2{font-size:1.2rem;margin:1.5rem 0 .75rem}h3{margin:0 0 .2
 dt{color:#5b6475}dd{margin:0;overflow-wrap:anywhere}ul{margin:.25rem 0;padding-left:1.25rem}
 .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-start}.actions>*{flex:1 1 14rem}summary{cursor:pointer;margin-top:.75rem}
 .inline{display:inline}.inline button{margin:0 0 0 .5rem;padding:.15rem .6rem}
+.confirm{display:inline-block;margin-left:.5rem}.confirm summary{margin:0;color:#1d4bb8}.confirm form{margin:.25rem 0}
 .check{display:flex;gap:.5rem;align-items:center;font-weight:400}.check input{width:auto}.table td:first-child,.table code{white-space:nowrap}
 @media (max-width:32rem){dl{grid-template-columns:1fr}dd{margin-bottom:.35rem}}
 .copy{margin:0 0 0 .5rem;padding:.1rem .55rem;font-size:.85rem}.steps{list-style:none;padding:0;margin:0}

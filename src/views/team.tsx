@@ -18,7 +18,7 @@ function SsoState(props: { team: TeamView }) {
   )
 }
 
-export function TeamPage(props: { team: TeamView }) {
+export function TeamPage(props: { team: TeamView; deactivated: ReadonlySet<string> }) {
   const { team } = props
   return (
     <Layout title={team.name}>
@@ -60,6 +60,12 @@ export function TeamPage(props: { team: TeamView }) {
             <li>
               {m.email}
               {m.name ? <span class="muted"> ({m.name})</span> : null}
+              {props.deactivated.has(m.id) ? (
+                <span class="tag" data-testid="deactivated">
+                  {' '}
+                  deactivated by Okta
+                </span>
+              ) : null}
             </li>
           ))}
         </ul>
