@@ -30,9 +30,10 @@ describe('signing in through the Okta stand-in', { timeout: testTimeoutMs }, () 
     await withBrowser(async (page, context) => {
       await page.goto(`${stack.issuer}/dashboard`)
       const tile = page.locator('#edge-sso-tile')
+      // Demo Co's tile, at its connection's own initiate login URI (as the setup page tells Okta admins).
       assert.equal(
         await tile.getAttribute('href'),
-        `${stack.publicUrl}/sso/initiate?iss=${encodeURIComponent(stack.issuer)}`,
+        `${stack.publicUrl}/sso/initiate/${stack.connection.id}?iss=${encodeURIComponent(stack.issuer)}`,
       )
       await tile.click()
       await signInAtStandin(page, 'ada@demo.example')

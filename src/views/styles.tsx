@@ -29,7 +29,7 @@ dt{color:#5b6475}dd{margin:0;overflow-wrap:anywhere}ul{margin:.25rem 0;padding-l
 .check{display:flex;gap:.5rem;align-items:center;font-weight:400}.check input{width:auto}.table td:first-child,.table code{white-space:nowrap}
 @media (max-width:32rem){dl{grid-template-columns:1fr}dd{margin-bottom:.35rem}}
 .copy{margin:0 0 0 .5rem;padding:.1rem .55rem;font-size:.85rem}.steps{list-style:none;padding:0;margin:0}
-.steps h2{margin-top:0}.value{display:inline-flex;flex-wrap:wrap;align-items:center;gap:.25rem;max-width:100%}.value code{overflow-wrap:anywhere}
+.steps h2{margin-top:0}pre.mail{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit;margin:0}.value{display:inline-flex;flex-wrap:wrap;align-items:center;gap:.25rem;max-width:100%}.value code{overflow-wrap:anywhere}
 `
 
 /**
