@@ -447,7 +447,7 @@ const when = (atMs: number) => `${new Date(atMs).toISOString().slice(0, 19).repl
 
 function EventsTable(props: { events: EventRecord[]; teamName: (id: string | null) => string }) {
   return (
-    <div class="card table">
+    <div class="card table" tabindex={0} role="region" aria-label="Recent events">
       <table data-testid="events">
         <thead>
           <tr>
@@ -593,7 +593,7 @@ export function SetupLinksPage(props: {
           </p>
         </article>
       ) : null}
-      <div class="card table">
+      <div class="card table" tabindex={0} role="region" aria-label="Setup links">
         <table data-testid="setup-links">
           <thead>
             <tr>
