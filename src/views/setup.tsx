@@ -66,8 +66,10 @@ function DomainStep(props: { team: TeamView; base: string; refused?: SetupRefusa
   const { team, base } = props
   const added = refusalOf(props.refused, 'domain')
   const checked = refusalOf(props.refused, 'verify')
+  const pending = team.pendingDomains.some((p) => p.domain === checked?.domain)
   return (
     <>
+      {checked && !pending ? <FormError id="dns-check-error" failure={checked.failure} /> : null}
       <ul data-testid="setup-domains">
         {team.domains.map((domain) => (
           <li>
