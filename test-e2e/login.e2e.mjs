@@ -265,7 +265,7 @@ describe('the support console', { timeout: testTimeoutMs }, () => {
       await page.waitForURL(/\/admin\?done=connection_disabled/)
       assert.equal(await card.getByTestId('connection-status').textContent(), 'Disabled')
 
-      await card.getByText('Delete connection', { exact: true }).first().click()
+      await card.locator('summary', { hasText: 'Delete connection' }).first().click()
       await card.getByRole('checkbox').check()
       await card.getByRole('button', { name: 'Delete connection' }).click()
       await page.waitForURL(/\/admin\?done=connection_deleted/)
