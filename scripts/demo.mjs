@@ -45,13 +45,13 @@ export const demoUsers = [
     sub: '00u-demo-ada',
     email: 'ada@demo.example',
     name: 'Ada Lovelace',
-    note: 'new: joins Demo Co just in time',
+    note: 'joins Demo Co just in time at first sign-in',
   },
   {
     sub: '00u-demo-grace',
     email: 'grace@demo.example',
     name: 'Grace Hopper',
-    note: 'new: joins Demo Co just in time',
+    note: 'joins Demo Co just in time at first sign-in',
   },
   {
     sub: '00u-demo-owner',
@@ -63,7 +63,7 @@ export const demoUsers = [
     sub: '00u-setup-lin',
     email: 'lin@setup.example',
     name: 'Lin Setup',
-    note: 'Setup Co: signs in once its Okta admin has set SSO up',
+    note: 'setup.example: in no team until you make one (README: setup without support)',
   },
   {
     sub: '00u-demo-alan',

@@ -15,6 +15,17 @@ const harmless =
   /Unable to fetch the `?Request\.cf`? object|getaddrinfo ENOTFOUND workers\.cloudflare\.com|at GetAddrInfoReqWrap|Missing required secrets/
 
 /**
+ * One line for `wrangler d1 migrations apply`, which reprints its whole table after each migration: the
+ * migrations it applied (the ✅ rows of its last table), or that there were none.
+ */
+export function migrationsSummary(output) {
+  if (/No migrations to apply/.test(output)) return 'D1 migrations: up to date'
+  const lastTable = output.slice(output.lastIndexOf('│ name'))
+  const names = [...lastTable.matchAll(/│ (\S+\.sql)\s+│ ✅/g)].map((m) => m[1])
+  return `D1 migrations applied: ${names.join(', ') || 'none'}`
+}
+
+/**
  * Applies the local D1 migrations, starts the stand-in and `wrangler dev` (http issuers allowed, every mail
  * kept in the dev outbox at /dev/outbox) and waits for both. `persistTo` is wrangler's local state folder;
  * the stand-in keeps its signing key beside it. `vars` are extra `wrangler dev --var`s (the browser tests
@@ -36,7 +47,8 @@ export async function startStack({
     if (await answers(url))
       throw new Error(`${url} is already taken (is \`npm run dev\` running elsewhere?)`)
   const persist = persistTo ? ['--persist-to', persistTo] : []
-  await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', ...persist], { log })
+  const applied = await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', ...persist])
+  log(migrationsSummary(applied))
   const standinState = `${persistTo ?? '.wrangler'}/okta-standin`
   const standinEnv = {
     OKTA_STANDIN_PORT: String(ports.standin),

@@ -35,11 +35,13 @@ edge-sso is running at ${stack.publicUrl}/
   Host app:       ${stack.publicUrl}/app is examples/host-app (at ${stack.hostAppUrl}) behind the gateway:
                   it shows who the Edge-SSO-Assertion proves is signed in, and the webhooks it heard
                   (WEBHOOK_URL is ${stack.hostAppUrl}/webhooks; the queue runs inside wrangler dev)
-  Okta tile:      open ${stack.issuer}/dashboard and click "edge-sso demo"
+  Okta tiles:     open ${stack.issuer}/dashboard and click "edge-sso demo" (one tile per connection)
   Support admin:  ${stack.publicUrl}/admin (dev-only token: ${devAdminToken})
-  Mail outbox:    ${stack.publicUrl}/dev/outbox?to=<email> (every mail sent, e.g. verification and reset links)
+  Mail outbox:    ${stack.publicUrl}/dev/outbox (every mail sent, e.g. verification and reset links)
+  Retention run:  curl "${stack.publicUrl}/cdn-cgi/local/scheduled" (what the hourly cron does)
+  Start afresh:   stop this, delete .wrangler/ (teams, users, the stand-in's key) and run it again
 
-  ${demoTeams.sso.name} signs in through the stand-in at ${stack.issuer}. Its users:
+  The stand-in at ${stack.issuer} knows these people (${demoTeams.sso.name} signs in through it):
 ${demoUsers.map((u) => `    ${u.email.padEnd(22)} ${u.note}`).join('\n')}
 
 Ctrl-C stops them all.`)

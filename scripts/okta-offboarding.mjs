@@ -52,6 +52,24 @@ async function scimId(settings, user) {
   return created.body.id
 }
 
+/**
+ * The user's state in the app as its SCIM answers: `active`, `deactivated`, `not provisioned`, or `unknown`
+ * (no SCIM token yet, or the app is down). Reads only: it provisions no one.
+ */
+export async function provisioningState(stateDir, user) {
+  try {
+    const settings = scimSettings(stateDir)
+    const filter = encodeURIComponent(`userName eq "${user.email}"`)
+    const found = await scim(settings, 'GET', `/Users?filter=${filter}&startIndex=1&count=1`)
+    if (found.status !== 200) return 'unknown'
+    const [resource] = found.body?.Resources ?? []
+    if (!resource) return 'not provisioned'
+    return resource.active ? 'active' : 'deactivated'
+  } catch {
+    return 'unknown'
+  }
+}
+
 /** Okta's deactivation (or reactivation): PATCH /Users/:id with `{"op":"replace","value":{"active":…}}`. */
 export async function setActive(stateDir, user, active) {
   const settings = scimSettings(stateDir)

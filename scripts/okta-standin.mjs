@@ -1,4 +1,4 @@
-// A local OpenID provider standing in for an Okta org (dev only): oidc-provider, demo users, a dashboard tile.
+// A local OpenID provider standing in for an Okta org (dev only): oidc-provider, demo users, dashboard tiles.
 // Why not one of the test IdPs: this is for people (the demo and the browser tests), so it is the certified
 // `oidc-provider` with real sign-in pages and sessions; test/idp/provider.ts runs inside workerd for the unit
 // suites and bench/idp.mjs answers without pages after a fixed delay for the bench.
@@ -8,9 +8,9 @@ import { createServer } from 'node:http'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import Provider, { interactionPolicy } from 'oidc-provider'
-import { demoClient, demoPorts, demoUsers, setupClient } from './demo.mjs'
+import { demoClient, demoPorts, demoTeams, demoUsers, devAdminToken, setupClient } from './demo.mjs'
 import { addTxtRecord, dnsCard, dohAnswer, dohPath } from './dns-standin.mjs'
-import { setActive, universalLogout } from './okta-offboarding.mjs'
+import { provisioningState, setActive, universalLogout } from './okta-offboarding.mjs'
 
 const { Check, base } = interactionPolicy
 
@@ -109,7 +109,9 @@ const page = (title, body) => `<!doctype html><html lang="en"><head><meta charse
 .banner{background:#00297a;color:#fff;padding:.75rem 1rem;font-weight:600}.card{background:#fff;border:1px solid #d7d7dc;border-radius:8px;padding:1rem;margin:0 0 1rem}
 button,.tile{display:block;width:100%;text-align:left;margin:.5rem 0;padding:.75rem;border:1px solid #c5c5cc;border-radius:6px;background:#fff;font:inherit;cursor:pointer;color:inherit;text-decoration:none}
 button.hinted{border:2px solid #1662dd}.muted{color:#5f5f6b;font-size:.9rem}.tile{font-weight:600}
-.user{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}.user form{margin:0}.user button{width:auto;display:inline-block;margin:0}.user span{flex:1 1 12rem}
+.tile{overflow-wrap:anywhere}.tile small{display:block;font-weight:400;color:#5f5f6b}
+.user{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap;padding:.5rem 0;border-top:1px solid #e4e4e8}.user form{margin:0}.user button{width:auto;display:inline-block;margin:0}.user .who{flex:1 1 100%;overflow-wrap:anywhere}
+.state{font-size:.85rem;padding:0 .4rem;border-radius:4px;background:#e6f4ea;color:#145c2c}.state.off{background:#fbe4e2;color:#8c1d15}.state.none{background:#eee;color:#444}
 .result{background:#e8f0fe;border-color:#1662dd}</style></head>
 <body><div class="banner">Okta · local stand-in for development</div><main>${body}</main></body></html>`
 
@@ -127,28 +129,77 @@ function loginPage(uid, clientId, hint) {
   )
 }
 
-/** Per demo user, what an Okta admin does when someone leaves: deactivate (SCIM), reactivate, or universal logout. */
-function offboardingCard() {
+const stateLabels = {
+  active: ['active in the app', 'state'],
+  deactivated: ['deactivated', 'state off'],
+  'not provisioned': ['not provisioned yet', 'state none'],
+  unknown: ['status unknown', 'state none'],
+}
+
+/**
+ * Per demo user, their provisioning state in the app (as the app's SCIM answers it) and what an Okta admin
+ * does when someone leaves: deactivate (SCIM), reactivate, or universal logout.
+ */
+async function offboardingCard(stateDir) {
   const action = (user, path, label) =>
-    `<form method="post" action="/dashboard/${path}"><input type="hidden" name="sub" value="${escape(user.sub)}"><button data-action="${path}" data-email="${escape(user.email)}">${label}</button></form>`
+    `<form method="post" action="/dashboard/${path}"><input type="hidden" name="sub" value="${escape(user.sub)}"><button data-action="${path}" data-email="${escape(user.email)}" aria-label="${label}: ${escape(user.email)}">${label}</button></form>`
+  const states = await Promise.all(demoUsers.map((u) => provisioningState(stateDir, u)))
   const rows = demoUsers
-    .map(
-      (u) =>
-        `<div class="user"><span>${escape(u.email)}</span>${action(u, 'deactivate', 'Deactivate')}${action(u, 'reactivate', 'Reactivate')}${action(u, 'universal-logout', 'Universal logout')}</div>`,
-    )
+    .map((u, i) => {
+      const [label, kind] = stateLabels[states[i]] ?? stateLabels.unknown
+      const state = `<span class="${kind}" data-testid="state" data-email="${escape(u.email)}">${label}</span>`
+      return `<div class="user"><span class="who">${escape(u.email)} ${state}</span>${action(u, 'deactivate', 'Deactivate')}${action(u, 'reactivate', 'Reactivate')}${action(u, 'universal-logout', 'Universal logout')}</div>`
+    })
     .join('')
   return `<div class="card"><h2>Admin: people</h2><p class="muted">Deactivate sends SCIM <code>PATCH /Users/:id</code> with <code>active:false</code>; Universal logout sends a signed Global Token Revocation request. Access ends at the app's next session recheck.</p>${rows}</div>`
 }
 
-function dashboardPage(issuer, publicUrl, result) {
-  const initiate = `${publicUrl}/sso/initiate?iss=${encodeURIComponent(issuer)}`
+/**
+ * One tile per active connection of the app to this issuer, each at its own initiate login URI (as the setup
+ * page tells a real Okta admin to configure), Demo Co's first: a second team set up against this stand-in
+ * never makes a tile ambiguous. The app's admin API (dev-only token) lists them; unreachable, one tile
+ * with only `iss`.
+ */
+async function appTiles(issuer, publicUrl) {
+  const withIss = (uri) => `${uri}?iss=${encodeURIComponent(issuer)}`
+  try {
+    const response = await fetch(`${publicUrl}/admin/api/teams?limit=100`, {
+      headers: { authorization: `Bearer ${devAdminToken}` },
+    })
+    if (!response.ok) throw new Error(`teams: ${response.status}`)
+    const { teams } = await response.json()
+    const tiles = teams
+      .sort(
+        (a, b) =>
+          Number(b.ownerEmail === demoTeams.sso.ownerEmail) -
+          Number(a.ownerEmail === demoTeams.sso.ownerEmail),
+      )
+      .flatMap((team) =>
+        team.connections
+          .filter((c) => c.issuer === issuer && c.status === 'active')
+          .map((c) => ({ team: team.name, href: withIss(c.initiateLoginUri) })),
+      )
+    if (tiles.length) return tiles
+  } catch {
+    // The app is not up yet: the issuer-only tile below.
+  }
+  return [{ team: 'edge-sso', href: `${publicUrl}/sso/initiate?iss=${encodeURIComponent(issuer)}` }]
+}
+
+async function dashboardPage({ issuer, publicUrl, stateDir }, result) {
   const shown = result
     ? `<p class="card result" role="status" id="result">${escape(result)}</p>`
     : ''
+  const tiles = (await appTiles(issuer, publicUrl))
+    .map(
+      (t, i) =>
+        `<a class="tile" id="${i === 0 ? 'edge-sso-tile' : `edge-sso-tile-${i}`}" href="${escape(t.href)}">edge-sso demo<small>${escape(t.team)}</small></a>`,
+    )
+    .join('')
   return page(
     'My Apps',
-    `<h1>My Apps</h1>${shown}<div class="card"><a class="tile" id="edge-sso-tile" href="${escape(initiate)}">edge-sso demo</a>
-<p class="muted">Like Okta's dashboard tile with "Login initiated by: Either Okta or App": it sends you to the app's initiate login URI with only <code>iss</code>.</p></div>${offboardingCard()}${dnsCard()}
+    `<h1>My Apps</h1>${shown}<div class="card">${tiles}
+<p class="muted">Like Okta's dashboard tiles with "Login initiated by: Either Okta or App": each sends you to its connection's own initiate login URI (with <code>iss</code>), as the app's setup page tells Okta admins to set it.</p></div>${await offboardingCard(stateDir)}${dnsCard()}
 <div class="card"><p class="muted">Issuer <code>${escape(issuer)}</code> · demo users: ${demoUsers.map((u) => escape(u.email)).join(', ')}</p></div>`,
   )
 }
@@ -180,8 +231,9 @@ function handler(provider, { issuer, publicUrl, stateDir, jwk }) {
     const interaction = /^\/interaction\/([\w-]+)$/.exec(url.pathname)
     const offboarding = /^\/dashboard\/([\w-]+)$/.exec(url.pathname)?.[1]
     try {
+      const dashboard = (result) => dashboardPage({ issuer, publicUrl, stateDir }, result)
       if (url.pathname === '/' || url.pathname === '/dashboard')
-        return send(res, 200, dashboardPage(issuer, publicUrl))
+        return send(res, 200, await dashboard())
       if (url.pathname === dohPath) {
         res.writeHead(200, { 'content-type': 'application/dns-json' })
         return res.end(JSON.stringify(dohAnswer(url)))
@@ -189,7 +241,7 @@ function handler(provider, { issuer, publicUrl, stateDir, jwk }) {
       if (req.method === 'POST' && url.pathname === '/dashboard/dns') {
         const form = await readForm(req)
         const result = addTxtRecord(form.get('name'), form.get('value'))
-        return send(res, 200, dashboardPage(issuer, publicUrl, result))
+        return send(res, 200, await dashboard(result))
       }
       if (req.method === 'POST' && offboarding && Object.hasOwn(offboard, offboarding)) {
         const sub = (await readForm(req)).get('sub')
@@ -197,7 +249,7 @@ function handler(provider, { issuer, publicUrl, stateDir, jwk }) {
         const result = user
           ? await offboard[offboarding](user).catch((error) => `Failed: ${error.message}`)
           : 'Unknown user'
-        return send(res, 200, dashboardPage(issuer, publicUrl, result))
+        return send(res, 200, await dashboard(result))
       }
       if (!interaction) return oidc(req, res)
       const details = await provider.interactionDetails(req, res)

@@ -4,6 +4,8 @@ import { type AppEnv, readConfig } from './env'
 import { AppError, asAppError, type ErrorCode } from './errors'
 import { securityHeaders } from './http/secure-headers'
 import { recordRefusal } from './http/refusal'
+import { refusalAt, rememberRefusal } from './http/page-notices'
+import { presentedSession } from './http/session-cookie'
 import { gateway } from './http/gateway'
 import { ownPathTest } from './gateway/own-paths'
 import { guardAnonymousLoginRoutes } from './http/anonymous-routes'
@@ -44,14 +46,51 @@ const wantsJson = (path: string) =>
   path.startsWith('/admin/api/') ||
   path.startsWith('/sso/universal-logout')
 
-/** The refusal as a person or a program meets it, recorded first (src/http/refusal.ts). */
-async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
+/** Refusals of a sign-in: the only ones headed "We could not sign you in" (never to someone signed in). */
+const signingIn = (path: string) => /^\/(sso|login)(\/|$)/.test(path)
+
+/** Only a reloaded callback (its transaction spent) shows again what its first load showed. */
+const replayable = (c: Context<AppEnv>, error: AppError) =>
+  c.req.method === 'GET' && c.req.path === '/sso/callback' && error.code === 'login_expired'
+
+/**
+ * A reload of a refused callback: the refusal it showed, under the same reference id (its event row is
+ * written once); otherwise the refusal recorded now (src/http/refusal.ts).
+ */
+async function recordedOnce(c: Context<AppEnv>, error: AppError) {
+  const keys = c.get('config')?.sessionKeys
+  const before = keys && replayable(c, error) ? await refusalAt(c, keys, c.req.url) : undefined
+  if (before)
+    return { error: new AppError(before.code as ErrorCode), referenceId: before.referenceId }
   const referenceId = await recordRefusal(c, error)
+  if (keys && c.req.method === 'GET' && c.req.path === '/sso/callback')
+    await rememberRefusal(c, keys, { url: c.req.url, code: error.code, referenceId })
+  return { error, referenceId }
+}
+
+/** A refused form that can show itself again does (statuses a page can be drawn for: below 500, or 502). */
+async function refusedFormPage(c: Context<AppEnv>, error: AppError, referenceId: string) {
+  const page = c.get('refusedForm')
+  if (!page || (error.status >= 500 && error.status !== 502)) return undefined
+  const fields = error.code === 'invalid_request' && Array.isArray(error.cause) ? error.cause : []
+  const { code, message, status } = error
+  return page({ code, message, status, referenceId, fields: fields.map(String) }).catch(
+    () => undefined,
+  )
+}
+
+/** The refusal as a person or a program meets it, recorded first (src/http/refusal.ts). */
+async function refuse(c: Context<AppEnv>, refused: AppError): Promise<Response> {
+  const { error, referenceId } = await recordedOnce(c, refused)
   c.header('cache-control', 'no-store')
   if (wantsJson(c.req.path)) {
     const body: RefusalAnswer = { error: { code: error.code, message: error.message, referenceId } }
     return c.json(body, error.status)
   }
+  const form = await refusedFormPage(c, error, referenceId)
+  if (form) return form
+  const config = c.get('config')
+  const signedIn = config && (await presentedSession(c, config, c.var.runtime.now())) !== undefined
   const page = (
     <ErrorPage
       code={error.code}
@@ -60,6 +99,8 @@ async function refuse(c: Context<AppEnv>, error: AppError): Promise<Response> {
       status={error.status}
       console={c.req.path.startsWith('/admin')}
       back={setupPageOf(c.req.path, error.code)}
+      signedIn={signedIn}
+      signingIn={signingIn(c.req.path)}
     />
   )
   return c.html(page, error.status)

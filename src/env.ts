@@ -1,9 +1,10 @@
 // Bindings, context variables and the configuration, parsed once per isolate from the Worker's env.
 import * as z from 'zod/mini'
 import { defaultResolverUrl } from './domains/dns'
-import type { Subject } from './errors'
+import type { FormFailure, Subject } from './errors'
 import type { Audit } from './events'
 import { outboxEnabled } from './mail/outbox'
+import type { SessionEnd } from './provisioning'
 import type { Runtime } from './runtime'
 import type { Session } from './session/session'
 import type { Outbox } from './webhooks/outbox'
@@ -33,6 +34,10 @@ declare module 'hono' {
     outbox: Outbox
     /** The setup flow's team and where its pages live (a setup link, or the owner's /settings/sso). */
     setup: SetupScope
+    /** A form route's answer to its own refusal: the form again, with what was typed and the error. */
+    refusedForm: (failure: FormFailure) => Promise<Response>
+    /** Why this request's recheck ended the browser's session, for the sign-in page's sentence. */
+    sessionEnded: SessionEnd
   }
 }
 

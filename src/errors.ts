@@ -166,6 +166,15 @@ export const errorCodes = Object.keys(catalogue) as [ErrorCode, ...ErrorCode[]]
 export const catalogueEntry = (code: ErrorCode): readonly [ContentfulStatusCode, string] =>
   catalogue[code]
 
+/** A refused form as its page shows it again: the refusal, and the fields `invalid_request` named. */
+export interface FormFailure {
+  code: ErrorCode
+  message: string
+  referenceId: string
+  status: ContentfulStatusCode
+  fields: readonly string[]
+}
+
 /**
  * Whom a refusal or an event concerns: a team, an email, and whether it concerns someone real beyond what
  * anyone may type (an existing account, a signed-in user, or support past its token check).

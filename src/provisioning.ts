@@ -277,15 +277,28 @@ export interface RecheckedSession {
  * session lives only while its person is the owner or an admin.
  */
 export function sessionStillValid(facts: SessionFacts, session: RecheckedSession): boolean {
-  if (facts.revoked || facts.expired || !facts.userExists) return false
-  if (facts.deactivated === true) return false
-  if (session.method === 'sso' && facts.connectionLive === false) return false
-  if (facts.teamId !== session.teamId) return false
-  if (!withinSessionPolicy(facts.policy, session)) return false
-  if (session.method === 'recovery' && session.role !== undefined && !mayRecover(session.role))
-    return false
-  return !(session.method === 'password' && facts.teamHasEnabledSso)
+  return sessionEnd(facts, session) === undefined
 }
+
+/**
+ * Why the recheck ends a session (undefined: it lives on), as the sign-in page tells its person:
+ * `deactivated` by the team's Okta, `revoked` (Universal Logout, support, a sign-out or a new password
+ * elsewhere), `changed` (the connection turned off, another team, SSO now required, a recovery session
+ * whose person is no longer owner or admin), or `timed_out` by the team's session policy.
+ */
+export function sessionEnd(facts: SessionFacts, session: RecheckedSession): SessionEnd | undefined {
+  if (facts.deactivated === true) return 'deactivated'
+  if (facts.revoked || facts.expired || !facts.userExists) return 'revoked'
+  if (session.method === 'sso' && facts.connectionLive === false) return 'changed'
+  if (facts.teamId !== session.teamId) return 'changed'
+  if (session.method === 'recovery' && session.role !== undefined && !mayRecover(session.role))
+    return 'changed'
+  if (!withinSessionPolicy(facts.policy, session)) return 'timed_out'
+  return session.method === 'password' && facts.teamHasEnabledSso ? 'changed' : undefined
+}
+
+export const sessionEnds = ['deactivated', 'revoked', 'changed', 'timed_out'] as const
+export type SessionEnd = (typeof sessionEnds)[number]
 
 /** The team's session policy: at most `sessionMaxAgeHours` since login, at most `idleTimeoutMinutes` unseen. */
 export function withinSessionPolicy(

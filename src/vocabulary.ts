@@ -156,6 +156,7 @@ export const auditActions = [
   'setup_test_start',
   'setup_test',
   'setup_activate',
+  'setup_scim_token',
   'team_page',
   ...scimRequestActions,
   'scim_user_created',

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import AxeBuilder from '@axe-core/playwright'
 import { chromium } from 'playwright-core'
 import { artifacts } from './stack.mjs'
 
@@ -86,4 +87,20 @@ export async function screenshots(page, name) {
     await page.screenshot({ path: join(artifacts, `${name}-${label}.png`), fullPage: true })
   }
   await page.setViewportSize(viewports.desktop)
+}
+
+/** axe-core's check of the page as it stands: its serious and critical violations, named with their nodes. */
+export async function seriousViolations(page) {
+  const { violations } = await new AxeBuilder({ page }).analyze()
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+}
+
+/** The page passes axe-core with no serious or critical violation, then is screenshot at 1280 and 390 px. */
+export async function checkPage(page, name) {
+  assert.deepEqual(await seriousViolations(page), [], `axe on ${name} (${page.url()})`)
+  await page.setViewportSize(viewports.phone)
+  assert.deepEqual(await seriousViolations(page), [], `axe on ${name} at 390 px`)
+  await screenshots(page, name)
 }

@@ -30,9 +30,10 @@ describe('signing in through the Okta stand-in', { timeout: testTimeoutMs }, () 
     await withBrowser(async (page, context) => {
       await page.goto(`${stack.issuer}/dashboard`)
       const tile = page.locator('#edge-sso-tile')
+      // Demo Co's tile, at its connection's own initiate login URI (as the setup page tells Okta admins).
       assert.equal(
         await tile.getAttribute('href'),
-        `${stack.publicUrl}/sso/initiate?iss=${encodeURIComponent(stack.issuer)}`,
+        `${stack.publicUrl}/sso/initiate/${stack.connection.id}?iss=${encodeURIComponent(stack.issuer)}`,
       )
       await tile.click()
       await signInAtStandin(page, 'ada@demo.example')
@@ -264,7 +265,7 @@ describe('the support console', { timeout: testTimeoutMs }, () => {
       await page.waitForURL(/\/admin\?done=connection_disabled/)
       assert.equal(await card.getByTestId('connection-status').textContent(), 'Disabled')
 
-      await card.getByText('Delete connection', { exact: true }).first().click()
+      await card.locator('summary', { hasText: 'Delete connection' }).first().click()
       await card.getByRole('checkbox').check()
       await card.getByRole('button', { name: 'Delete connection' }).click()
       await page.waitForURL(/\/admin\?done=connection_deleted/)

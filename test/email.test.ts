@@ -293,4 +293,40 @@ describe('dev outbox', () => {
     const link = /http:\/\/localhost:8787(\/verify-email\/[\w-]{43})/.exec(messages[0]!.text)![1]!
     expect((await send(link)).status).toBe(200)
   })
+
+  it('is a page for a browser: its links clickable, a form without ?to=; JSON for Accept: application/json', async () => {
+    const app = createApp()
+    const devEnv = { ...env, PUBLIC_URL: 'http://localhost:8787', DEV_MAIL_OUTBOX: '1' } as Env
+    const send = async (path: string, init: RequestInit = {}) => {
+      const ctx = createExecutionContext()
+      const response = await app.fetch(
+        new Request(`http://localhost:8787${path}`, init),
+        devEnv,
+        ctx,
+      )
+      await waitOnExecutionContext(ctx)
+      return response
+    }
+    const html = { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } }
+    const email = `${unique('dev')}@solo.example`
+    await send(
+      '/register',
+      formPost({ email, password: 'a good password' }, { origin: 'http://localhost:8787' }),
+    )
+    const page = await send(`/dev/outbox?to=${encodeURIComponent(email)}`, html)
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(await page.text()).toMatch(
+      /<a href="http:\/\/localhost:8787\/verify-email\/[\w-]{43}">http:\/\/localhost:8787\/verify-email\//,
+    )
+    const form = await send('/dev/outbox', html)
+    expect(form.status).toBe(200)
+    expect(await form.text()).toContain('<input id="outbox-to" name="to" type="email" required')
+    const json = await send(`/dev/outbox?to=${encodeURIComponent(email)}`, {
+      headers: { accept: 'application/json' },
+    })
+    expect(((await json.json()) as { messages: unknown[] }).messages).toHaveLength(1)
+    expect((await send('/dev/outbox', { headers: { accept: 'application/json' } })).status).toBe(
+      400,
+    )
+  })
 })

@@ -364,9 +364,11 @@ describe('/settings/sso', () => {
       code: 'owner_only',
     })
     expect(await connections()).toEqual(before)
-    await expectRefusal(await s.rig.fetch(new Browser(), '/settings/sso'), {
-      status: 401,
-      code: 'unauthorized',
-    })
+    const signedOut = await s.rig.fetch(new Browser(), '/settings/sso')
+    expect(signedOut.headers.get('location')).toBe('/?return_to=%2Fsettings%2Fsso')
+    await expectRefusal(
+      await s.rig.fetch(new Browser(), '/settings/sso/connection', formPost({})),
+      { status: 401, code: 'unauthorized' },
+    )
   })
 })

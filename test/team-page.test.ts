@@ -55,6 +55,8 @@ describe('the owner’s own pages', () => {
     await expectRefusal(refused, { status: 403, code: 'email_unverified' })
     const member = await expectSignedIn(s)
     await expectRefusal(await s.rig.fetch(member, '/team'), { status: 403, code: 'owner_only' })
-    expect((await s.rig.fetch(new Browser(), '/team')).headers.get('location')).toBe('/')
+    expect((await s.rig.fetch(new Browser(), '/team')).headers.get('location')).toBe(
+      '/?return_to=%2Fteam',
+    )
   })
 })

@@ -263,8 +263,9 @@ export async function deleteTeamDomain(
 }
 
 /** Teams newest first, a page at a time. */
-export async function listTeams(d: AdminDeps, query: TeamsQuery) {
-  const page = await loadTeams(d.db, { limit: query.limit, before: query.cursor })
+export async function listTeams(d: AdminDeps, query: TeamsQuery & { search?: string }) {
+  const { limit, cursor: before, search } = query
+  const page = await loadTeams(d.db, { limit, before, ...(search ? { search } : {}) })
   return { teams: page.rows.map((t) => teamView(d.config, t)), nextCursor: encodeCursor(page.next) }
 }
 

@@ -198,4 +198,6 @@ export const consoleQuerySchema = z.object({
   events: z.optional(cursor),
   team: z.optional(z.string().check(z.maxLength(64))),
   members: z.optional(cursor),
+  /** Teams whose name, owner email or a domain contains it. */
+  q: z.optional(z.string().check(z.trim(), z.maxLength(200))),
 })

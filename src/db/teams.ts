@@ -40,8 +40,23 @@ export function createTeamStatements(
 export const membersShown = 100
 const membersShownInListing = 10
 
-/** Which teams to load: one by id, or a page newest first by (created_at, id) after `before`. */
-export type TeamSelection = { id: string } | { limit: number; before?: Position }
+/**
+ * Which teams to load: one by id, or a page newest first by (created_at, id) after `before`, those whose name,
+ * owner email or a domain contains `search` (case-insensitively) when given.
+ */
+export type TeamSelection = { id: string } | { limit: number; before?: Position; search?: string }
+
+/** Teams whose name, owner email or a domain contains `search`, case-insensitively (literally: no wildcards). */
+const matching = (db: Database, search: string) => {
+  const needle = search.toLowerCase()
+  return sql`(instr(lower(${teams.name}), ${needle}) > 0 or ${teams.id} in ${db
+    .select({ id: teamDomains.teamId })
+    .from(teamDomains)
+    .where(sql`instr(${teamDomains.domain}, ${needle}) > 0`)} or ${teams.ownerUserId} in ${db
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`instr(${users.email}, ${needle}) > 0`)})`
+}
 
 const selectedTeamIds = (db: Database, selection: TeamSelection) =>
   'id' in selection
@@ -50,8 +65,11 @@ const selectedTeamIds = (db: Database, selection: TeamSelection) =>
         .select({ id: teams.id })
         .from(teams)
         .where(
-          selection.before &&
-            sql`(${teams.createdAt}, ${teams.id}) < (${selection.before[0]}, ${selection.before[1]})`,
+          and(
+            selection.before &&
+              sql`(${teams.createdAt}, ${teams.id}) < (${selection.before[0]}, ${selection.before[1]})`,
+            selection.search ? matching(db, selection.search) : undefined,
+          ),
         )
         .orderBy(desc(teams.createdAt), desc(teams.id))
         .limit(selection.limit + 1)

@@ -3,6 +3,7 @@ import type { Context } from 'hono'
 import type { AppEnv, Config } from '../env'
 import { checkSession, type Session, type SessionStore, sessionSchema } from '../session/session'
 import { sessionStore } from './context'
+import { rememberSessionEnd } from './page-notices'
 import { clearCookie, readSignedCookie, writeSignedCookie } from './signed-cookie'
 
 const cookieName = 'edge_sso_session'
@@ -49,7 +50,11 @@ export async function currentSession(
     sessionSchema,
   )
   const check = await checkSession(cookie, config.sessionRecheckSeconds, store, nowMs)
-  if (check.cookie === 'clear') clearSession(c)
+  if (check.cookie === 'clear') {
+    clearSession(c)
+    c.set('sessionEnded', check.ended)
+    await rememberSessionEnd(c, config.sessionKeys, check.ended)
+  }
   if (check.cookie === 'rewrite') await writeSession(c, config, check.session)
   return check.session
 }
@@ -57,3 +62,7 @@ export async function currentSession(
 /** This request's signed-in session, rechecked through the app's session store, or undefined. */
 export const requestSession = (c: Context<AppEnv>, nowMs = c.var.runtime.now()) =>
   currentSession(c, c.var.config, sessionStore(c), nowMs)
+
+/** The sign-in page, returning to this page after sign-in (a signed-out visit to an owner's page). */
+export const signInFirst = (c: Context) =>
+  c.redirect(`/?return_to=${encodeURIComponent(c.req.path)}`, 302)

@@ -7,7 +7,7 @@ import type { SessionKey } from '../env'
 
 /** What a signed cookie is for. The purpose picks the signing key, so one kind never passes as another. */
 export type CookiePurpose =
-  'session' | 'login-transaction' | 'console' | 'account-switch' | 'chosen-logins'
+  'session' | 'login-transaction' | 'console' | 'account-switch' | 'chosen-logins' | 'page-notice'
 
 const hmac = { name: 'HMAC', hash: 'SHA-256' }
 

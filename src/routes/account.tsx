@@ -1,5 +1,5 @@
 // The account side: login page, password login, registration, logout, and the signed-in /app page.
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { every } from 'hono/combine'
 import * as z from 'zod/mini'
 import { hashPassword } from '../crypto/password'
@@ -18,6 +18,8 @@ import { countRequest, rateLimits, withinRateLimit } from '../http/rate-limit'
 import { sameOriginOnly } from '../http/csrf'
 import { audited } from '../http/audit'
 import { validate } from '../http/input'
+import { refusedFormShows } from '../http/form-failure'
+import { takeSessionEnd } from '../http/page-notices'
 import type { AuditAction } from '../vocabulary'
 import { sameOriginPath } from '../http/same-origin'
 import { idpLogoutLocation } from './idp-logout'
@@ -33,11 +35,17 @@ import {
   PasswordSetPage,
   ResetPasswordPage,
 } from '../views/account-mail'
-import { AppPage, LoginPage } from '../views/pages'
+import { AppPage, LoginPage, type LoginForm } from '../views/pages'
 
 const password = (min: number) => z.string().check(z.minLength(min), z.maxLength(1024))
-const credentialsSchema = z.object({ email, password: password(1) })
-const registerSchema = z.object({ email, password: password(8), name: z.optional(text(200)) })
+const returnTo = z.optional(z.string().check(z.maxLength(2048)))
+const credentialsSchema = z.object({ email, password: password(1), return_to: returnTo })
+const registerSchema = z.object({
+  email,
+  password: password(8),
+  name: z.optional(text(200)),
+  return_to: returnTo,
+})
 const forgotSchema = z.object({ email })
 const resetSchema = z.object({ password: password(8) })
 
@@ -51,17 +59,31 @@ function linkToken(raw: string): string {
 const accountForm = (action: AuditAction) =>
   every(sameOriginOnly, audited({ kind: 'login', action }))
 
+/** A sign-in page form: refused, the sign-in page again with what was typed and the error beside its field. */
+export const signInForm = (form: LoginForm) =>
+  refusedFormShows(async (c, { failure, typed }) =>
+    c.html(
+      <LoginPage returnTo={landing(c, typed.return_to)} refused={{ form, failure, typed }} />,
+      failure.status,
+    ),
+  )
+
+/** Where a sign-in lands: the same-origin path it was asked to return to, else the app. */
+const landing = (c: Context<AppEnv>, returnTo: string | undefined) =>
+  sameOriginPath(returnTo, c.var.config.publicOrigin)
+
 export const accountRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const session = await requestSession(c)
-    if (session) return c.redirect(c.var.config.appUrl, 302)
-    return c.html(
-      <LoginPage returnTo={sameOriginPath(c.req.query('return_to'), c.var.config.publicOrigin)} />,
-    )
+    const returnTo = landing(c, c.req.query('return_to'))
+    if (session) return c.redirect(returnTo ?? c.var.config.appUrl, 302)
+    const ended = await takeSessionEnd(c, c.var.config.sessionKeys)
+    return c.html(<LoginPage returnTo={returnTo} ended={ended} />)
   })
   .post(
     '/login/password',
     accountForm('password_login'),
+    signInForm('pw'),
     validate('form', credentialsSchema),
     async (c) => {
       const input = c.req.valid('form')
@@ -80,35 +102,41 @@ export const accountRoutes = new Hono<AppEnv>()
           throw new AppError(outcome.refuse, { subject: { teamId, identified } })
         }
         await writeSession(c, c.var.config, outcome.session)
-        return c.redirect(c.var.config.appUrl, 303)
+        return c.redirect(landing(c, input.return_to) ?? c.var.config.appUrl, 303)
       })
     },
   )
-  .post('/register', accountForm('register'), validate('form', registerSchema), async (c) => {
-    const input = c.req.valid('form')
-    return concerning({ email: input.email }, async () => {
-      const account = {
-        email: input.email,
-        name: input.name || null,
-        passwordHash: await hashPassword(input.password),
-      }
-      const { session, verificationToken } = await registerWithPassword(
-        db(c),
-        account,
-        c.var.audit,
-        c.var.runtime.now(),
-      ).catch((error: unknown) => {
-        // The address belongs to an existing account: someone real.
-        throw error instanceof AppError && error.code === 'email_taken'
-          ? error.about({ identified: true })
-          : error
+  .post(
+    '/register',
+    accountForm('register'),
+    signInForm('reg'),
+    validate('form', registerSchema),
+    async (c) => {
+      const input = c.req.valid('form')
+      return concerning({ email: input.email }, async () => {
+        const account = {
+          email: input.email,
+          name: input.name || null,
+          passwordHash: await hashPassword(input.password),
+        }
+        const { session, verificationToken } = await registerWithPassword(
+          db(c),
+          account,
+          c.var.audit,
+          c.var.runtime.now(),
+        ).catch((error: unknown) => {
+          // The address belongs to an existing account: someone real.
+          throw error instanceof AppError && error.code === 'email_taken'
+            ? error.about({ identified: true })
+            : error
+        })
+        const link = `${c.var.config.publicOrigin}${verifyEmailPath(verificationToken)}`
+        mailer(c)('email_verification', emailVerificationMail({ to: session.email, link }))
+        await writeSession(c, c.var.config, session)
+        return c.redirect(landing(c, input.return_to) ?? c.var.config.appUrl, 303)
       })
-      const link = `${c.var.config.publicOrigin}${verifyEmailPath(verificationToken)}`
-      mailer(c)('email_verification', emailVerificationMail({ to: session.email, link }))
-      await writeSession(c, c.var.config, session)
-      return c.redirect(c.var.config.appUrl, 303)
-    })
-  })
+    },
+  )
   .get('/verify-email/:token', async (c) => {
     c.header('referrer-policy', 'no-referrer')
     const now = c.var.runtime.now()

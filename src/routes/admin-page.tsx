@@ -34,6 +34,7 @@ import {
 } from '../admin/schemas'
 import { mintRecoveryLink } from '../recovery'
 import { issueScimToken, patchTeam, removeMember, revokeSessions } from '../admin/access'
+import { ScimTokenPage } from '../views/scim-token'
 import { listSetupLinks, mintSetupLink, revokeSetupLink } from '../setup/links'
 import {
   closeConsoleSession,
@@ -62,7 +63,6 @@ import {
   AdminConsolePage,
   AdminLoginPage,
   type Notice,
-  ScimTokenPage,
   SetupLinksPage,
   type UserLookup,
 } from '../views/admin'
@@ -132,7 +132,7 @@ function nextPageLink(url: string, param: 'teams' | 'events', cursor: string | n
   if (!cursor) return undefined
   const { searchParams } = new URL(url)
   const kept = new URLSearchParams()
-  for (const name of ['teams', 'events']) {
+  for (const name of ['teams', 'events', 'q']) {
     const value = searchParams.get(name)
     if (value) kept.set(name, value)
   }
@@ -157,7 +157,7 @@ export const adminPageRoutes = new Hono<AppEnv>()
     const [teams, events, lookup, noticeTeam] = await Promise.all([
       query.team
         ? teamWithMembersFrom(deps, query.team, query.members)
-        : listTeams(deps, { limit: teamsShown, cursor: query.teams }),
+        : listTeams(deps, { limit: teamsShown, cursor: query.teams, search: query.q }),
       listEvents(deps, { limit: eventsShown, cursor: query.events }),
       query.email ? lookUp(c, query.email) : undefined,
       query.done && notices.has(query.done) && query.id ? teamIfAny(deps, query.id) : undefined,
@@ -174,6 +174,8 @@ export const adminPageRoutes = new Hono<AppEnv>()
         pages={pages}
         notice={notice}
         lookup={lookup}
+        search={query.q}
+        oneTeam={query.team !== undefined}
       />,
     )
   })
@@ -300,7 +302,8 @@ export const adminPageRoutes = new Hono<AppEnv>()
     return onPathConnection(c, async ({ deps, id, teamId, recorded }) => {
       const team = await getTeam(deps, teamId)
       const { token, baseUrl } = await issueScimToken(deps, id, recorded)
-      return c.html(<ScimTokenPage team={team.name} token={token} baseUrl={baseUrl} />)
+      const back = { href: '/admin', label: 'Back to the console' }
+      return c.html(<ScimTokenPage team={team.name} token={token} baseUrl={baseUrl} back={back} />)
     })
   })
   .post(

@@ -11,13 +11,22 @@ import { auditedAs, recorded } from '../http/audit'
 import { adminDeps, db } from '../http/context'
 import { sameOriginOnly } from '../http/csrf'
 import { validate } from '../http/input'
-import { requestSession } from '../http/session-cookie'
-import { activate, saveDraft } from '../setup/draft'
+import { refusedFormShows } from '../http/form-failure'
+import { requestSession, signInFirst } from '../http/session-cookie'
+import { activate, issueTeamScimToken, saveDraft } from '../setup/draft'
 import { setupLinkScope } from '../setup/links'
 import { testedValuesOf } from '../setup/test-sign-in'
 import { ownedTeam } from '../teams'
 import { redirectUri, setupLinkPath, signOutRedirectUri, universalLogoutUri } from '../vocabulary'
-import { SetupDonePage, SetupPage, type SetupNotice, setupNotices } from '../views/setup'
+import { ScimTokenPage } from '../views/scim-token'
+import {
+  SetupDonePage,
+  SetupPage,
+  type SetupNotice,
+  setupNotices,
+  type SetupRefusal,
+  type SetupUris,
+} from '../views/setup'
 import { beginLogin } from './sso'
 
 const noticeSchema = z.object({ done: z.optional(z.string().check(z.maxLength(40))) })
@@ -26,40 +35,73 @@ const noticeSchema = z.object({ done: z.optional(z.string().check(z.maxLength(40
 const backTo = (c: Context<AppEnv>, notice: SetupNotice, anchor: string) =>
   c.redirect(`${c.var.setup.base}?done=${notice}#${anchor}`, 303)
 
+/** This team's exact URIs for the Okta settings. */
+const setupUris = (origin: string): SetupUris => ({
+  redirectUri: redirectUri(origin),
+  signOutRedirectUri: signOutRedirectUri(origin),
+  scimBaseUrl: scimBaseUrl(origin),
+  universalLogoutUri: (id: string) => universalLogoutUri(origin, id),
+})
+
+/** The setup page of this request's flow, with a notice or a refused form. */
+async function setupPage(
+  c: Context<AppEnv>,
+  shown: { notice?: SetupNotice | undefined; refused?: SetupRefusal },
+) {
+  const team = await getTeam(adminDeps(c), c.var.setup.teamId)
+  const uris = setupUris(c.var.config.publicOrigin)
+  return (
+    <SetupPage
+      team={team}
+      base={c.var.setup.base}
+      uris={uris}
+      notice={shown.notice}
+      refused={shown.refused}
+    />
+  )
+}
+
+/** A refused setup form: the setup page again, what was typed kept and the error beside its field. */
+const setupFormShows = (form: SetupRefusal['form']) =>
+  refusedFormShows(async (c, { failure, typed }) => {
+    const domain = c.req.param('domain')
+    const refused = { form, failure, typed, ...(domain ? { domain } : {}) }
+    return c.html(await setupPage(c, { refused }), failure.status)
+  })
+
 /** A setup flow's scope and who is setting up (the link's email, or the signed-in owner). */
 interface ResolvedSetup {
   scope: SetupScope
   subject: Subject
 }
 
-/** The setup flow over the team `resolve` names; the same pages and forms for a link and for the owner. */
-const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<ResolvedSetup>) =>
+/**
+ * The setup flow over the team `resolve` names (undefined: no one is signed in, so the page is the sign-in
+ * page, returning here); the same pages and forms for a link and for the owner.
+ */
+const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<ResolvedSetup | undefined>) =>
   new Hono<AppEnv>()
     .use('*', async (c, next) => {
       c.header('cache-control', 'no-store')
       c.set('audit', { kind: 'admin', action: 'setup_view' })
-      const { scope, subject } = await resolve(c)
+      const resolved = await resolve(c)
+      if (!resolved && c.req.method === 'GET') return signInFirst(c)
+      if (!resolved) throw new AppError('unauthorized')
+      const { scope, subject } = resolved
       c.set('setup', scope)
       c.set('subject', { ...subject, teamId: scope.teamId })
       await next()
     })
     .get('/', validate('query', noticeSchema), async (c) => {
       const { done } = c.req.valid('query')
-      const origin = c.var.config.publicOrigin
-      const uris = {
-        redirectUri: redirectUri(origin),
-        signOutRedirectUri: signOutRedirectUri(origin),
-        scimBaseUrl: scimBaseUrl(origin),
-        universalLogoutUri: (id: string) => universalLogoutUri(origin, id),
-      }
       const notice = done && done in setupNotices ? (done as SetupNotice) : undefined
-      const team = await getTeam(adminDeps(c), c.var.setup.teamId)
-      return c.html(<SetupPage team={team} base={c.var.setup.base} uris={uris} notice={notice} />)
+      return c.html(await setupPage(c, { notice }))
     })
     .post(
       '/connection',
       sameOriginOnly,
       auditedAs('setup_connection_save'),
+      setupFormShows('connection'),
       validate('form', setupConnectionForm),
       async (c) => {
         await saveDraft(adminDeps(c), c.var.setup.teamId, c.req.valid('form'), recorded(c))
@@ -70,6 +112,7 @@ const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<ResolvedSetup>) =>
       '/domains',
       sameOriginOnly,
       auditedAs('setup_domain_add'),
+      setupFormShows('domain'),
       validate('form', setupDomainForm),
       async (c) => {
         const { domain } = c.req.valid('form')
@@ -81,6 +124,7 @@ const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<ResolvedSetup>) =>
       '/domains/:domain/verify',
       sameOriginOnly,
       auditedAs('setup_domain_verify'),
+      setupFormShows('verify'),
       async (c) => {
         const domain = c.req.param('domain')
         await verifyTeamDomain(adminDeps(c), c.var.setup.teamId, domain, recorded(c))
@@ -114,10 +158,26 @@ const setupFlow = (resolve: (c: Context<AppEnv>) => Promise<ResolvedSetup>) =>
         const { connectionId } = c.req.valid('form')
         const deps = adminDeps(c)
         const connection = await activate(deps, c.var.setup.teamId, connectionId, recorded(c))
-        if (!c.var.setup.viaLink) return backTo(c, 'activated', 'test')
+        if (!c.var.setup.viaLink) return backTo(c, 'activated', 'live')
         // The link is retired with activation: its page would be a 404 now, so the answer is the last page.
         const team = await getTeam(deps, c.var.setup.teamId)
-        return c.html(<SetupDonePage team={team} connection={connection} />)
+        const uris = setupUris(c.var.config.publicOrigin)
+        return c.html(<SetupDonePage team={team} connection={connection} uris={uris} />)
+      },
+    )
+    .post(
+      '/scim-token',
+      sameOriginOnly,
+      auditedAs('setup_scim_token'),
+      validate('form', setupConnectionChoice),
+      async (c) => {
+        const { connectionId } = c.req.valid('form')
+        const { teamId, base } = c.var.setup
+        const deps = adminDeps(c)
+        const issued = await issueTeamScimToken(deps, teamId, connectionId, recorded(c))
+        const team = await getTeam(deps, teamId)
+        const back = { href: base, label: 'Back to single sign-on' }
+        return c.html(<ScimTokenPage team={team.name} {...issued} back={back} />)
       },
     )
 
@@ -133,7 +193,7 @@ export const setupLinkRoutes = setupFlow(async (c) => {
 /** The team owner's own way through the same flow; anyone else signed in gets `403 owner_only`. */
 export const ownerSetupRoutes = setupFlow(async (c) => {
   const session = await requestSession(c)
-  if (!session) throw new AppError('unauthorized')
+  if (!session) return undefined
   const subject = { email: session.email, identified: true }
   const teamId = await concerning(subject, () => ownedTeam(db(c), session.email))
   return { scope: { teamId, base: '/settings/sso', viaLink: false }, subject }

@@ -31,6 +31,7 @@ import { anyReplica, replicaAfter } from '../fresh-reads'
 import { type AuditAction, redirectUri } from '../vocabulary'
 import { mustConfirmLogin } from '../session/chosen-logins'
 import { WorkEmailPage } from '../views/pages'
+import { signInForm } from './account'
 import { askToContinue, startSsoSession } from './account-switch'
 import { showTestSignIn, testedConnection } from './test-sign-in'
 
@@ -219,23 +220,30 @@ export const ssoRoutes = new Hono<AppEnv>()
       })
     },
   )
-  .on(['GET', 'POST'], '/start', sameOriginOnly, validateQueryOrForm(startSchema), async (c) => {
-    const input = c.req.valid('form')
-    return concerning({ email: input.email }, async () => {
-      const domain = emailDomain(input.email) ?? ''
-      const candidates = await connectionsForEmailDomain(
-        anyReplica(c.env.DB),
-        c.var.runtime,
-        domain,
-      )
-      const choice = chooseConnection(candidates, { by: 'domain' })
-      return beginLogin(c, choice, {
-        hint: input.email,
-        returnTo: returnPath(c, input.return_to),
-        spInitiated: true,
+  .on(
+    ['GET', 'POST'],
+    '/start',
+    sameOriginOnly,
+    signInForm('sso'),
+    validateQueryOrForm(startSchema),
+    async (c) => {
+      const input = c.req.valid('form')
+      return concerning({ email: input.email }, async () => {
+        const domain = emailDomain(input.email) ?? ''
+        const candidates = await connectionsForEmailDomain(
+          anyReplica(c.env.DB),
+          c.var.runtime,
+          domain,
+        )
+        const choice = chooseConnection(candidates, { by: 'domain' })
+        return beginLogin(c, choice, {
+          hint: input.email,
+          returnTo: returnPath(c, input.return_to),
+          spInitiated: true,
+        })
       })
-    })
-  })
+    },
+  )
   .get('/reauth', validateQueryOrForm(reauthSchema), async (c) => {
     const { session, connectionId } = await reauthConnection(db(c), await requestSession(c))
     const subject = { teamId: session.team?.id ?? null, email: session.email, identified: true }

@@ -10,7 +10,7 @@ import { sameOriginOnly } from '../http/csrf'
 import { audited, recorded } from '../http/audit'
 import { validate } from '../http/input'
 import { ownTeamSchema, startOwnTeam } from '../http/own-team'
-import { requestSession } from '../http/session-cookie'
+import { requestSession, signInFirst } from '../http/session-cookie'
 import { ownedTeam } from '../teams'
 import { TeamPage } from '../views/team'
 
@@ -38,10 +38,11 @@ export const teamRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     c.header('cache-control', 'no-store')
     const session = await requestSession(c)
-    if (!session) return c.redirect('/', 302)
+    if (!session) return signInFirst(c)
     if (!session.team) return c.redirect('/app', 302)
     c.set('audit', { kind: 'login', action: 'team_page' })
     c.set('subject', { email: session.email, identified: true })
-    const team = await getTeam(adminDeps(c), await ownedTeam(db(c), session.email))
+    const deps = adminDeps(c)
+    const team = await getTeam(deps, await ownedTeam(db(c), session.email))
     return c.html(<TeamPage team={team} />)
   })

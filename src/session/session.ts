@@ -3,7 +3,7 @@ import * as z from 'zod/mini'
 import { randomId, sha256Hex } from '../crypto/encoding'
 import type { Database } from '../db/client'
 import { loadSessionRecheck, revokeSession } from '../db/sessions'
-import { roleOf, sessionStillValid } from '../provisioning'
+import { roleOf, type SessionEnd, sessionEnd } from '../provisioning'
 import { authMethods, roles } from '../vocabulary'
 
 export const sessionLifetimeSeconds = 14 * 24 * 60 * 60
@@ -53,7 +53,8 @@ export const signedInAs = (session: Session) => ({
 /** What to do with the cookie: keep it, re-sign it with the renewed session, or clear it. */
 type SessionCheck =
   | { session: Session; cookie: 'keep' | 'rewrite' }
-  | { session: undefined; cookie: 'keep' | 'clear' }
+  | { session: undefined; cookie: 'keep' }
+  | { session: undefined; cookie: 'clear'; ended: SessionEnd }
 
 /**
  * Where the recheck reads and writes: `fresh` runs a read that sees every write committed before the
@@ -90,16 +91,16 @@ export async function checkSession(
   )
   const role = roleOf(facts.standing, facts.team !== undefined)
   // Last seen: the previous recheck (its renewal re-signed the cookie with that time), so idleness costs no write.
-  const still = sessionStillValid(facts, {
+  const ended = sessionEnd(facts, {
     teamId: session.team?.id ?? null,
     method: session.method,
     ageSeconds: now - Math.floor(session.issuedAtMs / 1000),
     idleSeconds: now - session.checkedAt,
     role,
   })
-  if (!still || !facts.user) {
+  if (ended || !facts.user) {
     if (!facts.revoked) await revokeSession(store.primary, rowId, now)
-    return { session: undefined, cookie: 'clear' }
+    return { session: undefined, cookie: 'clear', ended: ended ?? 'revoked' }
   }
   const renewed: Session = {
     ...session,

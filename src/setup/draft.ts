@@ -1,4 +1,5 @@
-// A team's draft connection: the values its Okta admin enters, then activation after a successful test sign-in.
+// A team's draft connection: the values its Okta admin enters, activation after a successful test sign-in, SCIM.
+import { issueScimToken } from '../admin/access'
 import type { ConnectionView } from '../admin/answers'
 import {
   type AdminDeps,
@@ -93,4 +94,18 @@ export async function activate(
   const view = await getConnection(d, id)
   await mailSsoOn(d, view)
   return view
+}
+
+/**
+ * A new SCIM token for one of the team's connections (support's own operation, after the team check): shown
+ * once, it replaces the previous token at once.
+ */
+export async function issueTeamScimToken(
+  d: AdminDeps,
+  teamId: string,
+  id: string,
+  recorded: Recorded,
+) {
+  await teamConnection(d, teamId, id)
+  return issueScimToken(d, id, recorded)
 }

@@ -129,11 +129,15 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
             <input type="hidden" name="enabled" value={c.enabled ? 'false' : 'true'} />
             <button type="submit" class={c.enabled ? 'secondary' : ''}>
               {c.enabled ? 'Disable SSO' : 'Enable SSO'}
+              <For target={`through ${c.issuer}`} />
             </button>
           </form>
         )}
         <details>
-          <summary>Rotate client secret</summary>
+          <summary>
+            Rotate client secret
+            <For target={`of ${c.issuer}`} />
+          </summary>
           <form method="post" action={`${base}/rotate`}>
             <label for={`rotate-id-${c.id}`}>Client ID</label>
             <input id={`rotate-id-${c.id}`} name="clientId" value={c.clientId} required />
@@ -152,15 +156,20 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
             {c.endIdpSession
               ? 'Keep the Okta session on sign-out'
               : 'End the Okta session on sign-out'}
+            <For target={`(${c.issuer})`} />
           </button>
         </form>
         <form method="post" action={`${base}/scim-token`}>
           <button type="submit" class="secondary">
             {c.scimEnabled ? 'Rotate SCIM token' : 'Issue SCIM token'}
+            <For target={`for ${c.issuer}`} />
           </button>
         </form>
         <details>
-          <summary>Delete connection</summary>
+          <summary>
+            Delete connection
+            <For target={c.issuer} />
+          </summary>
           <form method="post" action={`${base}/delete`}>
             <label class="check">
               <input type="checkbox" name="confirm" value="yes" required /> Members lose SSO; their
@@ -168,6 +177,7 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
             </label>
             <button type="submit" class="secondary">
               Delete connection
+              <For target={c.issuer} />
             </button>
           </form>
         </details>
@@ -176,7 +186,33 @@ function ConnectionPanel(props: { connection: ConnectionView }) {
   )
 }
 
-/** End a member's sessions; remove them (never the owner). */
+/** Visually hidden words that name a repeated button's target for screen readers. */
+const For = (props: { target: string }) => <span class="sr-only"> {props.target}</span>
+
+/**
+ * A removal asked twice: "Remove" opens its consequence and the button that does it (no script needed), so
+ * one stray click removes nothing.
+ */
+function ConfirmRemove(props: { action: string; target: string; consequence: string }) {
+  return (
+    <details class="confirm" data-testid="confirm-remove">
+      <summary>
+        Remove
+        <For target={props.target} />
+      </summary>
+      <form method="post" action={props.action}>
+        <p class="muted" data-testid="consequence">
+          {props.consequence}
+        </p>
+        <button type="submit" class="secondary">
+          Remove {props.target}
+        </button>
+      </form>
+    </details>
+  )
+}
+
+/** End a member's sessions; remove them (never the owner), after confirming. */
 function MemberActions(props: { team: TeamView; member: TeamView['members'][number] }) {
   const { team, member } = props
   const user = encodeURIComponent(member.id)
@@ -186,46 +222,26 @@ function MemberActions(props: { team: TeamView; member: TeamView['members'][numb
         <input type="hidden" name="teamId" value={team.id} />
         <button type="submit" class="secondary">
           End sessions
+          <For target={`of ${member.email}`} />
         </button>
       </form>
       {member.email === team.ownerEmail ? null : (
-        <form
-          method="post"
+        <ConfirmRemove
           action={`/admin/teams/${encodeURIComponent(team.id)}/members/${user}/remove`}
-        >
-          <button type="submit" class="secondary">
-            Remove
-          </button>
-        </form>
+          target={member.email}
+          consequence={`${member.email} leaves ${team.name} and is signed out everywhere; the account stays, and the team’s Okta may provision it again.`}
+        />
       )}
     </span>
   )
 }
 
-/** A new SCIM token, shown this once: what the customer's Okta admin enters in the Provisioning tab. */
-export function ScimTokenPage(props: { team: string; token: string; baseUrl: string }) {
-  return (
-    <Layout title="SCIM token">
-      <Style sheet="console" />
-      <article class="card">
-        <h1>SCIM token for {props.team}</h1>
-        <p>Shown once: copy it now. It replaces any earlier token immediately.</p>
-        <dl>
-          <dt>SCIM connector base URL</dt>
-          <dd>
-            <code data-testid="scim-base-url">{props.baseUrl}</code>
-          </dd>
-          <dt>Bearer token (HTTP Header)</dt>
-          <dd>
-            <code data-testid="scim-token">{props.token}</code>
-          </dd>
-        </dl>
-        <p>
-          <a href="/admin">Back to the console</a>
-        </p>
-      </article>
-    </Layout>
-  )
+/** What removing `domain` from the team costs, named before it is done. */
+function domainRemoval(team: TeamView, domain: string): string {
+  if (!team.domains.includes(domain)) return `${domain} stops waiting for its DNS proof.`
+  return team.domains.length === 1
+    ? `${domain} is the team’s only verified domain: removing it stops just-in-time joins (no one new joins ${team.name} by single sign-on). Members stay.`
+    : `People at ${domain} no longer join ${team.name} just in time. Members stay.`
 }
 
 /** Verified domains, pending ones with the TXT record that proves them, and the forms over both. */
@@ -233,11 +249,11 @@ function DomainsPanel(props: { team: TeamView }) {
   const { team } = props
   const base = `/admin/teams/${encodeURIComponent(team.id)}/domains`
   const remove = (domain: string) => (
-    <form method="post" action={`${base}/${encodeURIComponent(domain)}/delete`} class="inline">
-      <button type="submit" class="secondary">
-        Remove
-      </button>
-    </form>
+    <ConfirmRemove
+      action={`${base}/${encodeURIComponent(domain)}/delete`}
+      target={domain}
+      consequence={domainRemoval(team, domain)}
+    />
   )
   return (
     <>
@@ -257,7 +273,10 @@ function DomainsPanel(props: { team: TeamView }) {
               action={`${base}/${encodeURIComponent(p.domain)}/verify`}
               class="inline"
             >
-              <button type="submit">Check DNS</button>
+              <button type="submit">
+                Check DNS
+                <For target={p.domain} />
+              </button>
             </form>
             {remove(p.domain)}
           </li>
@@ -283,7 +302,11 @@ function TeamCard(props: { team: TeamView }) {
   const { team } = props
   return (
     <article class="card" id={`team-${team.id}`} data-testid="team">
-      <h3>{team.name}</h3>
+      <h3>
+        <a href={`/admin?team=${encodeURIComponent(team.id)}`} data-testid="team-page-link">
+          {team.name}
+        </a>
+      </h3>
       <p class="muted">
         Owner {team.ownerEmail} · domains {team.domains.join(', ') || 'none'} · new members are{' '}
         {team.defaultPermission}
@@ -303,17 +326,12 @@ function TeamCard(props: { team: TeamView }) {
         {team.members.map((m) => (
           <li>
             {m.email}
-            {m.name ? <span class="muted"> ({m.name})</span> : null}{' '}
+            {m.name ? <span class="muted"> ({m.name})</span> : null}
+            {m.active ? null : <Deactivated />}{' '}
             <span data-testid="member-role">
               {m.role}
               {m.roleSource ? ` (from ${m.roleSource})` : ''}
             </span>
-            {m.active ? null : (
-              <span class="bad" data-testid="member-inactive">
-                {' '}
-                deactivated by SCIM
-              </span>
-            )}
             <MemberActions team={team} member={m} />
           </li>
         ))}
@@ -323,6 +341,7 @@ function TeamCard(props: { team: TeamView }) {
         <input id={`admin-group-${team.id}`} name="adminGroup" value={team.adminGroup ?? ''} />
         <button type="submit" class="secondary">
           Save admin group
+          <For target={`of ${team.name}`} />
         </button>
       </form>
       <NextPage
@@ -356,11 +375,13 @@ function TeamCard(props: { team: TeamView }) {
         <input id={`setup-email-${team.id}`} name="email" type="email" placeholder="it@acme.com" />
         <button type="submit" class="secondary">
           Make a setup link (7 days)
+          <For target={`for ${team.name}`} />
         </button>
       </form>
       <p>
         <a href={`/admin/teams/${encodeURIComponent(team.id)}/setup-links`}>
           Setup links of this team
+          <For target={`(${team.name})`} />
         </a>
       </p>
       <h4>Okta connections ({team.connections.length})</h4>
@@ -410,6 +431,7 @@ function ConnectionForm() {
 export type UserLookup = {
   email: string
   user: {
+    id: string
     email: string
     name: string | null
     teamId: string | null
@@ -418,6 +440,13 @@ export type UserLookup = {
     active: boolean
   } | null
 }
+
+/** A member the team's Okta deactivated: still listed, refused at sign-in, signed out. */
+const Deactivated = () => (
+  <span class="tag" data-testid="deactivated">
+    deactivated by Okta
+  </span>
+)
 
 function LookupForm(props: {
   lookup: UserLookup | undefined
@@ -437,6 +466,13 @@ function LookupForm(props: {
           {lookup.user
             ? `${lookup.user.email} exists and ${lookup.user.teamId ? `is a member of ${props.teamName(lookup.user.teamId)}: ${memberSummary(lookup.user)}` : 'belongs to no team'}.`
             : `No user has the email ${lookup.email}.`}
+          {lookup.user && !lookup.user.active ? (
+            <>
+              {' '}
+              <Deactivated /> Their team’s Okta deactivated them: they cannot sign in until it
+              reactivates them.
+            </>
+          ) : null}
         </p>
       ) : null}
     </form>
@@ -445,13 +481,13 @@ function LookupForm(props: {
 
 /** A member's state in words: role, who decided it, whether SCIM deactivated them. */
 const memberSummary = (m: { role: string | null; roleSource: string | null; active: boolean }) =>
-  `${m.role ?? 'member'}${m.roleSource ? ` (from ${m.roleSource})` : ''}${m.active ? '' : ', deactivated by SCIM'}`
+  `${m.role ?? 'member'}${m.roleSource ? ` (from ${m.roleSource})` : ''}`
 
 const when = (atMs: number) => `${new Date(atMs).toISOString().slice(0, 19).replace('T', ' ')}Z`
 
 function EventsTable(props: { events: EventRecord[]; teamName: (id: string | null) => string }) {
   return (
-    <div class="card table">
+    <div class="card table" tabindex={0} role="region" aria-label="Recent events">
       <table data-testid="events">
         <thead>
           <tr>
@@ -486,6 +522,24 @@ function EventsTable(props: { events: EventRecord[]; teamName: (id: string | nul
   )
 }
 
+/** Finds a team among many (1,000 teams page 20 at a time): by name, owner email or domain. */
+function TeamSearch(props: { search: string | undefined; oneTeam: boolean }) {
+  return (
+    <form method="get" action="/admin" role="search" class="card">
+      <label for="team-search">Find a team by name, owner email or domain</label>
+      <input id="team-search" name="q" type="search" value={props.search} />
+      <button type="submit" class="secondary">
+        Find
+      </button>
+      {props.oneTeam || props.search ? (
+        <p>
+          <a href="/admin">All teams</a>
+        </p>
+      ) : null}
+    </form>
+  )
+}
+
 /** A "next page" link, when the listing has one. */
 function NextPage(props: { href: string | undefined; label: string; testId: string }) {
   return props.href ? (
@@ -504,6 +558,9 @@ export function AdminConsolePage(props: {
   pages: { teams?: string; events?: string }
   notice?: { kind: Notice; team: TeamView }
   lookup?: UserLookup
+  /** The teams listing's search, and whether the page is one team's. */
+  search?: string | undefined
+  oneTeam?: boolean
 }) {
   const names = new Map(props.teams.map((t) => [t.id, t.name]))
   const teamName = (id: string | null) => (id ? (names.get(id) ?? id) : '')
@@ -514,12 +571,20 @@ export function AdminConsolePage(props: {
         <h1>Support console</h1>
         <SignOutForm action="/admin/logout" />
       </div>
-      {props.notice ? (
-        <p class="card notice" role="status" data-testid="notice">
-          {noticeText(props.notice.kind, props.notice.team)}
+      <div role="status" aria-live="polite">
+        {props.notice ? (
+          <p class="card notice" data-testid="notice">
+            {noticeText(props.notice.kind, props.notice.team)}
+          </p>
+        ) : null}
+      </div>
+      <h2>{props.oneTeam ? 'Team' : 'Teams'}</h2>
+      <TeamSearch search={props.search} oneTeam={props.oneTeam === true} />
+      {props.teams.length === 0 && props.search ? (
+        <p class="muted" data-testid="no-team-found">
+          No team’s name, owner email or domain contains “{props.search}”.
         </p>
       ) : null}
-      <h2>Teams</h2>
       <div class="grid teams">
         {props.teams.map((team) => (
           <TeamCard team={team} />
@@ -562,7 +627,7 @@ export function SetupLinksPage(props: {
           </p>
         </article>
       ) : null}
-      <div class="card table">
+      <div class="card table" tabindex={0} role="region" aria-label="Setup links">
         <table data-testid="setup-links">
           <thead>
             <tr>

@@ -1,6 +1,8 @@
 // Form pieces several pages share: a secret's field (never echoed back), the sign-out button, a connection's
 // values and a team's default permission.
+import type { FormFailure } from '../errors'
 import { permissions, tokenEndpointAuthMethods } from '../vocabulary'
+import { FormError, fieldOf } from './form-error'
 
 /** A labelled password-type field; `autocomplete` says whose secret it is (ours, a new one, or Okta's). */
 export function SecretField(props: {
@@ -9,6 +11,7 @@ export function SecretField(props: {
   label: string
   autocomplete: 'current-password' | 'new-password' | 'off'
   minlength?: number
+  error?: FormFailure | undefined
 }) {
   return (
     <>
@@ -20,10 +23,16 @@ export function SecretField(props: {
         autocomplete={props.autocomplete}
         minlength={props.minlength}
         required
+        {...invalid(props.id, props.error)}
       />
+      {props.error ? <FormError id={`${props.id}-error`} failure={props.error} /> : null}
     </>
   )
 }
+
+/** A field's attributes when a refusal is its fault: invalid, described by the error under it. */
+const invalid = (id: string, error: FormFailure | undefined) =>
+  error ? { 'aria-invalid': 'true', 'aria-describedby': `${id}-error` } : {}
 
 /** A sign-out button: a same-origin form post to `action`. */
 export function SignOutForm(props: { action: string }) {
@@ -43,6 +52,7 @@ function TextField(props: {
   label: string
   value?: string | undefined
   placeholder?: string
+  error?: FormFailure | undefined
 }) {
   return (
     <>
@@ -54,34 +64,61 @@ function TextField(props: {
         autocomplete="off"
         value={props.value}
         placeholder={props.placeholder}
+        {...invalid(props.id, props.error)}
       />
+      {props.error ? <FormError id={`${props.id}-error`} failure={props.error} /> : null}
     </>
   )
 }
 
-/** Client ID, secret (never pre-filled), issuer or metadata URL, and client authentication. */
+/** The connection field each refusal of its values belongs beside. */
+const connectionFieldOf: Partial<Record<string, string>> = {
+  issuer_invalid: 'issuer',
+  issuer_mismatch: 'issuer',
+  discovery_unreachable: 'issuer',
+  idp_response_invalid: 'issuer',
+  domain_taken: 'issuer',
+}
+
+/**
+ * Client ID, secret (never pre-filled), issuer or metadata URL, and client authentication; `saved` are the
+ * values to show (saved, or typed before a refusal), `failure` the refusal shown beside its field.
+ */
 export function ConnectionFields(props: {
   /** The ids' prefix: `conn` on the console, `setup` on the setup page. */
   prefix: string
   issuerLabel: string
-  saved?: {
-    clientId: string
-    issuer: string
-    tokenEndpointAuthMethod: string
-    acrValues?: string | null
-    groupsClaim?: string
-  }
+  saved?:
+    | {
+        clientId?: string
+        issuer?: string
+        tokenEndpointAuthMethod?: string
+        acrValues?: string | null
+        groupsClaim?: string
+      }
+    | undefined
+  failure?: FormFailure | undefined
 }) {
   const id = (field: string) => `${props.prefix}-${field}`
-  const { saved } = props
+  const { saved, failure } = props
+  const fields = ['clientId', 'clientSecret', 'issuer', 'tokenEndpointAuthMethod']
+  const field = fieldOf(failure, fields, connectionFieldOf, 'issuer')
+  const error = (name: string) => (field === name ? failure : undefined)
   return (
     <>
-      <TextField id={id('client-id')} name="clientId" label="Client ID" value={saved?.clientId} />
+      <TextField
+        id={id('client-id')}
+        name="clientId"
+        label="Client ID"
+        value={saved?.clientId}
+        error={error('clientId')}
+      />
       <SecretField
         id={id('client-secret')}
         name="clientSecret"
         label="Client Secret"
         autocomplete="off"
+        error={error('clientSecret')}
       />
       <TextField
         id={id('issuer')}
@@ -89,6 +126,7 @@ export function ConnectionFields(props: {
         label={props.issuerLabel}
         value={saved?.issuer}
         placeholder="https://acme.okta.com"
+        error={error('issuer') ?? error('tokenEndpointAuthMethod')}
       />
       <label for={id('auth')}>Client authentication</label>
       <select id={id('auth')} name="tokenEndpointAuthMethod">

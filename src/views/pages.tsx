@@ -1,23 +1,33 @@
 // The account pages: login (SSO by email and password), the signed-in app page, the account switch, the error page.
-import type { ErrorCode } from '../errors'
+import type { ErrorCode, FormFailure } from '../errors'
+import type { SessionEnd } from '../provisioning'
 import type { Session } from '../session/session'
 import { SignOutForm } from './fields'
 import { PermissionField } from './fields'
+import { FormError, fieldOf } from './form-error'
 import { Layout } from './layout'
 
 const inputTypes = { name: undefined, email: 'email', password: 'password' } as const
+type FieldName = keyof typeof inputTypes
 
 /** A labelled input, required unless `optional`; its id is the form's prefix and the field's name. */
 function Field(props: {
   form: string
-  name: keyof typeof inputTypes
+  name: FieldName
   label: string
   autocomplete: string
   minlength?: number
   optional?: boolean
-  value?: string
+  /** What was typed before a refusal (never a password). */
+  value?: string | undefined
+  /** The refusal this field is the cause of, shown under it. */
+  error?: FormFailure | undefined
+  hint?: string
 }) {
   const id = `${props.form}-${props.name}`
+  const errorId = `${id}-error`
+  const hintId = `${id}-hint`
+  const describedBy = [props.hint ? hintId : '', props.error ? errorId : ''].join(' ').trim()
   return (
     <>
       <label for={id}>{props.label}</label>
@@ -27,9 +37,17 @@ function Field(props: {
         type={inputTypes[props.name]}
         autocomplete={props.autocomplete}
         minlength={props.minlength}
-        value={props.value}
         required={!props.optional}
+        value={props.value}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy || undefined}
       />
+      {props.hint ? (
+        <p id={hintId} class="muted">
+          {props.hint}
+        </p>
+      ) : null}
+      {props.error ? <FormError id={errorId} failure={props.error} /> : null}
     </>
   )
 }
@@ -54,18 +72,84 @@ export function WorkEmailPage(props: { hint?: string; returnTo?: string }) {
   )
 }
 
-export function LoginPage(props: { returnTo?: string }) {
+/** The sign-in page's three forms, and which of them a refusal answers. */
+export type LoginForm = 'sso' | 'pw' | 'reg'
+
+/** The sentence the sign-in page says when the recheck ended the browser's session. */
+export const sessionEndSentences: Record<SessionEnd, string> = {
+  deactivated:
+    'You were signed out: your organisation’s identity provider deactivated your access to this team.',
+  revoked:
+    'You were signed out: your sessions were ended, by your organisation’s identity provider (Universal Logout), by support, or by a sign-out or password change elsewhere.',
+  changed:
+    'You were signed out: how your team signs in changed (single sign-on turned on or off, or another team). Sign in again.',
+  timed_out:
+    'You were signed out: your team limits how long a session lasts, or how long it may sit unused. Sign in again.',
+}
+
+export function LoginPage(props: {
+  returnTo?: string | undefined
+  ended?: SessionEnd | undefined
+  refused?: { form: LoginForm; failure: FormFailure; typed: Record<string, string> }
+}) {
+  const { refused } = props
+  /** A form's refusal, and the field it belongs beside. */
+  const on = (form: LoginForm, fields: FieldName[], byCode: Record<string, FieldName> = {}) => {
+    const failure = refused?.form === form ? refused.failure : undefined
+    const field = fieldOf(failure, fields, byCode, fields[0] ?? 'email')
+    return {
+      value: (name: FieldName) => (refused?.form === form ? refused.typed[name] : undefined),
+      error: (name: FieldName) => (field === name ? failure : undefined),
+    }
+  }
+  const sso = on('sso', ['email'])
+  const pw = on('pw', ['email', 'password'], {
+    invalid_credentials: 'password',
+    rate_limited: 'password',
+  })
+  const reg = on('reg', ['email', 'password', 'name'], {})
+  const returnTo = props.returnTo ? (
+    <input type="hidden" name="return_to" value={props.returnTo} />
+  ) : null
   return (
     <Layout title="Sign in">
       <h1>Sign in</h1>
+      <div role="status">
+        {props.ended ? (
+          <p class="card notice" data-testid="session-ended">
+            {sessionEndSentences[props.ended]}
+          </p>
+        ) : null}
+      </div>
       <form class="card" method="post" action="/sso/start">
-        <Field form="sso" name="email" label="Work email" autocomplete="email" />
-        {props.returnTo ? <input type="hidden" name="return_to" value={props.returnTo} /> : null}
+        <Field
+          form="sso"
+          name="email"
+          label="Work email"
+          autocomplete="email"
+          value={sso.value('email')}
+          error={sso.error('email')}
+        />
+        {returnTo}
         <button type="submit">Continue with SSO</button>
       </form>
       <form class="card" method="post" action="/login/password">
-        <Field form="pw" name="email" label="Email" autocomplete="username" />
-        <Field form="pw" name="password" label="Password" autocomplete="current-password" />
+        <Field
+          form="pw"
+          name="email"
+          label="Email"
+          autocomplete="username"
+          value={pw.value('email')}
+          error={pw.error('email')}
+        />
+        <Field
+          form="pw"
+          name="password"
+          label="Password"
+          autocomplete="current-password"
+          error={pw.error('password')}
+        />
+        {returnTo}
         <button type="submit" class="secondary">
           Sign in with password
         </button>
@@ -73,18 +157,36 @@ export function LoginPage(props: { returnTo?: string }) {
           <a href="/password/forgot">Forgot your password?</a>
         </p>
       </form>
-      <details class="card">
+      <details class="card" open={refused?.form === 'reg'}>
         <summary>Create an account</summary>
         <form method="post" action="/register">
-          <Field form="reg" name="name" label="Name" autocomplete="name" optional />
-          <Field form="reg" name="email" label="Email" autocomplete="email" />
+          <Field
+            form="reg"
+            name="name"
+            label="Name"
+            autocomplete="name"
+            optional
+            value={reg.value('name')}
+            error={reg.error('name')}
+          />
+          <Field
+            form="reg"
+            name="email"
+            label="Email"
+            autocomplete="email"
+            value={reg.value('email')}
+            error={reg.error('email')}
+          />
           <Field
             form="reg"
             name="password"
             label="Password"
             autocomplete="new-password"
             minlength={8}
+            hint="At least 8 characters."
+            error={reg.error('password')}
           />
+          {returnTo}
           <button type="submit" class="secondary">
             Create account
           </button>
@@ -204,16 +306,22 @@ export function ErrorPage(props: {
   status: number
   console: boolean
   /** The setup page a refused setup step belongs to. */
-  back?: string
+  back?: string | undefined
+  /** Someone signed in met it: never told "we could not sign you in", and led back to their account. */
+  signedIn?: boolean
+  /** A refusal of a sign-in (as opposed to a page or a form of a signed-in person). */
+  signingIn?: boolean
 }) {
   const heading =
     props.status >= 500
       ? 'Something went wrong'
-      : props.console || props.back
-        ? 'That did not work'
-        : 'We could not sign you in'
+      : props.signingIn && !props.signedIn && !props.console && !props.back
+        ? 'We could not sign you in'
+        : props.code === 'unauthorized'
+          ? 'Please sign in first'
+          : 'That did not work'
   return (
-    <Layout title={props.console ? 'Support console' : 'Sign-in problem'}>
+    <Layout title={props.console ? 'Support console' : heading}>
       <h1>{heading}</h1>
       <div class="card error">
         <p data-testid="error-message">{props.message}</p>
@@ -231,6 +339,8 @@ export function ErrorPage(props: {
             <a href={props.back}>Back to the setup page</a>
           ) : props.console ? (
             <a href="/admin">Back to the support console</a>
+          ) : props.signedIn ? (
+            <a href="/app">Back to your account</a>
           ) : (
             <a href="/">Back to sign in</a>
           )}

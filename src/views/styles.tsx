@@ -10,6 +10,10 @@ button{margin-top:.75rem;padding:.55rem 1rem;border:0;border-radius:6px;backgrou
 button.secondary{background:#5b6475}.muted{color:#5b6475;font-size:.9rem}code{background:#eef0f4;padding:0 .25rem;border-radius:4px}
 table{width:100%;border-collapse:collapse;font-size:.9rem}td,th{text-align:left;padding:.35rem;border-bottom:1px solid #e6e9ee;vertical-align:top}
 .table{overflow-x:auto}.error{border-color:#d33}.ok{color:#17803d}.bad{color:#b3261e}
+button:disabled{background:#c4cad4;color:#3d4452;cursor:not-allowed}a{color:#1d4bb8}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+.field-error{color:#b3261e;margin:.25rem 0 0;font-size:.9rem}[aria-invalid=true]{border-color:#b3261e}
+.tag{display:inline-block;padding:0 .4rem;border-radius:4px;font-size:.8rem;background:#fbe4e2;color:#8c1d15}
 `
 
 const consoleCss = `
@@ -21,23 +25,27 @@ main{max-width:76rem}h2{font-size:1.2rem;margin:1.5rem 0 .75rem}h3{margin:0 0 .2
 dt{color:#5b6475}dd{margin:0;overflow-wrap:anywhere}ul{margin:.25rem 0;padding-left:1.25rem}
 .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-start}.actions>*{flex:1 1 14rem}summary{cursor:pointer;margin-top:.75rem}
 .inline{display:inline}.inline button{margin:0 0 0 .5rem;padding:.15rem .6rem}
+.confirm{display:inline-block;margin-left:.5rem}.confirm summary{margin:0;color:#1d4bb8}.confirm form{margin:.25rem 0}
 .check{display:flex;gap:.5rem;align-items:center;font-weight:400}.check input{width:auto}.table td:first-child,.table code{white-space:nowrap}
 @media (max-width:32rem){dl{grid-template-columns:1fr}dd{margin-bottom:.35rem}}
 .copy{margin:0 0 0 .5rem;padding:.1rem .55rem;font-size:.85rem}.steps{list-style:none;padding:0;margin:0}
-.steps h2{margin-top:0}.value{display:inline-flex;flex-wrap:wrap;align-items:center;gap:.25rem;max-width:100%}.value code{overflow-wrap:anywhere}
+.steps h2{margin-top:0}pre.mail{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit;margin:0}.value{display:inline-flex;flex-wrap:wrap;align-items:center;gap:.25rem;max-width:100%}.value code{overflow-wrap:anywhere}
 `
 
 /**
  * The copy buttons of the setup page: hidden without JavaScript (every value is plain text to select), shown
- * and wired here. The only script any page runs.
+ * and wired here; a copy is announced politely through the `copy-status` region. The only script any page runs.
  */
-const copyJs = `document.querySelectorAll('button[data-copy]').forEach(function(b){b.hidden=false;b.addEventListener('click',function(){var t=document.getElementById(b.getAttribute('data-copy'));if(t&&navigator.clipboard)navigator.clipboard.writeText(t.textContent||'').then(function(){b.textContent='Copied'},function(){})})})`
+const copyJs = `document.querySelectorAll('button[data-copy]').forEach(function(b){b.hidden=false;b.addEventListener('click',function(){var t=document.getElementById(b.getAttribute('data-copy')),s=document.getElementById('copy-status');if(t&&navigator.clipboard)navigator.clipboard.writeText(t.textContent||'').then(function(){b.textContent='Copied';if(s)s.textContent=(b.getAttribute('aria-label')||'Copy').replace(/^Copy/,'Copied')},function(){})})})`
 
 export const scripts = { copy: copyJs } as const
 
 /** A script as it is served (raw, like the stylesheets, so its CSP hash matches). */
 export const Script = (props: { name: keyof typeof scripts }) => (
-  <script>{raw(scripts[props.name])}</script>
+  <>
+    <p id="copy-status" class="sr-only" role="status" aria-live="polite"></p>
+    <script>{raw(scripts[props.name])}</script>
+  </>
 )
 
 export const stylesheets = { page: pageCss, console: consoleCss } as const

@@ -102,6 +102,12 @@ export function TeamPage(props: { team: TeamView }) {
             <li>
               {m.email}
               {m.name ? <span class="muted"> ({m.name})</span> : null}
+              {m.active ? null : (
+                <span class="tag" data-testid="deactivated">
+                  {' '}
+                  deactivated by Okta
+                </span>
+              )}
             </li>
           ))}
         </ul>
