@@ -12,7 +12,7 @@ export type RoleFacts = Pick<TeamStanding, 'memberRole' | 'admin'> & {
 
 /**
  * A member's role and who decided it: the owner is the owner; a role the last login set from the ID token
- * stands (until a SCIM change of the admin group's members hands it back: see migration 0013); otherwise the
+ * stands (until a SCIM change of the admin group's members hands it back: see migration 0012); otherwise the
  * team's SCIM admin group makes admins. A source of null: the default role no one set.
  */
 export function roleAndSource(standing: RoleFacts | undefined): {

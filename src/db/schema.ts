@@ -125,7 +125,7 @@ export const memberships = sqliteTable(
     createdAt: createdAt(),
     /**
      * Who set `role`: `owner` (the team's owner), `sso` (the last login, from the ID token's groups claim),
-     * `scim` (a change of the admin group's members since, which triggers in migration 0013 record), or
+     * `scim` (a change of the admin group's members since, which triggers in migration 0012 record), or
      * `support` (support renamed the admin group since). Null: the default role of a new member.
      */
     roleSource: text('role_source', { enum: roleSources }),
