@@ -90,7 +90,8 @@ async function refuse(c: Context<AppEnv>, refused: AppError): Promise<Response> 
   const form = await refusedFormPage(c, error, referenceId)
   if (form) return form
   const config = c.get('config')
-  const signedIn = config && (await presentedSession(c, config, c.var.runtime.now())) !== undefined
+  // The wall clock, not the runtime's: the error being shown may be the runtime's own.
+  const signedIn = config && (await presentedSession(c, config, Date.now())) !== undefined
   const page = (
     <ErrorPage
       code={error.code}
