@@ -148,6 +148,31 @@ const actions: Record<string, AuditAction> = {
 }
 
 /**
+ * The callback's common step: the state is spent on the primary while the IdP redeems the code, one wait
+ * for both. A code the IdP refused says so (code_rejected); one it redeemed twice meets our own record.
+ * `next` gets the redeemed login and the spent state's D1 bookmark.
+ */
+async function redeemSpendingState(
+  c: Context<AppEnv>,
+  tx: LoginTransaction,
+  next: (
+    redeemed: Awaited<ReturnType<typeof completeLogin>>,
+    bookmark: Awaited<ReturnType<typeof spendLoginState>>,
+  ) => Promise<Response>,
+): Promise<Response> {
+  const [spent, redeemed] = await Promise.allSettled([
+    spendLoginState(c.env.DB, c.var.runtime, tx),
+    completeLogin(c, tx),
+  ])
+  if (redeemed.status === 'rejected') throw redeemed.reason
+  const { connection, claims } = redeemed.value
+  return concerning({ teamId: connection.teamId, email: claims.email ?? null }, async () => {
+    if (spent.status === 'rejected') throw spent.reason
+    return next(redeemed.value, spent.value)
+  })
+}
+
+/**
  * The return of a fresh authentication: its state spent and its code redeemed (with oauth4webapi's
  * `maxAge: 0` check of `auth_time`) as for a login, then the signed-in session's `auth_time` updated.
  */
@@ -156,14 +181,7 @@ async function finishReauth(c: Context<AppEnv>, tx: LoginTransaction) {
   const reauth = tx.reauth
   if (!reauth) throw new AppError('login_expired')
   c.set('audit', { kind: 'login', action: 'sso_reauth' })
-  const [spent, redeemed] = await Promise.allSettled([
-    spendLoginState(c.env.DB, runtime, tx),
-    completeLogin(c, tx),
-  ])
-  if (redeemed.status === 'rejected') throw redeemed.reason
-  const { connection, claims } = redeemed.value
-  return concerning({ teamId: connection.teamId, email: claims.email ?? null }, async () => {
-    if (spent.status === 'rejected') throw spent.reason
+  return redeemSpendingState(c, tx, async ({ connection, claims }) => {
     const session = await confirmReauth({
       db: db(c),
       session: await requestSession(c),
@@ -263,16 +281,7 @@ export const ssoRoutes = new Hono<AppEnv>()
     if (tx.reauth) return finishReauth(c, tx)
     if (tx.test)
       return showTestSignIn(c, tx, () => completeLogin(c, tx, () => testedConnection(c, tx)))
-    // The state is spent on the primary while the IdP redeems the code: one wait for both.
-    const [spent, redeemed] = await Promise.allSettled([
-      spendLoginState(c.env.DB, runtime, tx),
-      completeLogin(c, tx),
-    ])
-    // A code the IdP refused says so (code_rejected); one it redeemed twice meets our own record.
-    if (redeemed.status === 'rejected') throw redeemed.reason
-    const { connection, claims } = redeemed.value
-    return concerning({ teamId: connection.teamId, email: claims.email ?? null }, async () => {
-      if (spent.status === 'rejected') throw spent.reason
+    return redeemSpendingState(c, tx, async ({ connection, claims }, bookmark) => {
       const current = await presentedSession(c, config, runtime.now())
       const chosen = await chosenLogins(c, config.sessionKeys)
       const started = { spInitiated: tx.spInitiated === true, chosen }
@@ -284,7 +293,7 @@ export const ssoRoutes = new Hono<AppEnv>()
       const primary = db(c)
       const storage = {
         primary,
-        facts: spent.value ? replicaAfter(c.env.DB, spent.value) : primary,
+        facts: bookmark ? replicaAfter(c.env.DB, bookmark) : primary,
       }
       const { idToken } = claims
       const outcome = await signInWithSso({
