@@ -119,13 +119,12 @@ export function createApp(runtime: Runtime = createRuntime()) {
     gateway({ runtime, refuse, ownPath: (path) => (ownPath ??= ownPathTest(app.routes))(path) }),
   )
   app.use('*', securityHeaders)
+  // The request's config, runtime and webhook outbox (its messages go to the queue after the response).
   app.use('*', async (c, next) => {
-    c.set('config', readConfig(c.env, c.req.url))
+    const config = readConfig(c.env, c.req.url)
+    const outbox = new Outbox(config.webhook !== undefined, runtime.now)
+    c.set('config', config)
     c.set('runtime', runtime)
-    await next()
-  })
-  app.use('*', async (c, next) => {
-    const outbox = new Outbox(c.var.config.webhook !== undefined, runtime.now)
     c.set('outbox', outbox)
     await next()
     if (outbox.messages.length) enqueueAfterResponse(c, outbox.messages)
