@@ -267,20 +267,21 @@ describe('mail failures', () => {
   })
 })
 
+/** The app as `wrangler dev` runs it on loopback with DEV_MAIL_OUTBOX=1: a request, its background work awaited. */
+function devApp() {
+  const app = createApp()
+  const devEnv = { ...env, PUBLIC_URL: 'http://localhost:8787', DEV_MAIL_OUTBOX: '1' } as Env
+  return async (path: string, init: RequestInit = {}) => {
+    const ctx = createExecutionContext()
+    const response = await app.fetch(new Request(`http://localhost:8787${path}`, init), devEnv, ctx)
+    await waitOnExecutionContext(ctx)
+    return response
+  }
+}
+
 describe('dev outbox', () => {
   it('under wrangler dev on loopback with DEV_MAIL_OUTBOX=1, the verification link is read back from GET /dev/outbox', async () => {
-    const app = createApp()
-    const devEnv = { ...env, PUBLIC_URL: 'http://localhost:8787', DEV_MAIL_OUTBOX: '1' } as Env
-    const send = async (path: string, init: RequestInit = {}) => {
-      const ctx = createExecutionContext()
-      const response = await app.fetch(
-        new Request(`http://localhost:8787${path}`, init),
-        devEnv,
-        ctx,
-      )
-      await waitOnExecutionContext(ctx)
-      return response
-    }
+    const send = devApp()
     const email = `${unique('dev')}@solo.example`
     const registered = await send(
       '/register',
@@ -295,18 +296,7 @@ describe('dev outbox', () => {
   })
 
   it('is a page for a browser: its links clickable, a form without ?to=; JSON for Accept: application/json', async () => {
-    const app = createApp()
-    const devEnv = { ...env, PUBLIC_URL: 'http://localhost:8787', DEV_MAIL_OUTBOX: '1' } as Env
-    const send = async (path: string, init: RequestInit = {}) => {
-      const ctx = createExecutionContext()
-      const response = await app.fetch(
-        new Request(`http://localhost:8787${path}`, init),
-        devEnv,
-        ctx,
-      )
-      await waitOnExecutionContext(ctx)
-      return response
-    }
+    const send = devApp()
     const html = { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } }
     const email = `${unique('dev')}@solo.example`
     await send(
